@@ -1,0 +1,7 @@
+namespace RnnStream.Model.Training;
+
+public enum OptimizerKind
+{
+    Adam,
+    Sgd,
+}
