@@ -57,19 +57,19 @@ internal static class RowKernels
             {
                 var x = new Vector<T>(Unsafe.Add(ref aRef, r));
                 ref T row = ref Unsafe.Add(ref maRef, r * cols + c);
-                s0 = Fma(x, Vector.LoadUnsafe(ref row), s0);
-                s1 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
-                s2 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
-                s3 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
+                s0 = Simd.Fma(x, Vector.LoadUnsafe(ref row), s0);
+                s1 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
+                s2 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
+                s3 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
             }
             for (int r = 0; r < rowsB; r++)
             {
                 var x = new Vector<T>(Unsafe.Add(ref bRef, r));
                 ref T row = ref Unsafe.Add(ref mbRef, r * cols + c);
-                s0 = Fma(x, Vector.LoadUnsafe(ref row), s0);
-                s1 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
-                s2 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
-                s3 = Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
+                s0 = Simd.Fma(x, Vector.LoadUnsafe(ref row), s0);
+                s1 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
+                s2 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
+                s3 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
             }
             s0.StoreUnsafe(ref accRef, (nuint)c);
             s1.StoreUnsafe(ref accRef, (nuint)(c + width));
@@ -80,9 +80,9 @@ internal static class RowKernels
         {
             var s = Vector.LoadUnsafe(ref accRef, (nuint)c);
             for (int r = 0; r < rowsA; r++)
-                s = Fma(new Vector<T>(Unsafe.Add(ref aRef, r)), Vector.LoadUnsafe(ref maRef, (nuint)(r * cols + c)), s);
+                s = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, r)), Vector.LoadUnsafe(ref maRef, (nuint)(r * cols + c)), s);
             for (int r = 0; r < rowsB; r++)
-                s = Fma(new Vector<T>(Unsafe.Add(ref bRef, r)), Vector.LoadUnsafe(ref mbRef, (nuint)(r * cols + c)), s);
+                s = Simd.Fma(new Vector<T>(Unsafe.Add(ref bRef, r)), Vector.LoadUnsafe(ref mbRef, (nuint)(r * cols + c)), s);
             s.StoreUnsafe(ref accRef, (nuint)c);
         }
         for (; c < cols; c++)
@@ -118,10 +118,10 @@ internal static class RowKernels
                 if (ur == T.Zero) continue;
                 var x = new Vector<T>(ur);
                 ref T row = ref Unsafe.Add(ref mRef, r * cols + c);
-                Fma(x, w0, Vector.LoadUnsafe(ref row)).StoreUnsafe(ref row);
-                Fma(x, w1, Vector.LoadUnsafe(ref row, (nuint)width)).StoreUnsafe(ref row, (nuint)width);
-                Fma(x, w2, Vector.LoadUnsafe(ref row, (nuint)(2 * width))).StoreUnsafe(ref row, (nuint)(2 * width));
-                Fma(x, w3, Vector.LoadUnsafe(ref row, (nuint)(3 * width))).StoreUnsafe(ref row, (nuint)(3 * width));
+                Simd.Fma(x, w0, Vector.LoadUnsafe(ref row)).StoreUnsafe(ref row);
+                Simd.Fma(x, w1, Vector.LoadUnsafe(ref row, (nuint)width)).StoreUnsafe(ref row, (nuint)width);
+                Simd.Fma(x, w2, Vector.LoadUnsafe(ref row, (nuint)(2 * width))).StoreUnsafe(ref row, (nuint)(2 * width));
+                Simd.Fma(x, w3, Vector.LoadUnsafe(ref row, (nuint)(3 * width))).StoreUnsafe(ref row, (nuint)(3 * width));
             }
         }
         for (; c + width <= cols; c += width)
@@ -130,7 +130,7 @@ internal static class RowKernels
             for (int r = 0; r < rows; r++)
             {
                 ref T cell = ref Unsafe.Add(ref mRef, r * cols + c);
-                Fma(new Vector<T>(Unsafe.Add(ref uRef, r)), wv, Vector.LoadUnsafe(ref cell)).StoreUnsafe(ref cell);
+                Simd.Fma(new Vector<T>(Unsafe.Add(ref uRef, r)), wv, Vector.LoadUnsafe(ref cell)).StoreUnsafe(ref cell);
             }
         }
         for (; c < cols; c++)
@@ -146,15 +146,5 @@ internal static class RowKernels
         for (int r = 0; r < rows; r++)
             for (int c = 0; c < cols; c++)
                 dest[c * rows + r] = source[r * cols + c];
-    }
-
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector<T> Fma<T>(Vector<T> x, Vector<T> y, Vector<T> addend) where T : unmanaged, INumber<T>
-    {
-        if (typeof(T) == typeof(float))
-            return Vector.FusedMultiplyAdd(x.As<T, float>(), y.As<T, float>(), addend.As<T, float>()).As<float, T>();
-        if (typeof(T) == typeof(double))
-            return Vector.FusedMultiplyAdd(x.As<T, double>(), y.As<T, double>(), addend.As<T, double>()).As<double, T>();
-        return x * y + addend;
     }
 }

@@ -34,7 +34,10 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     private T[] _denseKernelT = [];
     private T[] _gradAbove = [];
     private T[] _gradBelow = [];
-    private readonly T[] _rowScratch;
+    private T[] _dInput = [];
+    private T[] _dHidden = [];
+    private T[] _directGrad = [];
+    private T[] _hiddenGateScratch = [];
 
     public SequenceNetwork(ModelSpec spec)
     {
@@ -42,18 +45,15 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         Layout = new WeightLayout(spec);
         Parameters = new T[Layout.TotalLength];
         _layers = new LayerWork[spec.Layers.Count];
-        int widest = 0;
         for (int i = 0; i < _layers.Length; i++)
         {
             var layer = spec.Layers[i];
             _layers[i] = new LayerWork(layer, spec.LayerInputs(i), Layout.Kernel(i).Offset, Layout.RecurrentKernel(i).Offset, Layout.Bias(i).Offset);
-            widest = Math.Max(widest, layer.GateWidth);
         }
         _denseKernel = Layout[WeightLayout.DenseKernel].Offset;
         _denseBias = Layout[WeightLayout.DenseBias].Offset;
         _headWidth = spec.HeadWidth;
         _topUnits = spec.TopUnits;
-        _rowScratch = new T[4 * widest];
     }
 
     public ModelSpec Spec { get; }
@@ -82,8 +82,13 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
                 layer.CellGrad = layer.Cell == CellType.Lstm ? new T[batch * layer.Units] : [];
             }
             int widestUnits = _layers.Max(l => l.Units);
+            int widestGates = _layers.Max(l => l.GateWidth);
             _gradAbove = new T[batch * widestUnits];
             _gradBelow = new T[batch * widestUnits];
+            _dInput = new T[batch * widestGates];
+            _dHidden = new T[batch * widestGates];
+            _directGrad = new T[batch * widestUnits];
+            _hiddenGateScratch = new T[batch * widestGates];
         }
         foreach (var layer in _layers)
         {
@@ -128,30 +133,19 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
             for (int l = 0; l < _layers.Length; l++)
             {
                 var layer = _layers[l];
-                for (int s = 0; s < n; s++)
+                var x = LayerInputBlock(l, t);
+                switch (layer.Cell)
                 {
-                    var x = LayerInput(l, t, s);
-                    switch (layer.Cell)
-                    {
-                        case CellType.SimpleRnn: SimpleRnnForward(layer, p, x, t, s); break;
-                        case CellType.Lstm: LstmForward(layer, p, x, t, s); break;
-                        default: GruForward(layer, p, x, t, s); break;
-                    }
-                }
-                if (layer.Cell == CellType.SimpleRnn)
-                {
-                    var block = layer.Hidden.AsSpan((t + 1) * n * layer.Units, n * layer.Units);
-                    if (layer.Activation == Activation.Relu) TensorPrimitives.Max(block, T.Zero, block);
-                    else TensorPrimitives.Tanh(block, block);
+                    case CellType.SimpleRnn: SimpleRnnForward(layer, p, x, t); break;
+                    case CellType.Lstm: LstmForward(layer, p, x, t); break;
+                    default: GruForward(layer, p, x, t); break;
                 }
             }
             var top = _layers[^1];
-            for (int s = 0; s < n; s++)
-            {
-                RowKernels.Affine(top.Hidden.AsSpan(((t + 1) * n + s) * _topUnits, _topUnits),
-                    p.Slice(_denseKernel, _topUnits * _headWidth), [], [], p.Slice(_denseBias, _headWidth),
-                    _outputs.AsSpan((t * n + s) * _headWidth, _headWidth));
-            }
+            var outputs = _outputs.AsSpan(t * n * _headWidth, n * _headWidth);
+            BatchKernels.FillRows(n, p.Slice(_denseBias, _headWidth), outputs);
+            BatchKernels.AccumulateProduct(n, top.Hidden.AsSpan((t + 1) * n * _topUnits, n * _topUnits), p.Slice(_denseKernel, _topUnits * _headWidth), _topUnits,
+                ReadOnlySpan<T>.Empty, ReadOnlySpan<T>.Empty, 0, outputs, _headWidth);
         }
 
         foreach (var layer in _layers)
@@ -180,31 +174,23 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
 
         for (int t = length - 1; t >= 0; t--)
         {
-            var top = _layers[^1];
-            for (int s = 0; s < n; s++)
-            {
-                var dy = _outputGradients.AsSpan((t * n + s) * _headWidth, _headWidth);
-                var h = top.Hidden.AsSpan(((t + 1) * n + s) * _topUnits, _topUnits);
-                var above = _gradAbove.AsSpan(s * _topUnits, _topUnits);
-                above.Clear();
-                RowKernels.AccumulateProduct<T>(dy, _denseKernelT, [], [], above);
-                RowKernels.AccumulateOuter<T>(h, dy, denseKernelGrad);
-                TensorPrimitives.Add(denseBiasGrad, dy, denseBiasGrad);
-            }
+            var dy = _outputGradients.AsSpan(t * n * _headWidth, n * _headWidth);
+            var topHidden = _layers[^1].Hidden.AsSpan((t + 1) * n * _topUnits, n * _topUnits);
+            var above = _gradAbove.AsSpan(0, n * _topUnits);
+            above.Clear();
+            BatchKernels.AccumulateProduct<T>(n, dy, _denseKernelT, _headWidth, [], [], 0, above, _topUnits);
+            BatchKernels.AccumulateTransposedProduct<T>(n, topHidden, _topUnits, dy, _headWidth, denseKernelGrad);
+            BatchKernels.AccumulateColumnSums<T>(n, dy, denseBiasGrad);
             for (int l = _layers.Length - 1; l >= 0; l--)
             {
                 var layer = _layers[l];
-                for (int s = 0; s < n; s++)
+                switch (layer.Cell)
                 {
-                    var x = LayerInput(l, t, s);
-                    var below = l > 0 ? _gradBelow.AsSpan(s * layer.Inputs, layer.Inputs) : Span<T>.Empty;
-                    switch (layer.Cell)
-                    {
-                        case CellType.SimpleRnn: SimpleRnnBackward(layer, gradients, x, t, s, below); break;
-                        case CellType.Lstm: LstmBackward(layer, gradients, x, t, s, below); break;
-                        default: GruBackward(layer, gradients, x, t, s, below); break;
-                    }
+                    case CellType.SimpleRnn: SimpleRnnBackward(layer, t); break;
+                    case CellType.Lstm: LstmBackward(layer, t); break;
+                    default: GruBackward(layer, t); break;
                 }
+                AccumulateLayerGradients(layer, gradients, l, t);
                 (_gradAbove, _gradBelow) = (_gradBelow, _gradAbove);
             }
         }
@@ -256,11 +242,12 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         return (scored > 0 ? sum / scored : 0) + L2Penalty(l2);
     }
 
-    private ReadOnlySpan<T> LayerInput(int layer, int t, int s)
+    /// <summary>The N × inputs block a layer reads at step t: the batch's inputs, or the hidden states of the layer below.</summary>
+    private ReadOnlySpan<T> LayerInputBlock(int layer, int t)
     {
-        if (layer == 0) return _inputs.AsSpan((t * _batch + s) * Spec.InputFeatures, Spec.InputFeatures);
+        if (layer == 0) return _inputs.AsSpan(t * _batch * Spec.InputFeatures, _batch * Spec.InputFeatures);
         var below = _layers[layer - 1];
-        return below.Hidden.AsSpan(((t + 1) * _batch + s) * below.Units, below.Units);
+        return below.Hidden.AsSpan((t + 1) * _batch * below.Units, _batch * below.Units);
     }
 
     private (double, int) HeadLoss(int length)
@@ -312,150 +299,209 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         return (sum, scored);
     }
 
-    private void SimpleRnnForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int s)
+    private void SimpleRnnForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t)
     {
         int units = layer.Units, n = _batch;
-        RowKernels.Affine(x, p.Slice(layer.KernelOffset, layer.Inputs * units),
-            layer.Hidden.AsSpan((t * n + s) * units, units), p.Slice(layer.RecurrentOffset, units * units),
-            p.Slice(layer.BiasOffset, units), layer.Hidden.AsSpan(((t + 1) * n + s) * units, units));
+        var h = layer.Hidden.AsSpan((t + 1) * n * units, n * units);
+        BatchKernels.FillRows(n, p.Slice(layer.BiasOffset, units), h);
+        BatchKernels.AccumulateProduct(n, x, p.Slice(layer.KernelOffset, layer.Inputs * units), layer.Inputs,
+            layer.Hidden.AsSpan(t * n * units, n * units), p.Slice(layer.RecurrentOffset, units * units), units, h, units);
+        if (layer.Activation == Activation.Relu) TensorPrimitives.Max(h, T.Zero, h);
+        else TensorPrimitives.Tanh(h, h);
     }
 
-    private void LstmForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int s)
+    private void LstmForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t)
     {
         int units = layer.Units, gates = 4 * units, n = _batch;
-        var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-        var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
-        var h = layer.Hidden.AsSpan(((t + 1) * n + s) * units, units);
-        var c = layer.CellState.AsSpan(((t + 1) * n + s) * units, units);
-        var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-        RowKernels.Affine(x, p.Slice(layer.KernelOffset, layer.Inputs * gates), hPrev, p.Slice(layer.RecurrentOffset, units * gates), p.Slice(layer.BiasOffset, gates), z);
-        TensorPrimitives.Sigmoid(z[..(2 * units)], z[..(2 * units)]);
-        var g = z.Slice(2 * units, units);
-        TensorPrimitives.Tanh(g, g);
-        var o = z.Slice(3 * units, units);
-        TensorPrimitives.Sigmoid(o, o);
-        TensorPrimitives.Multiply(z.Slice(units, units), cPrev, c);
-        TensorPrimitives.FusedMultiplyAdd(z[..units], g, c, c);
-        var cellTanh = layer.Aux.AsSpan((t * n + s) * units, units);
-        TensorPrimitives.Tanh(c, cellTanh);
-        TensorPrimitives.Multiply(o, cellTanh, h);
+        var zBlock = layer.Gates.AsSpan(t * n * gates, n * gates);
+        BatchKernels.FillRows(n, p.Slice(layer.BiasOffset, gates), zBlock);
+        BatchKernels.AccumulateProduct(n, x, p.Slice(layer.KernelOffset, layer.Inputs * gates), layer.Inputs,
+            layer.Hidden.AsSpan(t * n * units, n * units), p.Slice(layer.RecurrentOffset, units * gates), units, zBlock, gates);
+        for (int s = 0; s < n; s++)
+        {
+            var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
+            var h = layer.Hidden.AsSpan(((t + 1) * n + s) * units, units);
+            var c = layer.CellState.AsSpan(((t + 1) * n + s) * units, units);
+            var z = zBlock.Slice(s * gates, gates);
+            TensorPrimitives.Sigmoid(z[..(2 * units)], z[..(2 * units)]);
+            var g = z.Slice(2 * units, units);
+            TensorPrimitives.Tanh(g, g);
+            var o = z.Slice(3 * units, units);
+            TensorPrimitives.Sigmoid(o, o);
+            TensorPrimitives.Multiply(z.Slice(units, units), cPrev, c);
+            TensorPrimitives.FusedMultiplyAdd(z[..units], g, c, c);
+            var cellTanh = layer.Aux.AsSpan((t * n + s) * units, units);
+            TensorPrimitives.Tanh(c, cellTanh);
+            TensorPrimitives.Multiply(o, cellTanh, h);
+        }
     }
 
-    private void GruForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int s)
+    private void GruForward(LayerWork layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t)
     {
         int units = layer.Units, gates = 3 * units, n = _batch;
-        var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-        var h = layer.Hidden.AsSpan(((t + 1) * n + s) * units, units);
-        var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-        var fromHidden = _rowScratch.AsSpan(0, gates);
-        RowKernels.Affine(x, p.Slice(layer.KernelOffset, layer.Inputs * gates), [], [], p.Slice(layer.BiasOffset, gates), z);
-        RowKernels.Affine(hPrev, p.Slice(layer.RecurrentOffset, units * gates), [], [], p.Slice(layer.BiasOffset + gates, gates), fromHidden);
-        var updateReset = z[..(2 * units)];
-        TensorPrimitives.Add(updateReset, fromHidden[..(2 * units)], updateReset);
-        TensorPrimitives.Sigmoid(updateReset, updateReset);
-        var recurrentCandidate = layer.Aux.AsSpan((t * n + s) * units, units);
-        fromHidden.Slice(2 * units, units).CopyTo(recurrentCandidate);
-        var candidate = z.Slice(2 * units, units);
-        TensorPrimitives.FusedMultiplyAdd(z.Slice(units, units), recurrentCandidate, candidate, candidate);
-        TensorPrimitives.Tanh(candidate, candidate);
-        TensorPrimitives.Subtract(hPrev, candidate, h);
-        TensorPrimitives.FusedMultiplyAdd(z[..units], h, candidate, h);
+        var zBlock = layer.Gates.AsSpan(t * n * gates, n * gates);
+        var fromHiddenBlock = _hiddenGateScratch.AsSpan(0, n * gates);
+        var hPrevBlock = layer.Hidden.AsSpan(t * n * units, n * units);
+        BatchKernels.FillRows(n, p.Slice(layer.BiasOffset, gates), zBlock);
+        BatchKernels.AccumulateProduct(n, x, p.Slice(layer.KernelOffset, layer.Inputs * gates), layer.Inputs, [], [], 0, zBlock, gates);
+        BatchKernels.FillRows(n, p.Slice(layer.BiasOffset + gates, gates), fromHiddenBlock);
+        BatchKernels.AccumulateProduct(n, hPrevBlock, p.Slice(layer.RecurrentOffset, units * gates), units, [], [], 0, fromHiddenBlock, gates);
+        for (int s = 0; s < n; s++)
+        {
+            var hPrev = hPrevBlock.Slice(s * units, units);
+            var h = layer.Hidden.AsSpan(((t + 1) * n + s) * units, units);
+            var z = zBlock.Slice(s * gates, gates);
+            var fromHidden = fromHiddenBlock.Slice(s * gates, gates);
+            var updateReset = z[..(2 * units)];
+            TensorPrimitives.Add(updateReset, fromHidden[..(2 * units)], updateReset);
+            TensorPrimitives.Sigmoid(updateReset, updateReset);
+            var recurrentCandidate = layer.Aux.AsSpan((t * n + s) * units, units);
+            fromHidden.Slice(2 * units, units).CopyTo(recurrentCandidate);
+            var candidate = z.Slice(2 * units, units);
+            TensorPrimitives.FusedMultiplyAdd(z.Slice(units, units), recurrentCandidate, candidate, candidate);
+            TensorPrimitives.Tanh(candidate, candidate);
+            TensorPrimitives.Subtract(hPrev, candidate, h);
+            TensorPrimitives.FusedMultiplyAdd(z[..units], h, candidate, h);
+        }
     }
 
-    private void SimpleRnnBackward(LayerWork layer, Span<T> grads, ReadOnlySpan<T> x, int t, int s, Span<T> below)
+    /// <summary>Pre-activation gradients of a SimpleRnn layer at step t, for the whole batch, into the input-side block.</summary>
+    private void SimpleRnnBackward(LayerWork layer, int t)
     {
         int units = layer.Units, n = _batch;
-        var h = layer.Hidden.AsSpan(((t + 1) * n + s) * units, units);
-        var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-        var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
-        var above = _gradAbove.AsSpan(s * units, units);
-        var dz = _rowScratch.AsSpan(0, units);
-        bool relu = layer.Activation == Activation.Relu;
-        for (int j = 0; j < units; j++)
+        var h = layer.Hidden.AsSpan((t + 1) * n * units, n * units);
+        var dz = _dInput.AsSpan(0, n * units);
+        TensorPrimitives.Add(_gradAbove.AsSpan(0, n * units), layer.RecurrentGrad, dz);
+        if (layer.Activation == Activation.Relu)
         {
-            T dh = above[j] + recurrent[j];
-            dz[j] = relu ? (h[j] > T.Zero ? dh : T.Zero) : dh * (T.One - h[j] * h[j]);
+            for (int j = 0; j < dz.Length; j++) if (!(h[j] > T.Zero)) dz[j] = T.Zero;
         }
-        AccumulateLayerGradients(layer, grads, x, hPrev, dz, dz, below, recurrent);
+        else
+        {
+            for (int j = 0; j < dz.Length; j++) dz[j] *= T.One - h[j] * h[j];
+        }
     }
 
-    private void LstmBackward(LayerWork layer, Span<T> grads, ReadOnlySpan<T> x, int t, int s, Span<T> below)
+    private void LstmBackward(LayerWork layer, int t)
     {
         int units = layer.Units, gates = 4 * units, n = _batch;
-        var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-        var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
-        var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-        var cellTanh = layer.Aux.AsSpan((t * n + s) * units, units);
-        var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
-        var cellGrad = layer.CellGrad.AsSpan(s * units, units);
-        var above = _gradAbove.AsSpan(s * units, units);
-        var dz = _rowScratch.AsSpan(0, gates);
-        for (int j = 0; j < units; j++)
+        for (int s = 0; s < n; s++)
         {
-            T i = z[j], f = z[units + j], g = z[2 * units + j], o = z[3 * units + j], tc = cellTanh[j];
-            T dh = above[j] + recurrent[j];
-            T dc = cellGrad[j] + dh * o * (T.One - tc * tc);
-            dz[j] = dc * g * i * (T.One - i);
-            dz[units + j] = dc * cPrev[j] * f * (T.One - f);
-            dz[2 * units + j] = dc * i * (T.One - g * g);
-            dz[3 * units + j] = dh * tc * o * (T.One - o);
-            cellGrad[j] = dc * f;
+            var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
+            var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
+            var cellTanh = layer.Aux.AsSpan((t * n + s) * units, units);
+            var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
+            var cellGrad = layer.CellGrad.AsSpan(s * units, units);
+            var above = _gradAbove.AsSpan(s * units, units);
+            var dz = _dInput.AsSpan(s * gates, gates);
+            int j = 0;
+            var one = Vector<T>.One;
+            for (; j + Vector<T>.Count <= units; j += Vector<T>.Count)
+            {
+                var i = new Vector<T>(z[j..]);
+                var f = new Vector<T>(z[(units + j)..]);
+                var g = new Vector<T>(z[(2 * units + j)..]);
+                var o = new Vector<T>(z[(3 * units + j)..]);
+                var tc = new Vector<T>(cellTanh[j..]);
+                var dh = new Vector<T>(above[j..]) + new Vector<T>(recurrent[j..]);
+                var dc = new Vector<T>(cellGrad[j..]) + dh * o * (one - tc * tc);
+                (dc * g * i * (one - i)).CopyTo(dz[j..]);
+                (dc * new Vector<T>(cPrev[j..]) * f * (one - f)).CopyTo(dz[(units + j)..]);
+                (dc * i * (one - g * g)).CopyTo(dz[(2 * units + j)..]);
+                (dh * tc * o * (one - o)).CopyTo(dz[(3 * units + j)..]);
+                (dc * f).CopyTo(cellGrad[j..]);
+            }
+            for (; j < units; j++)
+            {
+                T i = z[j], f = z[units + j], g = z[2 * units + j], o = z[3 * units + j], tc = cellTanh[j];
+                T dh = above[j] + recurrent[j];
+                T dc = cellGrad[j] + dh * o * (T.One - tc * tc);
+                dz[j] = dc * g * i * (T.One - i);
+                dz[units + j] = dc * cPrev[j] * f * (T.One - f);
+                dz[2 * units + j] = dc * i * (T.One - g * g);
+                dz[3 * units + j] = dh * tc * o * (T.One - o);
+                cellGrad[j] = dc * f;
+            }
         }
-        AccumulateLayerGradients(layer, grads, x, hPrev, dz, dz, below, recurrent);
     }
 
-    private void GruBackward(LayerWork layer, Span<T> grads, ReadOnlySpan<T> x, int t, int s, Span<T> below)
+    /// <summary>GRU gradients differ on the two sides of the reset gate, so the hidden side gets its own block, plus the direct path z·dh into h(t−1).</summary>
+    private void GruBackward(LayerWork layer, int t)
     {
         int units = layer.Units, gates = 3 * units, n = _batch;
-        var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-        var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-        var recurrentCandidate = layer.Aux.AsSpan((t * n + s) * units, units);
-        var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
-        var above = _gradAbove.AsSpan(s * units, units);
-        var dInput = _rowScratch.AsSpan(0, gates);
-        var dHidden = _rowScratch.AsSpan(gates, gates);
-        var direct = _rowScratch.AsSpan(2 * gates, units);
-        for (int j = 0; j < units; j++)
+        for (int s = 0; s < n; s++)
         {
-            T update = z[j], reset = z[units + j], candidate = z[2 * units + j];
-            T dh = above[j] + recurrent[j];
-            T dCandidatePre = dh * (T.One - update) * (T.One - candidate * candidate);
-            T dUpdatePre = dh * (hPrev[j] - candidate) * update * (T.One - update);
-            T dResetPre = dCandidatePre * recurrentCandidate[j] * reset * (T.One - reset);
-            dInput[j] = dHidden[j] = dUpdatePre;
-            dInput[units + j] = dHidden[units + j] = dResetPre;
-            dInput[2 * units + j] = dCandidatePre;
-            dHidden[2 * units + j] = dCandidatePre * reset;
-            direct[j] = dh * update;
+            var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
+            var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
+            var recurrentCandidate = layer.Aux.AsSpan((t * n + s) * units, units);
+            var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
+            var above = _gradAbove.AsSpan(s * units, units);
+            var dInput = _dInput.AsSpan(s * gates, gates);
+            var dHidden = _dHidden.AsSpan(s * gates, gates);
+            var direct = _directGrad.AsSpan(s * units, units);
+            int j = 0;
+            var one = Vector<T>.One;
+            for (; j + Vector<T>.Count <= units; j += Vector<T>.Count)
+            {
+                var update = new Vector<T>(z[j..]);
+                var reset = new Vector<T>(z[(units + j)..]);
+                var candidate = new Vector<T>(z[(2 * units + j)..]);
+                var dh = new Vector<T>(above[j..]) + new Vector<T>(recurrent[j..]);
+                var dCandidatePre = dh * (one - update) * (one - candidate * candidate);
+                var dUpdatePre = dh * (new Vector<T>(hPrev[j..]) - candidate) * update * (one - update);
+                var dResetPre = dCandidatePre * new Vector<T>(recurrentCandidate[j..]) * reset * (one - reset);
+                dUpdatePre.CopyTo(dInput[j..]);
+                dUpdatePre.CopyTo(dHidden[j..]);
+                dResetPre.CopyTo(dInput[(units + j)..]);
+                dResetPre.CopyTo(dHidden[(units + j)..]);
+                dCandidatePre.CopyTo(dInput[(2 * units + j)..]);
+                (dCandidatePre * reset).CopyTo(dHidden[(2 * units + j)..]);
+                (dh * update).CopyTo(direct[j..]);
+            }
+            for (; j < units; j++)
+            {
+                T update = z[j], reset = z[units + j], candidate = z[2 * units + j];
+                T dh = above[j] + recurrent[j];
+                T dCandidatePre = dh * (T.One - update) * (T.One - candidate * candidate);
+                T dUpdatePre = dh * (hPrev[j] - candidate) * update * (T.One - update);
+                T dResetPre = dCandidatePre * recurrentCandidate[j] * reset * (T.One - reset);
+                dInput[j] = dHidden[j] = dUpdatePre;
+                dInput[units + j] = dHidden[units + j] = dResetPre;
+                dInput[2 * units + j] = dCandidatePre;
+                dHidden[2 * units + j] = dCandidatePre * reset;
+                direct[j] = dh * update;
+            }
         }
-        AccumulateLayerGradients(layer, grads, x, hPrev, dInput, dHidden, below, recurrent);
-        TensorPrimitives.Add(recurrent, direct, recurrent);
     }
 
     /// <summary>
-    /// The part every cell shares: kernel, recurrent-kernel and bias gradients from the
-    /// pre-activation gradients, the gradient into h(t−1) (replacing <paramref name="recurrent"/>),
-    /// and into the layer below.
+    /// The part every cell shares, batched over the series at step t: kernel, recurrent-kernel and
+    /// bias gradients from the pre-activation gradients, the gradient into h(t−1) (replacing the
+    /// layer's recurrent gradient), and into the layer below.
     /// </summary>
-    private void AccumulateLayerGradients(LayerWork layer, Span<T> grads, ReadOnlySpan<T> x, ReadOnlySpan<T> hPrev,
-        ReadOnlySpan<T> dFromInput, ReadOnlySpan<T> dFromHidden, Span<T> below, Span<T> recurrent)
+    private void AccumulateLayerGradients(LayerWork layer, Span<T> grads, int l, int t)
     {
-        int width = layer.GateWidth;
-        RowKernels.AccumulateOuter(x, dFromInput, grads.Slice(layer.KernelOffset, layer.Inputs * width));
-        RowKernels.AccumulateOuter(hPrev, dFromHidden, grads.Slice(layer.RecurrentOffset, layer.Units * width));
-        var inputBias = grads.Slice(layer.BiasOffset, width);
-        TensorPrimitives.Add(inputBias, dFromInput, inputBias);
-        if (layer.Cell == CellType.Gru)
+        int width = layer.GateWidth, units = layer.Units, n = _batch;
+        bool gru = layer.Cell == CellType.Gru;
+        var dFromInput = _dInput.AsSpan(0, n * width);
+        var dFromHidden = gru ? _dHidden.AsSpan(0, n * width) : dFromInput;
+        var x = LayerInputBlock(l, t);
+        var hPrev = layer.Hidden.AsSpan(t * n * units, n * units);
+
+        BatchKernels.AccumulateTransposedProduct(n, x, layer.Inputs, dFromInput, width, grads.Slice(layer.KernelOffset, layer.Inputs * width));
+        BatchKernels.AccumulateTransposedProduct(n, hPrev, units, dFromHidden, width, grads.Slice(layer.RecurrentOffset, units * width));
+        BatchKernels.AccumulateColumnSums(n, dFromInput, grads.Slice(layer.BiasOffset, width));
+        if (gru) BatchKernels.AccumulateColumnSums(n, dFromHidden, grads.Slice(layer.BiasOffset + width, width));
+
+        var recurrent = layer.RecurrentGrad.AsSpan();
+        if (gru) _directGrad.AsSpan(0, n * units).CopyTo(recurrent);
+        else recurrent.Clear();
+        BatchKernels.AccumulateProduct<T>(n, dFromHidden, layer.RecurrentT, width, [], [], 0, recurrent, units);
+        if (l > 0)
         {
-            var hiddenBias = grads.Slice(layer.BiasOffset + width, width);
-            TensorPrimitives.Add(hiddenBias, dFromHidden, hiddenBias);
-        }
-        recurrent.Clear();
-        RowKernels.AccumulateProduct<T>(dFromHidden, layer.RecurrentT, [], [], recurrent);
-        if (!below.IsEmpty)
-        {
+            var below = _gradBelow.AsSpan(0, n * layer.Inputs);
             below.Clear();
-            RowKernels.AccumulateProduct<T>(dFromInput, layer.KernelT, [], [], below);
+            BatchKernels.AccumulateProduct<T>(n, dFromInput, layer.KernelT, width, [], [], 0, below, layer.Inputs);
         }
     }
 

@@ -1,0 +1,4 @@
+using BenchmarkDotNet.Running;
+
+// dotnet run -c Release --project bench/RnnStream.Benchmarks -- --filter '*'
+BenchmarkSwitcher.FromAssembly(typeof(RnnStream.Benchmarks.InferenceStepBenchmarks).Assembly).Run(args);
