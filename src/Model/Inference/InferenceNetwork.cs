@@ -16,7 +16,7 @@ public sealed class InferenceNetwork
 {
     private const int MaxStackFloats = 8192;
     private readonly LayerOffsets[] _layers;
-    private readonly int _denseKernel;
+    private readonly float[] _denseKernelT;
     private readonly int _denseBias;
     private readonly int _scratchLength;
 
@@ -36,7 +36,8 @@ public sealed class InferenceNetwork
                 layout.Kernel(i).Offset, layout.RecurrentKernel(i).Offset, layout.Bias(i).Offset);
             _scratchLength = Math.Max(_scratchLength, 2 * layer.GateWidth);
         }
-        _denseKernel = layout[WeightLayout.DenseKernel].Offset;
+        _denseKernelT = new float[Spec.TopUnits * Spec.HeadWidth];
+        RowKernels.Transpose(weights.Get(WeightLayout.DenseKernel), Spec.TopUnits, Spec.HeadWidth, _denseKernelT);
         _denseBias = layout[WeightLayout.DenseBias].Offset;
     }
 
@@ -78,8 +79,7 @@ public sealed class InferenceNetwork
             }
             layerInput = hidden;
         }
-        int headWidth = OutputLength;
-        RowKernels.Affine(layerInput, w.Slice(_denseKernel, layerInput.Length * headWidth), [], [], w.Slice(_denseBias, headWidth), output[..headWidth]);
+        DenseHead.Apply(layerInput, _denseKernelT, w.Slice(_denseBias, OutputLength), output[..OutputLength]);
         if (Spec.Head == OutputHead.Gaussian) GaussianHead.ToVariance(output.Slice(Spec.OutputUnits, Spec.OutputUnits));
     }
 

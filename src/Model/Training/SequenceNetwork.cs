@@ -128,6 +128,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         }
 
         ReadOnlySpan<T> p = Parameters;
+        RowKernels.Transpose(p.Slice(_denseKernel, _topUnits * _headWidth), _topUnits, _headWidth, _denseKernelT);
         for (int t = 0; t < length; t++)
         {
             for (int l = 0; l < _layers.Length; l++)
@@ -142,10 +143,11 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
                 }
             }
             var top = _layers[^1];
-            var outputs = _outputs.AsSpan(t * n * _headWidth, n * _headWidth);
-            BatchKernels.FillRows(n, p.Slice(_denseBias, _headWidth), outputs);
-            BatchKernels.AccumulateProduct(n, top.Hidden.AsSpan((t + 1) * n * _topUnits, n * _topUnits), p.Slice(_denseKernel, _topUnits * _headWidth), _topUnits,
-                ReadOnlySpan<T>.Empty, ReadOnlySpan<T>.Empty, 0, outputs, _headWidth);
+            for (int s = 0; s < n; s++)
+            {
+                DenseHead.Apply(top.Hidden.AsSpan(((t + 1) * n + s) * _topUnits, _topUnits), _denseKernelT,
+                    p.Slice(_denseBias, _headWidth), _outputs.AsSpan((t * n + s) * _headWidth, _headWidth));
+            }
         }
 
         foreach (var layer in _layers)
@@ -168,7 +170,6 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
             RowKernels.Transpose(p.Slice(layer.KernelOffset, layer.Inputs * layer.GateWidth), layer.Inputs, layer.GateWidth, layer.KernelT);
             RowKernels.Transpose(p.Slice(layer.RecurrentOffset, layer.Units * layer.GateWidth), layer.Units, layer.GateWidth, layer.RecurrentT);
         }
-        RowKernels.Transpose(p.Slice(_denseKernel, _topUnits * _headWidth), _topUnits, _headWidth, _denseKernelT);
         var denseKernelGrad = gradients.Slice(_denseKernel, _topUnits * _headWidth);
         var denseBiasGrad = gradients.Slice(_denseBias, _headWidth);
 

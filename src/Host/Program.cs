@@ -1,0 +1,3 @@
+using RnnStream.Host;
+
+return CommandLine.Build().Parse(args).Invoke();
