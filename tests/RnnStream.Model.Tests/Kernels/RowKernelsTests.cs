@@ -24,7 +24,7 @@ public sealed class RowKernelsTests
             double expected = bias[c];
             for (int r = 0; r < rowsA; r++) expected += a[r] * ma[r * cols + c];
             for (int r = 0; r < rowsB; r++) expected += b[r] * mb[r * cols + c];
-            Assert.Equal(expected, dest[c], 12);
+            Assert.Equal(expected, dest[c], 1e-12);
         }
     }
 
@@ -42,5 +42,47 @@ public sealed class RowKernelsTests
         for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) expected[r * cols + c] += u[r] * w[c];
         RowKernels.AccumulateOuter<float>(u, w, m);
         for (int i = 0; i < m.Length; i++) Assert.Equal(expected[i], m[i], 5);
+    }
+}
+
+/// <summary>The two-series kernels against plain loops, with odd batch sizes and widths.</summary>
+public sealed class BatchKernelsTests
+{
+    [Theory]
+    [InlineData(5, 4, 32, 32)]
+    [InlineData(3, 3, 7, 13)]
+    [InlineData(4, 6, 0, 40)]
+    [InlineData(1, 2, 2, 5)]
+    public void AccumulateProduct_matches_a_plain_loop(int rows, int na, int nb, int cols)
+    {
+        var random = new Random(rows + cols);
+        double[] Rand(int n) => Enumerable.Range(0, n).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var a = Rand(rows * na); var ma = Rand(na * cols); var b = Rand(rows * nb); var mb = Rand(nb * cols); var acc = Rand(rows * cols);
+        var expected = (double[])acc.Clone();
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                for (int k = 0; k < na; k++) expected[r * cols + c] += a[r * na + k] * ma[k * cols + c];
+                for (int k = 0; k < nb; k++) expected[r * cols + c] += b[r * nb + k] * mb[k * cols + c];
+            }
+        RnnStream.Model.Kernels.BatchKernels.AccumulateProduct<double>(rows, a, ma, na, b, mb, nb, acc, cols);
+        for (int i = 0; i < acc.Length; i++) Assert.Equal(expected[i], acc[i], 1e-12);
+    }
+
+    [Theory]
+    [InlineData(64, 32, 32)]
+    [InlineData(7, 5, 13)]
+    [InlineData(3, 4, 1)]
+    public void AccumulateTransposedProduct_matches_a_plain_loop(int n, int rows, int cols)
+    {
+        var random = new Random(n * rows + cols);
+        double[] Rand(int count) => Enumerable.Range(0, count).Select(_ => random.NextDouble() - 0.5).ToArray();
+        var a = Rand(n * rows); var b = Rand(n * cols); var m = Rand(rows * cols);
+        var expected = (double[])m.Clone();
+        for (int i = 0; i < n; i++)
+            for (int r = 0; r < rows; r++)
+                for (int c = 0; c < cols; c++) expected[r * cols + c] += a[i * rows + r] * b[i * cols + c];
+        RnnStream.Model.Kernels.BatchKernels.AccumulateTransposedProduct<double>(n, a, rows, b, cols, m);
+        for (int i = 0; i < m.Length; i++) Assert.Equal(expected[i], m[i], 1e-12);
     }
 }

@@ -37,4 +37,34 @@ public sealed class LearningTests(ITestOutputHelper output)
         Assert.True(model < 1.05 * sigma, $"model RMSE {model:F4} is not within 5% of the noise floor {sigma}");
         Assert.True(model < 0.8 * persistence, $"model RMSE {model:F4} is not well below persistence {persistence:F4}");
     }
+
+    [Fact]
+    public void A_Gaussian_head_learns_the_noise_variance_of_an_AR2_process()
+    {
+        const double sigma = 0.5;
+        var random = new Random(3);
+        var series = Enumerable.Range(0, 16).Select(_ => Signals.Ar2(500, 0.9, -0.6, sigma, random)).ToArray();
+        var spec = ModelSpec.Single(CellType.Gru, 1, 16, 1, head: OutputHead.Gaussian);
+        var trainer = new TbpttTrainer(spec, new TrainingOptions { LearningRate = 0.005, WarmupSteps = 4 }, seed: 4);
+        Signals.TrainOnSeries(trainer, series, window: 32, batchSize: 32, batches: 600, seed: 5);
+
+        var network = new InferenceNetwork(trainer.Snapshot(1));
+        var state = network.CreateState();
+        var test = Signals.Ar2(4000, 0.9, -0.6, sigma, new Random(99));
+        var prediction = new float[2];
+        double varianceSum = 0;
+        int inside = 0, count = 0;
+        for (int t = 0; t + 1 < test.Length; t++)
+        {
+            network.Step(state, test.AsSpan(t, 1), prediction);
+            if (t < 20) continue;
+            varianceSum += prediction[1];
+            if (Math.Abs(test[t + 1] - prediction[0]) <= 1.96 * Math.Sqrt(prediction[1])) inside++;
+            count++;
+        }
+        double meanVariance = varianceSum / count, coverage = (double)inside / count;
+        output.WriteLine($"Gaussian head on AR(2): mean predicted variance {meanVariance:F4} (true {sigma * sigma}), 95% interval coverage {coverage:P1}");
+        Assert.InRange(meanVariance, 0.8 * sigma * sigma, 1.2 * sigma * sigma);
+        Assert.InRange(coverage, 0.92, 0.98);
+    }
 }
