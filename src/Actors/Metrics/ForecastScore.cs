@@ -1,0 +1,65 @@
+namespace RnnStream.Actors.Metrics;
+
+/// <summary>
+/// Running accuracy of forecasts against what happened: MAE, RMSE, NRMSE, MAPE as Σ|error| / Σ|truth|,
+/// MASE against persistence at the same horizon, and interval coverage. Sums only, so scores of
+/// series add up into an overall score exactly.
+/// </summary>
+public sealed class ForecastScore
+{
+    public long Count { get; private set; }
+    public double SumAbsError { get; private set; }
+    public double SumSquaredError { get; private set; }
+    public double SumAbsActual { get; private set; }
+    public double SumAbsNaiveError { get; private set; }
+    public double SumActual { get; private set; }
+    public double SumSquaredActual { get; private set; }
+    public long Inside { get; private set; }
+
+    public void Add(double actual, double predicted, double lower, double upper, double persistence)
+    {
+        double error = actual - predicted;
+        Count++;
+        SumAbsError += Math.Abs(error);
+        SumSquaredError += error * error;
+        SumAbsActual += Math.Abs(actual);
+        SumAbsNaiveError += Math.Abs(actual - persistence);
+        SumActual += actual;
+        SumSquaredActual += actual * actual;
+        if (actual >= lower && actual <= upper) Inside++;
+    }
+
+    public void Add(ForecastScore other)
+    {
+        Count += other.Count;
+        SumAbsError += other.SumAbsError;
+        SumSquaredError += other.SumSquaredError;
+        SumAbsActual += other.SumAbsActual;
+        SumAbsNaiveError += other.SumAbsNaiveError;
+        SumActual += other.SumActual;
+        SumSquaredActual += other.SumSquaredActual;
+        Inside += other.Inside;
+    }
+
+    public double Mae => Count > 0 ? SumAbsError / Count : double.NaN;
+    public double Rmse => Count > 0 ? Math.Sqrt(SumSquaredError / Count) : double.NaN;
+
+    /// <summary>RMSE over the standard deviation of the scored truth.</summary>
+    public double Nrmse
+    {
+        get
+        {
+            if (Count < 2) return double.NaN;
+            double mean = SumActual / Count;
+            double variance = SumSquaredActual / Count - mean * mean;
+            return variance > 0 ? Rmse / Math.Sqrt(variance) : double.NaN;
+        }
+    }
+
+    public double Mape => SumAbsActual > 0 ? SumAbsError / SumAbsActual : double.NaN;
+
+    /// <summary>Below 1: better than predicting the value known when the forecast was made.</summary>
+    public double Mase => SumAbsNaiveError > 0 ? SumAbsError / SumAbsNaiveError : double.NaN;
+
+    public double Coverage => Count > 0 ? (double)Inside / Count : double.NaN;
+}

@@ -1,0 +1,95 @@
+using System.Diagnostics;
+using RnnStream.Actors.Series;
+using RnnStream.Actors.Training;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Actors.Metrics;
+
+/// <summary>
+/// Everything a run counts, updated by the stream as predictions pass (one thread) and read by
+/// the progress display (another): scores per series and overall, ticks, rejects by reason,
+/// failures, retrains, latency. Scores count only forecasts made at or after <see cref="ScoreFromOffset"/>.
+/// </summary>
+public sealed class RunMetrics
+{
+    private readonly Dictionary<string, ForecastScore> _perSeries = new(StringComparer.Ordinal);
+    private readonly Dictionary<RejectReason, long> _rejects = [];
+    private readonly List<RetrainOutcome> _retrains = [];
+    private readonly Lock _lock = new();
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private long _predictions;
+    private long _failures;
+
+    public RunMetrics(long scoreFromOffset = 0) => ScoreFromOffset = scoreFromOffset;
+
+    public long ScoreFromOffset { get; }
+    public ForecastScore Overall { get; } = new();
+    public LatencyHistogram Latency { get; } = new();
+    public long Predictions => Interlocked.Read(ref _predictions);
+    public long Failures => Interlocked.Read(ref _failures);
+    public long LastWeightsVersion { get; private set; }
+    public TimeSpan Elapsed => _clock.Elapsed;
+
+    public int SeriesCount
+    {
+        get { lock (_lock) return _perSeries.Count; }
+    }
+
+    public long Rejected
+    {
+        get { lock (_lock) return _rejects.Values.Sum(); }
+    }
+
+    public IReadOnlyDictionary<RejectReason, long> RejectsByReason
+    {
+        get { lock (_lock) return new Dictionary<RejectReason, long>(_rejects); }
+    }
+
+    public IReadOnlyList<RetrainOutcome> Retrains
+    {
+        get { lock (_lock) return _retrains.ToArray(); }
+    }
+
+    public IReadOnlyDictionary<string, ForecastScore> PerSeries
+    {
+        get { lock (_lock) return new Dictionary<string, ForecastScore>(_perSeries, StringComparer.Ordinal); }
+    }
+
+    public void Record(Prediction prediction)
+    {
+        if (FailedPrediction.IsFailure(prediction))
+        {
+            Interlocked.Increment(ref _failures);
+            return;
+        }
+        Interlocked.Increment(ref _predictions);
+        LastWeightsVersion = prediction.WeightsVersion;
+        if (prediction.ReceivedAt != 0)
+            Latency.Record(Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds);
+        lock (_lock)
+        {
+            if (!_perSeries.TryGetValue(prediction.SeriesId, out var score))
+                _perSeries[prediction.SeriesId] = score = new ForecastScore();
+            if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
+            {
+                for (int k = 0; k < outcome.Actual.Length; k++)
+                {
+                    score.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
+                    Overall.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
+                }
+            }
+        }
+    }
+
+    public void Record(Rejected rejected)
+    {
+        lock (_lock) _rejects[rejected.Reason] = _rejects.GetValueOrDefault(rejected.Reason) + 1;
+    }
+
+    public void Record(RetrainOutcome outcome)
+    {
+        lock (_lock) _retrains.Add(outcome);
+    }
+
+    public double TicksPerSecond => Predictions / Math.Max(1e-9, Elapsed.TotalSeconds);
+}

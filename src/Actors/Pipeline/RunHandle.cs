@@ -1,0 +1,21 @@
+using Akka.Actor;
+using Akka.Streams;
+using RnnStream.Actors.Metrics;
+using RnnStream.Actors.Training;
+
+namespace RnnStream.Actors.Pipeline;
+
+/// <summary>A running pipeline: stop it gracefully, wait for it, watch its metrics and weights.</summary>
+public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetrics metrics, ModelRegistry registry, ReplayBuffer replay, IActorRef seriesParent)
+{
+    public RunMetrics Metrics { get; } = metrics;
+    public ModelRegistry Registry { get; } = registry;
+    public ReplayBuffer Replay { get; } = replay;
+    public IActorRef SeriesParent { get; } = seriesParent;
+
+    /// <summary>Completes when every accepted tick has been forecast and every sink has flushed.</summary>
+    public Task Completion { get; } = completion;
+
+    /// <summary>Stops taking new ticks; what is in flight is still forecast and written (Ctrl+C).</summary>
+    public void Drain() => killSwitch.Shutdown();
+}

@@ -1,0 +1,38 @@
+using Akka.Cluster.Sharding;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Actors.Protocol;
+
+/// <summary>
+/// The one mapping from messages to series: the local parent uses it to find a child, a cluster
+/// shard region would use it to find an entity and its shard. Ticks are routed as they are (no
+/// envelope), so the hot path allocates nothing for routing.
+/// </summary>
+public sealed class SeriesMessageExtractor(int shards = 100) : IMessageExtractor
+{
+    public string? EntityId(object message) => message switch
+    {
+        Tick tick => tick.SeriesId,
+        IWithSeriesId withId => withId.SeriesId,
+        _ => null,
+    };
+
+    public object EntityMessage(object message) => message;
+
+    public string ShardId(object message) => EntityId(message) is { } id ? ShardId(id) : throw new ArgumentException($"{message.GetType().Name} names no series");
+
+    public string ShardId(string entityId, object? messageHint = null) =>
+        ((uint)StableHash(entityId) % (uint)shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>FNV-1a: stable across processes and runtimes (string.GetHashCode is randomized per process).</summary>
+    private static int StableHash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash ^= c;
+            hash *= 16777619;
+        }
+        return (int)hash;
+    }
+}

@@ -1,0 +1,14 @@
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>A tick a series could not process: delivered instead of a prediction, so the stream's accounting stays exact and the error is counted, never lost.</summary>
+public static class FailedPrediction
+{
+    public const string Forecaster = "failed";
+
+    public static Prediction For(Tick tick, Exception error) =>
+        new(tick.SeriesId, tick.RawTimestamp, "", [], [], [], [], -1, $"{Forecaster}: {error.GetType().Name}: {error.Message}", null, tick.ReceivedAt, tick.Offset);
+
+    public static bool IsFailure(Prediction prediction) => prediction.Forecaster.StartsWith(Forecaster, StringComparison.Ordinal);
+}

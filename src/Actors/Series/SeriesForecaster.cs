@@ -1,0 +1,154 @@
+using System.Runtime.CompilerServices;
+using RnnStream.Feeds.Records;
+using RnnStream.Model.Inference;
+using RnnStream.Model.Preprocessing;
+using RnnStream.Model.Specs;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>
+/// What a series does with a tick, apart from any actor: score the forecast that was due now,
+/// update the normalizer, step the network (re-warming first if the weights changed), turn its
+/// output into a forecast with an interval in the series' own units, remember the tick, and now
+/// and then cut a training window. One instance serves every series of a node; the state is
+/// passed in.
+/// </summary>
+[SkipLocalsInit]
+public sealed class SeriesForecaster(SeriesSettings settings)
+{
+    public const string NetworkForecaster = "rnn";
+
+    public SeriesSettings Settings { get; } = settings;
+
+    public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
+
+    /// <param name="windows">Receives a training window when one is due; null to cut none.</param>
+    public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows)
+    {
+        if (tick.Values.Length != Settings.Features)
+            throw new ArgumentException($"tick has {tick.Values.Length} values, the feed {Settings.Features}");
+        if (state.WeightsVersion != network.Version) Rewarm(state, network);
+
+        int k = Settings.Targets, h = Settings.Horizon;
+        int slot = (int)(state.TicksSeen % h) * SeriesState.OwedStride(k);
+        var owed = state.Owed.AsSpan(slot, SeriesState.OwedStride(k));
+        Outcome? matured = float.IsNaN(owed[0]) ? null : Score(state, tick, owed);
+
+        state.Normalizer.Update(tick.Values);
+        Span<float> input = stackalloc float[Settings.NetworkInputs];
+        Span<float> output = stackalloc float[network.OutputLength];
+        NetworkInput(state, tick.Values, tick.Timestamp, input);
+        network.Step(state.Hidden, input, output);
+
+        var predicted = new float[k];
+        var lower = new float[k];
+        var upper = new float[k];
+        bool gaussian = network.Spec.Head == OutputHead.Gaussian;
+        for (int j = 0; j < k; j++)
+        {
+            int feature = Settings.TargetIndices[j];
+            predicted[j] = state.Normalizer.Denormalize(feature, output[j]);
+            double spread = state.Residuals >= Settings.MinResiduals
+                ? Math.Sqrt(state.ResidualSquares[j])
+                : gaussian ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : state.Normalizer.Scale(feature);
+            float half = (float)(Settings.IntervalZ * spread);
+            lower[j] = predicted[j] - half;
+            upper[j] = predicted[j] + half;
+            owed[j] = predicted[j];
+            owed[k + j] = lower[j];
+            owed[2 * k + j] = upper[j];
+            owed[3 * k + j] = tick.Values[feature];
+        }
+
+        if (state.TicksSeen > 0) state.LastStep = tick.Timestamp - state.LastTimestamp;
+        state.LastTimestamp = tick.Timestamp;
+        Remember(state, tick);
+        state.TicksSeen++;
+        if (windows is not null && state.RecentCount == Settings.WindowLength && state.TicksSeen % Settings.TrainEvery == 0)
+            windows(CutWindow(state, tick.Timestamp));
+
+        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTimestamp(state, tick), Settings.TargetNames,
+            predicted, lower, upper, network.Version, NetworkForecaster, matured, tick.ReceivedAt, tick.Offset);
+    }
+
+    /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>
+    public void Rewarm(SeriesState state, InferenceNetwork network)
+    {
+        state.Hidden.Reset();
+        Span<float> input = stackalloc float[Settings.NetworkInputs];
+        Span<float> output = stackalloc float[network.OutputLength];
+        int d = Settings.Features;
+        for (int i = 0; i < state.RecentCount; i++)
+        {
+            int at = (state.RecentStart + i) % Settings.WindowLength;
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), input);
+            network.Step(state.Hidden, input, output);
+        }
+        state.WeightsVersion = network.Version;
+    }
+
+    private Outcome Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed)
+    {
+        int k = Settings.Targets;
+        var actual = new float[k];
+        for (int j = 0; j < k; j++)
+        {
+            actual[j] = tick.Values[Settings.TargetIndices[j]];
+            double residual = actual[j] - owed[j];
+            state.ResidualSquares[j] = state.Residuals == 0
+                ? residual * residual
+                : Settings.ResidualForgetting * state.ResidualSquares[j] + (1 - Settings.ResidualForgetting) * residual * residual;
+        }
+        state.Residuals++;
+        return new Outcome(actual, owed[..k].ToArray(), owed.Slice(k, k).ToArray(), owed.Slice(2 * k, k).ToArray(), owed.Slice(3 * k, k).ToArray());
+    }
+
+    private void NetworkInput(SeriesState state, ReadOnlySpan<float> values, DateTime timestamp, Span<float> input)
+    {
+        state.Normalizer.Normalize(values, input[..Settings.Features]);
+        if (Settings.TimeFeatures) Model.Preprocessing.TimeFeatures.Write(timestamp, input[Settings.Features..]);
+    }
+
+    private void Remember(SeriesState state, Tick tick)
+    {
+        int capacity = Settings.WindowLength, d = Settings.Features;
+        if (state.RecentCount == 0 && state.TicksSeen == 0) state.Origin = tick.Timestamp;
+        int at;
+        if (state.RecentCount < capacity) at = (state.RecentStart + state.RecentCount++) % capacity;
+        else
+        {
+            at = state.RecentStart;
+            state.RecentStart = (state.RecentStart + 1) % capacity;
+        }
+        tick.Values.CopyTo(state.RecentValues.AsSpan(at * d, d));
+        state.RecentSeconds[at] = (int)Math.Clamp((tick.Timestamp - state.Origin).TotalSeconds, int.MinValue, int.MaxValue);
+    }
+
+    /// <summary>The remembered ticks as one training window: inputs for the first W − h, targets h later, normalized with today's statistics.</summary>
+    private TrainingWindow CutWindow(SeriesState state, DateTime endTime)
+    {
+        int capacity = Settings.WindowLength, d = Settings.Features, h = Settings.Horizon, k = Settings.Targets;
+        int steps = capacity - h, inputs = Settings.NetworkInputs;
+        var inputValues = new float[steps * inputs];
+        var targetValues = new float[steps * k];
+        for (int t = 0; t < steps; t++)
+        {
+            int at = (state.RecentStart + t) % capacity;
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), inputValues.AsSpan(t * inputs, inputs));
+            int future = (state.RecentStart + t + h) % capacity;
+            for (int j = 0; j < k; j++)
+            {
+                int feature = Settings.TargetIndices[j];
+                double scale = state.Normalizer.Scale(feature);
+                targetValues[t * k + j] = (float)((state.RecentValues[future * d + feature] - state.Normalizer.Mean(feature)) / scale);
+            }
+        }
+        return new TrainingWindow(state.SeriesId, endTime, inputValues, targetValues, steps);
+    }
+
+    private string TargetTimestamp(SeriesState state, Tick tick)
+    {
+        var step = Settings.Step ?? state.LastStep;
+        return step > TimeSpan.Zero ? tick.Format.Format(tick.Timestamp + Settings.Horizon * step) : "";
+    }
+}

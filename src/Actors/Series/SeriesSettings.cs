@@ -1,0 +1,60 @@
+using RnnStream.Model.Preprocessing;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>What every series of a deployment shares: its feature layout, horizon, window and interval settings.</summary>
+public sealed record SeriesSettings
+{
+    public required IReadOnlyList<string> FeatureNames { get; init; }
+
+    /// <summary>Positions in the tick's values of the K predicted features.</summary>
+    public required IReadOnlyList<int> TargetIndices { get; init; }
+
+    public int Horizon { get; init; } = 1;
+
+    /// <summary>Add time of day and day of week (sin/cos) to the network's inputs.</summary>
+    public bool TimeFeatures { get; init; }
+
+    /// <summary>λ of each series' normalizer (1 = all history).</summary>
+    public double NormalizerForgetting { get; init; } = 1.0;
+
+    /// <summary>Recent ticks each series keeps: to re-warm its state after a weights swap and to cut training windows.</summary>
+    public int WindowLength { get; init; } = 64;
+
+    /// <summary>A training window is handed over every this many ticks (once the window is full).</summary>
+    public int TrainEvery { get; init; } = 32;
+
+    /// <summary>Half-width of the interval in residual standard deviations (1.96 ≈ 95%).</summary>
+    public double IntervalZ { get; init; } = 1.96;
+
+    /// <summary>λ of the running mean squared residual behind the interval.</summary>
+    public double ResidualForgetting { get; init; } = 0.99;
+
+    /// <summary>Residuals needed before the interval comes from them rather than the series' own spread.</summary>
+    public int MinResiduals { get; init; } = 10;
+
+    /// <summary>Time between ticks, if known in advance; otherwise each series uses its last gap.</summary>
+    public TimeSpan? Step { get; init; }
+
+    public int Features => FeatureNames.Count;
+    public int Targets => TargetIndices.Count;
+
+    /// <summary>D as the network sees it: the features plus the time features.</summary>
+    public int NetworkInputs => Features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0);
+
+    /// <summary>Names of the predicted features, shared by every prediction.</summary>
+    public IReadOnlyList<string> TargetNames => _targetNames ??= TargetIndices.Select(i => FeatureNames[i]).ToArray();
+
+    private IReadOnlyList<string>? _targetNames;
+
+    public void Validate()
+    {
+        if (Features < 1) throw new ArgumentException("a series needs at least one feature");
+        if (Targets < 1) throw new ArgumentException("at least one feature must be predicted");
+        if (TargetIndices.Any(i => i < 0 || i >= Features)) throw new ArgumentException("a target index is outside the features");
+        if (Horizon < 1) throw new ArgumentOutOfRangeException(nameof(Horizon), Horizon, "must be at least 1");
+        if (WindowLength <= Horizon + 1) throw new ArgumentOutOfRangeException(nameof(WindowLength), WindowLength, $"must exceed the horizon ({Horizon}) + 1");
+        if (TrainEvery < 1) throw new ArgumentOutOfRangeException(nameof(TrainEvery), TrainEvery, "must be at least 1");
+        _ = new OnlineNormalizer(Features, NormalizerForgetting);
+    }
+}

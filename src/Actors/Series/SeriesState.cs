@@ -1,0 +1,54 @@
+using RnnStream.Model.Inference;
+using RnnStream.Model.Preprocessing;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>
+/// Everything one series remembers: the network's hidden state, its normalizer, a ring of recent
+/// ticks, the forecasts it still owes a score, and its residual spread. Owned by one actor at a
+/// time; survives passivation as this object.
+/// </summary>
+public sealed class SeriesState
+{
+    public SeriesState(string seriesId, SeriesSettings settings, StateLayout layout)
+    {
+        SeriesId = seriesId;
+        Hidden = new RecurrentState(layout);
+        Normalizer = new OnlineNormalizer(settings.Features, settings.NormalizerForgetting);
+        RecentValues = new float[settings.WindowLength * settings.Features];
+        RecentSeconds = new int[settings.WindowLength];
+        int k = settings.Targets;
+        Owed = new float[settings.Horizon * OwedStride(k)];
+        Array.Fill(Owed, float.NaN);
+        ResidualSquares = new double[k];
+    }
+
+    public string SeriesId { get; }
+    public RecurrentState Hidden { get; }
+    public OnlineNormalizer Normalizer { get; }
+
+    /// <summary>The last ticks' values, oldest at <see cref="RecentStart"/> (ring of WindowLength × D).</summary>
+    public float[] RecentValues { get; }
+
+    /// <summary>Their times, in seconds after <see cref="Origin"/> (4 bytes a tick instead of 8).</summary>
+    public int[] RecentSeconds { get; }
+
+    public int RecentCount { get; set; }
+    public int RecentStart { get; set; }
+    public DateTime Origin { get; set; }
+
+    /// <summary>Per horizon slot: predicted, lower, upper, persistence (K each); NaN when nothing is owed.</summary>
+    public float[] Owed { get; }
+
+    public double[] ResidualSquares { get; }
+    public long Residuals { get; set; }
+
+    public long TicksSeen { get; set; }
+    public DateTime LastTimestamp { get; set; }
+    public TimeSpan LastStep { get; set; }
+
+    /// <summary>Weights version the hidden state was built with; a different current version means re-warm first.</summary>
+    public long WeightsVersion { get; set; } = -1;
+
+    public static int OwedStride(int targets) => 4 * targets;
+}

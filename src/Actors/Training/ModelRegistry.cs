@@ -1,0 +1,45 @@
+using RnnStream.Model.Inference;
+using RnnStream.Model.Weights;
+
+namespace RnnStream.Actors.Training;
+
+/// <summary>
+/// The node's current weights version, read by every series on every tick. A promotion replaces
+/// the reference with a new immutable network; nothing is ever changed in place, so a series
+/// always steps with one consistent version.
+/// </summary>
+public sealed class ModelRegistry
+{
+    private volatile InferenceNetwork _current;
+    private readonly List<long> _versions = [];
+    private readonly Lock _lock = new();
+
+    public ModelRegistry(ModelWeights initial)
+    {
+        _current = new InferenceNetwork(initial);
+        _versions.Add(initial.Version);
+    }
+
+    public InferenceNetwork Current => _current;
+
+    public long Version => _current.Version;
+
+    public IReadOnlyList<long> Versions
+    {
+        get { lock (_lock) return _versions.ToArray(); }
+    }
+
+    /// <summary>Makes <paramref name="weights"/> the current version; it must be newer than the one in use.</summary>
+    public void Promote(ModelWeights weights)
+    {
+        lock (_lock)
+        {
+            if (weights.Version <= _current.Version)
+                throw new InvalidOperationException($"version {weights.Version} is not newer than the current {_current.Version}");
+            if (!weights.Spec.Equals(_current.Spec))
+                throw new InvalidOperationException("a new version must keep the model spec");
+            _current = new InferenceNetwork(weights);
+            _versions.Add(weights.Version);
+        }
+    }
+}

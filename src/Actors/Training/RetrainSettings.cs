@@ -1,0 +1,21 @@
+using RnnStream.Model.Training;
+
+namespace RnnStream.Actors.Training;
+
+/// <summary>How a retrain runs: how much it trains, on what, and what a candidate must do to be promoted.</summary>
+public sealed record RetrainSettings
+{
+    public TrainingOptions Options { get; init; } = new();
+    public int BatchSize { get; init; } = 32;
+
+    /// <summary>Optimizer passes over sampled batches per retrain.</summary>
+    public int Batches { get; init; } = 100;
+
+    /// <summary>Share of the newest windows held out to judge the candidate against the weights in use.</summary>
+    public double HoldoutFraction { get; init; } = 0.2;
+
+    /// <summary>Windows needed before a retrain is attempted at all.</summary>
+    public int MinWindows { get; init; } = 32;
+
+    public int Seed { get; init; } = 1;
+}

@@ -1,0 +1,69 @@
+using RnnStream.Actors.Series;
+using RnnStream.Model.Training;
+using RnnStream.Model.Weights;
+
+namespace RnnStream.Actors.Training;
+
+/// <summary>
+/// One retrain, as a pure function of the weights in use and the windows it is given: warm-start
+/// from the current weights, train with TBPTT on seeded samples of the older windows, judge on
+/// the newest (held out), and return a candidate only if it beats the weights in use there
+/// (champion / challenger). Deterministic: same inputs, same result, bit for bit.
+/// </summary>
+public sealed class Retrainer(RetrainSettings settings)
+{
+    public RetrainSettings Settings { get; } = settings;
+
+    public RetrainOutcome Run(ModelWeights current, IReadOnlyList<TrainingWindow> windows)
+    {
+        long from = current.Version;
+        if (windows.Count < Settings.MinWindows)
+            return new RetrainOutcome(from, null, 0, 0, double.NaN, double.NaN, $"skipped: {windows.Count} windows, {Settings.MinWindows} needed");
+
+        var ordered = windows.OrderBy(w => w).ToArray();
+        int holdout = Math.Max(1, (int)Math.Round(ordered.Length * Settings.HoldoutFraction));
+        var train = ordered[..^holdout];
+        var judge = ordered[^holdout..];
+        if (train.Length == 0)
+            return new RetrainOutcome(from, null, 0, holdout, double.NaN, double.NaN, "skipped: nothing left to train on after the holdout");
+
+        var spec = current.Spec;
+        var holdoutBatch = Stack(judge, spec.InputFeatures, spec.OutputUnits);
+        var trainer = new TbpttTrainer(current, Settings.Options);
+        double championLoss = trainer.Evaluate(holdoutBatch);
+
+        var random = new Random(HashCode.Combine(Settings.Seed, from));
+        int rejected = 0;
+        for (int b = 0; b < Settings.Batches; b++)
+        {
+            var sample = new TrainingWindow[Math.Min(Settings.BatchSize, train.Length)];
+            for (int i = 0; i < sample.Length; i++) sample[i] = train[random.Next(train.Length)];
+            var report = trainer.Train(Stack(sample, spec.InputFeatures, spec.OutputUnits));
+            if (report.Rejected) rejected++;
+        }
+
+        double challengerLoss = trainer.Evaluate(holdoutBatch);
+        var candidate = trainer.Snapshot(from + 1);
+        if (!candidate.IsFinite() || !double.IsFinite(challengerLoss))
+            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, "rejected: the candidate is not finite");
+        if (!(challengerLoss < championLoss))
+            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, $"rejected: held-out loss {challengerLoss:G4} does not beat {championLoss:G4}");
+        string note = rejected > 0 ? $" ({rejected} non-finite batches skipped)" : "";
+        return new RetrainOutcome(from, candidate, train.Length, holdout, championLoss, challengerLoss, $"promoted: held-out loss {championLoss:G4} -> {challengerLoss:G4}{note}");
+    }
+
+    /// <summary>Windows of equal length into one N × T × D batch.</summary>
+    public static TrainingBatch Stack(IReadOnlyList<TrainingWindow> windows, int inputs, int outputs)
+    {
+        int steps = windows[0].Steps;
+        var x = new float[windows.Count * steps * inputs];
+        var y = new float[windows.Count * steps * outputs];
+        for (int i = 0; i < windows.Count; i++)
+        {
+            if (windows[i].Steps != steps) throw new ArgumentException("windows of one batch must have the same length");
+            windows[i].Inputs.CopyTo(x, i * steps * inputs);
+            windows[i].Targets.CopyTo(y, i * steps * outputs);
+        }
+        return new TrainingBatch(windows.Count, steps, inputs, outputs, x, y);
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+
+namespace RnnStream.Feeds.Parsing;
+
+/// <summary>
+/// How a feed writes its timestamps, learnt from the first one that parses, so that times the
+/// system makes up (the target time of a forecast) are written the way the input writes them.
+/// </summary>
+public sealed class TimestampFormat
+{
+    private static readonly string[] KnownPatterns =
+    [
+        "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd", "M/d/yy H:mm", "M/d/yyyy H:mm", "M/d/yyyy", "yyyyMMdd",
+    ];
+
+    private readonly string? _pattern;
+
+    private TimestampFormat(string? pattern) => _pattern = pattern;
+
+    /// <summary>Numbers: seconds since an arbitrary origin (e.g. `t_seconds`).</summary>
+    public static TimestampFormat Seconds { get; } = new(null);
+
+    public static TimestampFormat Pattern(string pattern) => new(pattern);
+
+    public bool IsSeconds => _pattern is null;
+
+    public override string ToString() => _pattern ?? "seconds";
+
+    /// <summary>Finds the format of <paramref name="sample"/> among the known ones.</summary>
+    public static bool TryDetect(ReadOnlySpan<char> sample, out TimestampFormat format)
+    {
+        sample = sample.Trim();
+        if (double.TryParse(sample, NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+        {
+            format = Seconds;
+            return true;
+        }
+        foreach (var pattern in KnownPatterns)
+        {
+            if (DateTime.TryParseExact(sample, pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                format = new TimestampFormat(pattern);
+                return true;
+            }
+        }
+        if (DateTime.TryParse(sample, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out _))
+        {
+            format = new TimestampFormat("o");
+            return true;
+        }
+        format = Seconds;
+        return false;
+    }
+
+    public bool TryParse(ReadOnlySpan<char> text, out DateTime timestamp)
+    {
+        text = text.Trim();
+        if (_pattern is null)
+        {
+            if (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double seconds) && double.IsFinite(seconds) && Math.Abs(seconds) < 1e11)
+            {
+                timestamp = DateTime.UnixEpoch.AddTicks((long)Math.Round(seconds * TimeSpan.TicksPerSecond));
+                return true;
+            }
+            timestamp = default;
+            return false;
+        }
+        if (_pattern == "o")
+            return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out timestamp);
+        return DateTime.TryParseExact(text, _pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+    }
+
+    public string Format(DateTime timestamp)
+    {
+        if (_pattern is null)
+        {
+            double seconds = (timestamp - DateTime.UnixEpoch).TotalSeconds;
+            return seconds.ToString("0.###", CultureInfo.InvariantCulture);
+        }
+        return timestamp.ToString(_pattern, CultureInfo.InvariantCulture);
+    }
+}

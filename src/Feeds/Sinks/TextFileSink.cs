@@ -1,0 +1,112 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.Stage;
+
+namespace RnnStream.Feeds.Sinks;
+
+/// <summary>
+/// Writes elements as text lines to a writer it owns, pulling one element at a time (so a slow
+/// disk backpressures the stream). The materialized task completes once everything is flushed and
+/// closed, and fails if writing failed; it closes the writer on failure too.
+/// </summary>
+public static class TextFileSink
+{
+    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null) =>
+        Sink.FromGraph(new WriterStage<T>(open, write, header));
+
+    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false) =>
+        Create(() =>
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            return new StreamWriter(path, append, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
+        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header);
+
+    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
+    {
+        private readonly Inlet<T> _in = new("text-file.in");
+        public Func<TextWriter> Open { get; } = open;
+        public Action<T, TextWriter> Write { get; } = write;
+        public string? Header { get; } = header;
+        public override SinkShape<T> Shape => new(_in);
+
+        public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
+        {
+            var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new LogicAndMaterializedValue<Task>(new Logic(this, done), done.Task);
+        }
+
+        private sealed class Logic : GraphStageLogic
+        {
+            private readonly WriterStage<T> _stage;
+            private readonly TaskCompletionSource _done;
+            private TextWriter? _writer;
+
+            public Logic(WriterStage<T> stage, TaskCompletionSource done) : base(stage.Shape)
+            {
+                _stage = stage;
+                _done = done;
+                SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: Finish, onUpstreamFailure: Fail);
+            }
+
+            public override void PreStart()
+            {
+                try
+                {
+                    _writer = _stage.Open();
+                    if (_stage.Header is not null) _writer.WriteLine(_stage.Header);
+                    Pull(_stage._in);
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+
+            private void OnPush()
+            {
+                try
+                {
+                    _stage.Write(Grab(_stage._in), _writer!);
+                    Pull(_stage._in);
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+
+            private void Finish()
+            {
+                try
+                {
+                    _writer?.Flush();
+                    _writer?.Dispose();
+                    _done.TrySetResult();
+                    CompleteStage();
+                }
+                catch (Exception e)
+                {
+                    _done.TrySetException(e);
+                    FailStage(e);
+                }
+            }
+
+            private void Fail(Exception cause)
+            {
+                try { _writer?.Dispose(); } catch (IOException) { }
+                _done.TrySetException(cause);
+                FailStage(cause);
+            }
+
+            public override void PostStop()
+            {
+                if (!_done.Task.IsCompleted)
+                {
+                    try { _writer?.Dispose(); } catch (IOException) { }
+                    _done.TrySetException(new AbruptStageTerminationException(this));
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,4 @@
+namespace RnnStream.Feeds.Sources;
+
+/// <summary>One line of a feed as it arrived, with its position (line number in a file, arrival count on a socket).</summary>
+public readonly record struct RawLine(string Text, long Offset);

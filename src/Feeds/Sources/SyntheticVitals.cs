@@ -1,0 +1,56 @@
+using Akka;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Feeds.Sources;
+
+/// <summary>
+/// A seeded vitals feed of N patients, one reading a minute (D = 3): heart rate, systolic blood
+/// pressure and temperature. Each has a patient's own baseline, a daily rhythm (lowest in the early
+/// morning), correlated noise, and occasional events (tachycardia with a pressure rise, fever) that
+/// build up and fade over tens of minutes to hours.
+/// </summary>
+public static class SyntheticVitals
+{
+    public static readonly string[] Features = ["heart_rate", "blood_pressure", "temperature"];
+    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
+
+    public static Source<Tick, NotUsed> Create(int patients, long readings, int seed) =>
+        Source.FromEnumerator(() => Generate(patients, readings, seed).GetEnumerator());
+
+    public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
+    {
+        var random = new Random(seed);
+        var ids = Enumerable.Range(0, patients).Select(i => $"P{i:D4}").ToArray();
+        var baseHr = Enumerable.Range(0, patients).Select(_ => 60 + 25 * random.NextDouble()).ToArray();
+        var baseBp = Enumerable.Range(0, patients).Select(_ => 110 + 25 * random.NextDouble()).ToArray();
+        var phase = Enumerable.Range(0, patients).Select(_ => 0.3 * SyntheticPrices.Gaussian(random)).ToArray();
+        var hrNoise = new double[patients];
+        var bpNoise = new double[patients];
+        var tachycardia = new double[patients];
+        var fever = new double[patients];
+        var start = new DateTime(2024, 3, 1, 0, 0, 0);
+        long offset = 0;
+        for (long minute = 0; readings < 0 || minute < readings; minute++)
+        {
+            var time = start.AddMinutes(minute);
+            string raw = Format.Format(time);
+            double day = 2 * Math.PI * (time.TimeOfDay.TotalHours - 4) / 24;
+            for (int i = 0; i < patients; i++)
+            {
+                if (random.NextDouble() < 1.0 / 2000) tachycardia[i] = 1;
+                if (random.NextDouble() < 1.0 / 8000) fever[i] = 1;
+                tachycardia[i] *= 0.97;
+                fever[i] *= 0.995;
+                hrNoise[i] = 0.9 * hrNoise[i] + 1.2 * SyntheticPrices.Gaussian(random);
+                bpNoise[i] = 0.9 * bpNoise[i] + 1.5 * SyntheticPrices.Gaussian(random) + 0.3 * hrNoise[i];
+                double rhythm = -Math.Cos(day + phase[i]);
+                double heartRate = baseHr[i] + 8 * rhythm + hrNoise[i] + 35 * tachycardia[i] + 12 * fever[i];
+                double pressure = baseBp[i] + 7 * rhythm + bpNoise[i] + 18 * tachycardia[i];
+                double temperature = 36.7 + 0.35 * rhythm + 0.08 * SyntheticPrices.Gaussian(random) + 1.8 * fever[i];
+                yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format);
+            }
+        }
+    }
+}

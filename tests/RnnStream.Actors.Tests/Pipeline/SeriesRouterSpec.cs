@@ -1,0 +1,132 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Feeds.Records;
+using RnnStream.Model.Inference;
+using RnnStream.Model.Preprocessing;
+using RnnStream.Model.Weights;
+using Xunit;
+
+namespace RnnStream.Actors.Tests.Pipeline;
+
+public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.Actors.Pipeline.PipelineConfig.Config)
+{
+    private static readonly string[] ThreeSeries = ["alpha", "beta", "gamma"];
+
+    /// <summary>The model's own step, outside any actor, for one series' ticks.</summary>
+    private static List<float> Expected(InferenceNetwork network, IEnumerable<Tick> ticks)
+    {
+        var normalizer = new OnlineNormalizer(2);
+        var state = network.CreateState();
+        var input = new float[2];
+        var output = new float[1];
+        var result = new List<float>();
+        foreach (var tick in ticks)
+        {
+            normalizer.Update(tick.Values);
+            normalizer.Normalize(tick.Values, input);
+            network.Step(state, input, output);
+            result.Add(normalizer.Denormalize(1, output[0]));
+        }
+        return result;
+    }
+
+    [Fact]
+    public async Task A_series_actors_prediction_equals_the_models_own_step_for_the_same_inputs_and_weights()
+    {
+        var harness = new Harness(Sys);
+        var ticks = Ticks.Interleaved(ThreeSeries, 20).ToList();
+
+        var predictions = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+            .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
+
+        Assert.Equal(ticks.Count, predictions.Count);
+        foreach (var id in ThreeSeries)
+        {
+            var expected = Expected(harness.Registry.Current, ticks.Where(t => t.SeriesId == id));
+            var actual = predictions.Where(p => p.SeriesId == id).Select(p => p.Predicted[0]).ToList();
+            Assert.Equal(expected, actual);
+        }
+        Assert.All(predictions, p => Assert.Equal(0, p.WeightsVersion));
+    }
+
+    [Fact]
+    public void A_weights_swap_is_seen_by_every_series_on_its_next_tick_after_rewarming()
+    {
+        var harness = new Harness(Sys);
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(harness.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(1000);
+        foreach (var tick in Ticks.Interleaved(ThreeSeries, 10)) source.SendNext(tick);
+        var before = sink.ExpectNextN(30);
+        Assert.All(before, p => Assert.Equal(0, p.WeightsVersion));
+
+        var newWeights = WeightInitializer.Initialize(harness.Spec, seed: 99).WithVersion(1);
+        harness.Registry.Promote(newWeights);
+        var after = Ticks.Interleaved(ThreeSeries, 1, firstStep: 10).ToList();
+        foreach (var tick in after) source.SendNext(tick);
+        var swapped = sink.ExpectNextN(3);
+        source.SendComplete();
+        sink.ExpectComplete();
+
+        Assert.All(swapped, p => Assert.Equal(1, p.WeightsVersion));
+        // Re-warmed: the new weights replay the remembered ticks (normalized with the statistics of
+        // that moment), then step the new tick, exactly as a series that had always had them would.
+        var network = new InferenceNetwork(newWeights);
+        foreach (var id in ThreeSeries)
+        {
+            var history = Ticks.Interleaved([id], 10).ToList();
+            var next = Ticks.Interleaved([id], 1, firstStep: 10).Single();
+            var normalizer = new OnlineNormalizer(2);
+            foreach (var tick in history) normalizer.Update(tick.Values);
+            var state = network.CreateState();
+            var input = new float[2];
+            var output = new float[1];
+            foreach (var tick in history)
+            {
+                normalizer.Normalize(tick.Values, input);
+                network.Step(state, input, output);
+            }
+            normalizer.Update(next.Values);
+            normalizer.Normalize(next.Values, input);
+            network.Step(state, input, output);
+            Assert.Equal(normalizer.Denormalize(1, output[0]), swapped.Single(p => p.SeriesId == id).Predicted[0]);
+        }
+    }
+
+    [Fact]
+    public void A_slow_sink_backpressures_the_source_with_no_more_than_max_in_flight_ticks_taken()
+    {
+        var harness = new Harness(Sys);
+        const int maxInFlight = 8;
+        var (source, sink) = this.SourceProbe<Tick>()
+            .Via(SeriesRouter.Create(harness.Router(new RouterSettings { MaxInFlight = maxInFlight })))
+            .ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both)
+            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
+            .Run(Sys.Materializer());
+
+        sink.EnsureSubscription();
+        long requested = 0;
+        var ticks = Ticks.Interleaved(ThreeSeries, 100).GetEnumerator();
+        // The sink asks for nothing: the router takes max-in-flight ticks (plus the one-element
+        // buffer in front of it) and then asks the source for no more.
+        for (int i = 0; i < maxInFlight + 1; i++)
+        {
+            long demand = source.ExpectRequest();
+            requested += demand;
+            for (long j = 0; j < demand; j++)
+            {
+                ticks.MoveNext();
+                source.SendNext(ticks.Current);
+            }
+        }
+        source.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        Assert.Equal(maxInFlight + 1, requested);
+
+        // Once the sink takes predictions, the source is asked again.
+        sink.Request(4);
+        sink.ExpectNextN(4);
+        Assert.True(source.ExpectRequest() > 0);
+        source.SendComplete();
+    }
+}

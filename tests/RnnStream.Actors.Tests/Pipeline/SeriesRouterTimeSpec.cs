@@ -1,0 +1,113 @@
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Akka.TestKit;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Series;
+using RnnStream.Actors.Training;
+using RnnStream.Feeds.Records;
+using RnnStream.Model.Weights;
+using Xunit;
+
+namespace RnnStream.Actors.Tests.Pipeline;
+
+/// <summary>Passivation and retrain schedules, driven by the test scheduler: virtual time, no real waiting.</summary>
+public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness.TestSchedulerConfig)
+{
+    private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
+
+    private static RetrainOutcome Outcome(long from) => new(from, null, 0, 0, 0, 0, "test");
+
+    [Fact]
+    public async Task Idle_series_are_passivated_and_come_back_with_their_state()
+    {
+        string[] series = ["a", "b"];
+        var first = Ticks.Interleaved(series, 12).ToList();
+        var second = Ticks.Interleaved(series, 12, firstStep: 12).ToList();
+
+        var passivating = new Harness(Sys);
+        var router = passivating.Router(new RouterSettings { IdleTimeout = TimeSpan.FromMinutes(1), PassivationScan = TimeSpan.FromSeconds(10) });
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        first.ForEach(t => source.SendNext(t));
+        var beforeIdle = sink.ExpectNextN(first.Count);
+
+        Clock.Advance(TimeSpan.FromMinutes(2));
+        await AwaitAssertAsync(async () => Assert.Equal(2, await passivating.Parent.Ask<int>(SeriesParent.CountPassivated.Instance)));
+
+        second.ForEach(t => source.SendNext(t));
+        var afterIdle = sink.ExpectNextN(second.Count);
+        source.SendComplete();
+        sink.ExpectComplete();
+        Assert.Equal(0, await passivating.Parent.Ask<int>(SeriesParent.CountPassivated.Instance));
+
+        // The same ticks without passivation give the same forecasts, bit for bit.
+        var uninterrupted = new Harness(Sys);
+        var (referenceSource, referenceSink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(uninterrupted.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        referenceSink.Request(100);
+        first.Concat(second).ToList().ForEach(t => referenceSource.SendNext(t));
+        var reference = referenceSink.ExpectNextN(first.Count + second.Count);
+        referenceSource.SendComplete();
+
+        foreach (var id in series)
+        {
+            var got = beforeIdle.Concat(afterIdle).Where(p => p.SeriesId == id).Select(p => p.Predicted[0]);
+            var want = reference.Where(p => p.SeriesId == id).Select(p => p.Predicted[0]);
+            Assert.Equal(want, got);
+        }
+    }
+
+    [Fact]
+    public void A_live_retrain_schedule_fires_on_the_clock_without_holding_the_stream()
+    {
+        var harness = new Harness(Sys);
+        int retrains = 0;
+        var schedule = new RetrainSchedule { Mode = RetrainMode.Live, EveryWallClock = TimeSpan.FromMinutes(1) };
+        var router = harness.Router(schedule: schedule, retrain: _ => Task.FromResult(Outcome(Interlocked.Increment(ref retrains))));
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        source.SendNext(Ticks.At("a", 0, 1f, 2f));
+        sink.ExpectNext();
+
+        Clock.Advance(TimeSpan.FromSeconds(59));
+        Assert.Equal(0, Volatile.Read(ref retrains));
+        for (int minute = 1; minute <= 3; minute++)
+        {
+            Clock.Advance(TimeSpan.FromMinutes(1));
+            AwaitCondition(() => Volatile.Read(ref retrains) == minute);
+        }
+        source.SendNext(Ticks.At("a", 1, 1f, 2f));
+        sink.ExpectNext();
+        source.SendComplete();
+    }
+
+    [Fact]
+    public void In_replay_mode_the_stream_waits_at_the_swap_point_and_every_series_uses_the_new_version_after_it()
+    {
+        var harness = new Harness(Sys);
+        var gate = new TaskCompletionSource<RetrainOutcome>();
+        DateTime? seenCutoff = null;
+        var schedule = new RetrainSchedule { Mode = RetrainMode.Replay, EveryTicks = 9 };
+        var router = harness.Router(schedule: schedule, retrain: cutoff =>
+        {
+            seenCutoff = cutoff;
+            return gate.Task;
+        });
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        foreach (var tick in Ticks.Interleaved(["a", "b", "c"], 6)) source.SendNext(tick);
+
+        var beforeSwap = sink.ExpectNextN(9);
+        sink.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        Assert.All(beforeSwap, p => Assert.Equal(0, p.WeightsVersion));
+
+        harness.Registry.Promote(WeightInitializer.Initialize(harness.Spec, seed: 5).WithVersion(1));
+        gate.SetResult(Outcome(0));
+        var afterSwap = sink.ExpectNextN(9);
+        Assert.All(afterSwap, p => Assert.Equal(1, p.WeightsVersion));
+        Assert.Null(seenCutoff);
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
+}
