@@ -1,34 +1,96 @@
 using System.CommandLine;
+using RnnStream.Host.Bench;
+using RnnStream.Host.Configuration;
+using RnnStream.Host.Running;
 using RnnStream.Model.Specs;
+using Spectre.Console;
 
 namespace RnnStream.Host;
 
 /// <summary>The `rnnstream` command and its subcommands.</summary>
 internal static class CommandLine
 {
-    /// <param name="output">Where commands print (the console in the program, a buffer in tests).</param>
+    /// <param name="output">Where results are printed (the console in the program, a buffer in tests).</param>
     public static RootCommand Build(TextWriter? output = null)
     {
         output ??= Console.Out;
         var root = new RootCommand("RnnStream: live recurrent-network forecasts for many time series at once.");
+        root.Subcommands.Add(RunCommandLine(output));
         root.Subcommands.Add(SummaryCommand(output));
+        root.Subcommands.Add(BenchCommand.Create(output));
         return root;
+    }
+
+    private static Option<string?> ConfigOption() => new("--config", "-c") { Description = "Deployment file (HOCON); keys not in it take their defaults from config/reference.conf." };
+
+    private static Option<string[]> SetOption() => new("--set") { Description = "Override a config key: --set feed.path=data.csv (the 'rnnstream.' prefix is optional). Repeatable.", AllowMultipleArgumentsPerToken = false, DefaultValueFactory = _ => [] };
+
+    private static Command RunCommandLine(TextWriter output)
+    {
+        var config = ConfigOption();
+        var set = SetOption();
+        var input = new Option<string?>("--input", "-i") { Description = "Shorthand for --set feed.type=file --set feed.path=PATH." };
+        var outputPath = new Option<string?>("--output", "-o") { Description = "Shorthand for --set output.predictions=PATH (format from the extension: .csv or .jsonl)." };
+        var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath };
+        command.SetAction(async (result, cancellation) =>
+        {
+            var overrides = new List<string>(result.GetValue(set) ?? []);
+            if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
+            if (result.GetValue(outputPath) is { } target)
+            {
+                overrides.Add($"output.predictions={Path.GetFullPath(target)}");
+                overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
+            }
+            return await Guarded(output, async () =>
+            {
+                var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides));
+                var console = Consoles.For(output);
+                return await RunCommand.ExecuteAsync(deployment, console, Consoles.Progress(output), cancellation);
+            });
+        });
+        return command;
     }
 
     private static Command SummaryCommand(TextWriter output)
     {
-        var cell = new Option<CellType>("--cell") { Description = "Recurrent cell: SimpleRnn, Lstm or Gru.", DefaultValueFactory = _ => CellType.Lstm };
-        var units = new Option<int[]>("--units") { Description = "Units per layer, bottom first (several values stack layers).", DefaultValueFactory = _ => [32], AllowMultipleArgumentsPerToken = true };
-        var inputs = new Option<int>("--inputs") { Description = "Input features D.", DefaultValueFactory = _ => 4 };
-        var outputs = new Option<int>("--outputs") { Description = "Predicted values K.", DefaultValueFactory = _ => 1 };
-        var command = new Command("summary", "Print the model's layers, output shapes and parameter counts (Keras-style).") { cell, units, inputs, outputs };
-        command.SetAction(result =>
+        var config = ConfigOption();
+        var set = SetOption();
+        var cell = new Option<CellType?>("--cell") { Description = "Without --config: recurrent cell SimpleRnn, Lstm or Gru." };
+        var units = new Option<int[]>("--units") { Description = "Without --config: units per layer, bottom first.", AllowMultipleArgumentsPerToken = true };
+        var inputs = new Option<int>("--inputs") { Description = "Without --config: input features D.", DefaultValueFactory = _ => 4 };
+        var outputs = new Option<int>("--outputs") { Description = "Without --config: predicted values K.", DefaultValueFactory = _ => 1 };
+        var command = new Command("summary", "Print the model's layers, output shapes and parameter counts (Keras-style).") { config, set, cell, units, inputs, outputs };
+        command.SetAction(result => Guarded(output, () =>
         {
-            var layers = result.GetValue(units)!.Select(u => new LayerSpec(result.GetValue(cell), u)).ToArray();
-            var spec = new ModelSpec(result.GetValue(inputs), layers, result.GetValue(outputs));
+            ModelSpec spec;
+            if (result.GetValue(config) is { } file || result.GetValue(cell) is null)
+            {
+                var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), result.GetValue(set) ?? []));
+                var (features, targets) = FeedLayout.Peek(deployment);
+                spec = deployment.Spec(features, targets);
+            }
+            else
+            {
+                var layerUnits = result.GetValue(units) is { Length: > 0 } u ? u : [32];
+                spec = new ModelSpec(result.GetValue(inputs), layerUnits.Select(n => new LayerSpec(result.GetValue(cell)!.Value, n)).ToArray(), result.GetValue(outputs));
+            }
             output.Write(spec.Summary());
-            return 0;
-        });
+            return Task.FromResult(0);
+        }).GetAwaiter().GetResult());
         return command;
+    }
+
+    /// <summary>Configuration and input errors end the command with a clear message and exit code 2, not a stack trace.</summary>
+    private static async Task<int> Guarded(TextWriter output, Func<Task<int>> action)
+    {
+        try
+        {
+            return await action();
+        }
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or Feeds.Parsing.FeedSchemaException or Akka.Configuration.ConfigurationException or FormatException)
+        {
+            Console.Error.WriteLine($"rnnstream: {e.Message}");
+            return 2;
+        }
     }
 }

@@ -35,6 +35,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         Outcome? matured = float.IsNaN(owed[0]) ? null : Score(state, tick, owed);
 
         state.Normalizer.Update(tick.Values);
+        if (state.Changes is { } changes && state.RecentCount >= h) UpdateChanges(state, changes, tick.Values);
         Span<float> input = stackalloc float[Settings.NetworkInputs];
         Span<float> output = stackalloc float[network.OutputLength];
         NetworkInput(state, tick.Values, tick.Timestamp, input);
@@ -47,10 +48,15 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         for (int j = 0; j < k; j++)
         {
             int feature = Settings.TargetIndices[j];
-            predicted[j] = state.Normalizer.Denormalize(feature, output[j]);
+            var scale = state.Changes;
+            predicted[j] = scale is null
+                ? state.Normalizer.Denormalize(feature, output[j])
+                : tick.Values[feature] + scale.Denormalize(j, output[j]);
             double spread = state.Residuals >= Settings.MinResiduals
                 ? Math.Sqrt(state.ResidualSquares[j])
-                : gaussian ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : state.Normalizer.Scale(feature);
+                : gaussian
+                    ? (scale is null ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : scale.DenormalizeSpread(j, MathF.Sqrt(output[k + j])))
+                    : scale?.Scale(j) ?? state.Normalizer.Scale(feature);
             float half = (float)(Settings.IntervalZ * spread);
             lower[j] = predicted[j] - half;
             upper[j] = predicted[j] + half;
@@ -103,6 +109,20 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         return new Outcome(actual, owed[..k].ToArray(), owed.Slice(k, k).ToArray(), owed.Slice(2 * k, k).ToArray(), owed.Slice(3 * k, k).ToArray());
     }
 
+    /// <summary>Feeds each target's change over the horizon (this tick against the one h ticks back) to the change statistics.</summary>
+    private void UpdateChanges(SeriesState state, Model.Preprocessing.OnlineNormalizer changes, float[] values)
+    {
+        int capacity = Settings.WindowLength, d = Settings.Features, h = Settings.Horizon;
+        int past = (state.RecentStart + state.RecentCount - h) % capacity;
+        Span<float> change = stackalloc float[Settings.Targets];
+        for (int j = 0; j < change.Length; j++)
+        {
+            int feature = Settings.TargetIndices[j];
+            change[j] = values[feature] - state.RecentValues[past * d + feature];
+        }
+        changes.Update(change);
+    }
+
     private void NetworkInput(SeriesState state, ReadOnlySpan<float> values, DateTime timestamp, Span<float> input)
     {
         state.Normalizer.Normalize(values, input[..Settings.Features]);
@@ -139,8 +159,10 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             for (int j = 0; j < k; j++)
             {
                 int feature = Settings.TargetIndices[j];
-                double scale = state.Normalizer.Scale(feature);
-                targetValues[t * k + j] = (float)((state.RecentValues[future * d + feature] - state.Normalizer.Mean(feature)) / scale);
+                float target = state.RecentValues[future * d + feature];
+                targetValues[t * k + j] = state.Changes is { } changes
+                    ? (float)((target - state.RecentValues[at * d + feature] - changes.Mean(j)) / changes.Scale(j))
+                    : (float)((target - state.Normalizer.Mean(feature)) / state.Normalizer.Scale(feature));
             }
         }
         return new TrainingWindow(state.SeriesId, endTime, inputValues, targetValues, steps);

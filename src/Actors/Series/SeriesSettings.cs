@@ -18,6 +18,13 @@ public sealed record SeriesSettings
     /// <summary>λ of each series' normalizer (1 = all history).</summary>
     public double NormalizerForgetting { get; init; } = 1.0;
 
+    /// <summary>
+    /// Predict the change over the horizon instead of the level: the network's output is added to the
+    /// last value, so an untrained network already forecasts persistence and training learns the
+    /// correction. Right for near-random walks (prices) and drifting levels.
+    /// </summary>
+    public bool PredictChange { get; init; }
+
     /// <summary>Recent ticks each series keeps: to re-warm its state after a weights swap and to cut training windows.</summary>
     public int WindowLength { get; init; } = 64;
 

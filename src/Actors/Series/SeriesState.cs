@@ -21,11 +21,15 @@ public sealed class SeriesState
         Owed = new float[settings.Horizon * OwedStride(k)];
         Array.Fill(Owed, float.NaN);
         ResidualSquares = new double[k];
+        if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
     }
 
     public string SeriesId { get; }
     public RecurrentState Hidden { get; }
     public OnlineNormalizer Normalizer { get; }
+
+    /// <summary>Running statistics of each target's change over the horizon (only when predicting changes).</summary>
+    public OnlineNormalizer? Changes { get; }
 
     /// <summary>The last ticks' values, oldest at <see cref="RecentStart"/> (ring of WindowLength × D).</summary>
     public float[] RecentValues { get; }

@@ -9,23 +9,23 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// Replays ticks at the pace their timestamps say, sped up by a factor: a gap of one hour in event
 /// time at speed 3600 becomes one second. Uses the materializer's scheduler, so tests drive it
-/// with virtual time.
+/// with virtual time. Rejected records carry no event time and pass straight through.
 /// </summary>
 public static class EventTimePacing
 {
-    public static Flow<Tick, Tick, NotUsed> Create(double speed)
+    public static Flow<FeedRecord, FeedRecord, NotUsed> Create(double speed)
     {
         if (!(speed > 0)) throw new ArgumentOutOfRangeException(nameof(speed), speed, "pacing speed must be positive");
         return Flow.FromGraph(new PacingStage(speed));
     }
 
-    private sealed class PacingStage(double speed) : GraphStage<FlowShape<Tick, Tick>>
+    private sealed class PacingStage(double speed) : GraphStage<FlowShape<FeedRecord, FeedRecord>>
     {
-        private readonly Inlet<Tick> _in = new("pacing.in");
-        private readonly Outlet<Tick> _out = new("pacing.out");
+        private readonly Inlet<FeedRecord> _in = new("pacing.in");
+        private readonly Outlet<FeedRecord> _out = new("pacing.out");
         public double Speed { get; } = speed;
 
-        public override FlowShape<Tick, Tick> Shape => new(_in, _out);
+        public override FlowShape<FeedRecord, FeedRecord> Shape => new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
@@ -34,7 +34,7 @@ public static class EventTimePacing
             private readonly PacingStage _stage;
             private DateTime? _firstEvent;
             private DateTimeOffset _firstWall;
-            private Tick? _waiting;
+            private FeedRecord? _waiting;
 
             public Logic(PacingStage stage) : base(stage.Shape)
             {
@@ -47,7 +47,12 @@ public static class EventTimePacing
 
             private void OnPush()
             {
-                var tick = Grab(_stage._in);
+                var record = Grab(_stage._in);
+                if (record is not Tick tick)
+                {
+                    Push(_stage._out, record);
+                    return;
+                }
                 if (_firstEvent is null)
                 {
                     _firstEvent = tick.Timestamp;

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Feeds.Parsing;
@@ -9,7 +10,7 @@ namespace RnnStream.Feeds.Sources;
 /// A seeded price feed of N tickers: one-minute OHLC bars (D = 4) from a log random walk whose
 /// volatility itself wanders (mean-reverting in log) and now and then jumps to a new regime, so
 /// the feed has the volatility clustering real prices have. Bars come in time order, one per
-/// ticker per minute.
+/// ticker per minute, stamped with the moment they are generated (pulled), for latency.
 /// </summary>
 public static class SyntheticPrices
 {
@@ -46,7 +47,7 @@ public static class SyntheticPrices
                     low = Math.Min(low, p);
                 }
                 double close = Math.Exp(logPrice[i]);
-                yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format);
+                yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format, Stopwatch.GetTimestamp());
             }
         }
     }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Feeds.Parsing;
@@ -49,7 +50,7 @@ public static class SyntheticVitals
                 double heartRate = baseHr[i] + 8 * rhythm + hrNoise[i] + 35 * tachycardia[i] + 12 * fever[i];
                 double pressure = baseBp[i] + 7 * rhythm + bpNoise[i] + 18 * tachycardia[i];
                 double temperature = 36.7 + 0.35 * rhythm + 0.08 * SyntheticPrices.Gaussian(random) + 1.8 * fever[i];
-                yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format);
+                yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format, Stopwatch.GetTimestamp());
             }
         }
     }

@@ -1,0 +1,163 @@
+using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Series;
+using RnnStream.Actors.Training;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Model.Specs;
+using RnnStream.Model.Training;
+
+namespace RnnStream.Host.Configuration;
+
+/// <summary>A deployment's configuration, read into typed settings (the feed's layout is added once the feed is opened).</summary>
+internal sealed class Deployment
+{
+    public Deployment(DeploymentConfig config)
+    {
+        Config = config;
+        Seed = config.Int("seed");
+        FeedType = config.String("feed.type");
+        FeedPath = config.PathOf("feed.path");
+        Schema = new FeedSchema
+        {
+            Format = config.String("feed.format") switch
+            {
+                "long" => FeedFormat.Long,
+                "wide" => FeedFormat.Wide,
+                "json" or "jsonl" => FeedFormat.JsonLines,
+                var other => throw new ArgumentException($"feed.format '{other}' is not long, wide or json"),
+            },
+            Delimiter = config.String("feed.delimiter") is { Length: 1 } d ? d[0] : throw new ArgumentException("feed.delimiter must be one character"),
+            TimestampColumn = config.String("feed.timestamp-column"),
+            SeriesColumn = NullIfEmpty(config.String("feed.series-column")),
+            FixedSeriesId = NullIfEmpty(config.String("feed.fixed-series-id")) ?? (FeedPath is null ? "series" : Path.GetFileNameWithoutExtension(FeedPath)),
+            Features = config.Strings("feed.features"),
+            Targets = config.Strings("feed.targets"),
+            SkipRowsAfterHeader = config.Int("feed.skip-rows"),
+            TimestampPattern = NullIfEmpty(config.String("feed.timestamp-format")),
+            MaxLineLength = config.Int("feed.max-line-length"),
+            MaxAbsValue = config.Double("feed.max-abs-value"),
+            MaxSeries = config.Int("feed.max-series"),
+        };
+        Columns = config.Strings("feed.columns");
+        Pacing = config.String("feed.pacing");
+        if (Pacing is not ("fast" or "realtime")) throw new ArgumentException($"feed.pacing '{Pacing}' is not fast or realtime");
+        Speed = config.Double("feed.speed");
+        Step = config.Duration("feed.step");
+        SyntheticSeries = config.Int("feed.synthetic.series");
+        SyntheticTicks = config.Long("feed.synthetic.ticks");
+        TcpHost = config.String("feed.tcp.host");
+        TcpPort = config.Int("feed.tcp.port");
+
+        Cell = config.String("model.cell") switch
+        {
+            "simple-rnn" or "simplernn" or "rnn" => CellType.SimpleRnn,
+            "lstm" => CellType.Lstm,
+            "gru" => CellType.Gru,
+            var other => throw new ArgumentException($"model.cell '{other}' is not simple-rnn, lstm or gru"),
+        };
+        Units = config.Ints("model.layers");
+        Activation = config.String("model.activation") == "relu" ? Activation.Relu : Activation.Tanh;
+        Head = config.String("model.head") == "gaussian" ? OutputHead.Gaussian : OutputHead.Point;
+        Horizon = config.Int("model.horizon");
+        TimeFeatures = config.Bool("model.time-features");
+        WeightsFile = config.PathOf("model.weights-file");
+
+        Router = new RouterSettings { MaxInFlight = config.Int("router.max-in-flight"), IdleTimeout = config.Duration("series.idle-timeout") };
+        string notBefore = config.String("training.not-before");
+        Schedule = new RetrainSchedule
+        {
+            Mode = config.String("training.mode") == "live" ? RetrainMode.Live : RetrainMode.Replay,
+            EveryTicks = config.Long("training.every-ticks"),
+            EveryEventTime = config.Duration("training.every-event-time"),
+            EveryWallClock = config.Duration("training.every-wall-clock"),
+            NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
+        };
+        Retrain = new RetrainSettings
+        {
+            Options = new TrainingOptions
+            {
+                Optimizer = config.String("training.optimizer") == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+                LearningRate = config.Double("training.learning-rate"),
+                Momentum = config.Double("training.momentum"),
+                ClipNorm = config.Double("training.clip-norm"),
+                L2 = config.Double("training.l2"),
+                TruncationLength = config.Int("training.truncation"),
+                WarmupSteps = config.Int("training.warmup-steps"),
+            },
+            Batches = config.Int("training.batches"),
+            BatchSize = config.Int("training.batch-size"),
+            HoldoutFraction = config.Double("training.holdout"),
+            MinWindows = config.Int("training.min-windows"),
+            Seed = Seed,
+        };
+        Retrain.Options.Validate();
+        ReplayCapacity = config.Int("training.replay-capacity");
+
+        OutputFormat = config.String("output.format");
+        PredictionsPath = config.PathOf("output.predictions");
+        QuarantinePath = config.PathOf("output.quarantine");
+        OutputTcpHost = config.String("output.tcp.host");
+        OutputTcpPort = config.Int("output.tcp.port");
+        ScoreFrom = config.Long("metrics.score-from");
+        ProgressEvery = config.Duration("metrics.progress-every") ?? TimeSpan.FromSeconds(1);
+    }
+
+    public DeploymentConfig Config { get; }
+    public int Seed { get; }
+    public string FeedType { get; }
+    public string? FeedPath { get; }
+    public FeedSchema Schema { get; }
+    public IReadOnlyList<string> Columns { get; }
+    public string Pacing { get; }
+    public double Speed { get; }
+    public TimeSpan? Step { get; }
+    public int SyntheticSeries { get; }
+    public long SyntheticTicks { get; }
+    public string TcpHost { get; }
+    public int TcpPort { get; }
+    public CellType Cell { get; }
+    public IReadOnlyList<int> Units { get; }
+    public Activation Activation { get; }
+    public OutputHead Head { get; }
+    public int Horizon { get; }
+    public bool TimeFeatures { get; }
+    public string? WeightsFile { get; }
+    public RouterSettings Router { get; }
+    public RetrainSchedule Schedule { get; }
+    public RetrainSettings Retrain { get; }
+    public int ReplayCapacity { get; }
+    public string OutputFormat { get; }
+    public string? PredictionsPath { get; }
+    public string? QuarantinePath { get; }
+    public string OutputTcpHost { get; }
+    public int OutputTcpPort { get; }
+    public long ScoreFrom { get; }
+    public TimeSpan ProgressEvery { get; }
+
+    /// <summary>The network for a feed with these features and targets.</summary>
+    public ModelSpec Spec(int features, int targets) =>
+        new(features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0),
+            Units.Select(u => new LayerSpec(Cell, u, Cell == CellType.SimpleRnn ? Activation : Activation.Tanh)).ToArray(),
+            targets, Horizon, Head);
+
+    public SeriesSettings Series(IReadOnlyList<string> features, IReadOnlyList<int> targets) => new()
+    {
+        FeatureNames = features,
+        TargetIndices = targets,
+        Horizon = Horizon,
+        TimeFeatures = TimeFeatures,
+        NormalizerForgetting = Config.Double("series.normalizer-forgetting"),
+        PredictChange = Config.String("series.target") switch
+        {
+            "change" => true,
+            "level" => false,
+            var other => throw new ArgumentException($"series.target '{other}' is not level or change"),
+        },
+        WindowLength = Config.Int("series.window"),
+        TrainEvery = Config.Int("series.train-every"),
+        IntervalZ = Config.Double("series.interval-z"),
+        ResidualForgetting = Config.Double("series.residual-forgetting"),
+        Step = Step,
+    };
+
+    private static string? NullIfEmpty(string text) => string.IsNullOrWhiteSpace(text) ? null : text;
+}

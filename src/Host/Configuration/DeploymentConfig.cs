@@ -1,0 +1,111 @@
+using System.Globalization;
+using System.Text.Json;
+using Akka.Configuration;
+
+namespace RnnStream.Host.Configuration;
+
+/// <summary>
+/// A deployment's HOCON: the file, the command-line overrides on top, and reference.conf (every key
+/// with its default) beneath. Paths in the file are relative to the file; paths given on the
+/// command line are made absolute before they are merged.
+/// </summary>
+internal sealed class DeploymentConfig
+{
+    private const string Root = "rnnstream";
+
+    private DeploymentConfig(Config config, string baseDirectory)
+    {
+        Config = config;
+        BaseDirectory = baseDirectory;
+    }
+
+    public Config Config { get; }
+
+    /// <summary>Directory that relative paths in the configuration are resolved against.</summary>
+    public string BaseDirectory { get; }
+
+    public static Config Reference { get; } = LoadReference();
+
+    public static DeploymentConfig Load(string? file, IEnumerable<string> overrides)
+    {
+        Config config = Reference;
+        string baseDirectory = Directory.GetCurrentDirectory();
+        if (file is not null)
+        {
+            if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' does not exist", file);
+            baseDirectory = Path.GetDirectoryName(Path.GetFullPath(file))!;
+            config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(Reference);
+        }
+        foreach (var item in overrides)
+            config = Override(item).WithFallback(config);
+        Validate(config);
+        return new DeploymentConfig(config, baseDirectory);
+    }
+
+    /// <summary>One `key=value` from the command line as a config layer; plain values are quoted so paths and times survive HOCON.</summary>
+    public static Config Override(string assignment)
+    {
+        int equals = assignment.IndexOf('=');
+        if (equals <= 0) throw new ArgumentException($"--set expects key=value, got '{assignment}'");
+        string key = assignment[..equals].Trim();
+        string value = assignment[(equals + 1)..].Trim();
+        if (!key.StartsWith(Root + ".", StringComparison.Ordinal)) key = $"{Root}.{key}";
+        if (!Reference.HasPath(key)) throw new ArgumentException($"unknown config key '{key}' (see config/reference.conf)");
+        bool literal = value.StartsWith('[') || value.StartsWith('{') || value is "on" or "off" or "true" or "false"
+            || double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
+        return ConfigurationFactory.ParseString($"{key} = {(literal ? value : JsonSerializer.Serialize(value))}");
+    }
+
+    public string String(string path) => Config.GetString($"{Root}.{path}") ?? "";
+    public int Int(string path) => Config.GetInt($"{Root}.{path}");
+    public long Long(string path) => Config.GetLong($"{Root}.{path}");
+    public double Double(string path) => Config.GetDouble($"{Root}.{path}");
+    public bool Bool(string path) => Config.GetBoolean($"{Root}.{path}");
+    public IReadOnlyList<string> Strings(string path) => Config.GetStringList($"{Root}.{path}")?.ToArray() ?? [];
+    public IReadOnlyList<int> Ints(string path) => Config.GetIntList($"{Root}.{path}")?.ToArray() ?? [];
+
+    /// <summary>A duration such as 30m or 7d; empty or "off" is none.</summary>
+    public TimeSpan? Duration(string path)
+    {
+        string text = String(path);
+        if (string.IsNullOrWhiteSpace(text) || text == "off") return null;
+        return Config.GetTimeSpan($"{Root}.{path}");
+    }
+
+    /// <summary>A path from the configuration, resolved against <see cref="BaseDirectory"/>; null when empty.</summary>
+    public string? PathOf(string path)
+    {
+        string text = String(path);
+        return string.IsNullOrWhiteSpace(text) ? null : Path.GetFullPath(Path.Combine(BaseDirectory, text));
+    }
+
+    /// <summary>A misspelt key would otherwise be ignored silently and its default used.</summary>
+    private static void Validate(Config config)
+    {
+        foreach (var key in Leaves(config.GetValue(Root), Root))
+        {
+            if (!Reference.HasPath(key))
+                throw new ArgumentException($"unknown config key '{key}' (see config/reference.conf)");
+        }
+    }
+
+    private static IEnumerable<string> Leaves(Akka.Configuration.Hocon.HoconValue? value, string prefix)
+    {
+        if (value is null || !value.IsObject())
+        {
+            yield return prefix;
+            yield break;
+        }
+        foreach (var (key, child) in value.GetObject().Items)
+            foreach (var leaf in Leaves(child, $"{prefix}.{key}"))
+                yield return leaf;
+    }
+
+    private static Config LoadReference()
+    {
+        using var stream = typeof(DeploymentConfig).Assembly.GetManifestResourceStream("reference.conf")
+            ?? throw new InvalidOperationException("reference.conf is not embedded in the host");
+        using var reader = new StreamReader(stream);
+        return ConfigurationFactory.ParseString(reader.ReadToEnd());
+    }
+}

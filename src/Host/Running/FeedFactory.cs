@@ -1,0 +1,60 @@
+using Akka.Actor;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sources;
+using RnnStream.Host.Configuration;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>Opens the feed a deployment names. A file's header is read first, so the model knows its inputs before the stream starts.</summary>
+internal static class FeedFactory
+{
+    public static OpenedFeed Open(ActorSystem system, Deployment deployment)
+    {
+        var feed = deployment.FeedType switch
+        {
+            "file" => OpenFile(deployment),
+            "synthetic-prices" => Synthetic(deployment, SyntheticPrices.Features,
+                SyntheticPrices.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic prices"),
+            "synthetic-vitals" => Synthetic(deployment, SyntheticVitals.Features,
+                SyntheticVitals.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic vitals"),
+            "tcp" => OpenTcp(system, deployment),
+            var other => throw new ArgumentException($"feed.type '{other}' is not file, synthetic-prices, synthetic-vitals or tcp"),
+        };
+        return deployment.Pacing == "realtime" ? feed with { Records = feed.Records.Via(EventTimePacing.Create(deployment.Speed)) } : feed;
+    }
+
+    private static OpenedFeed OpenFile(Deployment deployment)
+    {
+        string path = deployment.FeedPath ?? throw new ArgumentException("feed.path is required for a file feed (or use --input)");
+        if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
+        var parser = new RecordParser(deployment.Schema);
+        string header = File.ReadLines(path).FirstOrDefault() ?? throw new ArgumentException($"feed file '{path}' is empty");
+        parser.Parse(header, 0, []);
+        var records = FileFeed.Lines(path).Skip(1).Via(ParsingFlow.Create(parser));
+        return new OpenedFeed(records, parser.FeatureNames, parser.TargetIndices, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})");
+    }
+
+    private static OpenedFeed Synthetic(Deployment deployment, string[] features, Source<Tick, Akka.NotUsed> ticks, string name)
+    {
+        var targets = deployment.Schema.Targets.Count == 0
+            ? Enumerable.Range(0, features.Length).ToArray()
+            : deployment.Schema.Targets.Select(t => Array.IndexOf(features, t) is var i and >= 0 ? i : throw new ArgumentException($"target '{t}' is not one of {string.Join(", ", features)}")).ToArray();
+        return new OpenedFeed(ticks.Select(t => (FeedRecord)t), features, targets, $"{name}, {deployment.SyntheticSeries} series");
+    }
+
+    private static OpenedFeed OpenTcp(ActorSystem system, Deployment deployment)
+    {
+        var parser = new RecordParser(deployment.Schema);
+        if (deployment.Schema.Format != FeedFormat.JsonLines)
+        {
+            if (deployment.Columns.Count == 0) throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
+            parser.Parse(string.Join(deployment.Schema.Delimiter, deployment.Columns), 0, []);
+        }
+        var records = TcpLineFeed.Bind(system, deployment.TcpHost, deployment.TcpPort, deployment.Schema.MaxLineLength)
+            .MapMaterializedValue(_ => Akka.NotUsed.Instance)
+            .Via(ParsingFlow.Create(parser));
+        return new OpenedFeed(records, parser.FeatureNames, parser.TargetIndices, $"tcp {deployment.TcpHost}:{deployment.TcpPort}");
+    }
+}

@@ -1,0 +1,8 @@
+using Akka;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>A feed ready to run, with the feature layout the model is built for.</summary>
+internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnlyList<string> Features, IReadOnlyList<int> Targets, string Description);

@@ -1,0 +1,38 @@
+using Akka;
+using Akka.Actor;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
+using RnnStream.Host.Configuration;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine file.</summary>
+internal static class OutputFactory
+{
+    public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
+    {
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson),
+        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader),
+        "tcp" => Flow.Create<Prediction>().WatchTermination(Keep.Right)
+            .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
+            .MapMaterializedValue(done => (Task)done),
+        "none" or "csv" or "jsonl" => Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
+        var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
+    };
+
+    public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
+        ? TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected)
+        : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
+
+    /// <summary>Lets a sink "close" the console without closing the process's standard output.</summary>
+    private sealed class KeepOpenWriter(TextWriter inner) : TextWriter
+    {
+        public override System.Text.Encoding Encoding => inner.Encoding;
+        public override void Write(char value) => inner.Write(value);
+        public override void Write(string? value) => inner.Write(value);
+        public override void Flush() => inner.Flush();
+        protected override void Dispose(bool disposing) => inner.Flush();
+    }
+}

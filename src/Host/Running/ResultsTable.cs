@@ -1,0 +1,52 @@
+using System.Globalization;
+using RnnStream.Actors.Metrics;
+using Spectre.Console;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>The end of a run: accuracy per series and overall, throughput and latency, rejects and retrains.</summary>
+internal static class ResultsTable
+{
+    private const int MaxRows = 40;
+
+    public static void Write(IAnsiConsole console, RunMetrics metrics)
+    {
+        var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; MASE vs persistence at the same horizon)");
+        foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage" })
+            table.AddColumn(new TableColumn(column).RightAligned());
+        var perSeries = metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
+        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow(Row(Markup.Escape(id), score));
+        if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "");
+        table.AddRow(Row("[bold]overall[/]", metrics.Overall));
+        console.Write(table);
+
+        console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
+            $"{metrics.Predictions:N0} predictions from {metrics.SeriesCount:N0} series in {metrics.Elapsed.TotalSeconds:F1} s: {metrics.TicksPerSecond:N0} ticks/s; " +
+            $"tick-to-prediction latency p50 {metrics.Latency.Percentile(0.5):N0} µs, p99 {metrics.Latency.Percentile(0.99):N0} µs; failures {metrics.Failures:N0}"));
+        var rejects = metrics.RejectsByReason;
+        console.MarkupLine(rejects.Count == 0 ? "rejected: none" : "rejected: " + string.Join(", ", rejects.Select(r => $"{r.Key} {r.Value:N0}")));
+        var retrains = metrics.Retrains;
+        if (retrains.Count > 0)
+        {
+            console.MarkupLine($"retrains: {retrains.Count(r => r.WasPromoted)} promoted of {retrains.Count}");
+            foreach (var retrain in retrains.TakeLast(5)) console.MarkupLine($"  from v{retrain.FromVersion}: {Markup.Escape(retrain.Verdict)}");
+        }
+    }
+
+    public static void WriteCsv(string path, RunMetrics metrics)
+    {
+        using var writer = new StreamWriter(path);
+        writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage");
+        foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
+            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(score.Nrmse), N(score.Mape), N(score.Mase), N(score.Coverage)));
+        writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
+            N(metrics.Overall.Nrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage)));
+    }
+
+    private static string[] Row(string name, ForecastScore score) =>
+        [name, score.Count.ToString("N0", CultureInfo.InvariantCulture), F(score.Mae), F(score.Rmse), F(score.Nrmse), F(score.Mape), F(score.Mase), score.Coverage.ToString("P1", CultureInfo.InvariantCulture)];
+
+    private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString(Math.Abs(value) >= 100 ? "F1" : "F4", CultureInfo.InvariantCulture);
+    private static string N(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+    private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+}

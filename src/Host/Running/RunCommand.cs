@@ -1,0 +1,96 @@
+using System.Runtime.InteropServices;
+using Akka.Actor;
+using Akka.Configuration;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Host.Configuration;
+using RnnStream.Model.Weights;
+using Spectre.Console;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>`rnnstream run`: builds the deployment, runs it to the end of its feed (or Ctrl+C / SIGTERM), shows progress and a per-series table.</summary>
+internal static class RunCommand
+{
+    public static async Task<int> ExecuteAsync(Deployment deployment, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation = default)
+    {
+        var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
+        using var system = ActorSystem.Create("rnnstream", systemConfig);
+        var feed = FeedFactory.Open(system, deployment);
+        var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
+        var weights = InitialWeights(deployment, spec);
+        var settings = new PipelineSettings
+        {
+            Series = deployment.Series(feed.Features, feed.Targets),
+            Router = deployment.Router,
+            Schedule = deployment.Schedule.IsEnabled ? deployment.Schedule : null,
+            Retrain = deployment.Retrain,
+            ReplayCapacity = deployment.ReplayCapacity,
+            ScoreFromOffset = deployment.ScoreFrom,
+        };
+
+        progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
+            $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters");
+
+        var run = LivePipeline.Run(system, feed.Records, weights, settings,
+            OutputFactory.Predictions(system, deployment), OutputFactory.Quarantine(deployment));
+
+        using var stop = StopSignals(run, progressConsole);
+        using var cancelRegistration = cancellation.Register(run.Drain);
+        await ProgressDisplay.RunAsync(run, progressConsole, deployment.ProgressEvery);
+        await run.Completion;
+
+        ResultsTable.Write(console, run.Metrics);
+        if (deployment.PredictionsPath is { } predictions)
+        {
+            string directory = Path.GetDirectoryName(predictions)!;
+            string stem = Path.GetFileNameWithoutExtension(predictions);
+            ResultsTable.WriteCsv(Path.Combine(directory, $"{stem}.metrics.csv"), run.Metrics);
+            string weightsPath = Path.Combine(directory, $"{stem}.weights.rnnw");
+            using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
+            console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
+        }
+        await system.Terminate();
+        return 0;
+    }
+
+    private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
+    {
+        if (deployment.WeightsFile is not { } path) return WeightInitializer.Initialize(spec, deployment.Seed);
+        using var file = File.OpenRead(path);
+        var weights = ModelWeightsSerializer.Read(file);
+        if (!weights.Spec.Equals(spec))
+            throw new ArgumentException($"weights file '{path}' is for a different model ({weights.Spec.ParameterCount:N0} parameters, this deployment needs {spec.ParameterCount:N0})");
+        return weights;
+    }
+
+    /// <summary>Ctrl+C and SIGTERM drain the pipeline: in-flight ticks are forecast and written, then the run ends normally.</summary>
+    private static IDisposable StopSignals(RunHandle run, IAnsiConsole console)
+    {
+        void Stop(string why)
+        {
+            console.MarkupLine($"[yellow]{why}: draining in-flight ticks...[/]");
+            run.Drain();
+        }
+        ConsoleCancelEventHandler onCancel = (_, e) =>
+        {
+            e.Cancel = true;
+            Stop("Ctrl+C");
+        };
+        Console.CancelKeyPress += onCancel;
+        var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
+        {
+            context.Cancel = true;
+            Stop("SIGTERM");
+        });
+        return new Unsubscribe(() =>
+        {
+            Console.CancelKeyPress -= onCancel;
+            sigterm.Dispose();
+        });
+    }
+
+    private sealed class Unsubscribe(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
