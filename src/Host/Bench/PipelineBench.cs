@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using Akka;
+using Akka.Actor;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Series;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sources;
+using RnnStream.Model.Specs;
+using RnnStream.Model.Weights;
+
+namespace RnnStream.Host.Bench;
+
+/// <summary>
+/// The end-to-end measurements of the live pipeline: synthetic OHLC ticks (D = 4) for many series
+/// through parsing-free ingestion, the router, the series actors (one network step each) and back,
+/// into a sink that discards them. No retraining, so the figures are the stream's own.
+/// </summary>
+internal sealed class PipelineBench(ActorSystem system, CellType cell, int units, TextWriter output)
+{
+    private static readonly SeriesSettings Series = new()
+    {
+        FeatureNames = SyntheticPrices.Features,
+        TargetIndices = [3],
+        WindowLength = 64,
+        TrainEvery = 1 << 20,
+    };
+
+    private ModelWeights Weights => WeightInitializer.Initialize(new ModelSpec(4, [new LayerSpec(cell, units)], 1), 1);
+
+    /// <summary>Ticks per second at full speed, measured after every series has its actor (the first pass is warm-up).</summary>
+    public async Task<double> ThroughputAsync(int series, int ticksPerSeries)
+    {
+        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
+        var run = Start(ticks);
+        long warmup = (long)series * Math.Min(10, ticksPerSeries / 4);
+        while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
+        long startCount = run.Metrics.Predictions;
+        var clock = Stopwatch.StartNew();
+        long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2);
+        await run.Completion;
+        clock.Stop();
+        long measured = run.Metrics.Predictions - startCount;
+        double rate = measured / clock.Elapsed.TotalSeconds;
+        output.WriteLine($"throughput: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
+                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}); latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs");
+        return rate;
+    }
+
+    /// <summary>Tick-to-prediction latency with the feed paced at a fixed rate (1 ms slices).</summary>
+    public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration)
+    {
+        int perMillisecond = Math.Max(1, (int)(ticksPerSecond / 1000));
+        long total = (long)(ticksPerSecond * duration.TotalSeconds);
+        var ticks = SyntheticPrices.Create(series, -1, seed: 2)
+            .Take(total)
+            .Throttle(perMillisecond, TimeSpan.FromMilliseconds(1), perMillisecond, ThrottleMode.Shaping)
+            .Select(t => (FeedRecord)(t with { ReceivedAt = Stopwatch.GetTimestamp() }));
+        var run = Start(ticks);
+        await run.Completion;
+        var latency = run.Metrics.Latency;
+        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks: " +
+                         $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs");
+    }
+
+    /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
+    public async Task MemoryAsync(int series)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        long before = GC.GetTotalMemory(forceFullCollection: true);
+        var ticks = SyntheticPrices.Create(series, 2, seed: 3).Select(t => (FeedRecord)t).Concat(Source.Never<FeedRecord>());
+        var run = Start(ticks);
+        while (run.Metrics.Predictions < 2L * series) await Task.Delay(20);
+        long after = GC.GetTotalMemory(forceFullCollection: true);
+        double perSeries = (after - before) / (double)series;
+        output.WriteLine($"memory: {series:N0} live series, heap {before / 1048576.0:F0} MB -> {after / 1048576.0:F0} MB = {perSeries:N0} bytes per series " +
+                         $"(actor, mailbox, hidden state, normalizer, 64-tick window, owed forecasts, routing entries)");
+        run.Drain();
+        await run.Completion;
+    }
+
+    private RunHandle Start(Source<FeedRecord, NotUsed> ticks) =>
+        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series },
+            Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+}
