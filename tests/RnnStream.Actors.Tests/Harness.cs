@@ -14,7 +14,7 @@ internal sealed class Harness
     public static readonly Config TestSchedulerConfig = ConfigurationFactory.ParseString(
         "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\"").WithFallback(PipelineConfig.Config);
 
-    public Harness(ActorSystem system, SeriesSettings? settings = null, CellType cell = CellType.Lstm, int seed = 1)
+    public Harness(ActorSystem system, SeriesSettings? settings = null, CellType cell = CellType.Lstm, int seed = 1, RouterSettings? router = null)
     {
         Settings = settings ?? DefaultSettings;
         Spec = new ModelSpec(Settings.NetworkInputs, [new LayerSpec(cell, 8)], Settings.Targets, Settings.Horizon);
@@ -22,7 +22,10 @@ internal sealed class Harness
         Replay = new ReplayBuffer(1024);
         Inbox = new PredictionInbox();
         Context = new SeriesContext(new SeriesForecaster(Settings), Registry, Replay, Inbox);
-        Parent = system.ActorOf(SeriesParent.Props(Context));
+        RouterSettings = router ?? new RouterSettings { Partitions = 2 };
+        Partitions = Enumerable.Range(0, RouterSettings.Partitions)
+            .Select(_ => system.ActorOf(SeriesPartition.Props(Context, RouterSettings.IdleTimeout, RouterSettings.PassivationScan)))
+            .ToArray();
     }
 
     public static SeriesSettings DefaultSettings { get; } = new()
@@ -39,8 +42,16 @@ internal sealed class Harness
     public ReplayBuffer Replay { get; }
     public PredictionInbox Inbox { get; }
     public SeriesContext Context { get; }
-    public IActorRef Parent { get; }
+    public RouterSettings RouterSettings { get; }
+    public IReadOnlyList<IActorRef> Partitions { get; }
 
-    public SeriesRouter Router(RouterSettings? settings = null, RetrainSchedule? schedule = null, Func<DateTime?, Task<RetrainOutcome>>? retrain = null) =>
-        new(Parent, Inbox, settings ?? new RouterSettings(), schedule, retrain);
+    public SeriesRouter Router(RetrainSchedule? schedule = null, Func<DateTime?, Task<RetrainOutcome>>? retrain = null) =>
+        new(Partitions, Inbox, RouterSettings, schedule, retrain);
+
+    /// <summary>Live and passivated series over all partitions.</summary>
+    public async Task<(int Active, int Passivated)> CountSeries()
+    {
+        var counts = await Task.WhenAll(Partitions.Select(p => p.Ask<SeriesPartition.SeriesCounts>(SeriesPartition.CountSeries.Instance)));
+        return (counts.Sum(c => c.Active), counts.Sum(c => c.Passivated));
+    }
 }

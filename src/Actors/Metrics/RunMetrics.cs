@@ -6,9 +6,11 @@ using RnnStream.Feeds.Records;
 namespace RnnStream.Actors.Metrics;
 
 /// <summary>
-/// Everything a run counts, updated by the stream as predictions pass (one thread) and read by
-/// the progress display (another): scores per series and overall, ticks, rejects by reason,
-/// failures, retrains, latency. Scores count only forecasts made at or after <see cref="ScoreFromOffset"/>.
+/// Everything a run counts: scores per series and overall, ticks, rejects by reason, failures,
+/// retrains, latency. Predictions are recorded by one writer, the stream, without locks (it is on
+/// the live path); the progress display reads totals that may be a moment stale, and the
+/// per-series table is read when the run is over. Scores count only forecasts made at or after
+/// <see cref="ScoreFromOffset"/>.
 /// </summary>
 public sealed class RunMetrics
 {
@@ -25,15 +27,14 @@ public sealed class RunMetrics
     public long ScoreFromOffset { get; }
     public ForecastScore Overall { get; } = new();
     public LatencyHistogram Latency { get; } = new();
-    public long Predictions => Interlocked.Read(ref _predictions);
+    public long Predictions => Volatile.Read(ref _predictions);
     public long Failures => Interlocked.Read(ref _failures);
     public long LastWeightsVersion { get; private set; }
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public int SeriesCount
-    {
-        get { lock (_lock) return _perSeries.Count; }
-    }
+    public int SeriesCount => Volatile.Read(ref _seriesCount);
+
+    private int _seriesCount;
 
     public long Rejected
     {
@@ -50,10 +51,8 @@ public sealed class RunMetrics
         get { lock (_lock) return _retrains.ToArray(); }
     }
 
-    public IReadOnlyDictionary<string, ForecastScore> PerSeries
-    {
-        get { lock (_lock) return new Dictionary<string, ForecastScore>(_perSeries, StringComparer.Ordinal); }
-    }
+    /// <summary>Scores per series; read it when the run is over (the stream writes it without locks).</summary>
+    public IReadOnlyDictionary<string, ForecastScore> PerSeries => _perSeries;
 
     public void Record(Prediction prediction)
     {
@@ -62,21 +61,21 @@ public sealed class RunMetrics
             Interlocked.Increment(ref _failures);
             return;
         }
-        Interlocked.Increment(ref _predictions);
+        Volatile.Write(ref _predictions, _predictions + 1);
         LastWeightsVersion = prediction.WeightsVersion;
         if (prediction.ReceivedAt != 0)
             Latency.Record(Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds);
-        lock (_lock)
+        if (!_perSeries.TryGetValue(prediction.SeriesId, out var score))
         {
-            if (!_perSeries.TryGetValue(prediction.SeriesId, out var score))
-                _perSeries[prediction.SeriesId] = score = new ForecastScore();
-            if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
+            _perSeries[prediction.SeriesId] = score = new ForecastScore();
+            Volatile.Write(ref _seriesCount, _perSeries.Count);
+        }
+        if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
+        {
+            for (int k = 0; k < outcome.Actual.Length; k++)
             {
-                for (int k = 0; k < outcome.Actual.Length; k++)
-                {
-                    score.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
-                    Overall.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
-                }
+                score.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
+                Overall.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
             }
         }
     }

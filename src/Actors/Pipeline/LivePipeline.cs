@@ -33,13 +33,16 @@ public static class LivePipeline
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);
         var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox);
-        var parent = system.ActorOf(SeriesParent.Props(context), $"series-{Guid.NewGuid():N}");
+        string runId = Guid.NewGuid().ToString("N");
+        var partitions = Enumerable.Range(0, settings.Router.Partitions)
+            .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan), $"series-{runId}-{p}"))
+            .ToArray();
 
         var trainerProps = TrainerActor.Props(new Retrainer(settings.Retrain), registry, replay);
         if (!system.Dispatchers.HasDispatcher(TrainerActor.DispatcherName)) trainerProps = trainerProps.WithDispatcher("akka.actor.default-dispatcher");
         var trainer = system.ActorOf(trainerProps, $"trainer-{Guid.NewGuid():N}");
 
-        var router = new SeriesRouter(parent, inbox, settings.Router, settings.Schedule,
+        var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
             cutoff => trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff)),
             metrics.Record,
             error => system.Log.Error(error, "retrain failed; the weights in use stay"));
@@ -57,6 +60,8 @@ public static class LivePipeline
             .ViaMaterialized(KillSwitches.Single<FeedRecord>(), Keep.Right)
             .DivertToMaterialized(quarantineSink, record => record is Rejected, Keep.Both)
             .Select(record => (Tick)record)
+            // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
+            // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
             .Select(prediction =>
             {
@@ -70,9 +75,9 @@ public static class LivePipeline
         var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(done =>
         {
             system.Stop(trainer);
-            system.Stop(parent);
+            foreach (var partition in partitions) system.Stop(partition);
             done.GetAwaiter().GetResult();
         }, TaskScheduler.Default);
-        return new RunHandle(killSwitch, completion, metrics, registry, replay, parent);
+        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions);
     }
 }

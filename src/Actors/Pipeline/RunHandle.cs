@@ -6,12 +6,12 @@ using RnnStream.Actors.Training;
 namespace RnnStream.Actors.Pipeline;
 
 /// <summary>A running pipeline: stop it gracefully, wait for it, watch its metrics and weights.</summary>
-public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetrics metrics, ModelRegistry registry, ReplayBuffer replay, IActorRef seriesParent)
+public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetrics metrics, ModelRegistry registry, ReplayBuffer replay, IReadOnlyList<IActorRef> partitions)
 {
     public RunMetrics Metrics { get; } = metrics;
     public ModelRegistry Registry { get; } = registry;
     public ReplayBuffer Replay { get; } = replay;
-    public IActorRef SeriesParent { get; } = seriesParent;
+    public IReadOnlyList<IActorRef> Partitions { get; } = partitions;
 
     /// <summary>Completes when every accepted tick has been forecast and every sink has flushed.</summary>
     public Task Completion { get; } = completion;

@@ -13,16 +13,14 @@ namespace RnnStream.Actors.Pipeline;
 /// <summary>
 /// The stream's door to the series actors: ticks in, predictions out, with backpressure end to end.
 /// <list type="bullet">
-/// <item>Each tick is told to its series' actor directly (the parent only starts actors and tells
-/// the stage where they are); predictions come back through the node's inbox, many per wake-up.
-/// No ask per tick, no temporary actors, no timeouts that could stop the graph.</item>
+/// <item>Each tick is told to the partition actor that owns its series; predictions come back
+/// through the node's inbox, many per wake-up. No ask per tick, no temporary actors, no timeouts
+/// that could stop the graph.</item>
 /// <item>At most <see cref="RouterSettings.MaxInFlight"/> ticks are between the stage's inlet and
 /// its outlet; beyond that it stops pulling, so a slow sink slows the source and memory stays flat.</item>
 /// <item>Retraining: in replay mode the stage holds the tick at which a retrain is due, waits until
 /// every earlier tick has been forecast, retrains, and only then lets the tick through, so every
 /// series sees the new version at the same point of the feed; in live mode it never waits.</item>
-/// <item>Series idle past the timeout are passivated; the stage is the only sender of ticks, so no
-/// tick can race a stopping actor.</item>
 /// </list>
 /// </summary>
 public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
@@ -30,10 +28,10 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     private readonly Inlet<Tick> _in = new("series-router.in");
     private readonly Outlet<Prediction> _out = new("series-router.out");
 
-    public SeriesRouter(IActorRef parent, PredictionInbox inbox, RouterSettings settings, RetrainSchedule? schedule = null,
+    public SeriesRouter(IReadOnlyList<IActorRef> partitions, PredictionInbox inbox, RouterSettings settings, RetrainSchedule? schedule = null,
         Func<DateTime?, Task<RetrainOutcome>>? retrain = null, Action<RetrainOutcome>? onRetrain = null, Action<Exception>? onRetrainFailure = null)
     {
-        Parent = parent;
+        Partitions = partitions.Count > 0 ? partitions : throw new ArgumentException("at least one partition", nameof(partitions));
         Inbox = inbox;
         Settings = settings;
         Schedule = schedule;
@@ -43,7 +41,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         if (schedule is { IsEnabled: true } && retrain is null) throw new ArgumentException("a retrain schedule needs a retrain function", nameof(retrain));
     }
 
-    public IActorRef Parent { get; }
+    public IReadOnlyList<IActorRef> Partitions { get; }
     public PredictionInbox Inbox { get; }
     public RouterSettings Settings { get; }
     public RetrainSchedule? Schedule { get; }
@@ -57,23 +55,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
-    private sealed class Route
-    {
-        public IActorRef? Actor;
-        public Queue<Tick>? Pending;
-        public int InFlight;
-        public DateTimeOffset LastActive;
-    }
-
     private sealed class Logic : TimerGraphStageLogic
     {
-        private const string PassivationTimer = "passivation";
         private const string RetrainTimer = "retrain";
         private readonly SeriesRouter _stage;
-        private readonly Dictionary<string, Route> _routes = new(StringComparer.Ordinal);
+        private readonly SeriesMessageExtractor _extractor;
         private readonly Queue<Prediction> _ready = new();
         private readonly bool _replay;
-        private StageActor? _self;
         private Action _wake = () => { };
         private Action<Task<RetrainOutcome>> _retrainDone = _ => { };
         private int _inFlight;
@@ -86,6 +74,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             _stage = stage;
             _replay = stage.Schedule?.Mode != RetrainMode.Live;
+            _extractor = new SeriesMessageExtractor(stage.Partitions.Count);
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: () =>
             {
                 _upstreamDone = true;
@@ -94,16 +83,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             SetHandler(stage._out, onPull: Deliver);
         }
 
-        private DateTimeOffset Now => ((ActorMaterializer)Materializer).System.Scheduler.Now;
-
         public override void PreStart()
         {
-            _self = GetStageActor(OnStageMessage);
             var wake = GetAsyncCallback(DrainInbox);
             _wake = wake;
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _stage.Inbox.OnAvailable(() => _wake());
-            if (_stage.Settings.IdleTimeout is not null) ScheduleRepeatedly(PassivationTimer, _stage.Settings.PassivationScan);
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             Pull(_stage._in);
         }
@@ -129,42 +114,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void Dispatch(Tick tick)
         {
             _inFlight++;
-            if (!_routes.TryGetValue(tick.SeriesId, out var route))
-            {
-                route = new Route { Pending = new Queue<Tick>() };
-                _routes[tick.SeriesId] = route;
-                route.InFlight++;
-                _stage.Parent.Tell(tick, _self!.Ref);
-                return;
-            }
-            route.InFlight++;
-            if (route.Actor is { } actor) actor.Tell(tick, ActorRefs.NoSender);
-            else route.Pending!.Enqueue(tick);
-        }
-
-        private void OnStageMessage((IActorRef Sender, object Message) envelope)
-        {
-            if (envelope.Message is SeriesStarted started && _routes.TryGetValue(started.SeriesId, out var route))
-            {
-                route.Actor = started.Actor;
-                if (route.Pending is { } pending)
-                    while (pending.TryDequeue(out var tick)) started.Actor.Tell(tick, ActorRefs.NoSender);
-                route.Pending = null;
-            }
+            _stage.Partitions[_extractor.Partition(tick.SeriesId)].Tell(tick, ActorRefs.NoSender);
         }
 
         private void DrainInbox()
         {
-            var now = Now;
-            _stage.Inbox.Drain(prediction =>
-            {
-                if (_routes.TryGetValue(prediction.SeriesId, out var route))
-                {
-                    route.InFlight--;
-                    route.LastActive = now;
-                }
-                _ready.Enqueue(prediction);
-            });
+            _stage.Inbox.Drain(_ready.Enqueue);
             Deliver();
         }
 
@@ -223,26 +178,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             CompleteIfDone();
         }
 
-        protected override void OnTimer(object timerKey)
-        {
-            if (Equals(timerKey, RetrainTimer))
-            {
-                StartRetrain(null);
-                return;
-            }
-            var idle = _stage.Settings.IdleTimeout!.Value;
-            var now = Now;
-            List<string>? expired = null;
-            foreach (var (id, route) in _routes)
-                if (route.InFlight == 0 && route.Actor is not null && now - route.LastActive >= idle)
-                    (expired ??= []).Add(id);
-            if (expired is null) return;
-            foreach (var id in expired)
-            {
-                _routes.Remove(id);
-                _stage.Parent.Tell(new Passivate(id), _self!.Ref);
-            }
-        }
+        protected override void OnTimer(object timerKey) => StartRetrain(null);
 
         private void CompleteIfDone()
         {

@@ -22,7 +22,10 @@ public sealed class SeriesMessageExtractor(int shards = 100) : IMessageExtractor
     public string ShardId(object message) => EntityId(message) is { } id ? ShardId(id) : throw new ArgumentException($"{message.GetType().Name} names no series");
 
     public string ShardId(string entityId, object? messageHint = null) =>
-        ((uint)StableHash(entityId) % (uint)shards).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        Partition(entityId).ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The partition (shard) that owns a series: stable across processes and restarts.</summary>
+    public int Partition(string seriesId) => (int)((uint)StableHash(seriesId) % (uint)shards);
 
     /// <summary>FNV-1a: stable across processes and runtimes (string.GetHashCode is randomized per process).</summary>
     private static int StableHash(string text)

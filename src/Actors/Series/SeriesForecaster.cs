@@ -73,7 +73,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (windows is not null && state.RecentCount == Settings.WindowLength && state.TicksSeen % Settings.TrainEvery == 0)
             windows(CutWindow(state, tick.Timestamp));
 
-        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTimestamp(state, tick), Settings.TargetNames,
+        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
             predicted, lower, upper, network.Version, NetworkForecaster, matured, tick.ReceivedAt, tick.Offset);
     }
 
@@ -168,9 +168,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         return new TrainingWindow(state.SeriesId, endTime, inputValues, targetValues, steps);
     }
 
-    private string TargetTimestamp(SeriesState state, Tick tick)
+    private DateTime? TargetTime(SeriesState state, Tick tick)
     {
         var step = Settings.Step ?? state.LastStep;
-        return step > TimeSpan.Zero ? tick.Format.Format(tick.Timestamp + Settings.Horizon * step) : "";
+        return step > TimeSpan.Zero ? tick.Timestamp + Settings.Horizon * step : null;
     }
 }

@@ -22,11 +22,11 @@ public static class SyntheticVitals
 
     public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {
-        var random = new Random(seed);
+        var random = new FastRandom(seed);
         var ids = Enumerable.Range(0, patients).Select(i => $"P{i:D4}").ToArray();
         var baseHr = Enumerable.Range(0, patients).Select(_ => 60 + 25 * random.NextDouble()).ToArray();
         var baseBp = Enumerable.Range(0, patients).Select(_ => 110 + 25 * random.NextDouble()).ToArray();
-        var phase = Enumerable.Range(0, patients).Select(_ => 0.3 * SyntheticPrices.Gaussian(random)).ToArray();
+        var phase = Enumerable.Range(0, patients).Select(_ => 0.3 * random.Gaussian()).ToArray();
         var hrNoise = new double[patients];
         var bpNoise = new double[patients];
         var tachycardia = new double[patients];
@@ -44,12 +44,12 @@ public static class SyntheticVitals
                 if (random.NextDouble() < 1.0 / 8000) fever[i] = 1;
                 tachycardia[i] *= 0.97;
                 fever[i] *= 0.995;
-                hrNoise[i] = 0.9 * hrNoise[i] + 1.2 * SyntheticPrices.Gaussian(random);
-                bpNoise[i] = 0.9 * bpNoise[i] + 1.5 * SyntheticPrices.Gaussian(random) + 0.3 * hrNoise[i];
+                hrNoise[i] = 0.9 * hrNoise[i] + 1.2 * random.Gaussian();
+                bpNoise[i] = 0.9 * bpNoise[i] + 1.5 * random.Gaussian() + 0.3 * hrNoise[i];
                 double rhythm = -Math.Cos(day + phase[i]);
                 double heartRate = baseHr[i] + 8 * rhythm + hrNoise[i] + 35 * tachycardia[i] + 12 * fever[i];
                 double pressure = baseBp[i] + 7 * rhythm + bpNoise[i] + 18 * tachycardia[i];
-                double temperature = 36.7 + 0.35 * rhythm + 0.08 * SyntheticPrices.Gaussian(random) + 1.8 * fever[i];
+                double temperature = 36.7 + 0.35 * rhythm + 0.08 * random.Gaussian() + 1.8 * fever[i];
                 yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format, Stopwatch.GetTimestamp());
             }
         }

@@ -17,7 +17,7 @@ namespace RnnStream.Host.Bench;
 /// through parsing-free ingestion, the router, the series actors (one network step each) and back,
 /// into a sink that discards them. No retraining, so the figures are the stream's own.
 /// </summary>
-internal sealed class PipelineBench(ActorSystem system, CellType cell, int units, TextWriter output)
+internal sealed class PipelineBench(ActorSystem system, CellType cell, int units, int maxInFlight, TextWriter output)
 {
     private static readonly SeriesSettings Series = new()
     {
@@ -82,7 +82,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     }
 
     private RunHandle Start(Source<FeedRecord, NotUsed> ticks) =>
-        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series },
+        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series, Router = new RouterSettings { MaxInFlight = maxInFlight } },
             Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
 }

@@ -97,10 +97,10 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
     [Fact]
     public void A_slow_sink_backpressures_the_source_with_no_more_than_max_in_flight_ticks_taken()
     {
-        var harness = new Harness(Sys);
         const int maxInFlight = 8;
+        var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
         var (source, sink) = this.SourceProbe<Tick>()
-            .Via(SeriesRouter.Create(harness.Router(new RouterSettings { MaxInFlight = maxInFlight })))
+            .Via(SeriesRouter.Create(harness.Router()))
             .ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both)
             .WithAttributes(Attributes.CreateInputBuffer(1, 1))
             .Run(Sys.Materializer());

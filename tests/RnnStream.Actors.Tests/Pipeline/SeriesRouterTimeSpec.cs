@@ -26,21 +26,21 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         var first = Ticks.Interleaved(series, 12).ToList();
         var second = Ticks.Interleaved(series, 12, firstStep: 12).ToList();
 
-        var passivating = new Harness(Sys);
-        var router = passivating.Router(new RouterSettings { IdleTimeout = TimeSpan.FromMinutes(1), PassivationScan = TimeSpan.FromSeconds(10) });
+        var passivating = new Harness(Sys, router: new RouterSettings { Partitions = 2, IdleTimeout = TimeSpan.FromMinutes(1), PassivationScan = TimeSpan.FromSeconds(10) });
+        var router = passivating.Router();
         var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         first.ForEach(t => source.SendNext(t));
         var beforeIdle = sink.ExpectNextN(first.Count);
 
         Clock.Advance(TimeSpan.FromMinutes(2));
-        await AwaitAssertAsync(async () => Assert.Equal(2, await passivating.Parent.Ask<int>(SeriesParent.CountPassivated.Instance)));
+        await AwaitAssertAsync(async () => Assert.Equal((0, 2), await passivating.CountSeries()));
 
         second.ForEach(t => source.SendNext(t));
         var afterIdle = sink.ExpectNextN(second.Count);
         source.SendComplete();
         sink.ExpectComplete();
-        Assert.Equal(0, await passivating.Parent.Ask<int>(SeriesParent.CountPassivated.Instance));
+        Assert.Equal((2, 0), await passivating.CountSeries());
 
         // The same ticks without passivation give the same forecasts, bit for bit.
         var uninterrupted = new Harness(Sys);

@@ -1,0 +1,124 @@
+using Akka.Actor;
+using Akka.Event;
+using RnnStream.Actors.Protocol;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>
+/// The actor that holds the live memory of a fixed slice of the series (those whose id hashes to
+/// it). Each series keeps its own state object, updated only here, so a series is still processed
+/// strictly in order by one actor; but thousands of series share one mailbox, so under load a
+/// mailbox run takes many ticks at once instead of waking a thread per tick.
+/// Idle series are passivated: their state leaves the hot table and comes back on their next tick.
+/// </summary>
+public sealed class SeriesPartition : UntypedActor, IWithTimers
+{
+    private const string IdleTimer = "idle";
+    private readonly SeriesContext _context;
+    private readonly TimeSpan? _idleTimeout;
+    private readonly Dictionary<string, ActiveSeries> _active = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, SeriesState> _passivated = new(StringComparer.Ordinal);
+    private ILoggingAdapter? _log;
+    private DateTimeOffset _now;
+
+    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery)
+    {
+        _context = context;
+        _idleTimeout = idleTimeout;
+        _scanEvery = scanEvery;
+    }
+
+    private readonly TimeSpan _scanEvery;
+
+    public ITimerScheduler Timers { get; set; } = null!;
+
+    public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null) =>
+        Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1)));
+
+    protected override void PreStart()
+    {
+        _now = Context.System.Scheduler.Now;
+        if (_idleTimeout is not null) Timers.StartPeriodicTimer(IdleTimer, ScanIdle.Instance, _scanEvery);
+    }
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case Tick tick:
+                OnTick(tick);
+                break;
+            case ScanIdle:
+                Passivate();
+                break;
+            case GetSeriesState query:
+                Sender.Tell(_active.TryGetValue(query.SeriesId, out var active) ? active.State
+                    : _passivated.TryGetValue(query.SeriesId, out var state) ? state
+                    : new Status.Failure(new KeyNotFoundException(query.SeriesId)));
+                break;
+            case CountSeries:
+                Sender.Tell(new SeriesCounts(_active.Count, _passivated.Count));
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void OnTick(Tick tick)
+    {
+        if (!_active.TryGetValue(tick.SeriesId, out var series))
+        {
+            var state = _passivated.Remove(tick.SeriesId, out var kept) ? kept : _context.Forecaster.CreateState(tick.SeriesId, _context.Registry.Current);
+            series = new ActiveSeries(state);
+            _active[tick.SeriesId] = series;
+        }
+        if (_idleTimeout is not null) series.LastTick = _now;
+        Prediction prediction;
+        try
+        {
+            prediction = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _context.Replay.Add);
+        }
+        catch (Exception e)
+        {
+            (_log ??= Context.GetLogger()).Warning(e, "series {0}: tick at {1} failed", tick.SeriesId, tick.RawTimestamp);
+            prediction = FailedPrediction.For(tick, e);
+        }
+        _context.Inbox.Deliver(prediction);
+    }
+
+    /// <summary>Moves series without a tick for the idle timeout out of the hot table.</summary>
+    private void Passivate()
+    {
+        _now = Context.System.Scheduler.Now;
+        List<string>? idle = null;
+        foreach (var (id, series) in _active)
+            if (_now - series.LastTick >= _idleTimeout!.Value) (idle ??= []).Add(id);
+        if (idle is null) return;
+        foreach (var id in idle)
+        {
+            _active.Remove(id, out var series);
+            _passivated[id] = series!.State;
+        }
+    }
+
+    private sealed class ActiveSeries(SeriesState state)
+    {
+        public SeriesState State { get; } = state;
+        public DateTimeOffset LastTick { get; set; }
+    }
+
+    private sealed class ScanIdle
+    {
+        public static readonly ScanIdle Instance = new();
+    }
+
+    /// <summary>Asks a partition how many series it holds live and passivated.</summary>
+    public sealed class CountSeries
+    {
+        public static readonly CountSeries Instance = new();
+    }
+
+    public sealed record SeriesCounts(int Active, int Passivated);
+}
