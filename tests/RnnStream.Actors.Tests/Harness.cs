@@ -34,6 +34,7 @@ internal sealed class Harness
         TargetIndices = [1],
         WindowLength = 16,
         TrainEvery = 4,
+        Forecaster = ForecasterChoice.Network,
     };
 
     public SeriesSettings Settings { get; }

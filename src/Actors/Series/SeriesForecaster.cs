@@ -17,6 +17,7 @@ namespace RnnStream.Actors.Series;
 public sealed class SeriesForecaster(SeriesSettings settings)
 {
     public const string NetworkForecaster = "rnn";
+    public const string PersistenceForecaster = "persistence";
 
     public SeriesSettings Settings { get; } = settings;
 
@@ -35,12 +36,18 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         Outcome? matured = float.IsNaN(owed[0]) ? null : Score(state, tick, owed);
 
         state.Normalizer.Update(tick.Values);
-        if (state.Changes is { } changes && state.RecentCount >= h) UpdateChanges(state, changes, tick.Values);
+        if (state.Changes is { } changeStats && state.RecentCount >= h) UpdateChanges(state, changeStats, tick.Values);
         Span<float> input = stackalloc float[Settings.NetworkInputs];
         Span<float> output = stackalloc float[network.OutputLength];
         NetworkInput(state, tick.Values, tick.Timestamp, input);
         network.Step(state.Hidden, input, output);
 
+        bool useNetwork = Settings.Forecaster switch
+        {
+            ForecasterChoice.Network => true,
+            ForecasterChoice.Persistence => false,
+            _ => state.Residuals >= Settings.MinResiduals && state.NetworkError <= state.PersistenceError,
+        };
         var predicted = new float[k];
         var lower = new float[k];
         var upper = new float[k];
@@ -48,23 +55,27 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         for (int j = 0; j < k; j++)
         {
             int feature = Settings.TargetIndices[j];
-            var scale = state.Changes;
-            predicted[j] = scale is null
+            float last = tick.Values[feature];
+            var changes = state.Changes;
+            float fromNetwork = changes is null
                 ? state.Normalizer.Denormalize(feature, output[j])
-                : tick.Values[feature] + scale.Denormalize(j, output[j]);
+                : last + changes.Denormalize(j, output[j]);
+            predicted[j] = useNetwork ? fromNetwork : last;
             double spread = state.Residuals >= Settings.MinResiduals
-                ? Math.Sqrt(state.ResidualSquares[j])
-                : gaussian
-                    ? (scale is null ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : scale.DenormalizeSpread(j, MathF.Sqrt(output[k + j])))
-                    : scale?.Scale(j) ?? state.Normalizer.Scale(feature);
+                ? Math.Sqrt(state.ResidualSquares[useNetwork ? j : k + j])
+                : gaussian && useNetwork
+                    ? (changes is null ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : changes.DenormalizeSpread(j, MathF.Sqrt(output[k + j])))
+                    : changes?.Scale(j) ?? state.Normalizer.Scale(feature);
             float half = (float)(Settings.IntervalZ * spread);
             lower[j] = predicted[j] - half;
             upper[j] = predicted[j] + half;
             owed[j] = predicted[j];
             owed[k + j] = lower[j];
             owed[2 * k + j] = upper[j];
-            owed[3 * k + j] = tick.Values[feature];
+            owed[3 * k + j] = last;
+            owed[4 * k + j] = fromNetwork;
         }
+        string forecaster = useNetwork ? NetworkForecaster : PersistenceForecaster;
 
         if (state.TicksSeen > 0) state.LastStep = tick.Timestamp - state.LastTimestamp;
         state.LastTimestamp = tick.Timestamp;
@@ -74,7 +85,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             windows(CutWindow(state, tick.Timestamp));
 
         return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
-            predicted, lower, upper, network.Version, NetworkForecaster, matured, tick.ReceivedAt, tick.Offset);
+            predicted, lower, upper, network.Version, forecaster, matured, tick.ReceivedAt, tick.Offset);
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>
@@ -93,18 +104,30 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         state.WeightsVersion = network.Version;
     }
 
+    /// <summary>Scores the forecast due now: the published one for the metrics, and the network's and persistence's for the intervals and the choice between them.</summary>
     private Outcome Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed)
     {
         int k = Settings.Targets;
         var actual = new float[k];
+        double networkError = 0, persistenceError = 0;
+        double keep = Settings.ResidualForgetting;
         for (int j = 0; j < k; j++)
         {
-            actual[j] = tick.Values[Settings.TargetIndices[j]];
-            double residual = actual[j] - owed[j];
-            state.ResidualSquares[j] = state.Residuals == 0
-                ? residual * residual
-                : Settings.ResidualForgetting * state.ResidualSquares[j] + (1 - Settings.ResidualForgetting) * residual * residual;
+            int feature = Settings.TargetIndices[j];
+            actual[j] = tick.Values[feature];
+            double networkResidual = actual[j] - owed[4 * k + j];
+            double persistenceResidual = actual[j] - owed[3 * k + j];
+            ref double networkSquares = ref state.ResidualSquares[j];
+            ref double persistenceSquares = ref state.ResidualSquares[k + j];
+            networkSquares = state.Residuals == 0 ? networkResidual * networkResidual : keep * networkSquares + (1 - keep) * networkResidual * networkResidual;
+            persistenceSquares = state.Residuals == 0 ? persistenceResidual * persistenceResidual : keep * persistenceSquares + (1 - keep) * persistenceResidual * persistenceResidual;
+            double scale = state.Normalizer.Scale(feature);
+            networkError += Math.Abs(networkResidual) / scale;
+            persistenceError += Math.Abs(persistenceResidual) / scale;
         }
+        double choiceKeep = Settings.ChoiceForgetting;
+        state.NetworkError = state.Residuals == 0 ? networkError : choiceKeep * state.NetworkError + (1 - choiceKeep) * networkError;
+        state.PersistenceError = state.Residuals == 0 ? persistenceError : choiceKeep * state.PersistenceError + (1 - choiceKeep) * persistenceError;
         state.Residuals++;
         return new Outcome(actual, owed[..k].ToArray(), owed.Slice(k, k).ToArray(), owed.Slice(2 * k, k).ToArray(), owed.Slice(3 * k, k).ToArray());
     }

@@ -25,6 +25,12 @@ public sealed record SeriesSettings
     /// </summary>
     public bool PredictChange { get; init; }
 
+    /// <summary>Which forecast a series publishes: the network's, persistence, or whichever has the lower recent error on that series.</summary>
+    public ForecasterChoice Forecaster { get; init; } = ForecasterChoice.Best;
+
+    /// <summary>λ of the running errors that choose between forecasters (0.98 ≈ the last 50 forecasts).</summary>
+    public double ChoiceForgetting { get; init; } = 0.98;
+
     /// <summary>Recent ticks each series keeps: to re-warm its state after a weights swap and to cut training windows.</summary>
     public int WindowLength { get; init; } = 64;
 

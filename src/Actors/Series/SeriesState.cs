@@ -20,7 +20,7 @@ public sealed class SeriesState
         int k = settings.Targets;
         Owed = new float[settings.Horizon * OwedStride(k)];
         Array.Fill(Owed, float.NaN);
-        ResidualSquares = new double[k];
+        ResidualSquares = new double[2 * k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
     }
 
@@ -41,11 +41,18 @@ public sealed class SeriesState
     public int RecentStart { get; set; }
     public DateTime Origin { get; set; }
 
-    /// <summary>Per horizon slot: predicted, lower, upper, persistence (K each); NaN when nothing is owed.</summary>
+    /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast (K each); NaN when nothing is owed.</summary>
     public float[] Owed { get; }
 
+    /// <summary>Running mean squared residual per target: the network's (first K), then persistence's (next K).</summary>
     public double[] ResidualSquares { get; }
+
     public long Residuals { get; set; }
+
+    /// <summary>Running mean absolute error, in normalized units, of the network and of persistence: what chooses between them.</summary>
+    public double NetworkError { get; set; }
+
+    public double PersistenceError { get; set; }
 
     public long TicksSeen { get; set; }
     public DateTime LastTimestamp { get; set; }
@@ -54,5 +61,5 @@ public sealed class SeriesState
     /// <summary>Weights version the hidden state was built with; a different current version means re-warm first.</summary>
     public long WeightsVersion { get; set; } = -1;
 
-    public static int OwedStride(int targets) => 4 * targets;
+    public static int OwedStride(int targets) => 5 * targets;
 }

@@ -48,16 +48,34 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         return rate;
     }
 
-    /// <summary>Tick-to-prediction latency with the feed paced at a fixed rate (1 ms slices).</summary>
+    /// <summary>
+    /// Tick-to-prediction latency with the feed offered at a fixed rate: a producer thread releases
+    /// the ticks due by the clock about every millisecond (the finest sleep the OS gives), each
+    /// stamped when released, into a bounded channel the stream reads.
+    /// </summary>
     public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration)
     {
-        int perMillisecond = Math.Max(1, (int)(ticksPerSecond / 1000));
         long total = (long)(ticksPerSecond * duration.TotalSeconds);
-        var ticks = SyntheticPrices.Create(series, -1, seed: 2)
-            .Take(total)
-            .Throttle(perMillisecond, TimeSpan.FromMilliseconds(1), perMillisecond, ThrottleMode.Shaping)
-            .Select(t => (FeedRecord)(t with { ReceivedAt = Stopwatch.GetTimestamp() }));
-        var run = Start(ticks);
+        var channel = System.Threading.Channels.Channel.CreateBounded<FeedRecord>(new System.Threading.Channels.BoundedChannelOptions(1 << 20) { SingleReader = true, SingleWriter = true });
+        var producer = new Thread(() =>
+        {
+            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2).GetEnumerator();
+            var clock = Stopwatch.StartNew();
+            long released = 0;
+            while (released < total)
+            {
+                long due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * ticksPerSecond));
+                for (; released < due; released++)
+                {
+                    ticks.MoveNext();
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = Stopwatch.GetTimestamp() })) break;
+                }
+                Thread.Sleep(1);
+            }
+            channel.Writer.Complete();
+        }) { IsBackground = true, Name = "paced-feed" };
+        producer.Start();
+        var run = Start(ChannelSource.FromReader(channel.Reader));
         await run.Completion;
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks: " +

@@ -146,6 +146,14 @@ internal sealed class Deployment
         Horizon = Horizon,
         TimeFeatures = TimeFeatures,
         NormalizerForgetting = Config.Double("series.normalizer-forgetting"),
+        Forecaster = Config.String("series.forecaster") switch
+        {
+            "best" => ForecasterChoice.Best,
+            "network" => ForecasterChoice.Network,
+            "persistence" => ForecasterChoice.Persistence,
+            var other => throw new ArgumentException($"series.forecaster '{other}' is not best, network or persistence"),
+        },
+        ChoiceForgetting = Config.Double("series.choice-forgetting"),
         PredictChange = Config.String("series.target") switch
         {
             "change" => true,

@@ -1,0 +1,66 @@
+using RnnStream.Actors.Series;
+using RnnStream.Feeds.Records;
+using RnnStream.Model.Inference;
+using RnnStream.Model.Specs;
+using RnnStream.Model.Weights;
+using Xunit;
+
+namespace RnnStream.Actors.Tests.Series;
+
+public sealed class SeriesForecasterTests
+{
+    private static readonly SeriesSettings Settings = Harness.DefaultSettings with { FeatureNames = ["x"], TargetIndices = [0], Forecaster = ForecasterChoice.Best, MinResiduals = 10 };
+
+    private static List<Prediction> Run(SeriesSettings settings, Func<int, float> signal, int steps, int horizon = 1)
+    {
+        settings = settings with { Horizon = horizon };
+        var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(1, [new LayerSpec(CellType.Gru, 8)], 1, horizon), 3));
+        var forecaster = new SeriesForecaster(settings);
+        var state = forecaster.CreateState("s", network);
+        return Enumerable.Range(0, steps).Select(t => forecaster.Process(state, Ticks.At("s", t, signal(t)), network, null)).ToList();
+    }
+
+    [Fact]
+    public void A_series_the_network_forecasts_worse_than_persistence_publishes_persistence()
+    {
+        // A slow ramp: persistence is off by one step's rise; the untrained network is far off.
+        var predictions = Run(Settings, t => 100 + 0.1f * t, 200);
+        Assert.All(predictions.Take(10), p => Assert.Equal(SeriesForecaster.PersistenceForecaster, p.Forecaster));
+        Assert.All(predictions.Skip(20), p => Assert.Equal(SeriesForecaster.PersistenceForecaster, p.Forecaster));
+        Assert.All(predictions.Skip(20), p => Assert.Equal(100 + 0.1f * (predictions.IndexOf(p)), p.Predicted[0], 3));
+    }
+
+    [Fact]
+    public void A_series_where_persistence_is_worst_switches_to_the_network()
+    {
+        // Alternating ±1: persistence is always 2 off; anything near the mean does better.
+        var predictions = Run(Settings, t => t % 2 == 0 ? 1f : -1f, 100);
+        Assert.Equal(SeriesForecaster.PersistenceForecaster, predictions[5].Forecaster);
+        Assert.All(predictions.Skip(30), p => Assert.Equal(SeriesForecaster.NetworkForecaster, p.Forecaster));
+    }
+
+    [Fact]
+    public void Forecasts_are_scored_when_their_target_arrives_horizon_ticks_later()
+    {
+        var predictions = Run(Settings with { Forecaster = ForecasterChoice.Persistence }, t => t, 20, horizon: 3);
+        Assert.All(predictions.Take(3), p => Assert.Null(p.Matured));
+        for (int t = 3; t < 20; t++)
+        {
+            var outcome = predictions[t].Matured!;
+            Assert.Equal(t, outcome.Actual[0]);
+            Assert.Equal(t - 3, outcome.Persistence[0]);
+            Assert.Equal(predictions[t - 3].Predicted[0], outcome.Predicted[0]);
+        }
+        Assert.Equal(Ticks.Format.Format(Ticks.Start.AddMinutes(10 + 3)), predictions[10].TargetTimestamp);
+    }
+
+    [Fact]
+    public void The_interval_follows_the_published_forecasters_residuals_and_flags_values_outside_it()
+    {
+        var random = new Random(4);
+        var predictions = Run(Settings with { Forecaster = ForecasterChoice.Persistence }, t => t == 150 ? 100f : (float)random.NextDouble(), 200);
+        var covered = predictions.Skip(20).Where(p => p.Matured is not null && p.Offset != 150 && p.Offset != 151).Count(p => !p.Anomaly);
+        Assert.InRange(covered / 178.0, 0.85, 1.0);
+        Assert.True(predictions[150].Anomaly);
+    }
+}

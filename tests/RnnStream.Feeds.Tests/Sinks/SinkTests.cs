@@ -1,0 +1,60 @@
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
+using Xunit;
+
+namespace RnnStream.Feeds.Tests.Sinks;
+
+public sealed class SinkTests() : Akka.TestKit.Xunit2.TestKit()
+{
+    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
+
+    private static Prediction Sample(string series) => new(series, "2024-01-01 10:00", new DateTime(2024, 1, 1, 10, 30, 0), Format, ["open", "close"],
+        [1.5f, 2.25f], [1f, 2f], [2f, 2.5f], 3, "rnn", null, 0, 0);
+
+    [Fact]
+    public void The_predictions_CSV_has_one_row_per_series_time_and_feature_with_the_target_time_in_the_input_format()
+    {
+        var writer = new StringWriter();
+        PredictionFormats.WriteCsv(Sample("A,B"), writer);
+        Assert.Equal(
+            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,open,1.5,1,2,3\n" +
+            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,close,2.25,2,2.5,3\n", writer.ToString());
+    }
+
+    [Fact]
+    public async Task The_file_sink_writes_the_header_and_every_row_and_completes_when_flushed()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rnnstream-{Guid.NewGuid():N}", "p.csv");
+        try
+        {
+            await Source.From(new[] { Sample("x"), Sample("y") })
+                .RunWith(TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader), Sys.Materializer());
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(PredictionFormats.CsvHeader, lines[0]);
+            Assert.Equal(5, lines.Length);
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_failing_writer_fails_the_sinks_task_with_the_cause()
+    {
+        var sink = TextFileSink.Create<Prediction>(() => new StringWriter(), (_, _) => throw new IOException("disk full"));
+        var error = await Assert.ThrowsAsync<IOException>(() => Source.Single(Sample("x")).RunWith(sink, Sys.Materializer()));
+        Assert.Equal("disk full", error.Message);
+    }
+
+    [Fact]
+    public void Rejected_records_go_to_quarantine_as_JSON_with_reason_and_raw_text()
+    {
+        var writer = new StringWriter();
+        PredictionFormats.WriteRejected(new Rejected("a,\"b\"\tc", RejectReason.NonNumeric, "b is not a number", 7), writer);
+        Assert.Equal("{\"offset\":7,\"reason\":\"NonNumeric\",\"detail\":\"b is not a number\",\"raw\":\"a,\\u0022b\\u0022\\tc\"}\n", writer.ToString());
+    }
+}

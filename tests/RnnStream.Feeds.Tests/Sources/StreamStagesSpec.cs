@@ -1,0 +1,62 @@
+using Akka.Configuration;
+using Akka.IO;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
+using Akka.TestKit;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sources;
+using Xunit;
+
+namespace RnnStream.Feeds.Tests.Sources;
+
+public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(ConfigurationFactory.ParseString(
+    "akka.scheduler.implementation = \"Akka.TestKit.TestScheduler, Akka.TestKit\""))
+{
+    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
+
+    private static Tick At(int seconds) =>
+        new("s", new DateTime(2024, 1, 1).AddSeconds(seconds), seconds.ToString(), [1f], seconds, Format);
+
+    [Fact]
+    public void Line_framing_splits_lines_across_chunks_and_cuts_an_over_long_line_without_failing()
+    {
+        var (source, sink) = this.SourceProbe<ByteString>().Via(LineFraming.Lines(10)).ToMaterialized(this.SinkProbe<string>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(10);
+        source.SendNext(ByteString.FromString("first\nsec"));
+        source.SendNext(ByteString.FromString("ond\r\n" + new string('x', 50)));
+        source.SendNext(ByteString.FromString("yyy\nlast"));
+        source.SendComplete();
+
+        Assert.Equal("first", sink.ExpectNext());
+        Assert.Equal("second", sink.ExpectNext());
+        Assert.Equal(11, sink.ExpectNext().Length);
+        Assert.Equal("last", sink.ExpectNext());
+        sink.ExpectComplete();
+    }
+
+    [Fact]
+    public void Real_time_pacing_releases_ticks_at_event_time_over_speed_in_virtual_time()
+    {
+        var scheduler = (TestScheduler)Sys.Scheduler;
+        var (source, sink) = this.SourceProbe<FeedRecord>().Via(EventTimePacing.Create(speed: 60)).ToMaterialized(this.SinkProbe<FeedRecord>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(10);
+        source.SendNext(At(0));
+        source.SendNext(At(60));
+        source.SendNext(new Rejected("x", RejectReason.EmptyLine, "", 99));
+        source.SendNext(At(120));
+
+        Assert.Equal(0, ((Tick)sink.ExpectNext()).Offset);
+        sink.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        scheduler.Advance(TimeSpan.FromMilliseconds(999));
+        sink.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        scheduler.Advance(TimeSpan.FromMilliseconds(1));
+        Assert.Equal(60, ((Tick)sink.ExpectNext()).Offset);
+        Assert.IsType<Rejected>(sink.ExpectNext());
+        scheduler.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal(120, ((Tick)sink.ExpectNext()).Offset);
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
+}
