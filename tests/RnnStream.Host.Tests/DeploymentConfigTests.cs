@@ -1,0 +1,58 @@
+using RnnStream.Host.Configuration;
+using RnnStream.Model.Specs;
+using Xunit;
+
+namespace RnnStream.Host.Tests;
+
+public sealed class DeploymentConfigTests
+{
+    [Fact]
+    public void Every_deployment_file_loads_on_top_of_the_reference()
+    {
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "config"), "*.conf").Where(f => !f.EndsWith("reference.conf")))
+        {
+            var deployment = new Deployment(DeploymentConfig.Load(file, []));
+            Assert.NotEmpty(deployment.Units);
+        }
+    }
+
+    [Fact]
+    public void Overrides_win_and_paths_resolve_against_the_config_file()
+    {
+        var config = DeploymentConfig.Load(RepositoryPaths.Config("prices.conf"), ["model.cell=lstm", "rnnstream.model.horizon=3", "training.every-event-time=7d"]);
+        var deployment = new Deployment(config);
+        Assert.Equal(CellType.Lstm, deployment.Cell);
+        Assert.Equal(3, deployment.Horizon);
+        Assert.Equal(TimeSpan.FromDays(7), deployment.Schedule.EveryEventTime);
+        Assert.Equal(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv"), deployment.FeedPath);
+    }
+
+    [Fact]
+    public void A_path_with_characters_HOCON_reserves_survives_an_override()
+    {
+        var deployment = new Deployment(DeploymentConfig.Load(null, ["feed.path=/tmp/a:b/c d.csv"]));
+        Assert.Equal("/tmp/a:b/c d.csv", deployment.FeedPath);
+    }
+
+    [Fact]
+    public void Unknown_keys_are_refused_by_name()
+    {
+        Assert.Contains("rnnstream.model.cells", Assert.Throws<ArgumentException>(() => DeploymentConfig.Load(null, ["model.cells=gru"])).Message);
+        string file = Path.Combine(Path.GetTempPath(), $"rnnstream-{Guid.NewGuid():N}.conf");
+        File.WriteAllText(file, "rnnstream { model { horizn = 2 } }");
+        try
+        {
+            Assert.Contains("rnnstream.model.horizn", Assert.Throws<ArgumentException>(() => DeploymentConfig.Load(file, [])).Message);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
+
+    [Fact]
+    public void A_bad_value_is_refused_naming_the_key()
+    {
+        Assert.Contains("model.cell", Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["model.cell=transformer"]))).Message);
+    }
+}

@@ -1,0 +1,84 @@
+using System.Globalization;
+using RnnStream.Feeds.Sinks;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests;
+
+/// <summary>`rnnstream run` end to end, in process: the real feed, actors, trainer and sinks.</summary>
+public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-run-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
+    }
+
+    private async Task<(int Exit, string Text)> Run(params string[] args)
+    {
+        var output = new StringWriter();
+        int exit = await CommandLine.Build(output).Parse(args).InvokeAsync();
+        log.WriteLine(output.ToString());
+        return (exit, output.ToString());
+    }
+
+    [Fact]
+    public async Task The_dow30_replay_forecasts_every_close_and_stays_within_one_percent_of_persistence()
+    {
+        string predictions = Path.Combine(_output, "dow30.csv");
+        var (exit, text) = await Run("run", "--config", RepositoryPaths.Config("prices.conf"), "--output", predictions, "--set", "training.batches=60");
+
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(predictions);
+        Assert.Equal(PredictionFormats.CsvHeader, rows[0]);
+        Assert.Equal(30 * 2529, rows.Length - 1);
+        Assert.Equal(30, rows.Skip(1).Select(r => r.Split(',')[0]).Distinct().Count());
+
+        var metrics = File.ReadAllLines(Path.Combine(_output, "dow30.metrics.csv"));
+        var overall = metrics.Single(r => r.StartsWith("overall,", StringComparison.Ordinal)).Split(',');
+        double mase = double.Parse(overall[6], CultureInfo.InvariantCulture), coverage = double.Parse(overall[7], CultureInfo.InvariantCulture);
+        log.WriteLine($"dow30 one-step: overall MASE {mase:F4}, 95% interval coverage {coverage:P1}");
+        // Daily closes are close to a random walk: the stated figure is staying within 1% of persistence.
+        Assert.InRange(mase, 0.9, 1.01);
+        Assert.InRange(coverage, 0.90, 0.97);
+        Assert.True(File.Exists(Path.Combine(_output, "dow30.weights.rnnw")));
+        Assert.Contains("failures 0", text);
+    }
+
+    [Fact]
+    public async Task A_replay_with_the_same_seed_writes_the_same_predictions()
+    {
+        string input = Path.Combine(_output, "two.csv");
+        Directory.CreateDirectory(_output);
+        File.WriteAllLines(input, new[] { "timestamp,series,value" }.Concat(
+            Enumerable.Range(0, 400).SelectMany(t => new[] { "a", "b" }.Select(s =>
+                $"{new DateTime(2024, 1, 1).AddHours(t):yyyy-MM-dd HH:mm:ss},{s},{Math.Sin(t * 0.3 + s[0]) * 10 + 50:F3}"))));
+        string[] common = ["run", "--input", input, "--set", "feed.series-column=series", "--set", "training.every-ticks=200", "--set", "training.batches=20",
+            "--set", "model.cell=gru", "--set", "model.layers=[8]", "--set", "training.min-windows=4"];
+
+        Assert.Equal(0, (await Run([.. common, "--output", Path.Combine(_output, "first.csv")])).Exit);
+        Assert.Equal(0, (await Run([.. common, "--output", Path.Combine(_output, "second.csv")])).Exit);
+
+        var first = File.ReadAllLines(Path.Combine(_output, "first.csv")).Order(StringComparer.Ordinal);
+        var second = File.ReadAllLines(Path.Combine(_output, "second.csv")).Order(StringComparer.Ordinal);
+        Assert.Equal(first, second);
+        Assert.Contains(File.ReadAllLines(Path.Combine(_output, "first.csv")).Skip(1), row => !row.EndsWith(",0", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_missing_input_file_ends_with_a_clear_message_and_exit_code_2()
+    {
+        var (exit, _) = await Run("run", "--input", Path.Combine(_output, "nope.csv"));
+        Assert.Equal(2, exit);
+    }
+
+    [Fact]
+    public async Task Summary_reads_the_model_from_a_deployment()
+    {
+        var (exit, text) = await Run("summary", "--config", RepositoryPaths.Config("prices.conf"));
+        Assert.Equal(0, exit);
+        Assert.Contains("gru_0 (GRU)", text);
+        Assert.Contains($"Total params: {3 * 32 * (1 + 32 + 2) + 33:N0}", text);
+    }
+}
