@@ -72,10 +72,11 @@ public sealed class RunMetrics
         }
         if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
         {
-            for (int k = 0; k < outcome.Actual.Length; k++)
+            ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
+            for (int k = 0; k < actual.Length; k++)
             {
-                score.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
-                Overall.Add(outcome.Actual[k], outcome.Predicted[k], outcome.Lower[k], outcome.Upper[k], outcome.Persistence[k]);
+                score.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
+                Overall.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
             }
         }
     }

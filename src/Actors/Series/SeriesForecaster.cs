@@ -48,9 +48,10 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             ForecasterChoice.Persistence => false,
             _ => state.Residuals >= Settings.MinResiduals && state.NetworkError <= state.PersistenceError,
         };
-        var predicted = new float[k];
-        var lower = new float[k];
-        var upper = new float[k];
+        var values = new float[3 * k];
+        var predicted = values.AsSpan(0, k);
+        var lower = values.AsSpan(k, k);
+        var upper = values.AsSpan(2 * k, k);
         bool gaussian = network.Spec.Head == OutputHead.Gaussian;
         for (int j = 0; j < k; j++)
         {
@@ -85,7 +86,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             windows(CutWindow(state, tick.Timestamp));
 
         return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
-            predicted, lower, upper, network.Version, forecaster, matured, tick.ReceivedAt, tick.Offset);
+            values, network.Version, forecaster, matured, tick.ReceivedAt, tick.Offset);
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>
@@ -108,7 +109,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     private Outcome Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed)
     {
         int k = Settings.Targets;
-        var actual = new float[k];
+        var outcome = new float[5 * k];
+        var actual = outcome.AsSpan(0, k);
         double networkError = 0, persistenceError = 0;
         double keep = Settings.ResidualForgetting;
         for (int j = 0; j < k; j++)
@@ -129,7 +131,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         state.NetworkError = state.Residuals == 0 ? networkError : choiceKeep * state.NetworkError + (1 - choiceKeep) * networkError;
         state.PersistenceError = state.Residuals == 0 ? persistenceError : choiceKeep * state.PersistenceError + (1 - choiceKeep) * persistenceError;
         state.Residuals++;
-        return new Outcome(actual, owed[..k].ToArray(), owed.Slice(k, k).ToArray(), owed.Slice(2 * k, k).ToArray(), owed.Slice(3 * k, k).ToArray());
+        owed[..(4 * k)].CopyTo(outcome.AsSpan(k));
+        return new Outcome(outcome);
     }
 
     /// <summary>Feeds each target's change over the horizon (this tick against the one h ticks back) to the change statistics.</summary>

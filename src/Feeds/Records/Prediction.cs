@@ -3,29 +3,62 @@ using RnnStream.Feeds.Parsing;
 namespace RnnStream.Feeds.Records;
 
 /// <summary>
-/// What a series emits on every tick: its forecast for <see cref="TargetTimestamp"/> (horizon steps
-/// after <see cref="Timestamp"/>) of each predicted feature, with an interval, the weights version
-/// that made it, and the score of the forecast that was due at this tick, if one was.
+/// What a series emits on every tick: its forecast for the target time (horizon steps after
+/// <see cref="Timestamp"/>) of each predicted feature, with an interval, the weights version that
+/// made it, which forecaster it came from, and the score of the forecast that was due at this tick.
+/// One array behind the three views (made on every tick).
 /// </summary>
-/// <param name="TargetTime">The time the forecast is for, or null when the series' step is not known yet.</param>
-/// <param name="Format">How the feed writes times; the target time is written the same way.</param>
-/// <param name="Features">Names of the predicted features (shared, not copied per prediction).</param>
-/// <param name="Forecaster">Which forecaster produced the values (the network, or a baseline chosen for this series).</param>
-public sealed record Prediction(
-    string SeriesId,
-    string Timestamp,
-    DateTime? TargetTime,
-    TimestampFormat? Format,
-    IReadOnlyList<string> Features,
-    float[] Predicted,
-    float[] Lower,
-    float[] Upper,
-    long WeightsVersion,
-    string Forecaster,
-    Outcome? Matured,
-    long ReceivedAt,
-    long Offset)
+public sealed class Prediction
 {
+    private readonly float[] _values;
+
+    /// <param name="targetTime">The time the forecast is for, or null while the series' step is not known.</param>
+    /// <param name="format">How the feed writes times; the target time is written the same way.</param>
+    /// <param name="features">Names of the predicted features (shared, not copied per prediction).</param>
+    /// <param name="values">Predicted, lower, upper: K values each, in that order.</param>
+    /// <param name="forecaster">Which forecaster produced the values (the network, or a baseline chosen for this series).</param>
+    public Prediction(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
+        float[] values, long weightsVersion, string forecaster, Outcome? matured, long receivedAt, long offset)
+    {
+        if (values.Length != 3 * features.Count) throw new ArgumentException($"a prediction of {features.Count} features holds {3 * features.Count} values", nameof(values));
+        SeriesId = seriesId;
+        Timestamp = timestamp;
+        TargetTime = targetTime;
+        Format = format;
+        Features = features;
+        _values = values;
+        WeightsVersion = weightsVersion;
+        Forecaster = forecaster;
+        Matured = matured;
+        ReceivedAt = receivedAt;
+        Offset = offset;
+    }
+
+    public string SeriesId { get; }
+
+    /// <summary>The tick after which the forecast was made, as the input wrote it.</summary>
+    public string Timestamp { get; }
+
+    public DateTime? TargetTime { get; }
+    public TimestampFormat? Format { get; }
+    public IReadOnlyList<string> Features { get; }
+    public long WeightsVersion { get; }
+    public string Forecaster { get; }
+
+    /// <summary>The forecast that was due at this tick, scored against what arrived.</summary>
+    public Outcome? Matured { get; }
+
+    /// <summary>Stopwatch timestamp of the tick's arrival, for tick-to-prediction latency.</summary>
+    public long ReceivedAt { get; }
+
+    /// <summary>Position of the tick in its feed.</summary>
+    public long Offset { get; }
+
+    public int Count => Features.Count;
+    public ReadOnlySpan<float> Predicted => _values.AsSpan(0, Count);
+    public ReadOnlySpan<float> Lower => _values.AsSpan(Count, Count);
+    public ReadOnlySpan<float> Upper => _values.AsSpan(2 * Count, Count);
+
     /// <summary>The target time as the input writes times; formatted when asked (by a sink), not on the live path.</summary>
     public string TargetTimestamp => TargetTime is { } time && Format is not null ? Format.Format(time) : "";
 
