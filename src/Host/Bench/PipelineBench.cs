@@ -74,12 +74,17 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
             }
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
+        var pausedBefore = GC.GetTotalPauseDuration();
+        int collectionsBefore = GC.CollectionCount(0);
         producer.Start();
         var run = Start(ChannelSource.FromReader(channel.Reader));
         await run.Completion;
+        var paused = GC.GetTotalPauseDuration() - pausedBefore;
+        int collections = GC.CollectionCount(0) - collectionsBefore;
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks: " +
-                         $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs");
+                         $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each)");
     }
 
     /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
