@@ -63,7 +63,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
                 : last + changes.Denormalize(j, output[j]);
             predicted[j] = useNetwork ? fromNetwork : last;
             double spread = state.Residuals >= Settings.MinResiduals
-                ? Math.Sqrt(state.ResidualSquares[useNetwork ? j : k + j])
+                ? Math.Sqrt(state.ResidualSquares[j])
                 : gaussian && useNetwork
                     ? (changes is null ? state.Normalizer.DenormalizeSpread(feature, MathF.Sqrt(output[k + j])) : changes.DenormalizeSpread(j, MathF.Sqrt(output[k + j])))
                     : changes?.Scale(j) ?? state.Normalizer.Scale(feature);
@@ -105,7 +105,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         state.WeightsVersion = network.Version;
     }
 
-    /// <summary>Scores the forecast due now: the published one for the metrics, and the network's and persistence's for the intervals and the choice between them.</summary>
+    /// <summary>Scores the forecast due now: the published one for the metrics and the interval, the network's and persistence's for the choice between them.</summary>
     private Outcome Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed)
     {
         int k = Settings.Targets;
@@ -117,12 +117,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         {
             int feature = Settings.TargetIndices[j];
             actual[j] = tick.Values[feature];
+            double publishedResidual = actual[j] - owed[j];
             double networkResidual = actual[j] - owed[4 * k + j];
             double persistenceResidual = actual[j] - owed[3 * k + j];
-            ref double networkSquares = ref state.ResidualSquares[j];
-            ref double persistenceSquares = ref state.ResidualSquares[k + j];
-            networkSquares = state.Residuals == 0 ? networkResidual * networkResidual : keep * networkSquares + (1 - keep) * networkResidual * networkResidual;
-            persistenceSquares = state.Residuals == 0 ? persistenceResidual * persistenceResidual : keep * persistenceSquares + (1 - keep) * persistenceResidual * persistenceResidual;
+            ref double squares = ref state.ResidualSquares[j];
+            squares = state.Residuals == 0 ? publishedResidual * publishedResidual : keep * squares + (1 - keep) * publishedResidual * publishedResidual;
             double scale = state.Normalizer.Scale(feature);
             networkError += Math.Abs(networkResidual) / scale;
             persistenceError += Math.Abs(persistenceResidual) / scale;

@@ -20,7 +20,7 @@ public sealed class SeriesState
         int k = settings.Targets;
         Owed = new float[settings.Horizon * OwedStride(k)];
         Array.Fill(Owed, float.NaN);
-        ResidualSquares = new double[2 * k];
+        ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
     }
 
@@ -44,7 +44,7 @@ public sealed class SeriesState
     /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast (K each); NaN when nothing is owed.</summary>
     public float[] Owed { get; }
 
-    /// <summary>Running mean squared residual per target: the network's (first K), then persistence's (next K).</summary>
+    /// <summary>Running mean squared residual of the published forecast, per target: the interval's width.</summary>
     public double[] ResidualSquares { get; }
 
     public long Residuals { get; set; }
