@@ -16,6 +16,7 @@ internal static class CommandLine
         output ??= Console.Out;
         var root = new RootCommand("RnnStream: live recurrent-network forecasts for many time series at once.");
         root.Subcommands.Add(RunCommandLine(output));
+        root.Subcommands.Add(EvalCommandLine(output));
         root.Subcommands.Add(SummaryCommand(output));
         root.Subcommands.Add(BenchCommand.Create(output));
         return root;
@@ -48,6 +49,31 @@ internal static class CommandLine
                 return await RunCommand.ExecuteAsync(deployment, console, Consoles.Progress(output), cancellation);
             });
         });
+        return command;
+    }
+
+    private static Command EvalCommandLine(TextWriter output)
+    {
+        var config = ConfigOption();
+        var set = SetOption();
+        var compare = new Option<string[]>("--compare")
+        {
+            Description = "Another system's prediction file to score beside ours: NAME=PATH (cui2016 format: truth in 'data', forecast in 'prediction-5step'). Repeatable.",
+            DefaultValueFactory = _ => [],
+        };
+        var report = new Option<string?>("--report") { Description = "Also write the side-by-side scores to this CSV file." };
+        var command = new Command("eval", "Replay a file through the live pipeline and score it (MAE, RMSE, NRMSE, MAPE, MASE, coverage), beside other systems' prediction files.") { config, set, compare, report };
+        command.SetAction(async (result, cancellation) => await Guarded(output, async () =>
+        {
+            var others = (result.GetValue(compare) ?? []).Select(item =>
+            {
+                int equals = item.IndexOf('=');
+                return equals > 0 ? (item[..equals], Path.GetFullPath(item[(equals + 1)..])) : (Path.GetFileNameWithoutExtension(item), Path.GetFullPath(item));
+            }).ToList();
+            var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), result.GetValue(set) ?? []));
+            return await EvalCommand.ExecuteAsync(deployment, others, result.GetValue(report) is { } path ? Path.GetFullPath(path) : null,
+                Consoles.For(output), Consoles.Progress(output), cancellation);
+        }));
         return command;
     }
 

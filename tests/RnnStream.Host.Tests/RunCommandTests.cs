@@ -82,3 +82,40 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains($"Total params: {3 * 32 * (1 + 32 + 2) + 33:N0}", text);
     }
 }
+
+/// <summary>`rnnstream eval` on the start of the NYC taxi benchmark stream, through the live pipeline.</summary>
+public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-eval-{Guid.NewGuid():N}");
+
+    public void Dispose()
+    {
+        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
+    }
+
+    [Fact]
+    public async Task The_first_three_thousand_taxi_rows_beat_five_step_persistence_by_a_clear_margin_and_score_beside_HTM()
+    {
+        Directory.CreateDirectory(_output);
+        string prefix = Path.Combine(_output, "taxi-prefix.csv");
+        File.WriteAllLines(prefix, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "cui2016", "nyc_taxi.csv")).Take(3 + 3000));
+        string htm = Path.Combine(_output, "htm-prefix.csv");
+        File.WriteAllLines(htm, File.ReadLines(Path.Combine(RepositoryPaths.Root, "..", "shared", "data", "cui2016", "prediction", "nyc_taxi_TM_pred.csv")).Take(3 + 3000));
+
+        var output = new StringWriter();
+        int exit = await CommandLine.Build(output).Parse([
+            "eval", "--config", RepositoryPaths.Config("taxi.conf"), "--set", $"feed.path={prefix}", "--set", "output.predictions=",
+            "--set", "model.layers=[32]", "--set", "training.batches=40", "--set", "metrics.score-from=1003", "--compare", $"HTM={htm}",
+            "--report", Path.Combine(_output, "report.csv")]).InvokeAsync();
+        log.WriteLine(output.ToString());
+
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(Path.Combine(_output, "report.csv")).Skip(1).Select(r => r.Split(',')).ToDictionary(r => r[0]);
+        double Mase(string model) => double.Parse(rows[model][6], CultureInfo.InvariantCulture);
+        Assert.Equal(2000, int.Parse(rows["HTM"][1], CultureInfo.InvariantCulture));
+        double ours = Mase("rnnstream"), theirs = Mase("HTM");
+        log.WriteLine($"taxi rows 1,000-3,000, 5 steps ahead: MASE rnnstream {ours:F3}, HTM {theirs:F3}");
+        Assert.True(ours < 0.5, $"MASE {ours:F3} should be under half of persistence's error");
+        Assert.True(theirs > 0 && theirs < 1.5, "HTM's file should score with the same code");
+    }
+}

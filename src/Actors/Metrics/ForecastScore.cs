@@ -44,17 +44,20 @@ public sealed class ForecastScore
     public double Mae => Count > 0 ? SumAbsError / Count : double.NaN;
     public double Rmse => Count > 0 ? Math.Sqrt(SumSquaredError / Count) : double.NaN;
 
-    /// <summary>RMSE over the standard deviation of the scored truth.</summary>
-    public double Nrmse
+    /// <summary>Standard deviation of the truth this score has seen.</summary>
+    public double TruthStdDev
     {
         get
         {
             if (Count < 2) return double.NaN;
             double mean = SumActual / Count;
             double variance = SumSquaredActual / Count - mean * mean;
-            return variance > 0 ? Rmse / Math.Sqrt(variance) : double.NaN;
+            return variance > 0 ? Math.Sqrt(variance) : double.NaN;
         }
     }
+
+    /// <summary>RMSE over a standard deviation of the truth (the benchmark's: that of the whole series).</summary>
+    public double NrmseOver(double truthStdDev) => truthStdDev > 0 ? Rmse / truthStdDev : double.NaN;
 
     public double Mape => SumAbsActual > 0 ? SumAbsError / SumAbsActual : double.NaN;
 

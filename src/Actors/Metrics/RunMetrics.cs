@@ -15,6 +15,7 @@ namespace RnnStream.Actors.Metrics;
 public sealed class RunMetrics
 {
     private readonly Dictionary<string, ForecastScore> _perSeries = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, ForecastScore> _wholeSeries = new(StringComparer.Ordinal);
     private readonly Dictionary<RejectReason, long> _rejects = [];
     private readonly List<RetrainOutcome> _retrains = [];
     private readonly Lock _lock = new();
@@ -26,6 +27,17 @@ public sealed class RunMetrics
 
     public long ScoreFromOffset { get; }
     public ForecastScore Overall { get; } = new();
+
+    /// <summary>Every matured forecast, warm-up included: the truth's spread over the whole stream, which NRMSE is relative to.</summary>
+    public ForecastScore WholeStream { get; } = new();
+
+    /// <summary>Standard deviation of a series' truth over the whole stream (NaN if unknown).</summary>
+    public double TruthStdDev(string seriesId) => _wholeSeries.TryGetValue(seriesId, out var score) ? score.TruthStdDev : double.NaN;
+
+    /// <summary>NRMSE as the benchmark defines it: scored RMSE over the standard deviation of the whole truth series.</summary>
+    public double Nrmse(string seriesId) => PerSeries.TryGetValue(seriesId, out var score) ? score.NrmseOver(TruthStdDev(seriesId)) : double.NaN;
+
+    public double OverallNrmse => Overall.NrmseOver(WholeStream.TruthStdDev);
     public LatencyHistogram Latency { get; } = new();
     public long Predictions => Volatile.Read(ref _predictions);
     public long Failures => Interlocked.Read(ref _failures);
@@ -69,6 +81,16 @@ public sealed class RunMetrics
         {
             _perSeries[prediction.SeriesId] = score = new ForecastScore();
             Volatile.Write(ref _seriesCount, _perSeries.Count);
+        }
+        if (prediction.Matured is { } whole)
+        {
+            if (!_wholeSeries.TryGetValue(prediction.SeriesId, out var wholeScore))
+                _wholeSeries[prediction.SeriesId] = wholeScore = new ForecastScore();
+            for (int k = 0; k < whole.Count; k++)
+            {
+                wholeScore.Add(whole.Actual[k], whole.Predicted[k], whole.Lower[k], whole.Upper[k], whole.Persistence[k]);
+                WholeStream.Add(whole.Actual[k], whole.Predicted[k], whole.Lower[k], whole.Upper[k], whole.Persistence[k]);
+            }
         }
         if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
         {

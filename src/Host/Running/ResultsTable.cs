@@ -11,13 +11,13 @@ internal static class ResultsTable
 
     public static void Write(IAnsiConsole console, RunMetrics metrics)
     {
-        var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; MASE vs persistence at the same horizon)");
+        var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; NRMSE = RMSE / sd of the whole truth series; MASE vs persistence at the same horizon)");
         foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage" })
             table.AddColumn(new TableColumn(column).RightAligned());
         var perSeries = metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow(Row(Markup.Escape(id), score));
+        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow(Row(Markup.Escape(id), score, metrics.Nrmse(id)));
         if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "");
-        table.AddRow(Row("[bold]overall[/]", metrics.Overall));
+        table.AddRow(Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse));
         console.Write(table);
 
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -38,15 +38,20 @@ internal static class ResultsTable
         using var writer = new StreamWriter(path);
         writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage");
         foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
-            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(score.Nrmse), N(score.Mape), N(score.Mase), N(score.Coverage)));
+            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage)));
         writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
-            N(metrics.Overall.Nrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage)));
+            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage)));
     }
 
-    private static string[] Row(string name, ForecastScore score) =>
-        [name, score.Count.ToString("N0", CultureInfo.InvariantCulture), F(score.Mae), F(score.Rmse), F(score.Nrmse), F(score.Mape), F(score.Mase), score.Coverage.ToString("P1", CultureInfo.InvariantCulture)];
+    /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>
+    public static string[] Row(string name, ForecastScore score, double nrmse, bool hasIntervals = true) =>
+        [name, score.Count.ToString("N0", CultureInfo.InvariantCulture), F(score.Mae), F(score.Rmse), F(nrmse), F(score.Mape), F(score.Mase),
+            hasIntervals && !double.IsNaN(score.Coverage) ? score.Coverage.ToString("P1", CultureInfo.InvariantCulture) : "-"];
 
     private static string F(double value) => double.IsNaN(value) ? "-" : value.ToString(Math.Abs(value) >= 100 ? "F1" : "F4", CultureInfo.InvariantCulture);
-    private static string N(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+    /// <summary>A figure for a CSV: round-trippable, empty when undefined.</summary>
+    public static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
+
+    private static string N(double value) => Number(value);
     private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
 }

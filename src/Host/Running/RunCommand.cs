@@ -13,6 +13,23 @@ internal static class RunCommand
 {
     public static async Task<int> ExecuteAsync(Deployment deployment, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation = default)
     {
+        var run = await RunToEndAsync(deployment, progressConsole, cancellation);
+        ResultsTable.Write(console, run.Metrics);
+        if (deployment.PredictionsPath is { } predictions)
+        {
+            string directory = Path.GetDirectoryName(predictions)!;
+            string stem = Path.GetFileNameWithoutExtension(predictions);
+            ResultsTable.WriteCsv(Path.Combine(directory, $"{stem}.metrics.csv"), run.Metrics);
+            string weightsPath = Path.Combine(directory, $"{stem}.weights.rnnw");
+            using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
+            console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
+        }
+        return 0;
+    }
+
+    /// <summary>Runs the deployment until its feed ends (or it is stopped) and everything is written; the handle's metrics stay readable after.</summary>
+    public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default)
+    {
         var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
         using var system = ActorSystem.Create("rnnstream", systemConfig);
         var feed = FeedFactory.Open(system, deployment);
@@ -38,19 +55,8 @@ internal static class RunCommand
         using var cancelRegistration = cancellation.Register(run.Drain);
         await ProgressDisplay.RunAsync(run, progressConsole, deployment.ProgressEvery);
         await run.Completion;
-
-        ResultsTable.Write(console, run.Metrics);
-        if (deployment.PredictionsPath is { } predictions)
-        {
-            string directory = Path.GetDirectoryName(predictions)!;
-            string stem = Path.GetFileNameWithoutExtension(predictions);
-            ResultsTable.WriteCsv(Path.Combine(directory, $"{stem}.metrics.csv"), run.Metrics);
-            string weightsPath = Path.Combine(directory, $"{stem}.weights.rnnw");
-            using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
-            console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
-        }
         await system.Terminate();
-        return 0;
+        return run;
     }
 
     private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
