@@ -10,7 +10,8 @@ namespace RnnStream.Actors.Series;
 /// it). Each series keeps its own state object, updated only here, so a series is still processed
 /// strictly in order by one actor; but thousands of series share one mailbox, so under load a
 /// mailbox run takes many ticks at once instead of waking a thread per tick.
-/// Idle series are passivated: their state leaves the hot table and comes back on their next tick.
+/// Idle series are passivated: their state leaves the hot table as compact bytes (a few hundred,
+/// against the live objects' couple of kilobytes) and comes back, bit for bit, on their next tick.
 /// </summary>
 public sealed class SeriesPartition : UntypedActor, IWithTimers
 {
@@ -18,7 +19,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private readonly SeriesContext _context;
     private readonly TimeSpan? _idleTimeout;
     private readonly Dictionary<string, ActiveSeries> _active = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, SeriesState> _passivated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, byte[]> _passivated = new(StringComparer.Ordinal);
     private ILoggingAdapter? _log;
     private DateTimeOffset _now;
 
@@ -54,7 +55,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
                 break;
             case GetSeriesState query:
                 Sender.Tell(_active.TryGetValue(query.SeriesId, out var active) ? active.State
-                    : _passivated.TryGetValue(query.SeriesId, out var state) ? state
+                    : _passivated.TryGetValue(query.SeriesId, out var bytes) ? SeriesStateSerializer.Read(bytes, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
                     : new Status.Failure(new KeyNotFoundException(query.SeriesId)));
                 break;
             case CountSeries:
@@ -70,7 +71,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     {
         if (!_active.TryGetValue(tick.SeriesId, out var series))
         {
-            var state = _passivated.Remove(tick.SeriesId, out var kept) ? kept : _context.Forecaster.CreateState(tick.SeriesId, _context.Registry.Current);
+            var state = _passivated.Remove(tick.SeriesId, out var kept)
+                ? SeriesStateSerializer.Read(kept, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
+                : _context.Forecaster.CreateState(tick.SeriesId, _context.Registry.Current);
             series = new ActiveSeries(state);
             _active[tick.SeriesId] = series;
         }
@@ -99,7 +102,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         foreach (var id in idle)
         {
             _active.Remove(id, out var series);
-            _passivated[id] = series!.State;
+            _passivated[id] = SeriesStateSerializer.Write(series!.State);
         }
     }
 

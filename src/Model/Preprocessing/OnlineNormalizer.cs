@@ -72,6 +72,27 @@ public sealed class OnlineNormalizer
     /// <summary>A normalized spread (a standard deviation or interval half-width) in the feature's units.</summary>
     public float DenormalizeSpread(int feature, float normalizedSpread) => (float)(normalizedSpread * Scale(feature));
 
+    /// <summary>Values <see cref="ExportState"/> writes: weight, count, then mean and sum of squares per feature.</summary>
+    public int StateLength => 2 + 2 * Features;
+
+    /// <summary>The running statistics as plain numbers, for snapshots; <see cref="ImportState"/> restores them bit for bit.</summary>
+    public void ExportState(Span<double> destination)
+    {
+        destination[0] = Weight;
+        destination[1] = Count;
+        _mean.CopyTo(destination[2..]);
+        _sumSquares.CopyTo(destination[(2 + Features)..]);
+    }
+
+    public void ImportState(ReadOnlySpan<double> source)
+    {
+        if (source.Length != StateLength) throw new ArgumentException($"expected {StateLength} values, got {source.Length}", nameof(source));
+        Weight = source[0];
+        Count = (long)source[1];
+        source.Slice(2, Features).CopyTo(_mean);
+        source.Slice(2 + Features, Features).CopyTo(_sumSquares);
+    }
+
     /// <summary>Copies the running statistics of <paramref name="other"/> (same feature count).</summary>
     public void CopyFrom(OnlineNormalizer other)
     {

@@ -1,0 +1,108 @@
+using System.Text;
+using RnnStream.Model.Inference;
+
+namespace RnnStream.Actors.Series;
+
+/// <summary>
+/// A series' state as bytes: versioned, explicit field by field, no type names. Used to keep
+/// passivated series compact, and the format snapshots will use. A round trip is bit-exact, so
+/// a restored series forecasts exactly what it would have.
+/// </summary>
+public static class SeriesStateSerializer
+{
+    private const byte FormatVersion = 1;
+
+    public static byte[] Write(SeriesState state)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(FormatVersion);
+            writer.Write(state.SeriesId);
+            WriteFloats(writer, state.Hidden.Values);
+            WriteNormalizer(writer, state.Normalizer);
+            writer.Write(state.Changes is not null);
+            if (state.Changes is { } changes) WriteNormalizer(writer, changes);
+            WriteFloats(writer, state.RecentValues);
+            writer.Write(state.RecentSeconds.Length);
+            foreach (int seconds in state.RecentSeconds) writer.Write(seconds);
+            writer.Write(state.RecentCount);
+            writer.Write(state.RecentStart);
+            writer.Write(state.Origin.Ticks);
+            WriteFloats(writer, state.Owed);
+            writer.Write(state.ResidualSquares.Length);
+            foreach (double square in state.ResidualSquares) writer.Write(square);
+            writer.Write(state.Residuals);
+            writer.Write(state.NetworkError);
+            writer.Write(state.PersistenceError);
+            writer.Write(state.TicksSeen);
+            writer.Write(state.LastTimestamp.Ticks);
+            writer.Write(state.LastStep.Ticks);
+            writer.Write(state.WeightsVersion);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Restores a state written by <see cref="Write"/> for the same settings and model layout.</summary>
+    public static SeriesState Read(byte[] bytes, SeriesSettings settings, StateLayout layout)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        byte version = reader.ReadByte();
+        if (version != FormatVersion) throw new InvalidDataException($"series state format {version} is not supported (this build reads {FormatVersion})");
+        var state = new SeriesState(reader.ReadString(), settings, layout);
+        ReadFloats(reader, state.Hidden.Values, "hidden state");
+        ReadNormalizer(reader, state.Normalizer);
+        bool hasChanges = reader.ReadBoolean();
+        if (hasChanges != state.Changes is not null) throw new InvalidDataException("the state was written for another target mode (level or change)");
+        if (state.Changes is { } changes) ReadNormalizer(reader, changes);
+        ReadFloats(reader, state.RecentValues, "recent values");
+        int recent = reader.ReadInt32();
+        if (recent != state.RecentSeconds.Length) throw new InvalidDataException($"the state keeps {recent} recent ticks, the settings {state.RecentSeconds.Length}");
+        for (int i = 0; i < recent; i++) state.RecentSeconds[i] = reader.ReadInt32();
+        state.RecentCount = reader.ReadInt32();
+        state.RecentStart = reader.ReadInt32();
+        state.Origin = new DateTime(reader.ReadInt64());
+        ReadFloats(reader, state.Owed, "owed forecasts");
+        int squares = reader.ReadInt32();
+        if (squares != state.ResidualSquares.Length) throw new InvalidDataException("the state was written for another number of targets");
+        for (int i = 0; i < squares; i++) state.ResidualSquares[i] = reader.ReadDouble();
+        state.Residuals = reader.ReadInt64();
+        state.NetworkError = reader.ReadDouble();
+        state.PersistenceError = reader.ReadDouble();
+        state.TicksSeen = reader.ReadInt64();
+        state.LastTimestamp = new DateTime(reader.ReadInt64());
+        state.LastStep = new TimeSpan(reader.ReadInt64());
+        state.WeightsVersion = reader.ReadInt64();
+        return state;
+    }
+
+    private static void WriteNormalizer(BinaryWriter writer, Model.Preprocessing.OnlineNormalizer normalizer)
+    {
+        Span<double> values = stackalloc double[normalizer.StateLength];
+        normalizer.ExportState(values);
+        writer.Write(values.Length);
+        foreach (double value in values) writer.Write(value);
+    }
+
+    private static void ReadNormalizer(BinaryReader reader, Model.Preprocessing.OnlineNormalizer normalizer)
+    {
+        int length = reader.ReadInt32();
+        if (length != normalizer.StateLength) throw new InvalidDataException("the state was written for another number of features");
+        Span<double> values = stackalloc double[length];
+        for (int i = 0; i < length; i++) values[i] = reader.ReadDouble();
+        normalizer.ImportState(values);
+    }
+
+    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        writer.Write(values.Length);
+        foreach (float value in values) writer.Write(value);
+    }
+
+    private static void ReadFloats(BinaryReader reader, Span<float> destination, string what)
+    {
+        int length = reader.ReadInt32();
+        if (length != destination.Length) throw new InvalidDataException($"{what}: {length} values in the state, {destination.Length} expected");
+        for (int i = 0; i < length; i++) destination[i] = reader.ReadSingle();
+    }
+}
