@@ -25,14 +25,18 @@ public sealed class PredictionFile
     /// <summary>File line of the first data row.</summary>
     public long FirstOffset { get; }
 
-    public static PredictionFile Read(string name, string path, string truthColumn = "data", string forecastColumn = "prediction-5step", int skipRows = 2)
+    /// <summary>Names the truth column goes by in the cui2016 files.</summary>
+    private static readonly string[] TruthColumns = ["data", "passenger_count", "value"];
+
+    public static PredictionFile Read(string name, string path, string forecastColumn = "prediction-5step", int skipRows = 2)
     {
         using var reader = new StreamReader(path);
         string header = reader.ReadLine() ?? throw new InvalidDataException($"'{path}' is empty");
         var columns = header.Split(',').Select(c => c.Trim().Trim('"')).ToList();
-        int truthIndex = columns.IndexOf(truthColumn), forecastIndex = columns.IndexOf(forecastColumn);
+        int truthIndex = TruthColumns.Select(c => columns.IndexOf(c)).FirstOrDefault(i => i >= 0, -1);
+        int forecastIndex = columns.IndexOf(forecastColumn);
         if (truthIndex < 0 || forecastIndex < 0)
-            throw new InvalidDataException($"'{path}' has no '{truthColumn}' or '{forecastColumn}' column (it has {string.Join(", ", columns)})");
+            throw new InvalidDataException($"'{path}' needs a truth column ({string.Join(" or ", TruthColumns)}) and '{forecastColumn}' (it has {string.Join(", ", columns)})");
         for (int i = 0; i < skipRows; i++) reader.ReadLine();
         var truth = new List<double>();
         var forecast = new List<double>();
