@@ -32,7 +32,8 @@ public sealed class Retrainer(RetrainSettings settings)
         var trainer = new TbpttTrainer(current, Settings.Options);
         double championLoss = trainer.Evaluate(holdoutBatch);
 
-        var random = new Random(HashCode.Combine(Settings.Seed, from));
+        // Not HashCode.Combine: it is seeded per process, and a replay must sample alike in every process.
+        var random = new Random(unchecked(Settings.Seed * 1_000_003 + (int)from));
         int rejected = 0;
         for (int b = 0; b < Settings.Batches; b++)
         {
