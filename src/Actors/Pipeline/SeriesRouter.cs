@@ -85,8 +85,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         public override void PreStart()
         {
-            var wake = GetAsyncCallback(DrainInbox);
-            _wake = wake;
+            _wake = GetAsyncCallback(DrainInbox);
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _stage.Inbox.OnAvailable(() => _wake());
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
