@@ -99,7 +99,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long after = GC.GetTotalMemory(forceFullCollection: true);
         double perSeries = (after - before) / (double)series;
         output.WriteLine($"memory: {series:N0} live series, heap {before / 1048576.0:F0} MB -> {after / 1048576.0:F0} MB = {perSeries:N0} bytes per series " +
-                         $"(actor, mailbox, hidden state, normalizer, 64-tick window, owed forecasts, routing entries)");
+                         $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {new RouterSettings().Partitions} partition actors)");
         run.Drain();
         await run.Completion;
     }
