@@ -24,7 +24,7 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public async Task The_dow30_replay_forecasts_every_close_and_stays_within_one_percent_of_persistence()
+    public async Task The_dow30_replay_forecasts_every_close_and_no_stock_does_worse_than_persistence()
     {
         string predictions = Path.Combine(_output, "dow30.csv");
         var (exit, text) = await Run("run", "--config", RepositoryPaths.Config("prices.conf"), "--output", predictions, "--set", "training.batches=60");
@@ -39,8 +39,11 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         var overall = metrics.Single(r => r.StartsWith("overall,", StringComparison.Ordinal)).Split(',');
         double mase = double.Parse(overall[6], CultureInfo.InvariantCulture), coverage = double.Parse(overall[7], CultureInfo.InvariantCulture);
         log.WriteLine($"dow30 one-step: overall MASE {mase:F4}, 95% interval coverage {coverage:P1}");
-        // Daily closes are close to a random walk: the stated figure is staying within 1% of persistence.
-        Assert.InRange(mase, 0.9, 1.01);
+        // Daily closes are close to a random walk, which no model beats at one step; the stated figure is
+        // that the per-stock choice keeps every stock, and the whole, at or under persistence's error.
+        Assert.InRange(mase, 0.9, 1.001);
+        Assert.All(metrics.Skip(1).Where(r => !r.StartsWith("overall,", StringComparison.Ordinal)),
+            row => Assert.InRange(double.Parse(row.Split(',')[6], CultureInfo.InvariantCulture), 0.9, 1.001));
         Assert.InRange(coverage, 0.90, 0.97);
         Assert.True(File.Exists(Path.Combine(_output, "dow30.weights.rnnw")));
         Assert.Contains("failures 0", text);

@@ -46,7 +46,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         {
             ForecasterChoice.Network => true,
             ForecasterChoice.Persistence => false,
-            _ => state.Residuals >= Settings.MinResiduals && state.NetworkError <= state.PersistenceError,
+            _ => state.Residuals >= Settings.MinResiduals && state.NetworkError <= Settings.ChoiceMargin * state.PersistenceError,
         };
         var values = new float[3 * k];
         var predicted = values.AsSpan(0, k);

@@ -28,6 +28,13 @@ public sealed record SeriesSettings
     /// <summary>Which forecast a series publishes: the network's, persistence, or whichever has the lower recent error on that series.</summary>
     public ForecasterChoice Forecaster { get; init; } = ForecasterChoice.Best;
 
+    /// <summary>
+    /// The network is published only while its running error is below this share of persistence's:
+    /// on a series where both are about as good (a random walk) the choice then rests on persistence
+    /// instead of flipping on noise.
+    /// </summary>
+    public double ChoiceMargin { get; init; } = 0.97;
+
     /// <summary>λ of the running errors that choose between forecasters (0.98 ≈ the last 50 forecasts).</summary>
     public double ChoiceForgetting { get; init; } = 0.98;
 

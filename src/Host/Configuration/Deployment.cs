@@ -154,6 +154,7 @@ internal sealed class Deployment
             var other => throw new ArgumentException($"series.forecaster '{other}' is not best, network or persistence"),
         },
         ChoiceForgetting = Config.Double("series.choice-forgetting"),
+        ChoiceMargin = Config.Double("series.choice-margin"),
         PredictChange = Config.String("series.target") switch
         {
             "change" => true,
