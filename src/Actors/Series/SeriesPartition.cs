@@ -1,6 +1,5 @@
 using Akka.Actor;
 using Akka.Event;
-using RnnStream.Actors.Protocol;
 using RnnStream.Feeds.Records;
 
 namespace RnnStream.Actors.Series;
@@ -52,11 +51,6 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
                 break;
             case ScanIdle:
                 Passivate();
-                break;
-            case GetSeriesState query:
-                Sender.Tell(_active.TryGetValue(query.SeriesId, out var active) ? active.State
-                    : _passivated.TryGetValue(query.SeriesId, out var bytes) ? SeriesStateSerializer.Read(bytes, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
-                    : new Status.Failure(new KeyNotFoundException(query.SeriesId)));
                 break;
             case CountSeries:
                 Sender.Tell(new SeriesCounts(_active.Count, _passivated.Count));

@@ -11,23 +11,16 @@ namespace RnnStream.Actors.Training;
 public sealed class ModelRegistry
 {
     private volatile InferenceNetwork _current;
-    private readonly List<long> _versions = [];
     private readonly Lock _lock = new();
 
     public ModelRegistry(ModelWeights initial)
     {
         _current = new InferenceNetwork(initial);
-        _versions.Add(initial.Version);
     }
 
     public InferenceNetwork Current => _current;
 
     public long Version => _current.Version;
-
-    public IReadOnlyList<long> Versions
-    {
-        get { lock (_lock) return _versions.ToArray(); }
-    }
 
     /// <summary>Makes <paramref name="weights"/> the current version; it must be newer than the one in use.</summary>
     public void Promote(ModelWeights weights)
@@ -39,7 +32,6 @@ public sealed class ModelRegistry
             if (!weights.Spec.Equals(_current.Spec))
                 throw new InvalidOperationException("a new version must keep the model spec");
             _current = new InferenceNetwork(weights);
-            _versions.Add(weights.Version);
         }
     }
 }

@@ -19,14 +19,11 @@ public sealed class ReplayBuffer(int capacity)
         get { lock (_lock) return _windows.Count; }
     }
 
-    public long Added { get; private set; }
-
     public void Add(TrainingWindow window)
     {
         lock (_lock)
         {
             _windows.Add(window);
-            Added++;
             if (_windows.Count > Capacity) _windows.Remove(_windows.Min!);
         }
     }

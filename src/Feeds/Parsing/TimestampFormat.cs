@@ -23,8 +23,6 @@ public sealed class TimestampFormat
 
     public static TimestampFormat Pattern(string pattern) => new(pattern);
 
-    public bool IsSeconds => _pattern is null;
-
     public override string ToString() => _pattern ?? "seconds";
 
     /// <summary>Finds the format of <paramref name="sample"/> among the known ones.</summary>

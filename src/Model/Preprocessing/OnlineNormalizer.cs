@@ -92,14 +92,4 @@ public sealed class OnlineNormalizer
         source.Slice(2, Features).CopyTo(_mean);
         source.Slice(2 + Features, Features).CopyTo(_sumSquares);
     }
-
-    /// <summary>Copies the running statistics of <paramref name="other"/> (same feature count).</summary>
-    public void CopyFrom(OnlineNormalizer other)
-    {
-        if (other.Features != Features) throw new ArgumentException("normalizers of different widths", nameof(other));
-        other._mean.CopyTo(_mean, 0);
-        other._sumSquares.CopyTo(_sumSquares, 0);
-        Weight = other.Weight;
-        Count = other.Count;
-    }
 }

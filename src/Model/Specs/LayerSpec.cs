@@ -33,6 +33,4 @@ public sealed record LayerSpec(CellType Cell, int Units, Activation Activation =
         _ => throw new ArgumentOutOfRangeException(nameof(Cell), Cell, "unknown cell type"),
     };
 
-    /// <summary>Bias length: GRU keeps an input and a recurrent bias row.</summary>
-    public int BiasLength => Cell == CellType.Gru ? 2 * GateWidth : GateWidth;
 }
