@@ -61,20 +61,18 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         }
     }
 
+    /// <summary>
+    /// Every tick gets an answer: its forecast, or a failed prediction with the reason. Nothing a
+    /// tick does may throw out of here, since a restart would lose every series of the partition
+    /// and the stream would wait forever for the tick's answer.
+    /// </summary>
     private void OnTick(Tick tick)
     {
-        if (!_active.TryGetValue(tick.SeriesId, out var series))
-        {
-            var state = _passivated.Remove(tick.SeriesId, out var kept)
-                ? SeriesStateSerializer.Read(kept, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
-                : _context.Forecaster.CreateState(tick.SeriesId, _context.Registry.Current);
-            series = new ActiveSeries(state);
-            _active[tick.SeriesId] = series;
-        }
-        if (_idleTimeout is not null) series.LastTick = _now;
         Prediction prediction;
         try
         {
+            var series = Activate(tick.SeriesId);
+            if (_idleTimeout is not null) series.LastTick = _now;
             prediction = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _context.Replay.Add);
         }
         catch (Exception e)
@@ -83,6 +81,19 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
             prediction = FailedPrediction.For(tick, e);
         }
         _context.Inbox.Deliver(prediction);
+    }
+
+    /// <summary>The series' live state: already live, restored from passivation, or new.</summary>
+    private ActiveSeries Activate(string seriesId)
+    {
+        if (_active.TryGetValue(seriesId, out var series)) return series;
+        var state = _passivated.TryGetValue(seriesId, out var kept)
+            ? SeriesStateSerializer.Read(kept, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
+            : _context.Forecaster.CreateState(seriesId, _context.Registry.Current);
+        _passivated.Remove(seriesId);
+        series = new ActiveSeries(state);
+        _active[seriesId] = series;
+        return series;
     }
 
     /// <summary>Moves series without a tick for the idle timeout out of the hot table.</summary>
