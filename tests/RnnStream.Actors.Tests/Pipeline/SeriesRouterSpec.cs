@@ -129,4 +129,20 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         Assert.True(source.ExpectRequest() > 0);
         source.SendComplete();
     }
+
+    [Fact]
+    public async Task A_tick_that_cannot_be_forecast_is_answered_as_a_failure_and_the_series_goes_on()
+    {
+        var harness = new Harness(Sys);
+        Tick[] ticks = [Ticks.At("x", 0, 1f, 2f), Ticks.At("x", 1, 1f, 2f, 3f), Ticks.At("x", 2, 1.5f, 2.5f)];
+
+        var predictions = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+            .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
+
+        Assert.Equal(3, predictions.Count);
+        Assert.True(RnnStream.Actors.Series.FailedPrediction.IsFailure(predictions[1]));
+        Assert.Contains("ArgumentException", predictions[1].Forecaster);
+        Assert.False(RnnStream.Actors.Series.FailedPrediction.IsFailure(predictions[2]));
+        Assert.NotNull(predictions[2].Matured);
+    }
 }
