@@ -18,6 +18,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
 {
     public const string NetworkForecaster = "rnn";
     public const string PersistenceForecaster = "persistence";
+    public const string RidgeForecaster = "ridge";
 
     public SeriesSettings Settings { get; } = settings;
 
@@ -42,12 +43,14 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         NetworkInput(state, tick.Values, tick.Timestamp, input);
         network.Step(state.Hidden, input, output);
 
-        bool useNetwork = Settings.Forecaster switch
+        if (Settings.RidgeLags > 0 && state.RecentCount >= h + Settings.RidgeLags) UpdateRidge(state, tick.Values);
+        var chosen = Settings.Forecaster switch
         {
-            ForecasterChoice.Network => true,
-            ForecasterChoice.Persistence => false,
-            _ => state.Residuals >= Settings.MinResiduals && state.NetworkError <= Settings.ChoiceMargin * state.PersistenceError,
+            ForecasterChoice.Network => NetworkForecaster,
+            ForecasterChoice.Persistence => PersistenceForecaster,
+            _ => Choose(state),
         };
+        bool useNetwork = ReferenceEquals(chosen, NetworkForecaster);
         var values = new float[3 * k];
         var predicted = values.AsSpan(0, k);
         var lower = values.AsSpan(k, k);
@@ -61,7 +64,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             float fromNetwork = changes is null
                 ? state.Normalizer.Denormalize(feature, output[j])
                 : last + changes.Denormalize(j, output[j]);
-            predicted[j] = useNetwork ? fromNetwork : last;
+            float fromRidge = RidgeForecast(state, tick.Values, j);
+            predicted[j] = useNetwork ? fromNetwork : ReferenceEquals(chosen, RidgeForecaster) ? fromRidge : last;
             double spread = state.Residuals >= Settings.MinResiduals
                 ? Math.Sqrt(state.ResidualSquares[j])
                 : gaussian && useNetwork
@@ -75,8 +79,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             owed[2 * k + j] = upper[j];
             owed[3 * k + j] = last;
             owed[4 * k + j] = fromNetwork;
+            owed[5 * k + j] = fromRidge;
         }
-        string forecaster = useNetwork ? NetworkForecaster : PersistenceForecaster;
+        string forecaster = chosen;
 
         if (state.TicksSeen > 0) state.LastStep = tick.Timestamp - state.LastTimestamp;
         state.LastTimestamp = tick.Timestamp;
@@ -111,7 +116,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int k = Settings.Targets;
         var outcome = new float[5 * k];
         var actual = outcome.AsSpan(0, k);
-        double networkError = 0, persistenceError = 0;
+        double networkError = 0, persistenceError = 0, ridgeError = 0;
         double keep = Settings.ResidualForgetting;
         for (int j = 0; j < k; j++)
         {
@@ -125,13 +130,63 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             double scale = state.Normalizer.Scale(feature);
             networkError += Math.Abs(networkResidual) / scale;
             persistenceError += Math.Abs(persistenceResidual) / scale;
+            ridgeError += Math.Abs(actual[j] - owed[5 * k + j]) / scale;
         }
         double choiceKeep = Settings.ChoiceForgetting;
         state.NetworkError = state.Residuals == 0 ? networkError : choiceKeep * state.NetworkError + (1 - choiceKeep) * networkError;
         state.PersistenceError = state.Residuals == 0 ? persistenceError : choiceKeep * state.PersistenceError + (1 - choiceKeep) * persistenceError;
+        state.RidgeError = state.Residuals == 0 ? ridgeError : choiceKeep * state.RidgeError + (1 - choiceKeep) * ridgeError;
         state.Residuals++;
         owed[..(4 * k)].CopyTo(outcome.AsSpan(k));
         return new Outcome(outcome);
+    }
+
+    /// <summary>
+    /// Persistence until the candidates have been scored; then the network or the ridge
+    /// autoregression if its running error is below the margin times persistence's, the lower of
+    /// the two if both are; else persistence.
+    /// </summary>
+    private string Choose(SeriesState state)
+    {
+        if (state.Residuals < Settings.MinResiduals) return PersistenceForecaster;
+        double bar = Settings.ChoiceMargin * state.PersistenceError;
+        bool network = state.NetworkError <= bar;
+        bool ridge = Settings.RidgeLags > 0 && state.RidgeError <= bar;
+        if (network && ridge) return state.NetworkError <= state.RidgeError ? NetworkForecaster : RidgeForecaster;
+        return network ? NetworkForecaster : ridge ? RidgeForecaster : PersistenceForecaster;
+    }
+
+    /// <summary>The value <paramref name="back"/> ticks before the current one (1 = the previous tick), from the ring.</summary>
+    private float Past(SeriesState state, int feature, int back) =>
+        state.RecentValues[(state.RecentStart + state.RecentCount - back) % Settings.WindowLength * Settings.Features + feature];
+
+    /// <summary>Teaches the ridge autoregression the change that just completed: this tick against the one h back, from the changes before that.</summary>
+    private void UpdateRidge(SeriesState state, float[] values)
+    {
+        int lags = Settings.RidgeLags, h = Settings.Horizon;
+        Span<double> x = stackalloc double[lags];
+        for (int j = 0; j < Settings.Targets; j++)
+        {
+            int feature = Settings.TargetIndices[j];
+            double scale = state.Normalizer.Scale(feature);
+            for (int i = 0; i < lags; i++) x[i] = (Past(state, feature, h + i) - Past(state, feature, h + i + 1)) / scale;
+            double y = (values[feature] - Past(state, feature, h)) / scale;
+            Model.Baselines.RecursiveLeastSquares.Update(state.RidgeWeights.AsSpan(j * lags, lags),
+                state.RidgeInverse.AsSpan(j * lags * lags, lags * lags), x, y, Settings.RidgeForgetting);
+        }
+    }
+
+    /// <summary>The ridge autoregression's forecast: the last value plus the change it predicts from the latest changes; the last value while it lacks history.</summary>
+    private float RidgeForecast(SeriesState state, float[] values, int target)
+    {
+        int lags = Settings.RidgeLags, feature = Settings.TargetIndices[target];
+        float last = values[feature];
+        if (lags == 0 || state.RecentCount < lags) return last;
+        double scale = state.Normalizer.Scale(feature);
+        Span<double> x = stackalloc double[lags];
+        x[0] = (last - Past(state, feature, 1)) / scale;
+        for (int i = 1; i < lags; i++) x[i] = (Past(state, feature, i) - Past(state, feature, i + 1)) / scale;
+        return (float)(last + scale * Model.Baselines.RecursiveLeastSquares.Predict(state.RidgeWeights.AsSpan(target * lags, lags), x));
     }
 
     /// <summary>Feeds each target's change over the horizon (this tick against the one h ticks back) to the change statistics.</summary>

@@ -35,6 +35,19 @@ public sealed record SeriesSettings
     /// </summary>
     public double ChoiceMargin { get; init; } = 0.97;
 
+    /// <summary>
+    /// Lags of a per-series ridge autoregression on the target's changes, a third candidate beside the
+    /// network and persistence (0 = off). Costs lags² doubles per target and series, so it is for
+    /// deployments of few series.
+    /// </summary>
+    public int RidgeLags { get; init; }
+
+    /// <summary>λ of the ridge autoregression (0.999 ≈ the last 1000 ticks).</summary>
+    public double RidgeForgetting { get; init; } = 0.999;
+
+    /// <summary>Ridge penalty of the autoregression, on normalized changes.</summary>
+    public double RidgePenalty { get; init; } = 1.0;
+
     /// <summary>λ of the running errors that choose between forecasters (0.98 ≈ the last 50 forecasts).</summary>
     public double ChoiceForgetting { get; init; } = 0.98;
 
@@ -74,6 +87,8 @@ public sealed record SeriesSettings
         if (TargetIndices.Any(i => i < 0 || i >= Features)) throw new ArgumentException("a target index is outside the features");
         if (Horizon < 1) throw new ArgumentOutOfRangeException(nameof(Horizon), Horizon, "must be at least 1");
         if (WindowLength <= Horizon + 1) throw new ArgumentOutOfRangeException(nameof(WindowLength), WindowLength, $"must exceed the horizon ({Horizon}) + 1");
+        if (RidgeLags < 0 || RidgeLags > 0 && WindowLength < RidgeLags + Horizon + 1)
+            throw new ArgumentOutOfRangeException(nameof(RidgeLags), RidgeLags, $"must be 0, or leave the window ({WindowLength}) longer than lags + horizon");
         if (TrainEvery < 1) throw new ArgumentOutOfRangeException(nameof(TrainEvery), TrainEvery, "must be at least 1");
         _ = new OnlineNormalizer(Features, NormalizerForgetting);
     }

@@ -22,6 +22,11 @@ public sealed class SeriesState
         Array.Fill(Owed, float.NaN);
         ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
+        int lags = settings.RidgeLags;
+        RidgeWeights = new double[k * lags];
+        RidgeInverse = new double[k * lags * lags];
+        for (int j = 0; j < k && lags > 0; j++)
+            Model.Baselines.RecursiveLeastSquares.Initialize(RidgeWeights.AsSpan(j * lags, lags), RidgeInverse.AsSpan(j * lags * lags, lags * lags), settings.RidgePenalty);
     }
 
     public string SeriesId { get; }
@@ -41,7 +46,7 @@ public sealed class SeriesState
     public int RecentStart { get; set; }
     public DateTime Origin { get; set; }
 
-    /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast (K each); NaN when nothing is owed.</summary>
+    /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast, ridge forecast (K each); NaN when nothing is owed.</summary>
     public float[] Owed { get; }
 
     /// <summary>Running mean squared residual of the published forecast, per target: the interval's width.</summary>
@@ -54,6 +59,13 @@ public sealed class SeriesState
 
     public double PersistenceError { get; set; }
 
+    public double RidgeError { get; set; }
+
+    /// <summary>Per target: the ridge autoregression's weights (lags) and inverse covariance (lags²); empty when it is off.</summary>
+    public double[] RidgeWeights { get; }
+
+    public double[] RidgeInverse { get; }
+
     public long TicksSeen { get; set; }
     public DateTime LastTimestamp { get; set; }
     public TimeSpan LastStep { get; set; }
@@ -61,5 +73,5 @@ public sealed class SeriesState
     /// <summary>Weights version the hidden state was built with; a different current version means re-warm first.</summary>
     public long WeightsVersion { get; set; } = -1;
 
-    public static int OwedStride(int targets) => 5 * targets;
+    public static int OwedStride(int targets) => 6 * targets;
 }

@@ -35,6 +35,9 @@ public static class SeriesStateSerializer
             writer.Write(state.Residuals);
             writer.Write(state.NetworkError);
             writer.Write(state.PersistenceError);
+            writer.Write(state.RidgeError);
+            WriteDoubles(writer, state.RidgeWeights);
+            WriteDoubles(writer, state.RidgeInverse);
             writer.Write(state.TicksSeen);
             writer.Write(state.LastTimestamp.Ticks);
             writer.Write(state.LastStep.Ticks);
@@ -69,6 +72,9 @@ public static class SeriesStateSerializer
         state.Residuals = reader.ReadInt64();
         state.NetworkError = reader.ReadDouble();
         state.PersistenceError = reader.ReadDouble();
+        state.RidgeError = reader.ReadDouble();
+        ReadDoubles(reader, state.RidgeWeights, "ridge weights");
+        ReadDoubles(reader, state.RidgeInverse, "ridge covariance");
         state.TicksSeen = reader.ReadInt64();
         state.LastTimestamp = new DateTime(reader.ReadInt64());
         state.LastStep = new TimeSpan(reader.ReadInt64());
@@ -91,6 +97,19 @@ public static class SeriesStateSerializer
         Span<double> values = stackalloc double[length];
         for (int i = 0; i < length; i++) values[i] = reader.ReadDouble();
         normalizer.ImportState(values);
+    }
+
+    private static void WriteDoubles(BinaryWriter writer, ReadOnlySpan<double> values)
+    {
+        writer.Write(values.Length);
+        foreach (double value in values) writer.Write(value);
+    }
+
+    private static void ReadDoubles(BinaryReader reader, Span<double> destination, string what)
+    {
+        int length = reader.ReadInt32();
+        if (length != destination.Length) throw new InvalidDataException($"{what}: {length} values in the state, {destination.Length} expected");
+        for (int i = 0; i < length; i++) destination[i] = reader.ReadDouble();
     }
 
     private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)

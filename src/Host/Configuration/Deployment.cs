@@ -155,6 +155,7 @@ internal sealed class Deployment
         },
         ChoiceForgetting = Config.Double("series.choice-forgetting"),
         ChoiceMargin = Config.Double("series.choice-margin"),
+        RidgeLags = Config.Int("series.ridge-lags"),
         PredictChange = Config.String("series.target") switch
         {
             "change" => true,

@@ -40,6 +40,25 @@ public sealed class SeriesForecasterTests
     }
 
     [Fact]
+    public void A_series_whose_changes_follow_their_own_past_gets_the_ridge_autoregression()
+    {
+        // Changes with momentum (AR(1), φ = 0.9): persistence lags every turn; a regression on the last changes follows them.
+        var random = new Random(9);
+        double level = 0, change = 0;
+        var values = Enumerable.Range(0, 400).Select(_ =>
+        {
+            change = 0.9 * change + (random.NextDouble() - 0.5);
+            return (float)(level += change);
+        }).ToArray();
+        var predictions = Run(Settings with { RidgeLags = 4 }, t => values[t], 400);
+
+        Assert.All(predictions.Skip(200), p => Assert.Equal(SeriesForecaster.RidgeForecaster, p.Forecaster));
+        double ridgeError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Actual[0] - p.Matured.Predicted[0]));
+        double persistenceError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Actual[0] - p.Matured.Persistence[0]));
+        Assert.True(ridgeError < 0.6 * persistenceError, $"ridge {ridgeError:F3} vs persistence {persistenceError:F3}");
+    }
+
+    [Fact]
     public void Forecasts_are_scored_when_their_target_arrives_horizon_ticks_later()
     {
         var predictions = Run(Settings with { Forecaster = ForecasterChoice.Persistence }, t => t, 20, horizon: 3);
