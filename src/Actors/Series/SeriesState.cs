@@ -23,8 +23,8 @@ public sealed class SeriesState
         ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
         int lags = settings.RidgeLags;
-        RidgeWeights = new double[k * lags];
-        RidgeInverse = new double[k * lags * lags];
+        RidgeWeights = lags > 0 ? new double[k * lags] : [];
+        RidgeInverse = lags > 0 ? new double[k * lags * lags] : [];
         for (int j = 0; j < k && lags > 0; j++)
             Model.Baselines.RecursiveLeastSquares.Initialize(RidgeWeights.AsSpan(j * lags, lags), RidgeInverse.AsSpan(j * lags * lags, lags * lags), settings.RidgePenalty);
     }

@@ -2,7 +2,7 @@ using MathNet.Numerics.LinearAlgebra;
 using RnnStream.Model.Baselines;
 using Xunit;
 
-namespace RnnStream.Model.Tests.Preprocessing;
+namespace RnnStream.Model.Tests.Baselines;
 
 public sealed class RecursiveLeastSquaresTests
 {
