@@ -117,29 +117,29 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         var outcome = new float[5 * k];
         var actual = outcome.AsSpan(0, k);
         double networkError = 0, persistenceError = 0, ridgeError = 0;
-        double keep = Settings.ResidualForgetting;
+        bool first = state.Residuals == 0;
         for (int j = 0; j < k; j++)
         {
             int feature = Settings.TargetIndices[j];
             actual[j] = tick.Values[feature];
             double publishedResidual = actual[j] - owed[j];
-            double networkResidual = actual[j] - owed[4 * k + j];
-            double persistenceResidual = actual[j] - owed[3 * k + j];
-            ref double squares = ref state.ResidualSquares[j];
-            squares = state.Residuals == 0 ? publishedResidual * publishedResidual : keep * squares + (1 - keep) * publishedResidual * publishedResidual;
+            state.ResidualSquares[j] = Running(state.ResidualSquares[j], publishedResidual * publishedResidual, Settings.ResidualForgetting, first);
             double scale = state.Normalizer.Scale(feature);
-            networkError += Math.Abs(networkResidual) / scale;
-            persistenceError += Math.Abs(persistenceResidual) / scale;
+            networkError += Math.Abs(actual[j] - owed[4 * k + j]) / scale;
+            persistenceError += Math.Abs(actual[j] - owed[3 * k + j]) / scale;
             ridgeError += Math.Abs(actual[j] - owed[5 * k + j]) / scale;
         }
-        double choiceKeep = Settings.ChoiceForgetting;
-        state.NetworkError = state.Residuals == 0 ? networkError : choiceKeep * state.NetworkError + (1 - choiceKeep) * networkError;
-        state.PersistenceError = state.Residuals == 0 ? persistenceError : choiceKeep * state.PersistenceError + (1 - choiceKeep) * persistenceError;
-        state.RidgeError = state.Residuals == 0 ? ridgeError : choiceKeep * state.RidgeError + (1 - choiceKeep) * ridgeError;
+        state.NetworkError = Running(state.NetworkError, networkError, Settings.ChoiceForgetting, first);
+        state.PersistenceError = Running(state.PersistenceError, persistenceError, Settings.ChoiceForgetting, first);
+        state.RidgeError = Running(state.RidgeError, ridgeError, Settings.ChoiceForgetting, first);
         state.Residuals++;
         owed[..(4 * k)].CopyTo(outcome.AsSpan(k));
         return new Outcome(outcome);
     }
+
+    /// <summary>An exponentially weighted running mean: the first value as it is, then λ·previous + (1 − λ)·value.</summary>
+    private static double Running(double previous, double value, double keep, bool first) =>
+        first ? value : keep * previous + (1 - keep) * value;
 
     /// <summary>
     /// Persistence until the candidates have been scored; then the network or the ridge
