@@ -1,6 +1,7 @@
 using System.CommandLine;
 using RnnStream.Host.Bench;
 using RnnStream.Host.Configuration;
+using RnnStream.Host.Plots;
 using RnnStream.Host.Running;
 using RnnStream.Model.Specs;
 using Spectre.Console;
@@ -61,8 +62,15 @@ internal static class CommandLine
             Description = "Another system's prediction file to score beside ours: NAME=PATH (cui2016 format: truth in 'data', forecast in 'prediction-5step'). Repeatable.",
             DefaultValueFactory = _ => [],
         };
-        var report = new Option<string?>("--report") { Description = "Also write the side-by-side scores to this CSV file." };
-        var command = new Command("eval", "Replay a file through the live pipeline and score it (MAE, RMSE, NRMSE, MAPE, MASE, coverage), beside other systems' prediction files.") { config, set, compare, report };
+        var report = new Option<string?>("--report") { Description = "Also write the side-by-side scores to this CSV file; the plots go beside it." };
+        var plots = new Option<string?>("--plots") { Description = "Directory for the PNG plots (default: the --report file's directory; without either, no plots)." };
+        var plotSeries = new Option<string?>("--plot-series") { Description = "Series to plot (default: the first one scored)." };
+        var plotRows = new Option<string?>("--plot-rows") { Description = "Feed rows (of the target) for actual against predicted: FROM-TO, FROM- or -TO (default: the last 672 scored)." };
+        var rolling = new Option<int>("--rolling-window") { Description = "Rows in the rolling error's window.", DefaultValueFactory = _ => 336 };
+        var command = new Command("eval", "Replay a file through the live pipeline and score it (MAE, RMSE, NRMSE, MAPE, MASE, coverage), beside other systems' prediction files; plot actual against predicted and the rolling error.")
+        {
+            config, set, compare, report, plots, plotSeries, plotRows, rolling,
+        };
         command.SetAction(async (result, cancellation) => await Guarded(output, async () =>
         {
             var others = (result.GetValue(compare) ?? []).Select(item =>
@@ -71,10 +79,30 @@ internal static class CommandLine
                 return equals > 0 ? (item[..equals], Path.GetFullPath(item[(equals + 1)..])) : (Path.GetFileNameWithoutExtension(item), Path.GetFullPath(item));
             }).ToList();
             var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), result.GetValue(set) ?? []));
-            return await EvalCommand.ExecuteAsync(deployment, others, result.GetValue(report) is { } path ? Path.GetFullPath(path) : null,
-                Consoles.For(output), Consoles.Progress(output), cancellation);
+            string? reportPath = result.GetValue(report) is { } path ? Path.GetFullPath(path) : null;
+            string? plotDirectory = result.GetValue(plots) is { } directory ? Path.GetFullPath(directory) : reportPath is null ? null : Path.GetDirectoryName(reportPath);
+            var (fromRow, toRow) = RowRange(result.GetValue(plotRows));
+            var plotOptions = plotDirectory is null ? null
+                : new EvalPlotOptions(plotDirectory, result.GetValue(plotSeries), fromRow, toRow, result.GetValue(rolling) is > 0 and var window ? window
+                    : throw new ArgumentException("--rolling-window must be at least 1"));
+            return await EvalCommand.ExecuteAsync(deployment, others, reportPath, plotOptions, Consoles.For(output), Consoles.Progress(output), cancellation);
         }));
         return command;
+    }
+
+    /// <summary>"FROM-TO", "FROM-" or "-TO" in feed rows; null for the default range.</summary>
+    internal static (long? From, long? To) RowRange(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text)) return (null, null);
+        int dash = text.IndexOf('-');
+        if (dash < 0) throw new ArgumentException($"--plot-rows expects FROM-TO, FROM- or -TO, got '{text}'");
+        static long? Row(string part) => part.Trim() is { Length: > 0 } digits
+            ? long.TryParse(digits, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out long row) ? row
+                : throw new ArgumentException($"--plot-rows: '{digits}' is not a row number")
+            : null;
+        var (from, to) = (Row(text[..dash]), Row(text[(dash + 1)..]));
+        if (from > to) throw new ArgumentException($"--plot-rows: {from} comes after {to}");
+        return (from, to);
     }
 
     private static Command SummaryCommand(TextWriter output)

@@ -109,7 +109,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
         int exit = await CommandLine.Build(output).Parse([
             "eval", "--config", RepositoryPaths.Config("taxi.conf"), "--set", $"feed.path={prefix}", "--set", "output.predictions=",
             "--set", "model.layers=[32]", "--set", "training.batches=40", "--set", "metrics.score-from=1003", "--compare", $"HTM={htm}",
-            "--report", Path.Combine(_output, "report.csv")]).InvokeAsync();
+            "--report", Path.Combine(_output, "report.csv"), "--plot-rows", "2500-2900", "--rolling-window", "48"]).InvokeAsync();
         log.WriteLine(output.ToString());
 
         Assert.Equal(0, exit);
@@ -120,6 +120,15 @@ public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
         log.WriteLine($"taxi rows 1,000-3,000, 5 steps ahead: MASE rnnstream {ours:F3}, HTM {theirs:F3}");
         Assert.True(ours < 0.5, $"MASE {ours:F3} should be under half of persistence's error");
         Assert.True(theirs > 0 && theirs < 1.5, "HTM's file should score with the same code");
+
+        // The plots land beside the report: actual against predicted for exactly the rows asked for, and the rolling error.
+        Assert.Contains("(401 points)", output.ToString());
+        foreach (var plot in new[] { "nyc_taxi.actual-vs-predicted.png", "nyc_taxi.rolling-error.png" })
+        {
+            var bytes = File.ReadAllBytes(Path.Combine(_output, plot));
+            Assert.True(bytes.Length > 10_000, $"{plot} is only {bytes.Length} bytes");
+            Assert.Equal(new byte[] { 0x89, (byte)'P', (byte)'N', (byte)'G' }, bytes[..4]);
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 using RnnStream.Actors.Metrics;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Host.Configuration;
+using RnnStream.Host.Plots;
 using Spectre.Console;
 
 namespace RnnStream.Host.Running;
@@ -13,11 +14,13 @@ namespace RnnStream.Host.Running;
 internal static class EvalCommand
 {
     /// <param name="report">Where to write the side-by-side scores as CSV (model,scored,mae,rmse,nrmse,mape,mase,coverage); null for none.</param>
+    /// <param name="plots">What to draw and where; null for no plots.</param>
     public static async Task<int> ExecuteAsync(Deployment deployment, IReadOnlyList<(string Name, string Path)> others, string? report,
-        IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation)
+        EvalPlotOptions? plots, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation)
     {
         var files = others.Select(o => PredictionFile.Read(o.Name, o.Path)).ToList();
-        var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation);
+        var trace = plots is null ? null : new ForecastTrace(plots.SeriesId);
+        var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation, trace is null ? null : trace.Record);
         var metrics = run.Metrics;
 
         var table = new Table().Title($"side by side, scored from feed row {deployment.ScoreFrom:N0}, horizon {deployment.Horizon}");
@@ -39,8 +42,43 @@ internal static class EvalCommand
                 ResultsTable.Number(s.Nrmse), ResultsTable.Number(s.Score.Mape), ResultsTable.Number(s.Score.Mase), s.Intervals ? ResultsTable.Number(s.Score.Coverage) : ""))));
         }
         ResultsTable.Write(console, metrics);
+        if (plots is not null && trace is not null) Draw(plots, trace, files, deployment, console);
         return 0;
     }
+
+    private static void Draw(EvalPlotOptions plots, ForecastTrace trace, IReadOnlyList<PredictionFile> files, Deployment deployment, IAnsiConsole console)
+    {
+        if (trace.Count == 0)
+        {
+            console.MarkupLine($"[yellow]no plots: series '{Markup.Escape(trace.SeriesId ?? "")}' has no scored forecast[/]");
+            return;
+        }
+        string stem = Path.Combine(plots.Directory, FileSafe(trace.SeriesId!));
+        long toRow = plots.ToRow ?? trace.Rows[^1];
+        long fromRow = plots.FromRow ?? trace.Rows[Math.Max(0, trace.Count - plots.DefaultRange)];
+        string actualPath = $"{stem}.actual-vs-predicted.png";
+        int drawn = ForecastPlots.ActualVsPredicted(trace, fromRow, toRow, actualPath);
+        if (drawn == 0) console.MarkupLine($"[yellow]no forecasts of '{Markup.Escape(trace.SeriesId!)}' target rows {fromRow}-{toRow}: {Markup.Escape(actualPath)} not written[/]");
+
+        var lines = new List<ForecastPlots.ScoredLine>
+        {
+            new("rnnstream", trace.Rows, trace.Actual, trace.Predicted),
+            new($"persistence ({deployment.Horizon} steps)", trace.Rows, trace.Actual, trace.Persistence),
+        };
+        int h = deployment.Horizon;
+        foreach (var file in files)
+        {
+            int n = Math.Max(0, file.Truth.Length - h);
+            lines.Add(new(file.Name, Enumerable.Range(0, n).Select(i => file.FirstOffset + i + h).ToArray(),
+                file.Truth.Skip(h).Take(n).ToArray(), file.Forecast.Take(n).ToArray()));
+        }
+        string rollingPath = $"{stem}.rolling-error.png";
+        ForecastPlots.RollingMape(lines, plots.RollingWindow, deployment.ScoreFrom, trace.SeriesId!, rollingPath);
+        console.MarkupLine($"plots: {Markup.Escape(actualPath)} ({drawn:N0} points), {Markup.Escape(rollingPath)}");
+    }
+
+    private static string FileSafe(string name) =>
+        string.Concat(name.Select(c => Path.GetInvalidFileNameChars().Contains(c) || c == ' ' ? '_' : c));
 
     /// <summary>Forecast on row i for row i + horizon, against the truth there and persistence (row i's truth), for target rows from <paramref name="scoreFrom"/>.</summary>
     public static (ForecastScore Score, double TruthStdDev) Score(PredictionFile file, int horizon, long scoreFrom)

@@ -10,7 +10,11 @@ namespace RnnStream.Host.Running;
 /// <summary>The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine file.</summary>
 internal static class OutputFactory
 {
-    public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
+    /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
+    public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment, Func<Prediction, Prediction>? tap = null) =>
+        tap is null ? Predictions(system, deployment) : Flow.Create<Prediction>().Select(tap).ToMaterialized(Predictions(system, deployment), Keep.Right);
+
+    private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
         "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader),
         "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson),

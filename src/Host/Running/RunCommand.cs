@@ -28,7 +28,9 @@ internal static class RunCommand
     }
 
     /// <summary>Runs the deployment until its feed ends (or it is stopped) and everything is written; the handle's metrics stay readable after.</summary>
-    public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default)
+    /// <param name="tap">Sees every prediction on its way to the output (on the stream's thread), e.g. to trace one series for plots.</param>
+    public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default,
+        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null)
     {
         var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
         using var system = ActorSystem.Create("rnnstream", systemConfig);
@@ -49,7 +51,7 @@ internal static class RunCommand
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters");
 
         var run = LivePipeline.Run(system, feed.Records, weights, settings,
-            OutputFactory.Predictions(system, deployment), OutputFactory.Quarantine(deployment));
+            OutputFactory.Predictions(system, deployment, tap), OutputFactory.Quarantine(deployment));
 
         using var stop = StopSignals(run, progressConsole);
         using var cancelRegistration = cancellation.Register(run.Drain);
