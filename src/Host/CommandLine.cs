@@ -33,7 +33,8 @@ internal static class CommandLine
         var set = SetOption();
         var input = new Option<string?>("--input", "-i") { Description = "Shorthand for --set feed.type=file --set feed.path=PATH." };
         var outputPath = new Option<string?>("--output", "-o") { Description = "Shorthand for --set output.predictions=PATH (format from the extension: .csv or .jsonl)." };
-        var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Shorthand for --set persistence.data-dir=DIR: keep durable state there, and resume from it if it holds some." };
+        var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath, dataDir };
         command.SetAction(async (result, cancellation) =>
         {
             var overrides = new List<string>(result.GetValue(set) ?? []);
@@ -43,6 +44,7 @@ internal static class CommandLine
                 overrides.Add($"output.predictions={Path.GetFullPath(target)}");
                 overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
             }
+            if (result.GetValue(dataDir) is { } directory) overrides.Add($"persistence.data-dir={Path.GetFullPath(directory)}");
             return await Guarded(output, async () =>
             {
                 var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides));

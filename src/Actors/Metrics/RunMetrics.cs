@@ -22,6 +22,7 @@ public sealed class RunMetrics
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _predictions;
     private long _failures;
+    private long _retrainsStarted;
 
     public RunMetrics(long scoreFromOffset = 0) => ScoreFromOffset = scoreFromOffset;
 
@@ -41,6 +42,11 @@ public sealed class RunMetrics
     public LatencyHistogram Latency { get; } = new();
     public long Predictions => Volatile.Read(ref _predictions);
     public long Failures => Interlocked.Read(ref _failures);
+
+    /// <summary>Retrains begun; more than the outcomes recorded means one is running now.</summary>
+    public long RetrainsStarted => Interlocked.Read(ref _retrainsStarted);
+
+    public void RetrainStarting() => Interlocked.Increment(ref _retrainsStarted);
     public long LastWeightsVersion { get; private set; }
     public TimeSpan Elapsed => _clock.Elapsed;
 

@@ -4,9 +4,11 @@ using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using RnnStream.Actors.Metrics;
+using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Model.Weights;
 
 namespace RnnStream.Actors.Pipeline;
@@ -18,9 +20,21 @@ namespace RnnStream.Actors.Pipeline;
 /// </summary>
 public static class LivePipeline
 {
+    /// <param name="durability">Checkpoints and, if it holds a committed one, the state to resume from (its weights replace <paramref name="initial"/>); null to keep nothing.</param>
+    /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
-        Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null)
+        Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
+        Durability? durability = null, OutputCommits? outputCommits = null)
     {
+        var cut = durability?.Cut;
+        if (durability?.Weights is { } resumedWeights)
+        {
+            if (!resumedWeights.Spec.Equals(initial.Spec))
+                throw new ArgumentException($"the data directory holds state of another model ({resumedWeights.Spec.ParameterCount:N0} parameters, this deployment has {initial.Spec.ParameterCount:N0}); use another --data-dir");
+            initial = resumedWeights;
+        }
+        if (cut is not null && cut.Partitions != settings.Router.Partitions)
+            throw new ArgumentException($"the data directory's state has {cut.Partitions} partitions, this deployment {settings.Router.Partitions}");
         settings.Series.Validate();
         if (initial.Spec.InputFeatures != settings.Series.NetworkInputs)
             throw new ArgumentException($"the model takes {initial.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features plus time features)");
@@ -30,22 +44,50 @@ public static class LivePipeline
         materializer ??= system.Materializer();
         var registry = new ModelRegistry(initial);
         var replay = new ReplayBuffer(settings.ReplayCapacity);
+        if (cut is not null)
+        {
+            foreach (var window in cut.ReplayWindows) replay.Add(window);
+            settings.Schedule?.Restore((cut.ScheduleTicks, cut.NextRetrainTrigger));
+            feed = feed.Where(record => record.Offset >= cut.NextOffset);
+        }
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);
         var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox);
         string runId = Guid.NewGuid().ToString("N");
         var partitions = Enumerable.Range(0, settings.Router.Partitions)
-            .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan), $"series-{runId}-{p}"))
+            .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan, p, durability?.PartitionStates?[p]),
+                $"series-{runId}-{p}"))
             .ToArray();
 
         var trainerProps = TrainerActor.Props(new Retrainer(settings.Retrain), registry, replay);
         if (!system.Dispatchers.HasDispatcher(TrainerActor.DispatcherName)) trainerProps = trainerProps.WithDispatcher("akka.actor.default-dispatcher");
         var trainer = system.ActorOf(trainerProps, $"trainer-{Guid.NewGuid():N}");
 
+        if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
+        long checkpoint = cut?.Number ?? 0;
+        RouterCheckpoints? checkpoints = durability is null ? null : new(durability.CheckpointEvery, cut?.PredictionsWritten ?? 0, (nextOffset, written) =>
+        {
+            checkpoint++;
+            durability.Stats.Started();
+            var position = settings.Schedule?.Position ?? (0, null);
+            var taken = new PipelineCut(checkpoint, nextOffset, written, position.Ticks, position.NextEventTrigger, registry.Version, partitions.Length, replay.Snapshot());
+            foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
+            durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(written) ?? Task.FromResult(-1L)));
+        });
+
         var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
-            cutoff => trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff)),
-            metrics.Record,
-            error => system.Log.Error(error, "retrain failed; the weights in use stay"));
+            cutoff =>
+            {
+                metrics.RetrainStarting();
+                return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff));
+            },
+            outcome =>
+            {
+                metrics.Record(outcome);
+                if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
+            },
+            error => system.Log.Error(error, "retrain failed; the weights in use stay"),
+            checkpoints);
 
         var quarantineSink = Flow.Create<FeedRecord>()
             .Select(record => (Rejected)record)
@@ -72,12 +114,22 @@ public static class LivePipeline
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
 
-        var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(done =>
+        var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(async done =>
         {
+            // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
+            if (durability is not null && done.IsCompletedSuccessfully)
+                await durability.Coordinator.Ask<Settled>(new WhenSettled(checkpoint), TimeSpan.FromMinutes(2));
             system.Stop(trainer);
             foreach (var partition in partitions) system.Stop(partition);
             done.GetAwaiter().GetResult();
-        }, TaskScheduler.Default);
-        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions);
+        }, TaskScheduler.Default).Unwrap();
+        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
+    }
+
+    private static WeightsPromoted Promoted(ModelWeights weights)
+    {
+        using var bytes = new MemoryStream();
+        ModelWeightsSerializer.Write(weights, bytes);
+        return new WeightsPromoted(weights.Version, bytes.ToArray());
     }
 }

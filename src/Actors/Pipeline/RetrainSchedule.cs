@@ -53,6 +53,12 @@ public sealed class RetrainSchedule
         return due;
     }
 
+    /// <summary>Where the schedule stands (ticks counted, next event-time trigger), for a checkpoint.</summary>
+    public (long Ticks, DateTime? NextEventTrigger) Position => (_ticks, _nextEventTrigger);
+
+    /// <summary>Puts a fresh schedule where a checkpoint found the one it replaces.</summary>
+    public void Restore((long Ticks, DateTime? NextEventTrigger) position) => (_ticks, _nextEventTrigger) = position;
+
     private static DateTime NextMultiple(DateTime time, TimeSpan period) =>
         new(((time.Ticks / period.Ticks) + 1) * period.Ticks, time.Kind);
 }

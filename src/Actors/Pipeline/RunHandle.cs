@@ -13,6 +13,9 @@ public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetric
     public ReplayBuffer Replay { get; } = replay;
     public IReadOnlyList<IActorRef> Partitions { get; } = partitions;
 
+    /// <summary>Checkpoints of a run that keeps durable state; null otherwise.</summary>
+    public Persistence.CheckpointStats? Checkpoints { get; init; }
+
     /// <summary>Completes when every accepted tick has been forecast and every sink has flushed.</summary>
     public Task Completion { get; } = completion;
 

@@ -21,6 +21,10 @@ namespace RnnStream.Actors.Pipeline;
 /// <item>Retraining: in replay mode the stage holds the tick at which a retrain is due, waits until
 /// every earlier tick has been forecast, retrains, and only then lets the tick through, so every
 /// series sees the new version at the same point of the feed; in live mode it never waits.</item>
+/// <item>Checkpoints: every so many ticks, and when the stream ends, the stage holds the next tick
+/// until nothing is in flight and hands the cut (the next tick's offset, the predictions written)
+/// to <see cref="RouterCheckpoints.Take"/>, which must tell the partitions before it returns; the
+/// tick then goes on. The stall lasts one drain of the in-flight ticks.</item>
 /// </list>
 /// </summary>
 public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
@@ -29,8 +33,10 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     private readonly Outlet<Prediction> _out = new("series-router.out");
 
     public SeriesRouter(IReadOnlyList<IActorRef> partitions, PredictionInbox inbox, RouterSettings settings, RetrainSchedule? schedule = null,
-        Func<DateTime?, Task<RetrainOutcome>>? retrain = null, Action<RetrainOutcome>? onRetrain = null, Action<Exception>? onRetrainFailure = null)
+        Func<DateTime?, Task<RetrainOutcome>>? retrain = null, Action<RetrainOutcome>? onRetrain = null, Action<Exception>? onRetrainFailure = null,
+        RouterCheckpoints? checkpoints = null)
     {
+        Checkpoints = checkpoints;
         Partitions = partitions.Count > 0 ? partitions : throw new ArgumentException("at least one partition", nameof(partitions));
         Inbox = inbox;
         Settings = settings;
@@ -48,6 +54,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     public Func<DateTime?, Task<RetrainOutcome>>? Retrain { get; }
     public Action<RetrainOutcome> OnRetrain { get; }
     public Action<Exception> OnRetrainFailure { get; }
+    public RouterCheckpoints? Checkpoints { get; }
 
     public override FlowShape<Tick, Prediction> Shape => new(_in, _out);
 
@@ -69,12 +76,17 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private DateTime? _heldCutoff;
         private bool _retraining;
         private bool _upstreamDone;
+        private bool _heldForCheckpoint;
+        private long _sinceCheckpoint;
+        private long _written;
+        private long _lastOffset = -1;
 
         public Logic(SeriesRouter stage) : base(stage.Shape)
         {
             _stage = stage;
             _replay = stage.Schedule?.Mode != RetrainMode.Live;
             _extractor = new SeriesMessageExtractor(stage.Partitions.Count);
+            _written = stage.Checkpoints?.InitialWritten ?? 0;
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: () =>
             {
                 _upstreamDone = true;
@@ -95,6 +107,21 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void OnPush()
         {
             var tick = Grab(_stage._in);
+            // Only between feed records: one record (a wide row) can carry ticks of many series, and a
+            // cut is a feed offset, so all of a record's ticks fall on the same side of it.
+            if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint >= checkpoints.EveryTicks && tick.Offset != _lastOffset)
+            {
+                _held = tick;
+                _heldForCheckpoint = true;
+                TryStartBarrier();
+                return;
+            }
+            Route(tick);
+        }
+
+        /// <summary>On to its partition, unless a retrain is due first.</summary>
+        private void Route(Tick tick)
+        {
             if (_stage.Schedule is { } schedule && schedule.IsDueBefore(tick, out var cutoff))
             {
                 if (_replay)
@@ -113,6 +140,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void Dispatch(Tick tick)
         {
             _inFlight++;
+            _sinceCheckpoint++;
+            _lastOffset = tick.Offset;
             _stage.Partitions[_extractor.Partition(tick.SeriesId)].Tell(tick, ActorRefs.NoSender);
         }
 
@@ -126,7 +155,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             if (_ready.Count > 0 && IsAvailable(_stage._out))
             {
-                Push(_stage._out, _ready.Dequeue());
+                var prediction = _ready.Dequeue();
+                if (!FailedPrediction.IsFailure(prediction)) _written++;
+                Push(_stage._out, prediction);
                 _inFlight--;
             }
             PullIfPossible();
@@ -142,8 +173,24 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void TryStartBarrier()
         {
-            if (_held is null || _retraining || _inFlight > 0) return;
+            if (_held is not { } held || _inFlight > 0) return;
+            if (_heldForCheckpoint)
+            {
+                if (_retraining && _replay) return;
+                _heldForCheckpoint = false;
+                _held = null;
+                TakeCheckpoint(held.Offset);
+                Route(held);
+                return;
+            }
+            if (_retraining) return;
             StartRetrain(_heldCutoff);
+        }
+
+        private void TakeCheckpoint(long nextOffset)
+        {
+            _sinceCheckpoint = 0;
+            _stage.Checkpoints!.Take(nextOffset, _written);
         }
 
         private void StartRetrain(DateTime? cutoff)
@@ -181,7 +228,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void CompleteIfDone()
         {
-            if (_upstreamDone && _inFlight == 0 && _held is null && !(_retraining && _replay)) CompleteStage();
+            if (!_upstreamDone || _inFlight > 0 || _held is not null || (_retraining && _replay)) return;
+            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0) TakeCheckpoint(_lastOffset + 1);
+            CompleteStage();
         }
     }
 }
+
+/// <summary>How the router takes checkpoints: every <paramref name="EveryTicks"/> ticks and at the end.</summary>
+/// <param name="InitialWritten">Predictions the output already holds (a resumed run continues the count).</param>
+/// <param name="Take">Called with nothing in flight: the offset of the next tick and the predictions written so far.</param>
+public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<long, long> Take);

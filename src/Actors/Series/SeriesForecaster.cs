@@ -37,10 +37,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         Outcome? matured = float.IsNaN(owed[0]) ? null : Score(state, tick, owed);
 
         state.Normalizer.Update(tick.Values);
+        if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);
         if (state.Changes is { } changeStats && state.RecentCount >= h) UpdateChanges(state, changeStats, tick.Values);
         Span<float> input = stackalloc float[Settings.NetworkInputs];
         Span<float> output = stackalloc float[network.OutputLength];
-        NetworkInput(state, tick.Values, tick.Timestamp, input);
+        NetworkInput(state, tick.Values, tick.Timestamp, state.TicksSeen, input);
         network.Step(state.Hidden, input, output);
 
         if (Settings.RidgeLags > 0 && state.RecentCount >= h + Settings.RidgeLags) UpdateRidge(state, tick.Values);
@@ -101,10 +102,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         Span<float> input = stackalloc float[Settings.NetworkInputs];
         Span<float> output = stackalloc float[network.OutputLength];
         int d = Settings.Features;
+        long first = state.TicksSeen - state.RecentCount;
         for (int i = 0; i < state.RecentCount; i++)
         {
             int at = (state.RecentStart + i) % Settings.WindowLength;
-            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), input);
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), first + i, input);
             network.Step(state.Hidden, input, output);
         }
         state.WeightsVersion = network.Version;
@@ -203,10 +205,47 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         changes.Update(change);
     }
 
-    private void NetworkInput(SeriesState state, ReadOnlySpan<float> values, DateTime timestamp, Span<float> input)
+    /// <param name="tick">The tick's number in the series (0 = its first), for the seasonal inputs.</param>
+    private void NetworkInput(SeriesState state, ReadOnlySpan<float> values, DateTime timestamp, long tick, Span<float> input)
     {
-        state.Normalizer.Normalize(values, input[..Settings.Features]);
-        if (Settings.TimeFeatures) Model.Preprocessing.TimeFeatures.Write(timestamp, input[Settings.Features..]);
+        int d = Settings.Features;
+        state.Normalizer.Normalize(values, input[..d]);
+        if (Settings.TimeFeatures)
+        {
+            Model.Preprocessing.TimeFeatures.Write(timestamp, input.Slice(d, Model.Preprocessing.TimeFeatures.Count));
+            d += Model.Preprocessing.TimeFeatures.Count;
+        }
+        if (Settings.SeasonalLag > 0) SeasonalInput(state, tick, input.Slice(d, Settings.Targets));
+    }
+
+    /// <summary>
+    /// What happened one season before the target time of a forecast made at <paramref name="tick"/>:
+    /// the change over the horizon then (normalized like the network's change targets) or the level
+    /// then; 0 (the mean) while the series is younger than a season.
+    /// </summary>
+    private void SeasonalInput(SeriesState state, long tick, Span<float> destination)
+    {
+        long from = tick - Settings.SeasonalLag, to = from + Settings.Horizon;
+        if (from < 0)
+        {
+            destination.Clear();
+            return;
+        }
+        int capacity = Settings.SeasonalCapacity, k = Settings.Targets;
+        int fromAt = (int)(from % capacity) * k, toAt = (int)(to % capacity) * k;
+        for (int j = 0; j < k; j++)
+        {
+            float then = state.SeasonalHistory[toAt + j];
+            destination[j] = state.Changes is { } changes
+                ? (float)((then - state.SeasonalHistory[fromAt + j] - changes.Mean(j)) / changes.Scale(j))
+                : (float)((then - state.Normalizer.Mean(Settings.TargetIndices[j])) / state.Normalizer.Scale(Settings.TargetIndices[j]));
+        }
+    }
+
+    private void RememberTargets(SeriesState state, float[] values, long tick)
+    {
+        int at = (int)(tick % Settings.SeasonalCapacity) * Settings.Targets;
+        for (int j = 0; j < Settings.Targets; j++) state.SeasonalHistory[at + j] = values[Settings.TargetIndices[j]];
     }
 
     private void Remember(SeriesState state, Tick tick)
@@ -231,10 +270,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int steps = capacity - h, inputs = Settings.NetworkInputs;
         var inputValues = new float[steps * inputs];
         var targetValues = new float[steps * k];
+        long first = state.TicksSeen - state.RecentCount;
         for (int t = 0; t < steps; t++)
         {
             int at = (state.RecentStart + t) % capacity;
-            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), inputValues.AsSpan(t * inputs, inputs));
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), first + t, inputValues.AsSpan(t * inputs, inputs));
             int future = (state.RecentStart + t + h) % capacity;
             for (int j = 0; j < k; j++)
             {

@@ -22,19 +22,26 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private ILoggingAdapter? _log;
     private DateTimeOffset _now;
 
-    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery)
+    /// <param name="restored">Series states from the last committed checkpoint; they come back live on their first tick.</param>
+    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, byte[]>? restored = null)
     {
         _context = context;
         _idleTimeout = idleTimeout;
         _scanEvery = scanEvery;
+        _index = index;
+        if (restored is not null)
+            foreach (var (id, state) in restored) _passivated[id] = state;
     }
+
+    private readonly int _index;
 
     private readonly TimeSpan _scanEvery;
 
     public ITimerScheduler Timers { get; set; } = null!;
 
-    public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null) =>
-        Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1)));
+    public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null, int index = 0,
+        IReadOnlyDictionary<string, byte[]>? restored = null) =>
+        Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1), index, restored));
 
     protected override void PreStart()
     {
@@ -51,6 +58,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
                 break;
             case ScanIdle:
                 Passivate();
+                break;
+            case TakeSnapshot snapshot:
+                Snapshot(snapshot);
                 break;
             case CountSeries:
                 Sender.Tell(new SeriesCounts(_active.Count, _passivated.Count));
@@ -96,6 +106,20 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         return series;
     }
 
+    /// <summary>
+    /// Every series of the partition, as of the ticks received so far, handed to the snapshot store
+    /// under the checkpoint's number; the store answers the coordinator. Serialized here, in order
+    /// with the ticks, so the snapshot is exactly the state at the cut; stored asynchronously.
+    /// </summary>
+    private void Snapshot(TakeSnapshot request)
+    {
+        var states = new List<KeyValuePair<string, byte[]>>(_active.Count + _passivated.Count);
+        foreach (var (id, series) in _active) states.Add(new(id, SeriesStateSerializer.Write(series.State)));
+        states.AddRange(_passivated);
+        var metadata = new Akka.Persistence.SnapshotMetadata(Persistence.CheckpointCoordinator.PartitionId(_index), request.Number, DateTime.UtcNow);
+        request.Store.Tell(new Akka.Persistence.SaveSnapshot(metadata, Persistence.PartitionSnapshot.Write(states)), request.ReplyTo);
+    }
+
     /// <summary>Moves series without a tick for the idle timeout out of the hot table.</summary>
     private void Passivate()
     {
@@ -121,6 +145,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     {
         public static readonly ScanIdle Instance = new();
     }
+
+    /// <summary>Store every series under checkpoint <paramref name="Number"/>; the store's answer goes to <paramref name="ReplyTo"/>.</summary>
+    public sealed record TakeSnapshot(long Number, IActorRef Store, IActorRef ReplyTo);
 
     /// <summary>Asks a partition how many series it holds live and passivated.</summary>
     public sealed class CountSeries

@@ -42,6 +42,14 @@ public sealed record SeriesSettings
     /// </summary>
     public int RidgeLags { get; init; }
 
+    /// <summary>
+    /// A season in ticks (336 = a week of half hours; 0 = off): the network also sees, per target, what
+    /// happened one season before the time it predicts — the change over the horizon then (or the
+    /// level, when predicting levels). A pattern that shifts is then in the inputs one season later,
+    /// without waiting for a retrain. Costs (season + window) floats per target and series.
+    /// </summary>
+    public int SeasonalLag { get; init; }
+
     /// <summary>λ of the ridge autoregression (0.999 ≈ the last 1000 ticks).</summary>
     public double RidgeForgetting { get; init; } = 0.999;
 
@@ -72,8 +80,11 @@ public sealed record SeriesSettings
     public int Features => FeatureNames.Count;
     public int Targets => TargetIndices.Count;
 
-    /// <summary>D as the network sees it: the features plus the time features.</summary>
-    public int NetworkInputs => Features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0);
+    /// <summary>D as the network sees it: the features, the time features, the seasonal inputs.</summary>
+    public int NetworkInputs => Features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0) + (SeasonalLag > 0 ? Targets : 0);
+
+    /// <summary>Ticks of target history behind the seasonal inputs: back one season from the oldest remembered tick.</summary>
+    public int SeasonalCapacity => SeasonalLag > 0 ? SeasonalLag + WindowLength + 1 : 0;
 
     /// <summary>Names of the predicted features, shared by every prediction.</summary>
     public IReadOnlyList<string> TargetNames => _targetNames ??= TargetIndices.Select(i => FeatureNames[i]).ToArray();
@@ -89,6 +100,8 @@ public sealed record SeriesSettings
         if (WindowLength <= Horizon + 1) throw new ArgumentOutOfRangeException(nameof(WindowLength), WindowLength, $"must exceed the horizon ({Horizon}) + 1");
         if (RidgeLags < 0 || RidgeLags > 0 && WindowLength < RidgeLags + Horizon + 1)
             throw new ArgumentOutOfRangeException(nameof(RidgeLags), RidgeLags, $"must be 0, or leave the window ({WindowLength}) longer than lags + horizon");
+        if (SeasonalLag < 0 || SeasonalLag > 0 && SeasonalLag < Horizon)
+            throw new ArgumentOutOfRangeException(nameof(SeasonalLag), SeasonalLag, $"must be 0, or at least the horizon ({Horizon})");
         if (TrainEvery < 1) throw new ArgumentOutOfRangeException(nameof(TrainEvery), TrainEvery, "must be at least 1");
         _ = new OnlineNormalizer(Features, NormalizerForgetting);
     }

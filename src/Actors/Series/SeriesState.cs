@@ -22,6 +22,7 @@ public sealed class SeriesState
         Array.Fill(Owed, float.NaN);
         ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
+        SeasonalHistory = new float[settings.SeasonalCapacity * k];
         int lags = settings.RidgeLags;
         RidgeWeights = lags > 0 ? new double[k * lags] : [];
         RidgeInverse = lags > 0 ? new double[k * lags * lags] : [];
@@ -65,6 +66,9 @@ public sealed class SeriesState
     public double[] RidgeWeights { get; }
 
     public double[] RidgeInverse { get; }
+
+    /// <summary>The targets' values of the last ticks for the seasonal inputs: tick n at n mod capacity (K each); empty when off.</summary>
+    public float[] SeasonalHistory { get; }
 
     public long TicksSeen { get; set; }
     public DateTime LastTimestamp { get; set; }

@@ -10,7 +10,7 @@ namespace RnnStream.Actors.Series;
 /// </summary>
 public static class SeriesStateSerializer
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
 
     public static byte[] Write(SeriesState state)
     {
@@ -38,6 +38,7 @@ public static class SeriesStateSerializer
             writer.Write(state.RidgeError);
             WriteDoubles(writer, state.RidgeWeights);
             WriteDoubles(writer, state.RidgeInverse);
+            WriteFloats(writer, state.SeasonalHistory);
             writer.Write(state.TicksSeen);
             writer.Write(state.LastTimestamp.Ticks);
             writer.Write(state.LastStep.Ticks);
@@ -75,6 +76,7 @@ public static class SeriesStateSerializer
         state.RidgeError = reader.ReadDouble();
         ReadDoubles(reader, state.RidgeWeights, "ridge weights");
         ReadDoubles(reader, state.RidgeInverse, "ridge covariance");
+        ReadFloats(reader, state.SeasonalHistory, "seasonal history");
         state.TicksSeen = reader.ReadInt64();
         state.LastTimestamp = new DateTime(reader.ReadInt64());
         state.LastStep = new TimeSpan(reader.ReadInt64());

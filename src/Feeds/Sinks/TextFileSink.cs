@@ -11,8 +11,9 @@ namespace RnnStream.Feeds.Sinks;
 /// </summary>
 public static class TextFileSink
 {
-    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null) =>
-        Sink.FromGraph(new WriterStage<T>(open, write, header));
+    /// <param name="commits">Answers checkpoints' questions about where the output stands; null when nobody asks.</param>
+    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null) =>
+        Sink.FromGraph(new WriterStage<T>(open, write, header, commits));
 
     public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false) =>
         Create(() =>
@@ -22,12 +23,31 @@ public static class TextFileSink
             return new StreamWriter(path, append, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
         }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header);
 
-    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
+    /// <summary>
+    /// A file that continues a committed output: cut back to <paramref name="committedLength"/>
+    /// bytes (whatever a crash left after the last checkpoint goes), then appended to; the header
+    /// only if nothing was committed. With <paramref name="commits"/>, checkpoints learn its length.
+    /// </summary>
+    public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits) =>
+        Create(() =>
+        {
+            var directory = Path.GetDirectoryName(Path.GetFullPath(path));
+            if (directory is not null) Directory.CreateDirectory(directory);
+            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
+            if (file.Length < committedLength)
+                throw new InvalidDataException($"'{path}' has {file.Length} bytes, less than the {committedLength} the last checkpoint committed");
+            file.SetLength(committedLength);
+            file.Seek(0, SeekOrigin.End);
+            return new StreamWriter(file, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
+        }, write, committedLength == 0 ? header : null, commits);
+
+    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
     {
         private readonly Inlet<T> _in = new("text-file.in");
         public Func<TextWriter> Open { get; } = open;
         public Action<T, TextWriter> Write { get; } = write;
         public string? Header { get; } = header;
+        public OutputCommits? Commits { get; } = commits;
         public override SinkShape<T> Shape => new(_in);
 
         public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
@@ -41,6 +61,7 @@ public static class TextFileSink
             private readonly WriterStage<T> _stage;
             private readonly TaskCompletionSource _done;
             private TextWriter? _writer;
+            private long _written;
 
             public Logic(WriterStage<T> stage, TaskCompletionSource done) : base(stage.Shape)
             {
@@ -55,6 +76,13 @@ public static class TextFileSink
                 {
                     _writer = _stage.Open();
                     if (_stage.Header is not null) _writer.WriteLine(_stage.Header);
+                    if (_stage.Commits is { } commits)
+                    {
+                        _written = commits.Initial;
+                        var answer = GetAsyncCallback(AnswerCommits);
+                        commits.OnRequest(() => answer());
+                        AnswerCommits();
+                    }
                     Pull(_stage._in);
                 }
                 catch (Exception e)
@@ -67,7 +95,9 @@ public static class TextFileSink
             {
                 try
                 {
+                    AnswerCommits();
                     _stage.Write(Grab(_stage._in), _writer!);
+                    _written++;
                     Pull(_stage._in);
                 }
                 catch (Exception e)
@@ -76,10 +106,17 @@ public static class TextFileSink
                 }
             }
 
+            private void AnswerCommits() => _stage.Commits?.Answer(_written, () =>
+            {
+                _writer!.Flush();
+                return _writer is StreamWriter { BaseStream: { CanSeek: true } stream } ? stream.Position : -1;
+            });
+
             private void Finish()
             {
                 try
                 {
+                    AnswerCommits();
                     _writer?.Flush();
                     _writer?.Dispose();
                     _done.TrySetResult();
@@ -101,6 +138,7 @@ public static class TextFileSink
 
             public override void PostStop()
             {
+                _stage.Commits?.Abandon(_done.Task.Exception?.GetBaseException());
                 if (!_done.Task.IsCompleted)
                 {
                     try { _writer?.Dispose(); } catch (IOException) { }

@@ -59,6 +59,7 @@ internal sealed class Deployment
         Head = config.String("model.head") == "gaussian" ? OutputHead.Gaussian : OutputHead.Point;
         Horizon = config.Int("model.horizon");
         TimeFeatures = config.Bool("model.time-features");
+        SeasonalLag = config.Int("series.seasonal-lag");
         WeightsFile = config.PathOf("model.weights-file");
 
         Router = new RouterSettings { MaxInFlight = config.Int("router.max-in-flight"), IdleTimeout = config.Duration("series.idle-timeout") };
@@ -98,6 +99,11 @@ internal sealed class Deployment
         OutputTcpHost = config.String("output.tcp.host");
         OutputTcpPort = config.Int("output.tcp.port");
         ScoreFrom = config.Long("metrics.score-from");
+        DataDirectory = config.PathOf("persistence.data-dir");
+        PersistenceProvider = config.String("persistence.provider");
+        PersistenceConnectionString = NullIfEmpty(config.String("persistence.connection-string"));
+        CheckpointEvery = config.Long("persistence.checkpoint-every");
+        if (CheckpointEvery < 1) throw new ArgumentException("persistence.checkpoint-every must be at least 1");
         ProgressEvery = config.Duration("metrics.progress-every") ?? TimeSpan.FromSeconds(1);
     }
 
@@ -120,6 +126,7 @@ internal sealed class Deployment
     public OutputHead Head { get; }
     public int Horizon { get; }
     public bool TimeFeatures { get; }
+    public int SeasonalLag { get; }
     public string? WeightsFile { get; }
     public RouterSettings Router { get; }
     public RetrainSchedule Schedule { get; }
@@ -131,11 +138,17 @@ internal sealed class Deployment
     public string OutputTcpHost { get; }
     public int OutputTcpPort { get; }
     public long ScoreFrom { get; }
+
+    /// <summary>Where durable state lives; null: nothing is kept.</summary>
+    public string? DataDirectory { get; }
+    public string PersistenceProvider { get; }
+    public string? PersistenceConnectionString { get; }
+    public long CheckpointEvery { get; }
     public TimeSpan ProgressEvery { get; }
 
     /// <summary>The network for a feed with these features and targets.</summary>
     public ModelSpec Spec(int features, int targets) =>
-        new(features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0),
+        new(features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0) + (SeasonalLag > 0 ? targets : 0),
             Units.Select(u => new LayerSpec(Cell, u, Cell == CellType.SimpleRnn ? Activation : Activation.Tanh)).ToArray(),
             targets, Horizon, Head);
 
@@ -156,6 +169,7 @@ internal sealed class Deployment
         ChoiceForgetting = Config.Double("series.choice-forgetting"),
         ChoiceMargin = Config.Double("series.choice-margin"),
         RidgeLags = Config.Int("series.ridge-lags"),
+        SeasonalLag = SeasonalLag,
         PredictChange = Config.String("series.target") switch
         {
             "change" => true,

@@ -51,7 +51,7 @@ internal sealed class DeploymentConfig
         string value = assignment[(equals + 1)..].Trim();
         if (!key.StartsWith(Root + ".", StringComparison.Ordinal)) key = $"{Root}.{key}";
         if (!Reference.HasPath(key)) throw new ArgumentException($"unknown config key '{key}' (see config/reference.conf)");
-        bool literal = value.StartsWith('[') || value.StartsWith('{') || value is "on" or "off" or "true" or "false"
+        bool literal = value.StartsWith('"') || value.StartsWith('[') || value.StartsWith('{') || value is "on" or "off" or "true" or "false"
             || double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
         return ConfigurationFactory.ParseString($"{key} = {(literal ? value : JsonSerializer.Serialize(value))}");
     }

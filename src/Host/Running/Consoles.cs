@@ -13,7 +13,13 @@ internal static class Consoles
         ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
     });
 
-    public static IAnsiConsole Progress(TextWriter output) => output == Console.Out
-        ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
-        : For(output);
+    public static IAnsiConsole Progress(TextWriter output)
+    {
+        var console = output == Console.Out
+            ? AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(Console.Error) })
+            : For(output);
+        // Redirected progress is read line by line (logs, scripts, the crash test): one status per line, not wrapped at 80 columns.
+        if (output != Console.Out || Console.IsErrorRedirected) console.Profile.Width = 240;
+        return console;
+    }
 }

@@ -12,7 +12,27 @@ internal static class OutputFactory
 {
     /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
     public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment, Func<Prediction, Prediction>? tap = null) =>
-        tap is null ? Predictions(system, deployment) : Flow.Create<Prediction>().Select(tap).ToMaterialized(Predictions(system, deployment), Keep.Right);
+        WithTap(Predictions(system, deployment), tap);
+
+    /// <summary>
+    /// The predictions sink of a run that keeps durable state: a file continues from the length the
+    /// last checkpoint committed (zero when fresh), and answers later checkpoints through the
+    /// returned commits; other outputs cannot be cut back, so they have no commits (at least once).
+    /// </summary>
+    public static (Sink<Prediction, Task> Sink, OutputCommits? Commits) Durable(ActorSystem system, Deployment deployment,
+        Actors.Persistence.CheckpointCommitted? last, Func<Prediction, Prediction>? tap = null)
+    {
+        if (deployment.PredictionsPath is not { } path || deployment.OutputFormat is not ("csv" or "jsonl"))
+            return (Predictions(system, deployment, tap), null);
+        var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
+        var sink = deployment.OutputFormat == "csv"
+            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits)
+            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits);
+        return (WithTap(sink, tap), commits);
+    }
+
+    private static Sink<Prediction, Task> WithTap(Sink<Prediction, Task> sink, Func<Prediction, Prediction>? tap) =>
+        tap is null ? sink : Flow.Create<Prediction>().Select(tap).ToMaterialized(sink, Keep.Right);
 
     private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {

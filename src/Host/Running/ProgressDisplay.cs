@@ -34,7 +34,12 @@ internal static class ProgressDisplay
     {
         var m = run.Metrics;
         string mase = double.IsNaN(m.Overall.Mase) ? "-" : m.Overall.Mase.ToString("F3", CultureInfo.InvariantCulture);
+        var retrains = m.Retrains;
+        string training = m.RetrainsStarted > retrains.Count ? " (training)" : "";
+        string checkpoints = run.Checkpoints is { } c
+            ? $"  checkpoints {c.CommittedCount:N0}{(c.InProgress > 0 ? $" (+{c.InProgress} writing)" : "")}{(c.FailedCount > 0 ? $" [red]{c.FailedCount} failed[/]" : "")}"
+            : "";
         return $"ticks [bold]{m.Predictions:N0}[/]  series {m.SeriesCount:N0}  {m.TicksPerSecond:N0} ticks/s  weights v{run.Registry.Version}  " +
-               $"MASE {mase}  rejected {m.Rejected:N0}  retrains {m.Retrains.Count(r => r.WasPromoted)}/{m.Retrains.Count}";
+               $"MASE {mase}  rejected {m.Rejected:N0}  retrains {retrains.Count(r => r.WasPromoted)}/{retrains.Count}{training}{checkpoints}";
     }
 }

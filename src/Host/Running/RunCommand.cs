@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using Akka.Actor;
 using Akka.Configuration;
+using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Host.Configuration;
 using RnnStream.Model.Weights;
@@ -33,7 +34,13 @@ internal static class RunCommand
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null)
     {
         var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
+        if (deployment.DataDirectory is { } dataDirectory)
+            systemConfig = systemConfig.WithFallback(PersistenceConfig.For(dataDirectory, deployment.PersistenceProvider, deployment.PersistenceConnectionString));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
+        var durability = deployment.DataDirectory is null ? null : await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromMinutes(5));
+        if (durability is { IsResumed: true, Last: { } last })
+            progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
+                $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
         var feed = FeedFactory.Open(system, deployment);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = InitialWeights(deployment, spec);
@@ -50,8 +57,11 @@ internal static class RunCommand
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters");
 
-        var run = LivePipeline.Run(system, feed.Records, weights, settings,
-            OutputFactory.Predictions(system, deployment, tap), OutputFactory.Quarantine(deployment));
+        var (output, commits) = durability is null
+            ? (OutputFactory.Predictions(system, deployment, tap), null)
+            : OutputFactory.Durable(system, deployment, durability.Last, tap);
+        var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
+            durability: durability, outputCommits: commits);
 
         using var stop = StopSignals(run, progressConsole);
         using var cancelRegistration = cancellation.Register(run.Drain);

@@ -1,0 +1,186 @@
+using Akka.Actor;
+using Akka.Event;
+using Akka.Persistence;
+
+namespace RnnStream.Actors.Persistence;
+
+/// <summary>
+/// Keeps the run's durable log and turns checkpoints into commits. The stream side starts a
+/// checkpoint with its cut (stored as a snapshot under the checkpoint's number); every partition
+/// stores its series under the same number and the snapshot store answers here; the output answers
+/// with its flushed length. When every part is in, the commit is journaled, and only then do older
+/// snapshots go. A crash at any moment leaves the last commit whole. Also journals each weights
+/// version as it is promoted. A failed part leaves its checkpoint uncommitted (logged and counted),
+/// never the stream stopped.
+/// </summary>
+public sealed class CheckpointCoordinator : UntypedPersistentActor
+{
+    public const string JournalId = "rnnstream-checkpoints";
+    public const string PipelineId = "rnnstream-pipeline";
+    public static string PartitionId(int partition) => $"rnnstream-partition-{partition}";
+
+    private readonly IActorRef _snapshots;
+    private readonly CheckpointStats _stats;
+    private readonly Dictionary<long, byte[]> _weights = [];
+    private readonly SortedDictionary<long, Pending> _pending = [];
+    private readonly List<(long Number, IActorRef ReplyTo)> _waiters = [];
+    private readonly ILoggingAdapter _log = Context.GetLogger();
+    private CheckpointCommitted? _last;
+
+    public CheckpointCoordinator(IActorRef snapshots, CheckpointStats stats)
+    {
+        _snapshots = snapshots;
+        _stats = stats;
+    }
+
+    public static Props Props(IActorRef snapshots, CheckpointStats stats) => Akka.Actor.Props.Create(() => new CheckpointCoordinator(snapshots, stats));
+
+    public override string PersistenceId => JournalId;
+
+    protected override void OnRecover(object message)
+    {
+        switch (message)
+        {
+            case WeightsPromoted weights:
+                _weights[weights.Version] = weights.Weights;
+                break;
+            case CheckpointCommitted committed:
+                _last = committed;
+                foreach (long version in _weights.Keys.Where(v => v < committed.WeightsVersion).ToList()) _weights.Remove(version);
+                break;
+        }
+    }
+
+    protected override void OnCommand(object message)
+    {
+        switch (message)
+        {
+            case GetRecovered:
+                Sender.Tell(new RecoveredCheckpoint(_last, _last is { } last && _weights.TryGetValue(last.WeightsVersion, out var bytes) ? bytes : null));
+                // Only the committed version is needed from here on; the rest of the history stays in the journal.
+                _weights.Clear();
+                break;
+            case WeightsPromoted weights:
+                Persist(weights, _ => { });
+                break;
+            case CheckpointStarted started:
+                Start(started);
+                break;
+            case SaveSnapshotSuccess saved:
+                if (_pending.TryGetValue(saved.Metadata.SequenceNr, out var pending))
+                {
+                    pending.Stored++;
+                    TryCommit(saved.Metadata.SequenceNr, pending);
+                }
+                break;
+            case SaveSnapshotFailure failed:
+                Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
+                break;
+            case OutputFlushed flushed:
+                if (_pending.TryGetValue(flushed.Number, out var waiting))
+                {
+                    waiting.OutputLength = flushed.Length;
+                    TryCommit(flushed.Number, waiting);
+                }
+                break;
+            case OutputFlushFailed flushFailed:
+                Abort(flushFailed.Number, "the output could not be flushed", flushFailed.Cause);
+                break;
+            case WhenSettled settled:
+                if (IsSettled(settled.Number)) Sender.Tell(new Settled(_last));
+                else _waiters.Add((settled.Number, Sender));
+                break;
+            case DeleteSnapshotsSuccess:
+                break;
+            case DeleteSnapshotsFailure deleteFailed:
+                _log.Warning(deleteFailed.Cause, "old snapshots of {0} could not be deleted; they only take space", deleteFailed.Criteria);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+
+    private void Start(CheckpointStarted started)
+    {
+        var pending = new Pending(started.Cut, started.Cut.Partitions + 1);
+        _pending[started.Cut.Number] = pending;
+        _snapshots.Tell(new SaveSnapshot(new SnapshotMetadata(PipelineId, started.Cut.Number, DateTime.UtcNow), started.Cut.ToBytes()), Self);
+        long number = started.Cut.Number;
+        started.OutputFlushed.PipeTo(Self, success: length => new OutputFlushed(number, length), failure: e => new OutputFlushFailed(number, e));
+    }
+
+    private void TryCommit(long number, Pending pending)
+    {
+        if (pending.Stored < pending.Parts || pending.OutputLength is not { } length || pending.Committing) return;
+        pending.Committing = true;
+        var cut = pending.Cut;
+        var commit = new CheckpointCommitted(number, cut.NextOffset, cut.PredictionsWritten, length, cut.WeightsVersion, cut.Partitions);
+        Persist(commit, committed =>
+        {
+            _pending.Remove(number);
+            _last = committed;
+            _stats.Committed(number);
+            var older = new SnapshotSelectionCriteria(number - 1);
+            _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
+            for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
+            NotifyWaiters();
+        });
+    }
+
+    private void Abort(long number, string what, Exception cause)
+    {
+        if (!_pending.Remove(number)) return;
+        _stats.Failed(number);
+        _log.Error(cause, "checkpoint {0} not committed: {1}; the last committed checkpoint stays {2}", number, what, _last?.Number ?? 0);
+        NotifyWaiters();
+    }
+
+    private bool IsSettled(long number) => !_pending.Keys.Any(k => k <= number);
+
+    private void NotifyWaiters()
+    {
+        for (int i = _waiters.Count - 1; i >= 0; i--)
+        {
+            if (!IsSettled(_waiters[i].Number)) continue;
+            _waiters[i].ReplyTo.Tell(new Settled(_last));
+            _waiters.RemoveAt(i);
+        }
+    }
+
+    protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
+    {
+        _stats.Failed(@event is CheckpointCommitted c ? c.Number : 0);
+        base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    private sealed class Pending(PipelineCut cut, int parts)
+    {
+        public PipelineCut Cut { get; } = cut;
+        public int Parts { get; } = parts;
+        public int Stored { get; set; }
+        public long? OutputLength { get; set; }
+        public bool Committing { get; set; }
+    }
+
+    private sealed record OutputFlushed(long Number, long Length);
+
+    private sealed record OutputFlushFailed(long Number, Exception Cause);
+}
+
+/// <summary>Asks the coordinator for the last committed checkpoint and its weights.</summary>
+public sealed class GetRecovered
+{
+    public static readonly GetRecovered Instance = new();
+}
+
+/// <param name="Weights">The committed weights version in the weights file format; null when nothing was committed.</param>
+public sealed record RecoveredCheckpoint(CheckpointCommitted? Last, byte[]? Weights);
+
+/// <summary>The stream side's part of checkpoint <see cref="PipelineCut.Number"/>, and the output's flush at the cut.</summary>
+public sealed record CheckpointStarted(PipelineCut Cut, Task<long> OutputFlushed);
+
+/// <summary>Answered with <see cref="Settled"/> once checkpoint <paramref name="Number"/> and every earlier one is committed or failed.</summary>
+public sealed record WhenSettled(long Number);
+
+public sealed record Settled(CheckpointCommitted? LastCommitted);

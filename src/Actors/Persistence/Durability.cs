@@ -1,0 +1,76 @@
+using Akka.Actor;
+using Akka.Persistence;
+using RnnStream.Model.Weights;
+
+namespace RnnStream.Actors.Persistence;
+
+/// <summary>
+/// A run's durable side: the checkpoint coordinator and the snapshot store, and what the last
+/// committed checkpoint holds when the data directory already had state (its cut, each
+/// partition's series, its weights). A run resumes from exactly that.
+/// </summary>
+public sealed class Durability
+{
+    private Durability(IActorRef coordinator, IActorRef snapshots, CheckpointStats stats, long checkpointEvery)
+    {
+        Coordinator = coordinator;
+        Snapshots = snapshots;
+        Stats = stats;
+        CheckpointEvery = checkpointEvery;
+    }
+
+    public IActorRef Coordinator { get; }
+    public IActorRef Snapshots { get; }
+    public CheckpointStats Stats { get; }
+
+    /// <summary>Ticks between checkpoints.</summary>
+    public long CheckpointEvery { get; }
+
+    public CheckpointCommitted? Last { get; private set; }
+    public PipelineCut? Cut { get; private set; }
+    public ModelWeights? Weights { get; private set; }
+    public IReadOnlyList<IReadOnlyDictionary<string, byte[]>>? PartitionStates { get; private set; }
+
+    /// <summary>How long reading the last checkpoint back took.</summary>
+    public TimeSpan RecoveryTime { get; private set; }
+
+    public bool IsResumed => Last is not null;
+
+    /// <summary>Starts the coordinator (which replays the journal) and loads the last committed checkpoint, if any.</summary>
+    public static async Task<Durability> OpenAsync(ActorSystem system, long checkpointEvery, TimeSpan timeout)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEvery, 1);
+        var started = System.Diagnostics.Stopwatch.StartNew();
+        var snapshots = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
+        var stats = new CheckpointStats();
+        var coordinator = system.ActorOf(CheckpointCoordinator.Props(snapshots, stats), "checkpoints");
+        var durability = new Durability(coordinator, snapshots, stats, checkpointEvery);
+        var recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
+        if (recovered.Last is not { } last) return durability;
+
+        if (recovered.Weights is null) throw new InvalidDataException($"checkpoint {last.Number} names weights version {last.WeightsVersion}, which is not in the journal");
+        using (var weights = new MemoryStream(recovered.Weights)) durability.Weights = ModelWeightsSerializer.Read(weights);
+        durability.Cut = PipelineCut.FromBytes(await Load(snapshots, CheckpointCoordinator.PipelineId, last.Number, timeout));
+        var partitions = new IReadOnlyDictionary<string, byte[]>[last.Partitions];
+        for (int p = 0; p < partitions.Length; p++)
+            partitions[p] = PartitionSnapshot.Read(await Load(snapshots, CheckpointCoordinator.PartitionId(p), last.Number, timeout));
+        durability.PartitionStates = partitions;
+        durability.Last = last;
+        durability.RecoveryTime = started.Elapsed;
+        return durability;
+    }
+
+    /// <summary>The snapshot stored under exactly this checkpoint number.</summary>
+    private static async Task<byte[]> Load(IActorRef snapshots, string persistenceId, long number, TimeSpan timeout)
+    {
+        var criteria = new SnapshotSelectionCriteria(number, DateTime.MaxValue, number, DateTime.MinValue);
+        var answer = await snapshots.Ask(new LoadSnapshot(persistenceId, criteria, number), timeout);
+        return answer switch
+        {
+            LoadSnapshotResult { Snapshot.Snapshot: byte[] bytes } => bytes,
+            LoadSnapshotResult => throw new InvalidDataException($"checkpoint {number} is committed but the snapshot of {persistenceId} is missing"),
+            LoadSnapshotFailed failed => throw new InvalidDataException($"the snapshot of {persistenceId} at checkpoint {number} could not be read: {failed.Cause.Message}", failed.Cause),
+            _ => throw new InvalidDataException($"unexpected answer from the snapshot store: {answer}"),
+        };
+    }
+}

@@ -1,0 +1,63 @@
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+
+namespace RnnStream.Actors.Persistence;
+
+/// <summary>
+/// The journal's format for our records: a short manifest names the record, the fields follow in
+/// a fixed binary order. No type names are read back, so data in the journal cannot make the
+/// process instantiate anything else.
+/// </summary>
+public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    private const string WeightsManifest = "weights-promoted.v1";
+    private const string CheckpointManifest = "checkpoint-committed.v1";
+
+    public override int Identifier => 7_461;
+
+    public override string Manifest(object o) => o switch
+    {
+        WeightsPromoted => WeightsManifest,
+        CheckpointCommitted => CheckpointManifest,
+        _ => throw new ArgumentException($"{o.GetType().Name} is not a persisted record of this serializer"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case WeightsPromoted weights:
+                    writer.Write(weights.Version);
+                    writer.Write(weights.Weights.Length);
+                    writer.Write(weights.Weights);
+                    break;
+                case CheckpointCommitted checkpoint:
+                    writer.Write(checkpoint.Number);
+                    writer.Write(checkpoint.NextOffset);
+                    writer.Write(checkpoint.PredictionsWritten);
+                    writer.Write(checkpoint.OutputLength);
+                    writer.Write(checkpoint.WeightsVersion);
+                    writer.Write(checkpoint.Partitions);
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType().Name} is not a persisted record of this serializer");
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        return manifest switch
+        {
+            WeightsManifest => new WeightsPromoted(reader.ReadInt64(), reader.ReadBytes(reader.ReadInt32())),
+            CheckpointManifest => new CheckpointCommitted(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32()),
+            _ => throw new InvalidDataException($"unknown journal record '{manifest}'"),
+        };
+    }
+}

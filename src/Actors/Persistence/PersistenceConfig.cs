@@ -1,0 +1,58 @@
+using Akka.Configuration;
+using Akka.Persistence.Sql;
+
+namespace RnnStream.Actors.Persistence;
+
+/// <summary>
+/// Akka.Persistence on Akka.Persistence.Sql: SQLite files in the data directory by default (the
+/// embedded choice: nothing to install), or PostgreSQL from a connection string when several nodes
+/// share one store. Our journal records are bound to our own serializer.
+/// </summary>
+public static class PersistenceConfig
+{
+    /// <param name="provider">sqlite or postgresql.</param>
+    /// <param name="connectionString">For postgresql; ignored for sqlite, whose files live in <paramref name="dataDirectory"/>.</param>
+    public static Config For(string dataDirectory, string provider = "sqlite", string? connectionString = null)
+    {
+        Directory.CreateDirectory(dataDirectory);
+        var (providerName, journal, snapshots) = provider switch
+        {
+            // Two files: the journal's small appends never wait behind a large snapshot write for SQLite's single writer lock.
+            "sqlite" => ("SQLite.MS", $"Data Source={Path.Combine(Path.GetFullPath(dataDirectory), "journal.db")}",
+                $"Data Source={Path.Combine(Path.GetFullPath(dataDirectory), "snapshots.db")}"),
+            "postgresql" when !string.IsNullOrWhiteSpace(connectionString) => ("PostgreSQL.15", connectionString, connectionString),
+            "postgresql" => throw new ArgumentException("persistence.provider = postgresql needs persistence.connection-string"),
+            _ => throw new ArgumentException($"persistence.provider '{provider}' is not sqlite or postgresql"),
+        };
+        string hocon = $$"""
+            akka.persistence {
+              journal {
+                plugin = "akka.persistence.journal.sql"
+                sql {
+                  connection-string = {{Quote(journal)}}
+                  provider-name = "{{providerName}}"
+                  parallelism = 1
+                  auto-initialize = true
+                }
+              }
+              snapshot-store {
+                plugin = "akka.persistence.snapshot-store.sql"
+                sql {
+                  connection-string = {{Quote(snapshots)}}
+                  provider-name = "{{providerName}}"
+                  auto-initialize = true
+                }
+              }
+            }
+            akka.actor {
+              serializers.rnnstream-records = "RnnStream.Actors.Persistence.PersistedRecordSerializer, RnnStream.Actors"
+              serialization-bindings {
+                "RnnStream.Actors.Persistence.IPersistedRecord, RnnStream.Actors" = rnnstream-records
+              }
+            }
+            """;
+        return ConfigurationFactory.ParseString(hocon).WithFallback(SqlPersistence.DefaultConfiguration);
+    }
+
+    private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
+}
