@@ -143,6 +143,11 @@ internal static class CommandLine
         {
             return await action();
         }
+        catch (RunFailedException e)
+        {
+            Console.Error.WriteLine($"rnnstream: {e.Message}");
+            return 1;
+        }
         catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or Feeds.Parsing.FeedSchemaException or Akka.Configuration.ConfigurationException or FormatException)
         {
             Console.Error.WriteLine($"rnnstream: {e.Message}");

@@ -35,6 +35,15 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
 
     public static Props Props(IActorRef snapshots, CheckpointStats stats) => Akka.Actor.Props.Create(() => new CheckpointCoordinator(snapshots, stats));
 
+    /// <summary>
+    /// The coordinator under a backoff supervisor: a journal failure stops it (Akka's rule for a
+    /// failed persist), and it comes back after a pause, recovering the last commit from the journal.
+    /// Messages sent meanwhile are lost, which leaves those checkpoints uncommitted, never wrong.
+    /// </summary>
+    public static Props Supervised(IActorRef snapshots, CheckpointStats stats) =>
+        Akka.Pattern.BackoffSupervisor.Props(Akka.Pattern.Backoff.OnStop(Props(snapshots, stats), "coordinator",
+            TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5), 0.2, maxNrOfRetries: -1));
+
     public override string PersistenceId => JournalId;
 
     protected override void OnRecover(object message)
@@ -148,10 +157,19 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         }
     }
 
+    /// <summary>A journal write failed: Akka stops this actor (its supervisor restarts it with backoff); what was pending is not committed.</summary>
     protected override void OnPersistFailure(Exception cause, object @event, long sequenceNr)
     {
-        _stats.Failed(@event is CheckpointCommitted c ? c.Number : 0);
+        _log.Error(cause, "journal write of {0} failed; checkpoints resume once the journal is back, the last committed stays {1}", @event.GetType().Name, _last?.Number ?? 0);
         base.OnPersistFailure(cause, @event, sequenceNr);
+    }
+
+    protected override void PostStop()
+    {
+        foreach (long number in _pending.Keys) _stats.Failed(number);
+        _pending.Clear();
+        NotifyWaiters();
+        base.PostStop();
     }
 
     private sealed class Pending(PipelineCut cut, int parts)

@@ -43,7 +43,7 @@ public sealed class Durability
         var started = System.Diagnostics.Stopwatch.StartNew();
         var snapshots = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
         var stats = new CheckpointStats();
-        var coordinator = system.ActorOf(CheckpointCoordinator.Props(snapshots, stats), "checkpoints");
+        var coordinator = system.ActorOf(CheckpointCoordinator.Supervised(snapshots, stats), $"checkpoints-{Guid.NewGuid():N}");
         var durability = new Durability(coordinator, snapshots, stats, checkpointEvery);
         var recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
         if (recovered.Last is not { } last) return durability;
@@ -58,6 +58,30 @@ public sealed class Durability
         durability.Last = last;
         durability.RecoveryTime = started.Elapsed;
         return durability;
+    }
+
+    /// <summary>
+    /// Waits until checkpoint <paramref name="number"/> is committed or given up; asks again if the
+    /// coordinator was restarting (a lost question), for at most <paramref name="patience"/>.
+    /// </summary>
+    /// <returns>The last committed checkpoint; null if none is, or the coordinator did not answer in time.</returns>
+    public async Task<CheckpointCommitted?> SettleAsync(long number, TimeSpan patience)
+    {
+        var deadline = DateTime.UtcNow + patience;
+        while (true)
+        {
+            try
+            {
+                return (await Coordinator.Ask<Settled>(new WhenSettled(number), TimeSpan.FromSeconds(10))).LastCommitted;
+            }
+            catch (AskTimeoutException) when (DateTime.UtcNow < deadline)
+            {
+            }
+            catch (AskTimeoutException)
+            {
+                return null;
+            }
+        }
     }
 
     /// <summary>The snapshot stored under exactly this checkpoint number.</summary>

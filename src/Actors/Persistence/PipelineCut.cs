@@ -5,7 +5,7 @@ namespace RnnStream.Actors.Persistence;
 
 /// <summary>
 /// What the stream side holds at a checkpoint, taken with nothing in flight: the feed offset to
-/// resume from, how many predictions the output had, where the retrain schedule stood, the weights
+/// resume from (and how many of its ticks were already taken, when a drain stopped inside a record), how many predictions the output had, where the retrain schedule stood, the weights
 /// version in use and the replay buffer's windows. With the partitions' series states taken at the
 /// same point of the feed, it is a consistent cut: a run resumed from it continues exactly as the
 /// uninterrupted one did.
@@ -13,6 +13,7 @@ namespace RnnStream.Actors.Persistence;
 public sealed record PipelineCut(
     long Number,
     long NextOffset,
+    int SkipAtNextOffset,
     long PredictionsWritten,
     long ScheduleTicks,
     DateTime? NextRetrainTrigger,
@@ -30,6 +31,7 @@ public sealed record PipelineCut(
             writer.Write(FormatVersion);
             writer.Write(Number);
             writer.Write(NextOffset);
+            writer.Write(SkipAtNextOffset);
             writer.Write(PredictionsWritten);
             writer.Write(ScheduleTicks);
             writer.Write(NextRetrainTrigger?.Ticks ?? -1);
@@ -53,7 +55,9 @@ public sealed record PipelineCut(
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         byte version = reader.ReadByte();
         if (version != FormatVersion) throw new InvalidDataException($"checkpoint format {version} is not supported (this build reads {FormatVersion})");
-        long number = reader.ReadInt64(), nextOffset = reader.ReadInt64(), written = reader.ReadInt64(), scheduleTicks = reader.ReadInt64();
+        long number = reader.ReadInt64(), nextOffset = reader.ReadInt64();
+        int skip = reader.ReadInt32();
+        long written = reader.ReadInt64(), scheduleTicks = reader.ReadInt64();
         long trigger = reader.ReadInt64();
         long weightsVersion = reader.ReadInt64();
         int partitions = reader.ReadInt32();
@@ -66,7 +70,7 @@ public sealed record PipelineCut(
             int steps = reader.ReadInt32();
             windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
         }
-        return new PipelineCut(number, nextOffset, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows);
+        return new PipelineCut(number, nextOffset, skip, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows);
     }
 
     private static void WriteFloats(BinaryWriter writer, float[] values)

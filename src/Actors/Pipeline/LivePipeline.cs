@@ -48,7 +48,7 @@ public static class LivePipeline
         {
             foreach (var window in cut.ReplayWindows) replay.Add(window);
             settings.Schedule?.Restore((cut.ScheduleTicks, cut.NextRetrainTrigger));
-            feed = feed.Where(record => record.Offset >= cut.NextOffset);
+            feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
         }
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);
@@ -65,14 +65,15 @@ public static class LivePipeline
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
         long checkpoint = cut?.Number ?? 0;
-        RouterCheckpoints? checkpoints = durability is null ? null : new(durability.CheckpointEvery, cut?.PredictionsWritten ?? 0, (nextOffset, written) =>
+        RouterCheckpoints? checkpoints = durability is null ? null : new(durability.CheckpointEvery, cut?.PredictionsWritten ?? 0, cutAt =>
         {
             checkpoint++;
             durability.Stats.Started();
             var position = settings.Schedule?.Position ?? (0, null);
-            var taken = new PipelineCut(checkpoint, nextOffset, written, position.Ticks, position.NextEventTrigger, registry.Version, partitions.Length, replay.Snapshot());
+            var taken = new PipelineCut(checkpoint, cutAt.NextOffset, cutAt.SkipAtNextOffset, cutAt.PredictionsWritten, position.Ticks, position.NextEventTrigger,
+                registry.Version, partitions.Length, replay.Snapshot());
             foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
-            durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(written) ?? Task.FromResult(-1L)));
+            durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
         });
 
         var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
@@ -117,14 +118,32 @@ public static class LivePipeline
         var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(async done =>
         {
             // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
-            if (durability is not null && done.IsCompletedSuccessfully)
-                await durability.Coordinator.Ask<Settled>(new WhenSettled(checkpoint), TimeSpan.FromMinutes(2));
+            if (durability is not null && done.IsCompletedSuccessfully && await durability.SettleAsync(checkpoint, TimeSpan.FromMinutes(1)) is var last
+                && last?.Number != checkpoint)
+                system.Log.Error("the final checkpoint {0} was not committed; a restart resumes from checkpoint {1}", checkpoint, last?.Number ?? 0);
             system.Stop(trainer);
             foreach (var partition in partitions) system.Stop(partition);
             done.GetAwaiter().GetResult();
         }, TaskScheduler.Default).Unwrap();
         return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
     }
+
+    /// <summary>Drops what a checkpoint already covered: records before the offset, and the first ticks at it.</summary>
+    private static Source<FeedRecord, NotUsed> ResumeAt(Source<FeedRecord, NotUsed> feed, long offset, int skipTicks) =>
+        feed.StatefulSelectMany<FeedRecord, FeedRecord, NotUsed>(() =>
+        {
+            int skipped = 0;
+            return record =>
+            {
+                if (record.Offset < offset) return [];
+                if (record.Offset == offset && record is Tick && skipped < skipTicks)
+                {
+                    skipped++;
+                    return [];
+                }
+                return [record];
+            };
+        });
 
     private static WeightsPromoted Promoted(ModelWeights weights)
     {

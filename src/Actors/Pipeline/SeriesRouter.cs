@@ -80,6 +80,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private long _sinceCheckpoint;
         private long _written;
         private long _lastOffset = -1;
+        private int _ticksAtLastOffset;
 
         public Logic(SeriesRouter stage) : base(stage.Shape)
         {
@@ -141,6 +142,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             _inFlight++;
             _sinceCheckpoint++;
+            _ticksAtLastOffset = tick.Offset == _lastOffset ? _ticksAtLastOffset + 1 : 1;
             _lastOffset = tick.Offset;
             _stage.Partitions[_extractor.Partition(tick.SeriesId)].Tell(tick, ActorRefs.NoSender);
         }
@@ -179,7 +181,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 if (_retraining && _replay) return;
                 _heldForCheckpoint = false;
                 _held = null;
-                TakeCheckpoint(held.Offset);
+                TakeCheckpoint(held.Offset, 0);
                 Route(held);
                 return;
             }
@@ -187,10 +189,10 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             StartRetrain(_heldCutoff);
         }
 
-        private void TakeCheckpoint(long nextOffset)
+        private void TakeCheckpoint(long nextOffset, int skipAtNextOffset)
         {
             _sinceCheckpoint = 0;
-            _stage.Checkpoints!.Take(nextOffset, _written);
+            _stage.Checkpoints!.Take(new RouterCut(nextOffset, skipAtNextOffset, _written));
         }
 
         private void StartRetrain(DateTime? cutoff)
@@ -229,7 +231,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void CompleteIfDone()
         {
             if (!_upstreamDone || _inFlight > 0 || _held is not null || (_retraining && _replay)) return;
-            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0) TakeCheckpoint(_lastOffset + 1);
+            // A drain can stop the feed in the middle of a record (a wide row): the cut is then inside it.
+            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0) TakeCheckpoint(_lastOffset, _ticksAtLastOffset);
             CompleteStage();
         }
     }
@@ -237,5 +240,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
 /// <summary>How the router takes checkpoints: every <paramref name="EveryTicks"/> ticks and at the end.</summary>
 /// <param name="InitialWritten">Predictions the output already holds (a resumed run continues the count).</param>
-/// <param name="Take">Called with nothing in flight: the offset of the next tick and the predictions written so far.</param>
-public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<long, long> Take);
+/// <param name="Take">Called with nothing in flight, with where the stream stands.</param>
+public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<RouterCut> Take);
+
+/// <summary>Where the stream stands at a checkpoint: resume at feed offset <paramref name="NextOffset"/>, after its first <paramref name="SkipAtNextOffset"/> ticks, with <paramref name="PredictionsWritten"/> predictions out.</summary>
+public readonly record struct RouterCut(long NextOffset, int SkipAtNextOffset, long PredictionsWritten);

@@ -14,6 +14,13 @@ public sealed record RetrainSettings
     /// <summary>Share of the newest windows held out to judge the candidate against the weights in use.</summary>
     public double HoldoutFraction { get; init; } = 0.2;
 
+    /// <summary>
+    /// Recency of the training sample, in windows: a window this many newer than another is drawn
+    /// twice as often, so a shifted pattern is learned within a retrain or two while older windows
+    /// still regularize; 0 = every window alike.
+    /// </summary>
+    public double SampleHalfLife { get; init; }
+
     /// <summary>Windows needed before a retrain is attempted at all.</summary>
     public int MinWindows { get; init; } = 32;
 

@@ -38,7 +38,7 @@ public sealed class Retrainer(RetrainSettings settings)
         for (int b = 0; b < Settings.Batches; b++)
         {
             var sample = new TrainingWindow[Math.Min(Settings.BatchSize, train.Length)];
-            for (int i = 0; i < sample.Length; i++) sample[i] = train[random.Next(train.Length)];
+            for (int i = 0; i < sample.Length; i++) sample[i] = train[SampleIndex(random, train.Length)];
             var report = trainer.Train(Stack(sample, spec.InputFeatures, spec.OutputUnits));
             if (report.Rejected) rejected++;
         }
@@ -51,6 +51,20 @@ public sealed class Retrainer(RetrainSettings settings)
             return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, $"rejected: held-out loss {challengerLoss:G4} does not beat {championLoss:G4}");
         string note = rejected > 0 ? $" ({rejected} non-finite batches skipped)" : "";
         return new RetrainOutcome(from, candidate, train.Length, holdout, championLoss, challengerLoss, $"promoted: held-out loss {championLoss:G4} -> {challengerLoss:G4}{note}");
+    }
+
+    /// <summary>
+    /// A window's index (0 = oldest): uniform, or with weight halving every
+    /// <see cref="RetrainSettings.SampleHalfLife"/> windows back from the newest (inverse CDF of the
+    /// truncated exponential, so one draw of the seeded generator per window, as the uniform case).
+    /// </summary>
+    private int SampleIndex(Random random, int count)
+    {
+        double halfLife = Settings.SampleHalfLife;
+        if (halfLife <= 0) return random.Next(count);
+        double rate = Math.Log(2) / halfLife;
+        double age = -Math.Log(1 - random.NextDouble() * (1 - Math.Exp(-rate * count))) / rate;
+        return Math.Clamp(count - 1 - (int)age, 0, count - 1);
     }
 
     /// <summary>Windows of equal length into one N × T × D batch.</summary>

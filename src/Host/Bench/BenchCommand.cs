@@ -18,17 +18,32 @@ internal static class BenchCommand
         var units = new Option<int>("--units") { Description = "Hidden units H.", DefaultValueFactory = _ => 32 };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Router bound on ticks in flight.", DefaultValueFactory = _ => new RouterSettings().MaxInFlight };
         var seconds = new Option<double>("--latency-seconds") { Description = "Length of the paced latency run.", DefaultValueFactory = _ => 10 };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Also measure throughput with durable state (checkpoints to SQLite) in this directory, emptied first." };
+        var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run.", DefaultValueFactory = _ => 1_000_000 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, seconds,
+            series, ticks, memorySeries, cell, units, maxInFlight, seconds, dataDir, checkpointEvery,
         };
         command.SetAction(async (result, _) =>
         {
             var config = ConfigurationFactory.ParseString("akka.loglevel = WARNING").WithFallback(PipelineConfig.Config);
+            string? directory = result.GetValue(dataDir) is { } given ? Path.GetFullPath(given) : null;
+            if (directory is not null)
+            {
+                if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+                config = config.WithFallback(Actors.Persistence.PersistenceConfig.For(directory));
+            }
             using var system = ActorSystem.Create("rnnstream-bench", config);
             var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), result.GetValue(maxInFlight), output);
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));
+            if (directory is not null)
+            {
+                var durability = await Actors.Persistence.Durability.OpenAsync(system, result.GetValue(checkpointEvery), TimeSpan.FromMinutes(1));
+                double durableRate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks), durability);
+                output.WriteLine($"durable: {durableRate:N0} ticks/s with checkpoints every {result.GetValue(checkpointEvery):N0} ticks = {durableRate / rate:P0} of {rate:N0} without " +
+                                 $"({durability.Stats.CommittedCount} committed, {durability.Stats.FailedCount} failed; snapshots {SizeOf(Path.Combine(directory, "snapshots.db"))} MB on disk after cleanup)");
+            }
             await bench.LatencyAsync(result.GetValue(series), rate / 2, TimeSpan.FromSeconds(result.GetValue(seconds)));
             if (result.GetValue(memorySeries) > 0) await bench.MemoryAsync(result.GetValue(memorySeries));
             await system.Terminate();
@@ -36,4 +51,6 @@ internal static class BenchCommand
         });
         return command;
     }
+
+    private static string SizeOf(string file) => File.Exists(file) ? (new FileInfo(file).Length / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "?";
 }

@@ -30,10 +30,11 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     private ModelWeights Weights => WeightInitializer.Initialize(new ModelSpec(4, [new LayerSpec(cell, units)], 1), 1);
 
     /// <summary>Ticks per second at full speed, measured after every series has its actor (the first pass is warm-up).</summary>
-    public async Task<double> ThroughputAsync(int series, int ticksPerSeries)
+    /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
+    public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
     {
         var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
-        var run = Start(ticks);
+        var run = Start(ticks, durability);
         long warmup = (long)series * Math.Min(10, ticksPerSeries / 4);
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
         long startCount = run.Metrics.Predictions;
@@ -43,7 +44,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         clock.Stop();
         long measured = run.Metrics.Predictions - startCount;
         double rate = measured / clock.Elapsed.TotalSeconds;
-        output.WriteLine($"throughput: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
+        output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}); latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs");
         return rate;
     }
@@ -104,8 +105,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         await run.Completion;
     }
 
-    private RunHandle Start(Source<FeedRecord, NotUsed> ticks) =>
+    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null) =>
         LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series, Router = new RouterSettings { MaxInFlight = maxInFlight } },
             Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
-            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
 }

@@ -87,6 +87,7 @@ internal sealed class Deployment
             Batches = config.Int("training.batches"),
             BatchSize = config.Int("training.batch-size"),
             HoldoutFraction = config.Double("training.holdout"),
+            SampleHalfLife = config.Double("training.sample-half-life"),
             MinWindows = config.Int("training.min-windows"),
             Seed = Seed,
         };

@@ -66,8 +66,22 @@ internal static class RunCommand
         using var stop = StopSignals(run, progressConsole);
         using var cancelRegistration = cancellation.Register(run.Drain);
         await ProgressDisplay.RunAsync(run, progressConsole, deployment.ProgressEvery);
-        await run.Completion;
+        try
+        {
+            await run.Completion;
+        }
+        catch (Exception e)
+        {
+            string state = durability is null ? "no durable state was kept (no --data-dir)"
+                : run.Checkpoints?.LastCommitted is > 0 and var committed ? $"a restart with the same --data-dir resumes from checkpoint {committed}"
+                : durability.Last is { } resumedFrom ? $"a restart with the same --data-dir resumes from checkpoint {resumedFrom.Number}"
+                : "no checkpoint was committed yet";
+            await system.Terminate();
+            throw new RunFailedException($"the run stopped: {e.GetBaseException().Message}; {state}", e);
+        }
         await system.Terminate();
+        if (run.Checkpoints is { } checkpoints)
+            progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}");
         return run;
     }
 

@@ -31,24 +31,26 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
 
         // Each kill is followed by a restart on the same data directory; the last restart runs to the end.
         int randomTicks = 4_000 + new Random().Next(16_000);
-        var kills = new (string Phase, Func<Progress, bool> When)[]
+        var kills = new (string Phase, Func<Progress, bool> When, bool Terminate)[]
         {
-            ("during a retrain", p => p.Ticks >= 3_000 && p.Training),
-            ("during a checkpoint write", p => p.Ticks >= 1_500 && p.Writing),
-            ($"at a random point (tick {randomTicks:N0} or later)", p => p.Ticks >= randomTicks),
+            ("during a retrain", p => p.Ticks >= 3_000 && p.Training, false),
+            ("during a checkpoint write", p => p.Ticks >= 1_500 && p.Writing, false),
+            ("by SIGTERM (drains, checkpoints, exits 0)", p => p.Ticks >= 2_000, true),
+            ($"at a random point (tick {randomTicks:N0} or later)", p => p.Ticks >= randomTicks, false),
         };
         string dataDir = Path.Combine(_output, "state");
         var phases = new List<string>();
-        foreach (var (phase, when) in kills)
+        foreach (var (phase, when, terminate) in kills)
         {
-            var killed = await Run(input, "crashed.csv", dataDir, when);
-            phases.Add(killed.Phase == "killed" ? $"killed {phase} at {killed.Line}" : $"{phase}: not reached before the run ended");
+            var stopped = await Run(input, "crashed.csv", dataDir, when, terminate);
+            phases.Add(stopped.Phase == "finished" ? $"{phase}: not reached before the run ended" : $"{stopped.Phase} {phase} at {stopped.Line}");
         }
         var resumed = await Run(input, "crashed.csv", dataDir, killWhen: null);
         Assert.Equal("finished", resumed.Phase);
         foreach (var phase in phases) log.WriteLine(phase);
 
         Assert.Contains(phases, p => p.StartsWith("killed", StringComparison.Ordinal));
+        Assert.Contains(phases, p => p.StartsWith("terminated", StringComparison.Ordinal));
         var expected = File.ReadAllLines(Path.Combine(_output, "clean.csv"));
         var actual = File.ReadAllLines(Path.Combine(_output, "crashed.csv"));
         Assert.Equal(expected[0], actual[0]);
@@ -61,8 +63,11 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
 
     private sealed record Outcome(string Phase, string Line);
 
-    /// <summary>Runs the deployment; kills it (SIGKILL) at the first progress line that satisfies <paramref name="killWhen"/>.</summary>
-    private async Task<Outcome> Run(string input, string predictions, string? dataDir, Func<Progress, bool>? killWhen)
+    /// <summary>
+    /// Runs the deployment; at the first progress line that satisfies <paramref name="killWhen"/>
+    /// kills it with SIGKILL, or with <paramref name="terminate"/> sends SIGTERM and expects a clean exit (code 0).
+    /// </summary>
+    private async Task<Outcome> Run(string input, string predictions, string? dataDir, Func<Progress, bool>? killWhen, bool terminate = false)
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
@@ -87,6 +92,15 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
             var progress = new Progress(long.Parse(match.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture),
                 line.Contains("(training)", StringComparison.Ordinal), line.Contains("writing", StringComparison.Ordinal));
             if (!killWhen(progress)) continue;
+            if (terminate)
+            {
+                using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync();
+                string rest = await process.StandardError.ReadToEndAsync();
+                await process.WaitForExitAsync();
+                Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after SIGTERM: {rest}");
+                Assert.Contains("SIGTERM: draining", rest);
+                return new Outcome("terminated", line.Trim());
+            }
             process.Kill(entireProcessTree: true);
             await process.WaitForExitAsync();
             return new Outcome("killed", line.Trim());

@@ -1,0 +1,68 @@
+using Akka.Streams;
+using Akka.Streams.TestKit;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
+using Xunit;
+
+namespace RnnStream.Feeds.Tests.Sinks;
+
+public sealed class OutputCommitsSpec() : Akka.TestKit.Xunit2.TestKit()
+{
+    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
+
+    private static Prediction Sample(int i) => new($"s{i}", $"2024-01-01 10:{i:00}", null, Format, ["close"], [i, i - 1, i + 1], 1, "rnn", null, 0, i);
+
+    [Fact]
+    public async Task A_commit_asked_at_N_elements_answers_the_flushed_length_of_exactly_those_and_a_restart_cuts_back_to_it()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"rnnstream-{Guid.NewGuid():N}");
+        string path = Path.Combine(directory, "p.csv");
+        try
+        {
+            var commits = new OutputCommits();
+            var (probe, done) = this.SourceProbe<Prediction>()
+                .ToMaterialized(TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, 0, commits), Akka.Streams.Dsl.Keep.Both)
+                .Run(Sys.Materializer());
+            probe.SendNext(Sample(1)).SendNext(Sample(2));
+            var atTwo = commits.FlushAt(2);
+            long committed = await atTwo;
+            probe.SendNext(Sample(3)).SendNext(Sample(4));
+            var atFour = commits.FlushAt(4);
+            probe.SendComplete();
+            await done;
+
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(5, lines.Length);
+            Assert.Equal(new FileInfo(path).Length, await atFour);
+            string firstTwo = string.Join("", lines.Take(3).Select(l => l + "\n"));
+            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(firstTwo), committed);
+
+            // A crash after element 4 was written but before its commit: the next run cuts back to the commit at 2 and continues.
+            var resumed = new OutputCommits { Initial = 2 };
+            await Akka.Streams.Dsl.Source.From(new[] { Sample(3), Sample(4) })
+                .RunWith(TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, committed, resumed), Sys.Materializer());
+            Assert.Equal(lines, File.ReadAllLines(path));
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task A_commit_asked_too_late_fails_instead_of_answering_a_wrong_length()
+    {
+        var commits = new OutputCommits();
+        var probe = this.SourceProbe<Prediction>()
+            .To(TextFileSink.Create<Prediction>(() => new StringWriter(), PredictionFormats.WriteCsv, null, commits))
+            .Run(Sys.Materializer());
+        probe.SendNext(Sample(1)).SendNext(Sample(2));
+        await AwaitAssertAsync(async () =>
+        {
+            var late = commits.FlushAt(1);
+            await Assert.ThrowsAsync<InvalidOperationException>(() => late);
+        });
+        probe.SendComplete();
+    }
+}
