@@ -44,15 +44,19 @@ public static class PersistenceConfig
                 }
               }
             }
-            akka.actor {
-              serializers.rnnstream-records = "RnnStream.Actors.Persistence.PersistedRecordSerializer, RnnStream.Actors"
-              serialization-bindings {
-                "RnnStream.Actors.Persistence.IPersistedRecord, RnnStream.Actors" = rnnstream-records
-              }
-            }
             """;
-        return ConfigurationFactory.ParseString(hocon).WithFallback(SqlPersistence.DefaultConfiguration);
+        return ConfigurationFactory.ParseString(hocon).WithFallback(RecordSerialization).WithFallback(SqlPersistence.DefaultConfiguration);
     }
+
+    /// <summary>Binds our journal records to <see cref="PersistedRecordSerializer"/>, whatever store is used.</summary>
+    public static Config RecordSerialization { get; } = ConfigurationFactory.ParseString("""
+        akka.actor {
+          serializers.rnnstream-records = "RnnStream.Actors.Persistence.PersistedRecordSerializer, RnnStream.Actors"
+          serialization-bindings {
+            "RnnStream.Actors.Persistence.IPersistedRecord, RnnStream.Actors" = rnnstream-records
+          }
+        }
+        """);
 
     private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

@@ -16,7 +16,7 @@ namespace RnnStream.Actors.Tests.Persistence;
 /// The durable pipeline against Akka.Persistence.TestKit's journal and snapshot store (wired in by
 /// HOCON), whose writes a test can make fail.
 /// </summary>
-public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.WithFallback(PipelineConfig.Config))
+public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.WithFallback(PersistenceConfig.RecordSerialization).WithFallback(PipelineConfig.Config))
 {
     private static readonly Config TestStores = ConfigurationFactory.ParseString("""
         akka.persistence.journal {
@@ -32,10 +32,6 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
             class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
             plugin-dispatcher = "akka.actor.default-dispatcher"
           }
-        }
-        akka.actor {
-          serializers.rnnstream-records = "RnnStream.Actors.Persistence.PersistedRecordSerializer, RnnStream.Actors"
-          serialization-bindings { "RnnStream.Actors.Persistence.IPersistedRecord, RnnStream.Actors" = rnnstream-records }
         }
         """);
 

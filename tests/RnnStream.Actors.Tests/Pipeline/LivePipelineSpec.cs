@@ -72,4 +72,29 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         Assert.Equal(written, run.Metrics.Predictions);
         Assert.Equal(0, run.Metrics.Failures);
     }
+
+    [Fact]
+    public async Task A_retrain_that_diverges_is_rejected_the_old_weights_keep_forecasting_and_the_metrics_show_it()
+    {
+        var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
+        var settings = new PipelineSettings
+        {
+            Series = Harness.DefaultSettings,
+            Schedule = new RetrainSchedule { EveryTicks = 90 },
+            // A learning rate no model survives, and no clipping to save it.
+            Retrain = new Training.RetrainSettings { Batches = 20, BatchSize = 8, MinWindows = 4, Options = new Model.Training.TrainingOptions { LearningRate = 1e9, ClipNorm = 0 } },
+        };
+        var predictions = new List<Prediction>();
+        var run = LivePipeline.Run(Sys, Source.From(Ticks.Interleaved(["a", "b", "c"], 200).Select(t => (FeedRecord)t).ToList()), weights, settings,
+            Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t),
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+        await run.Completion;
+
+        Assert.Equal(600, predictions.Count);
+        Assert.All(predictions, p => Assert.Equal(weights.Version, p.WeightsVersion));
+        Assert.All(predictions, p => Assert.True(float.IsFinite(p.Predicted[0])));
+        Assert.True(run.Metrics.Retrains.Count >= 5, $"{run.Metrics.Retrains.Count} retrains");
+        Assert.All(run.Metrics.Retrains, r => Assert.StartsWith("rejected", r.Verdict));
+        Assert.Equal(weights.Version, run.Registry.Version);
+    }
 }
