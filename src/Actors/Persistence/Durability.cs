@@ -11,8 +11,9 @@ namespace RnnStream.Actors.Persistence;
 /// </summary>
 public sealed class Durability
 {
-    private Durability(IActorRef coordinator, IActorRef snapshots, CheckpointStats stats, long checkpointEvery)
+    private Durability(IActorRef coordinator, IActorRef snapshots, CheckpointStats stats, long checkpointEvery, TimeSpan? checkpointInterval)
     {
+        CheckpointInterval = checkpointInterval;
         Coordinator = coordinator;
         Snapshots = snapshots;
         Stats = stats;
@@ -23,8 +24,11 @@ public sealed class Durability
     public IActorRef Snapshots { get; }
     public CheckpointStats Stats { get; }
 
-    /// <summary>Ticks between checkpoints.</summary>
+    /// <summary>Ticks between checkpoints (0: not by count).</summary>
     public long CheckpointEvery { get; }
+
+    /// <summary>Wall-clock time between checkpoints (null: not by the clock).</summary>
+    public TimeSpan? CheckpointInterval { get; }
 
     public CheckpointCommitted? Last { get; private set; }
     public PipelineCut? Cut { get; private set; }
@@ -37,14 +41,15 @@ public sealed class Durability
     public bool IsResumed => Last is not null;
 
     /// <summary>Starts the coordinator (which replays the journal) and loads the last committed checkpoint, if any.</summary>
-    public static async Task<Durability> OpenAsync(ActorSystem system, long checkpointEvery, TimeSpan timeout)
+    public static async Task<Durability> OpenAsync(ActorSystem system, long checkpointEvery, TimeSpan timeout, TimeSpan? checkpointInterval = null)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThan(checkpointEvery, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(checkpointEvery);
+        if (checkpointEvery == 0 && checkpointInterval is null) throw new ArgumentException("checkpoints need a tick count or an interval");
         var started = System.Diagnostics.Stopwatch.StartNew();
         var snapshots = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
         var stats = new CheckpointStats();
         var coordinator = system.ActorOf(CheckpointCoordinator.Supervised(snapshots, stats), $"checkpoints-{Guid.NewGuid():N}");
-        var durability = new Durability(coordinator, snapshots, stats, checkpointEvery);
+        var durability = new Durability(coordinator, snapshots, stats, checkpointEvery, checkpointInterval);
         var recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
         if (recovered.Last is not { } last) return durability;
 

@@ -74,7 +74,7 @@ public static class LivePipeline
                 registry.Version, partitions.Length, replay.Snapshot());
             foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
             durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
-        });
+        }) { Interval = durability.CheckpointInterval };
 
         var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
             cutoff =>

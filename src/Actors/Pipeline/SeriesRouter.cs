@@ -65,6 +65,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     private sealed class Logic : TimerGraphStageLogic
     {
         private const string RetrainTimer = "retrain";
+        private const string CheckpointTimer = "checkpoint";
+        private bool _checkpointDue;
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
         private readonly Queue<Prediction> _ready = new();
@@ -102,6 +104,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _stage.Inbox.OnAvailable(() => _wake());
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
+            if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
             Pull(_stage._in);
         }
 
@@ -110,7 +113,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             var tick = Grab(_stage._in);
             // Only between feed records: one record (a wide row) can carry ticks of many series, and a
             // cut is a feed offset, so all of a record's ticks fall on the same side of it.
-            if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint >= checkpoints.EveryTicks && tick.Offset != _lastOffset)
+            if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint > 0 && tick.Offset != _lastOffset
+                && (_checkpointDue || checkpoints.EveryTicks > 0 && _sinceCheckpoint >= checkpoints.EveryTicks))
             {
                 _held = tick;
                 _heldForCheckpoint = true;
@@ -192,6 +196,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void TakeCheckpoint(long nextOffset, int skipAtNextOffset)
         {
             _sinceCheckpoint = 0;
+            _checkpointDue = false;
             _stage.Checkpoints!.Take(new RouterCut(nextOffset, skipAtNextOffset, _written));
         }
 
@@ -226,7 +231,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             CompleteIfDone();
         }
 
-        protected override void OnTimer(object timerKey) => StartRetrain(null);
+        protected override void OnTimer(object timerKey)
+        {
+            // A checkpoint may fall anywhere without changing any forecast, so the clock may place it.
+            if (Equals(timerKey, CheckpointTimer)) _checkpointDue = true;
+            else StartRetrain(null);
+        }
 
         private void CompleteIfDone()
         {
@@ -238,10 +248,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     }
 }
 
-/// <summary>How the router takes checkpoints: every <paramref name="EveryTicks"/> ticks and at the end.</summary>
+/// <summary>How the router takes checkpoints: every <paramref name="EveryTicks"/> ticks (0: not by count), every <see cref="Interval"/> of wall-clock time, and at the end.</summary>
 /// <param name="InitialWritten">Predictions the output already holds (a resumed run continues the count).</param>
 /// <param name="Take">Called with nothing in flight, with where the stream stands.</param>
-public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<RouterCut> Take);
+public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<RouterCut> Take)
+{
+    public TimeSpan? Interval { get; init; }
+}
 
 /// <summary>Where the stream stands at a checkpoint: resume at feed offset <paramref name="NextOffset"/>, after its first <paramref name="SkipAtNextOffset"/> ticks, with <paramref name="PredictionsWritten"/> predictions out.</summary>
 public readonly record struct RouterCut(long NextOffset, int SkipAtNextOffset, long PredictionsWritten);

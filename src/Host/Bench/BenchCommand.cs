@@ -19,10 +19,11 @@ internal static class BenchCommand
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Router bound on ticks in flight.", DefaultValueFactory = _ => new RouterSettings().MaxInFlight };
         var seconds = new Option<double>("--latency-seconds") { Description = "Length of the paced latency run.", DefaultValueFactory = _ => 10 };
         var dataDir = new Option<string?>("--data-dir") { Description = "Also measure throughput with durable state (checkpoints to SQLite) in this directory, emptied first." };
-        var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run.", DefaultValueFactory = _ => 1_000_000 };
+        var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run (0: by the clock only).", DefaultValueFactory = _ => 0 };
+        var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, seconds, dataDir, checkpointEvery,
+            series, ticks, memorySeries, cell, units, maxInFlight, seconds, dataDir, checkpointEvery, checkpointInterval,
         };
         command.SetAction(async (result, _) =>
         {
@@ -39,10 +40,22 @@ internal static class BenchCommand
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));
             if (directory is not null)
             {
-                var durability = await Actors.Persistence.Durability.OpenAsync(system, result.GetValue(checkpointEvery), TimeSpan.FromMinutes(1));
+                double every = result.GetValue(checkpointInterval);
+                var durability = await Actors.Persistence.Durability.OpenAsync(system, result.GetValue(checkpointEvery), TimeSpan.FromMinutes(1),
+                    every > 0 ? TimeSpan.FromSeconds(every) : null);
                 double durableRate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks), durability);
-                output.WriteLine($"durable: {durableRate:N0} ticks/s with checkpoints every {result.GetValue(checkpointEvery):N0} ticks = {durableRate / rate:P0} of {rate:N0} without " +
+                output.WriteLine($"durable: {durableRate:N0} ticks/s with checkpoints every {(result.GetValue(checkpointEvery) > 0 ? $"{result.GetValue(checkpointEvery):N0} ticks" : "")}{(every > 0 ? $" {every:G} s" : "")} = {durableRate / rate:P0} of {rate:N0} without " +
                                  $"({durability.Stats.CommittedCount} committed, {durability.Stats.FailedCount} failed; snapshots {SizeOf(Path.Combine(directory, "snapshots.db"))} MB on disk after cleanup)");
+
+                // A second node-like process would do this: a fresh actor system on the same data directory.
+                using var recovering = ActorSystem.Create("rnnstream-recovery", config);
+                var clock = System.Diagnostics.Stopwatch.StartNew();
+                var resumed = await Actors.Persistence.Durability.OpenAsync(recovering, result.GetValue(checkpointEvery), TimeSpan.FromMinutes(1),
+                    every > 0 ? TimeSpan.FromSeconds(every) : null);
+                var readBack = clock.Elapsed;
+                await new PipelineBench(recovering, result.GetValue(cell), result.GetValue(units), result.GetValue(maxInFlight), output)
+                    .RecoveryAsync(result.GetValue(series), resumed, readBack);
+                await recovering.Terminate();
             }
             await bench.LatencyAsync(result.GetValue(series), rate / 2, TimeSpan.FromSeconds(result.GetValue(seconds)));
             if (result.GetValue(memorySeries) > 0) await bench.MemoryAsync(result.GetValue(memorySeries));

@@ -88,6 +88,21 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                          $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each)");
     }
 
+    /// <summary>
+    /// Recovery of a durable run: read the last checkpoint back (journal and snapshots), then give
+    /// every series one tick, which brings it back from its snapshot bytes on first touch.
+    /// </summary>
+    public async Task RecoveryAsync(int series, Actors.Persistence.Durability durability, TimeSpan readBack)
+    {
+        long from = durability.Cut!.NextOffset + 1;
+        var ticks = SyntheticPrices.Create(series, 1, seed: 4).Select(t => (FeedRecord)new Tick(t.SeriesId, t.Timestamp, t.RawTimestamp, t.Values, from + t.Offset, t.Format));
+        var clock = Stopwatch.StartNew();
+        var run = Start(ticks, durability);
+        await run.Completion;
+        output.WriteLine($"recovery: {series:N0} series from checkpoint {durability.Last!.Number}: read back in {readBack.TotalMilliseconds:N0} ms, " +
+                         $"then one tick for every series (each restored on its first touch) in {clock.Elapsed.TotalMilliseconds:N0} ms; {run.Metrics.Predictions:N0} forecasts");
+    }
+
     /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
     public async Task MemoryAsync(int series)
     {

@@ -104,7 +104,10 @@ internal sealed class Deployment
         PersistenceProvider = config.String("persistence.provider");
         PersistenceConnectionString = NullIfEmpty(config.String("persistence.connection-string"));
         CheckpointEvery = config.Long("persistence.checkpoint-every");
-        if (CheckpointEvery < 1) throw new ArgumentException("persistence.checkpoint-every must be at least 1");
+        CheckpointInterval = config.Duration("persistence.checkpoint-interval");
+        if (CheckpointEvery < 0) throw new ArgumentException("persistence.checkpoint-every must be 0 (off) or positive");
+        if (CheckpointEvery == 0 && CheckpointInterval is null)
+            throw new ArgumentException("persistence: set checkpoint-every or checkpoint-interval, or there is only the checkpoint at the end");
         ProgressEvery = config.Duration("metrics.progress-every") ?? TimeSpan.FromSeconds(1);
     }
 
@@ -145,6 +148,7 @@ internal sealed class Deployment
     public string PersistenceProvider { get; }
     public string? PersistenceConnectionString { get; }
     public long CheckpointEvery { get; }
+    public TimeSpan? CheckpointInterval { get; }
     public TimeSpan ProgressEvery { get; }
 
     /// <summary>The network for a feed with these features and targets.</summary>
