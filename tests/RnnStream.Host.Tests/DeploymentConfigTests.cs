@@ -28,6 +28,16 @@ public sealed class DeploymentConfigTests
     }
 
     [Fact]
+    public void A_relative_path_set_on_the_command_line_is_relative_to_the_current_directory_quoted_or_not()
+    {
+        foreach (var value in new[] { "my/data.csv", "\"my/data.csv\"" })
+        {
+            var deployment = new Deployment(DeploymentConfig.Load(RepositoryPaths.Config("prices.conf"), [$"feed.path={value}"]));
+            Assert.Equal(Path.Combine(Directory.GetCurrentDirectory(), "my", "data.csv"), deployment.FeedPath);
+        }
+    }
+
+    [Fact]
     public void A_path_with_characters_HOCON_reserves_survives_an_override()
     {
         var deployment = new Deployment(DeploymentConfig.Load(null, ["feed.path=/tmp/a:b/c d.csv"]));

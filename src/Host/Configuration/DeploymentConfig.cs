@@ -7,17 +7,20 @@ namespace RnnStream.Host.Configuration;
 /// <summary>
 /// A deployment's HOCON: the file, the command-line overrides on top, and reference.conf (every key
 /// with its default) beneath. Paths in the file are relative to the file; paths given on the
-/// command line are made absolute before they are merged.
+/// command line (--set) are relative to the current directory, as a shell user expects.
 /// </summary>
 internal sealed class DeploymentConfig
 {
     private const string Root = "rnnstream";
 
-    private DeploymentConfig(Config config, string baseDirectory)
+    private DeploymentConfig(Config config, string baseDirectory, IReadOnlySet<string> setOnCommandLine)
     {
         Config = config;
         BaseDirectory = baseDirectory;
+        _setOnCommandLine = setOnCommandLine;
     }
+
+    private readonly IReadOnlySet<string> _setOnCommandLine;
 
     public Config Config { get; }
 
@@ -36,20 +39,30 @@ internal sealed class DeploymentConfig
             baseDirectory = Path.GetDirectoryName(Path.GetFullPath(file))!;
             config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(Reference);
         }
+        var setOnCommandLine = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in overrides)
+        {
             config = Override(item).WithFallback(config);
+            setOnCommandLine.Add(KeyOf(item));
+        }
         Validate(config);
-        return new DeploymentConfig(config, baseDirectory);
+        return new DeploymentConfig(config, baseDirectory, setOnCommandLine);
+    }
+
+    /// <summary>The full key (with the `rnnstream.` prefix) of a `key=value`.</summary>
+    private static string KeyOf(string assignment)
+    {
+        int equals = assignment.IndexOf('=');
+        if (equals <= 0) throw new ArgumentException($"--set expects key=value, got '{assignment}'");
+        string key = assignment[..equals].Trim();
+        return key.StartsWith(Root + ".", StringComparison.Ordinal) ? key : $"{Root}.{key}";
     }
 
     /// <summary>One `key=value` from the command line as a config layer; plain values are quoted so paths and times survive HOCON.</summary>
     public static Config Override(string assignment)
     {
-        int equals = assignment.IndexOf('=');
-        if (equals <= 0) throw new ArgumentException($"--set expects key=value, got '{assignment}'");
-        string key = assignment[..equals].Trim();
-        string value = assignment[(equals + 1)..].Trim();
-        if (!key.StartsWith(Root + ".", StringComparison.Ordinal)) key = $"{Root}.{key}";
+        string key = KeyOf(assignment);
+        string value = assignment[(assignment.IndexOf('=') + 1)..].Trim();
         if (!Reference.HasPath(key)) throw new ArgumentException($"unknown config key '{key}' (see config/reference.conf)");
         bool literal = value.StartsWith('"') || value.StartsWith('[') || value.StartsWith('{') || value is "on" or "off" or "true" or "false"
             || double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out _);
@@ -72,11 +85,12 @@ internal sealed class DeploymentConfig
         return Config.GetTimeSpan($"{Root}.{path}");
     }
 
-    /// <summary>A path from the configuration, resolved against <see cref="BaseDirectory"/>; null when empty.</summary>
+    /// <summary>A path from the configuration, resolved against <see cref="BaseDirectory"/> (the current directory if it was set on the command line); null when empty.</summary>
     public string? PathOf(string path)
     {
         string text = String(path);
-        return string.IsNullOrWhiteSpace(text) ? null : Path.GetFullPath(Path.Combine(BaseDirectory, text));
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return Path.GetFullPath(Path.Combine(_setOnCommandLine.Contains($"{Root}.{path}") ? Directory.GetCurrentDirectory() : BaseDirectory, text));
     }
 
     /// <summary>A misspelt key would otherwise be ignored silently and its default used.</summary>
