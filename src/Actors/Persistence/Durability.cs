@@ -50,7 +50,16 @@ public sealed class Durability
         var stats = new CheckpointStats();
         var coordinator = system.ActorOf(CheckpointCoordinator.Supervised(snapshots, stats), $"checkpoints-{Guid.NewGuid():N}");
         var durability = new Durability(coordinator, snapshots, stats, checkpointEvery, checkpointInterval);
-        var recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
+        RecoveredCheckpoint recovered;
+        try
+        {
+            recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
+        }
+        catch (AskTimeoutException)
+        {
+            await coordinator.GracefulStop(TimeSpan.FromSeconds(5));
+            throw new InvalidDataException($"the durable state could not be read within {timeout.TotalSeconds:N0} s; is the store reachable? (see the log for the journal's error)");
+        }
         if (recovered.Last is not { } last) return durability;
 
         if (recovered.Weights is null) throw new InvalidDataException($"checkpoint {last.Number} names weights version {last.WeightsVersion}, which is not in the journal");

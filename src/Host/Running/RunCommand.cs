@@ -37,7 +37,7 @@ internal static class RunCommand
         if (deployment.DataDirectory is { } dataDirectory)
             systemConfig = systemConfig.WithFallback(PersistenceConfig.For(dataDirectory, deployment.PersistenceProvider, deployment.PersistenceConnectionString));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
-        var durability = deployment.DataDirectory is null ? null : await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromMinutes(5), deployment.CheckpointInterval);
+        var durability = deployment.DataDirectory is null ? null : await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
         if (durability is { IsResumed: true, Last: { } last })
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
