@@ -20,6 +20,14 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     public const string PersistenceForecaster = "persistence";
     public const string RidgeForecaster = "ridge";
 
+    /// <summary>
+    /// A per-series linear blend of the network's and the ridge's predicted changes, its two weights
+    /// fitted online (recursive least squares, forgetting) to what happened: two models whose errors
+    /// are only partly alike err less blended, and a weight sum under one shrinks a noisy forecast
+    /// toward persistence.
+    /// </summary>
+    public const string CombinedForecaster = "rnn+ridge";
+
     public SeriesSettings Settings { get; } = settings;
 
     public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
@@ -66,7 +74,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
                 ? state.Normalizer.Denormalize(feature, output[j])
                 : last + changes.Denormalize(j, output[j]);
             float fromRidge = RidgeForecast(state, tick.Values, j);
-            predicted[j] = useNetwork ? fromNetwork : ReferenceEquals(chosen, RidgeForecaster) ? fromRidge : last;
+            float combined = Settings.RidgeLags > 0 ? Blend(state, j, last, fromNetwork, fromRidge, state.Normalizer.Scale(feature)) : last;
+            predicted[j] = useNetwork ? fromNetwork
+                : ReferenceEquals(chosen, RidgeForecaster) ? fromRidge
+                : ReferenceEquals(chosen, CombinedForecaster) ? combined
+                : last;
             double spread = state.Residuals >= Settings.MinResiduals
                 ? Math.Sqrt(state.ResidualSquares[j])
                 : gaussian && useNetwork
@@ -81,6 +93,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             owed[3 * k + j] = last;
             owed[4 * k + j] = fromNetwork;
             owed[5 * k + j] = fromRidge;
+            owed[6 * k + j] = combined;
         }
         string forecaster = chosen;
 
@@ -118,7 +131,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int k = Settings.Targets;
         var outcome = new float[5 * k];
         var actual = outcome.AsSpan(0, k);
-        double networkError = 0, persistenceError = 0, ridgeError = 0;
+        double networkError = 0, persistenceError = 0, ridgeError = 0, combinedError = 0;
         bool first = state.Residuals == 0;
         for (int j = 0; j < k; j++)
         {
@@ -130,10 +143,13 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             networkError += Math.Abs(actual[j] - owed[4 * k + j]) / scale;
             persistenceError += Math.Abs(actual[j] - owed[3 * k + j]) / scale;
             ridgeError += Math.Abs(actual[j] - owed[5 * k + j]) / scale;
+            combinedError += Math.Abs(actual[j] - owed[6 * k + j]) / scale;
+            if (Settings.RidgeLags > 0) LearnBlend(state, j, actual[j], owed[3 * k + j], owed[4 * k + j], owed[5 * k + j], scale);
         }
         state.NetworkError = Running(state.NetworkError, networkError, Settings.ChoiceForgetting, first);
         state.PersistenceError = Running(state.PersistenceError, persistenceError, Settings.ChoiceForgetting, first);
         state.RidgeError = Running(state.RidgeError, ridgeError, Settings.ChoiceForgetting, first);
+        state.CombinedError = Running(state.CombinedError, combinedError, Settings.ChoiceForgetting, first);
         state.Residuals++;
         owed[..(4 * k)].CopyTo(outcome.AsSpan(k));
         return new Outcome(outcome);
@@ -144,18 +160,36 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         first ? value : keep * previous + (1 - keep) * value;
 
     /// <summary>
-    /// Persistence until the candidates have been scored; then the network or the ridge
-    /// autoregression if its running error is below the margin times persistence's, the lower of
-    /// the two if both are; else persistence.
+    /// Persistence until the candidates have been scored; then, of the network, the ridge
+    /// autoregression and their mean (the last two only with the ridge on), the one with the lowest
+    /// running error, if that is below the margin times persistence's; else persistence.
     /// </summary>
     private string Choose(SeriesState state)
     {
         if (state.Residuals < Settings.MinResiduals) return PersistenceForecaster;
-        double bar = Settings.ChoiceMargin * state.PersistenceError;
-        bool network = state.NetworkError <= bar;
-        bool ridge = Settings.RidgeLags > 0 && state.RidgeError <= bar;
-        if (network && ridge) return state.NetworkError <= state.RidgeError ? NetworkForecaster : RidgeForecaster;
-        return network ? NetworkForecaster : ridge ? RidgeForecaster : PersistenceForecaster;
+        string best = PersistenceForecaster;
+        double bestError = Settings.ChoiceMargin * state.PersistenceError;
+        if (state.NetworkError <= bestError) (best, bestError) = (NetworkForecaster, state.NetworkError);
+        if (Settings.RidgeLags > 0)
+        {
+            if (state.RidgeError < bestError) (best, bestError) = (RidgeForecaster, state.RidgeError);
+            if (state.CombinedError < bestError) best = CombinedForecaster;
+        }
+        return best;
+    }
+
+    private static float Blend(SeriesState state, int target, float last, float fromNetwork, float fromRidge, double scale)
+    {
+        ReadOnlySpan<double> x = [(fromNetwork - last) / scale, (fromRidge - last) / scale];
+        return (float)(last + scale * Model.Baselines.RecursiveLeastSquares.Predict(state.BlendWeights.AsSpan(2 * target, 2), x));
+    }
+
+    /// <summary>Teaches the blend what the change turned out to be, given what the network and the ridge had predicted for it.</summary>
+    private void LearnBlend(SeriesState state, int target, float actual, float last, float fromNetwork, float fromRidge, double scale)
+    {
+        ReadOnlySpan<double> x = [(fromNetwork - last) / scale, (fromRidge - last) / scale];
+        Model.Baselines.RecursiveLeastSquares.Update(state.BlendWeights.AsSpan(2 * target, 2), state.BlendInverse.AsSpan(4 * target, 4), x,
+            (actual - last) / scale, Settings.RidgeForgetting);
     }
 
     /// <summary>The value <paramref name="back"/> ticks before the current one (1 = the previous tick), from the ring.</summary>

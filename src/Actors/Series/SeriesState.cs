@@ -28,6 +28,10 @@ public sealed class SeriesState
         RidgeInverse = lags > 0 ? new double[k * lags * lags] : [];
         for (int j = 0; j < k && lags > 0; j++)
             Model.Baselines.RecursiveLeastSquares.Initialize(RidgeWeights.AsSpan(j * lags, lags), RidgeInverse.AsSpan(j * lags * lags, lags * lags), settings.RidgePenalty);
+        BlendWeights = lags > 0 ? new double[2 * k] : [];
+        BlendInverse = lags > 0 ? new double[4 * k] : [];
+        for (int j = 0; j < k && lags > 0; j++)
+            Model.Baselines.RecursiveLeastSquares.Initialize(BlendWeights.AsSpan(2 * j, 2), BlendInverse.AsSpan(4 * j, 4), BlendPenalty);
     }
 
     public string SeriesId { get; }
@@ -47,7 +51,7 @@ public sealed class SeriesState
     public int RecentStart { get; set; }
     public DateTime Origin { get; set; }
 
-    /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast, ridge forecast (K each); NaN when nothing is owed.</summary>
+    /// <summary>Per horizon slot: published forecast, lower, upper, persistence, network forecast, ridge forecast, their mean (K each); NaN when nothing is owed.</summary>
     public float[] Owed { get; }
 
     /// <summary>Running mean squared residual of the published forecast, per target: the interval's width.</summary>
@@ -62,10 +66,24 @@ public sealed class SeriesState
 
     public double RidgeError { get; set; }
 
+    public double CombinedError { get; set; }
+
     /// <summary>Per target: the ridge autoregression's weights (lags) and inverse covariance (lags²); empty when it is off.</summary>
     public double[] RidgeWeights { get; }
 
     public double[] RidgeInverse { get; }
+
+    /// <summary>Per target: the blend's two weights (network, ridge) and their inverse covariance (2²); empty when the ridge is off.</summary>
+    public double[] BlendWeights { get; }
+
+    public double[] BlendInverse { get; }
+
+    /// <summary>
+    /// Ridge penalty of the blend's two weights. Small: its inputs are predicted changes in units of
+    /// the level's spread, often tiny, and a penalty like the autoregression's would hold the weights
+    /// near zero (persistence) for thousands of ticks.
+    /// </summary>
+    private const double BlendPenalty = 1e-3;
 
     /// <summary>The targets' values of the last ticks for the seasonal inputs: tick n at n mod capacity (K each); empty when off.</summary>
     public float[] SeasonalHistory { get; }
@@ -77,5 +95,5 @@ public sealed class SeriesState
     /// <summary>Weights version the hidden state was built with; a different current version means re-warm first.</summary>
     public long WeightsVersion { get; set; } = -1;
 
-    public static int OwedStride(int targets) => 6 * targets;
+    public static int OwedStride(int targets) => 7 * targets;
 }

@@ -10,7 +10,7 @@ namespace RnnStream.Actors.Series;
 /// </summary>
 public static class SeriesStateSerializer
 {
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
     public static byte[] Write(SeriesState state)
     {
@@ -36,8 +36,11 @@ public static class SeriesStateSerializer
             writer.Write(state.NetworkError);
             writer.Write(state.PersistenceError);
             writer.Write(state.RidgeError);
+            writer.Write(state.CombinedError);
             WriteDoubles(writer, state.RidgeWeights);
             WriteDoubles(writer, state.RidgeInverse);
+            WriteDoubles(writer, state.BlendWeights);
+            WriteDoubles(writer, state.BlendInverse);
             WriteFloats(writer, state.SeasonalHistory);
             writer.Write(state.TicksSeen);
             writer.Write(state.LastTimestamp.Ticks);
@@ -74,8 +77,11 @@ public static class SeriesStateSerializer
         state.NetworkError = reader.ReadDouble();
         state.PersistenceError = reader.ReadDouble();
         state.RidgeError = reader.ReadDouble();
+        state.CombinedError = reader.ReadDouble();
         ReadDoubles(reader, state.RidgeWeights, "ridge weights");
         ReadDoubles(reader, state.RidgeInverse, "ridge covariance");
+        ReadDoubles(reader, state.BlendWeights, "blend weights");
+        ReadDoubles(reader, state.BlendInverse, "blend covariance");
         ReadFloats(reader, state.SeasonalHistory, "seasonal history");
         state.TicksSeen = reader.ReadInt64();
         state.LastTimestamp = new DateTime(reader.ReadInt64());

@@ -59,6 +59,32 @@ public sealed class SeriesForecasterTests
     }
 
     [Fact]
+    public void The_blend_learns_to_trust_the_ridge_over_an_untrained_network_and_the_choice_publishes_the_lower_of_the_two()
+    {
+        var random = new Random(9);
+        double level = 0, change = 0;
+        var values = Enumerable.Range(0, 600).Select(_ =>
+        {
+            change = 0.9 * change + (random.NextDouble() - 0.5);
+            return (float)(level += change);
+        }).ToArray();
+        var settings = Settings with { RidgeLags = 4 };
+        var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(1, [new LayerSpec(CellType.Gru, 8)], 1), 3));
+        var forecaster = new SeriesForecaster(settings);
+        var state = forecaster.CreateState("s", network);
+        Prediction last = null!;
+        for (int t = 0; t < values.Length; t++) last = forecaster.Process(state, Ticks.At("s", t, values[t]), network, null);
+
+        // Weights on the (network, ridge) predicted changes: the untrained network's output carries no information about the change.
+        Assert.InRange(state.BlendWeights[1], 0.8, 1.2);
+        Assert.InRange(Math.Abs(state.BlendWeights[0]), 0, 0.2);
+        // Blending in a useless input costs a little estimation noise, no more.
+        Assert.True(state.CombinedError <= 1.1 * state.RidgeError, $"blend {state.CombinedError:F4} vs ridge {state.RidgeError:F4}");
+        Assert.True(state.CombinedError < 0.7 * state.PersistenceError);
+        Assert.Equal(state.CombinedError < state.RidgeError ? SeriesForecaster.CombinedForecaster : SeriesForecaster.RidgeForecaster, last.Forecaster);
+    }
+
+    [Fact]
     public void Forecasts_are_scored_when_their_target_arrives_horizon_ticks_later()
     {
         var predictions = Run(Settings with { Forecaster = ForecasterChoice.Persistence }, t => t, 20, horizon: 3);
