@@ -65,4 +65,30 @@ public sealed class ForecastScore
     public double Mase => SumAbsNaiveError > 0 ? SumAbsError / SumAbsNaiveError : double.NaN;
 
     public double Coverage => Count > 0 ? (double)Inside / Count : double.NaN;
+
+    /// <summary>The sums, for a checkpoint.</summary>
+    public void Write(BinaryWriter writer)
+    {
+        writer.Write(Count);
+        writer.Write(SumAbsError);
+        writer.Write(SumSquaredError);
+        writer.Write(SumAbsActual);
+        writer.Write(SumAbsNaiveError);
+        writer.Write(SumActual);
+        writer.Write(SumSquaredActual);
+        writer.Write(Inside);
+    }
+
+    /// <summary>Replaces the sums with those <see cref="Write"/> wrote.</summary>
+    public void Read(BinaryReader reader)
+    {
+        Count = reader.ReadInt64();
+        SumAbsError = reader.ReadDouble();
+        SumSquaredError = reader.ReadDouble();
+        SumAbsActual = reader.ReadDouble();
+        SumAbsNaiveError = reader.ReadDouble();
+        SumActual = reader.ReadDouble();
+        SumSquaredActual = reader.ReadDouble();
+        Inside = reader.ReadInt64();
+    }
 }

@@ -120,4 +120,71 @@ public sealed class RunMetrics
     }
 
     public double TicksPerSecond => Predictions / Math.Max(1e-9, Elapsed.TotalSeconds);
+
+    private const byte ScoresFormat = 1;
+
+    /// <summary>
+    /// The scores and counts, for a checkpoint; called on the stream's thread (the writer), so the
+    /// bytes are exactly the scores of the predictions before the cut.
+    /// </summary>
+    public byte[] ExportScores()
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, System.Text.Encoding.UTF8, leaveOpen: true))
+        {
+            writer.Write(ScoresFormat);
+            writer.Write(Predictions);
+            writer.Write(Failures);
+            Overall.Write(writer);
+            WholeStream.Write(writer);
+            foreach (var table in new[] { _perSeries, _wholeSeries })
+            {
+                writer.Write(table.Count);
+                foreach (var (id, score) in table)
+                {
+                    writer.Write(id);
+                    score.Write(writer);
+                }
+            }
+            var rejects = RejectsByReason;
+            writer.Write(rejects.Count);
+            foreach (var (reason, count) in rejects)
+            {
+                writer.Write((int)reason);
+                writer.Write(count);
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Continues from a checkpoint's scores; before the stream starts.</summary>
+    public void ImportScores(byte[] bytes)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
+        byte format = reader.ReadByte();
+        if (format != ScoresFormat) throw new InvalidDataException($"metrics format {format} is not supported (this build reads {ScoresFormat})");
+        _predictions = reader.ReadInt64();
+        _failures = reader.ReadInt64();
+        Overall.Read(reader);
+        WholeStream.Read(reader);
+        foreach (var table in new[] { _perSeries, _wholeSeries })
+        {
+            table.Clear();
+            int count = reader.ReadInt32();
+            for (int i = 0; i < count; i++)
+            {
+                string id = reader.ReadString();
+                var score = new ForecastScore();
+                score.Read(reader);
+                table[id] = score;
+            }
+        }
+        _seriesCount = _perSeries.Count;
+        int reasons = reader.ReadInt32();
+        lock (_lock)
+        {
+            _rejects.Clear();
+            for (int i = 0; i < reasons; i++) _rejects[(RejectReason)reader.ReadInt32()] = reader.ReadInt64();
+        }
+    }
 }

@@ -6,7 +6,7 @@ namespace RnnStream.Actors.Persistence;
 /// <summary>
 /// What the stream side holds at a checkpoint, taken with nothing in flight: the feed offset to
 /// resume from (and how many of its ticks were already taken, when a drain stopped inside a record), how many predictions the output had, where the retrain schedule stood, the weights
-/// version in use and the replay buffer's windows. With the partitions' series states taken at the
+/// version in use, the replay buffer's windows and the run's scores. With the partitions' series states taken at the
 /// same point of the feed, it is a consistent cut: a run resumed from it continues exactly as the
 /// uninterrupted one did.
 /// </summary>
@@ -21,7 +21,10 @@ public sealed record PipelineCut(
     int Partitions,
     IReadOnlyList<TrainingWindow> ReplayWindows)
 {
-    private const byte FormatVersion = 1;
+    private const byte FormatVersion = 2;
+
+    /// <summary>The run's scores and counts at the cut (<see cref="Metrics.RunMetrics.ExportScores"/>); empty for none.</summary>
+    public byte[] Metrics { get; init; } = [];
 
     public byte[] ToBytes()
     {
@@ -46,6 +49,8 @@ public sealed record PipelineCut(
                 WriteFloats(writer, window.Inputs);
                 WriteFloats(writer, window.Targets);
             }
+            writer.Write(Metrics.Length);
+            writer.Write(Metrics);
         }
         return buffer.ToArray();
     }
@@ -70,7 +75,11 @@ public sealed record PipelineCut(
             int steps = reader.ReadInt32();
             windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
         }
-        return new PipelineCut(number, nextOffset, skip, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows);
+        var metrics = reader.ReadBytes(reader.ReadInt32());
+        return new PipelineCut(number, nextOffset, skip, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows)
+        {
+            Metrics = metrics,
+        };
     }
 
     private static void WriteFloats(BinaryWriter writer, float[] values)

@@ -52,6 +52,7 @@ public static class LivePipeline
         }
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);
+        if (cut is { Metrics.Length: > 0 }) metrics.ImportScores(cut.Metrics);
         var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox);
         string runId = Guid.NewGuid().ToString("N");
         var partitions = Enumerable.Range(0, settings.Router.Partitions)
@@ -71,7 +72,7 @@ public static class LivePipeline
             durability.Stats.Started();
             var position = settings.Schedule?.Position ?? (0, null);
             var taken = new PipelineCut(checkpoint, cutAt.NextOffset, cutAt.SkipAtNextOffset, cutAt.PredictionsWritten, position.Ticks, position.NextEventTrigger,
-                registry.Version, partitions.Length, replay.Snapshot());
+                registry.Version, partitions.Length, replay.Snapshot()) { Metrics = metrics.ExportScores() };
             foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
             durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
         }) { Interval = durability.CheckpointInterval };
@@ -88,7 +89,11 @@ public static class LivePipeline
                 if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
             },
             error => system.Log.Error(error, "retrain failed; the weights in use stay"),
-            checkpoints);
+            checkpoints)
+        {
+            // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
+            OnDeliver = metrics.Record,
+        };
 
         var quarantineSink = Flow.Create<FeedRecord>()
             .Select(record => (Rejected)record)
@@ -106,11 +111,6 @@ public static class LivePipeline
             // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
-            .Select(prediction =>
-            {
-                metrics.Record(prediction);
-                return prediction;
-            })
             .Where(prediction => !FailedPrediction.IsFailure(prediction))
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);

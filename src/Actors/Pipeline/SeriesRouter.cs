@@ -56,6 +56,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     public Action<Exception> OnRetrainFailure { get; }
     public RouterCheckpoints? Checkpoints { get; }
 
+    /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics).</summary>
+    public Action<Prediction>? OnDeliver { get; init; }
+
     public override FlowShape<Tick, Prediction> Shape => new(_in, _out);
 
     public static Flow<Tick, Prediction, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
@@ -163,6 +166,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             {
                 var prediction = _ready.Dequeue();
                 if (!FailedPrediction.IsFailure(prediction)) _written++;
+                _stage.OnDeliver?.Invoke(prediction);
                 Push(_stage._out, prediction);
                 _inFlight--;
             }

@@ -89,6 +89,17 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
         Assert.Equal(3 * (Steps - 100), after.Count);
         Assert.Equal(uninterrupted.Select(Key).Order(), before.Concat(after).Select(Key).Order());
         Assert.Equal(whole.Registry.Version, resumed.Registry.Version);
+
+        // The scores came through the checkpoint too: per series exactly (each series is scored in its own order),
+        // overall up to the order in which series were added.
+        Assert.Equal(whole.Metrics.Predictions, resumed.Metrics.Predictions);
+        foreach (var id in SeriesIds)
+        {
+            var (expected, actual) = (whole.Metrics.PerSeries[id], resumed.Metrics.PerSeries[id]);
+            Assert.Equal((expected.Count, expected.SumAbsError, expected.SumSquaredError, expected.SumAbsNaiveError, expected.Inside),
+                (actual.Count, actual.SumAbsError, actual.SumSquaredError, actual.SumAbsNaiveError, actual.Inside));
+        }
+        Assert.Equal(whole.Metrics.Overall.Mase, resumed.Metrics.Overall.Mase, 12);
     }
 
     [Fact]

@@ -57,6 +57,10 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
         Assert.Equal(30 * 900, expected.Length - 1);
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
         Assert.Contains(expected, row => !row.EndsWith(",0", StringComparison.Ordinal));
+
+        // The per-series scores came back through the checkpoints as well.
+        string[] PerSeries(string file) => File.ReadAllLines(Path.Combine(_output, file)).Where(r => !r.StartsWith("overall,", StringComparison.Ordinal)).ToArray();
+        Assert.Equal(PerSeries("clean.metrics.csv"), PerSeries("crashed.metrics.csv"));
     }
 
     private sealed record Progress(long Ticks, bool Training, bool Writing);
