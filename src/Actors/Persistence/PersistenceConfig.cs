@@ -18,8 +18,8 @@ public static class PersistenceConfig
         var (providerName, journal, snapshots) = provider switch
         {
             // Two files: the journal's small appends never wait behind a large snapshot write for SQLite's single writer lock.
-            "sqlite" => ("SQLite.MS", $"Data Source={Path.Combine(Path.GetFullPath(dataDirectory), "journal.db")}",
-                $"Data Source={Path.Combine(Path.GetFullPath(dataDirectory), "snapshots.db")}"),
+            "sqlite" => ("SQLite.MS", WriteAheadLogged(Path.Combine(Path.GetFullPath(dataDirectory), "journal.db")),
+                WriteAheadLogged(Path.Combine(Path.GetFullPath(dataDirectory), "snapshots.db"))),
             "postgresql" when !string.IsNullOrWhiteSpace(connectionString) => ("PostgreSQL.15", connectionString, connectionString),
             "postgresql" => throw new ArgumentException("persistence.provider = postgresql needs persistence.connection-string"),
             _ => throw new ArgumentException($"persistence.provider '{provider}' is not sqlite or postgresql"),
@@ -57,6 +57,22 @@ public static class PersistenceConfig
           }
         }
         """);
+
+    /// <summary>
+    /// The connection string of a SQLite file in write-ahead-log mode (a setting the file keeps):
+    /// a commit appends to the log once instead of writing pages twice through a rollback journal,
+    /// which roughly halves the disk traffic of large snapshots, and readers never block the writer.
+    /// </summary>
+    private static string WriteAheadLogged(string file)
+    {
+        string connectionString = $"Data Source={file}";
+        using var connection = new Microsoft.Data.Sqlite.SqliteConnection(connectionString);
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA journal_mode=WAL;";
+        command.ExecuteNonQuery();
+        return connectionString;
+    }
 
     private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

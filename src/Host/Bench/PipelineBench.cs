@@ -100,7 +100,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var run = Start(ticks, durability);
         await run.Completion;
         output.WriteLine($"recovery: {series:N0} series from checkpoint {durability.Last!.Number}: read back in {readBack.TotalMilliseconds:N0} ms, " +
-                         $"then one tick for every series (each restored on its first touch) in {clock.Elapsed.TotalMilliseconds:N0} ms; {run.Metrics.Predictions:N0} forecasts");
+                         $"then one tick for every series (each restored on its first touch) in {clock.Elapsed.TotalMilliseconds:N0} ms; {run.Metrics.Predictions - durability.Last.PredictionsWritten:N0} new forecasts");
     }
 
     /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
