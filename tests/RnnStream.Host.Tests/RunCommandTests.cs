@@ -8,12 +8,10 @@ namespace RnnStream.Host.Tests;
 /// <summary>`rnnstream run` end to end, in process: the real feed, actors, trainer and sinks.</summary>
 public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-run-{Guid.NewGuid():N}");
+    private readonly ScratchDirectory _scratch = new("run");
+    private string _output => _scratch.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     private async Task<(int Exit, string Text)> Run(params string[] args)
     {
@@ -53,7 +51,6 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
     public async Task A_replay_with_the_same_seed_writes_the_same_predictions()
     {
         string input = Path.Combine(_output, "two.csv");
-        Directory.CreateDirectory(_output);
         File.WriteAllLines(input, new[] { "timestamp,series,value" }.Concat(
             Enumerable.Range(0, 400).SelectMany(t => new[] { "a", "b" }.Select(s =>
                 $"{new DateTime(2024, 1, 1).AddHours(t):yyyy-MM-dd HH:mm:ss},{s},{Math.Sin(t * 0.3 + s[0]) * 10 + 50:F3}"))));
@@ -89,17 +86,14 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
 /// <summary>`rnnstream eval` on the start of the NYC taxi benchmark stream, through the live pipeline.</summary>
 public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-eval-{Guid.NewGuid():N}");
+    private readonly ScratchDirectory _scratch = new("eval");
+    private string _output => _scratch.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task The_first_three_thousand_taxi_rows_beat_five_step_persistence_by_a_clear_margin_and_score_beside_HTM()
     {
-        Directory.CreateDirectory(_output);
         string prefix = Path.Combine(_output, "taxi-prefix.csv");
         File.WriteAllLines(prefix, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "cui2016", "nyc_taxi.csv")).Take(3 + 3000));
         string htm = Path.Combine(_output, "htm-prefix.csv");
@@ -135,17 +129,14 @@ public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
 /// <summary>The same replay in two separate processes: nothing random per process (hash seeds) may leak into results.</summary>
 public sealed class ReproducibleAcrossProcessesTests : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-proc-{Guid.NewGuid():N}");
+    private readonly ScratchDirectory _scratch = new("proc");
+    private string _output => _scratch.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Two_processes_replaying_with_the_same_seed_write_the_same_predictions_retrains_included()
     {
-        Directory.CreateDirectory(_output);
         string input = Path.Combine(_output, "in.csv");
         File.WriteAllLines(input, new[] { "timestamp,series,value" }.Concat(
             Enumerable.Range(0, 300).SelectMany(t => new[] { "a", "b", "c" }.Select(s =>

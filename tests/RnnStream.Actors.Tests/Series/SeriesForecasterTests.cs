@@ -20,6 +20,18 @@ public sealed class SeriesForecasterTests
         return Enumerable.Range(0, steps).Select(t => forecaster.Process(state, Ticks.At("s", t, signal(t)), network, null)).ToList();
     }
 
+    /// <summary>Changes with momentum (AR(1), φ = 0.9): persistence lags every turn; a regression on the last changes follows them.</summary>
+    private static float[] MomentumSeries(int length)
+    {
+        var random = new Random(9);
+        double level = 0, change = 0;
+        return Enumerable.Range(0, length).Select(_ =>
+        {
+            change = 0.9 * change + (random.NextDouble() - 0.5);
+            return (float)(level += change);
+        }).ToArray();
+    }
+
     [Fact]
     public void A_series_the_network_forecasts_worse_than_persistence_publishes_persistence()
     {
@@ -42,14 +54,7 @@ public sealed class SeriesForecasterTests
     [Fact]
     public void A_series_whose_changes_follow_their_own_past_gets_the_ridge_autoregression()
     {
-        // Changes with momentum (AR(1), φ = 0.9): persistence lags every turn; a regression on the last changes follows them.
-        var random = new Random(9);
-        double level = 0, change = 0;
-        var values = Enumerable.Range(0, 400).Select(_ =>
-        {
-            change = 0.9 * change + (random.NextDouble() - 0.5);
-            return (float)(level += change);
-        }).ToArray();
+        var values = MomentumSeries(400);
         var predictions = Run(Settings with { RidgeLags = 4 }, t => values[t], 400);
 
         Assert.All(predictions.Skip(200), p => Assert.Equal(SeriesForecaster.RidgeForecaster, p.Forecaster));
@@ -61,13 +66,7 @@ public sealed class SeriesForecasterTests
     [Fact]
     public void The_blend_learns_to_trust_the_ridge_over_an_untrained_network_and_the_choice_publishes_the_lower_of_the_two()
     {
-        var random = new Random(9);
-        double level = 0, change = 0;
-        var values = Enumerable.Range(0, 600).Select(_ =>
-        {
-            change = 0.9 * change + (random.NextDouble() - 0.5);
-            return (float)(level += change);
-        }).ToArray();
+        var values = MomentumSeries(600);
         var settings = Settings with { RidgeLags = 4 };
         var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(1, [new LayerSpec(CellType.Gru, 8)], 1), 3));
         var forecaster = new SeriesForecaster(settings);

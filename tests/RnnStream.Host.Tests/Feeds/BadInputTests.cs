@@ -9,17 +9,14 @@ namespace RnnStream.Host.Tests.Feeds;
 /// <summary>The catalogue of bad input through `rnnstream run`: every kind named, quarantined with its raw text, counted exactly, and the stream goes on.</summary>
 public sealed class BadInputTests(ITestOutputHelper log) : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-bad-{Guid.NewGuid():N}");
+    private readonly ScratchDirectory _scratch = new("bad");
+    private string _output => _scratch.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task Every_kind_of_bad_line_is_quarantined_with_its_reason_counted_exactly_and_every_good_line_is_forecast()
     {
-        Directory.CreateDirectory(_output);
         var expected = new Dictionary<RejectReason, int>();
         var lines = new List<byte[]> { Encoding.UTF8.GetBytes("timestamp,series,a,b") };
         int good = 0;

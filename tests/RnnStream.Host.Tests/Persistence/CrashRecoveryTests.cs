@@ -12,17 +12,14 @@ namespace RnnStream.Host.Tests.Persistence;
 /// </summary>
 public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposable
 {
-    private readonly string _output = Path.Combine(Path.GetTempPath(), $"rnnstream-crash-{Guid.NewGuid():N}");
+    private readonly ScratchDirectory _scratch = new("crash");
+    private string _output => _scratch.Path;
 
-    public void Dispose()
-    {
-        if (Directory.Exists(_output)) Directory.Delete(_output, recursive: true);
-    }
+    public void Dispose() => _scratch.Dispose();
 
     [Fact]
     public async Task A_run_killed_during_a_retrain_a_checkpoint_and_at_random_resumes_to_exactly_the_uninterrupted_predictions()
     {
-        Directory.CreateDirectory(_output);
         string input = Path.Combine(_output, "dow30-prefix.csv");
         File.WriteAllLines(input, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + 900));
 
