@@ -61,7 +61,16 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
                 predictions.Enqueue(p);
             }).MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
-        await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+        }
+        catch (TimeoutException)
+        {
+            var stats = durability?.Stats;
+            throw new TimeoutException($"the run did not finish: {predictions.Count} predictions written of {3 * steps}, metrics {run.Metrics.Predictions}, " +
+                $"retrains {run.Metrics.RetrainsStarted} started / {run.Metrics.Retrains.Count} done, checkpoints {stats?.StartedCount} started / {stats?.CommittedCount} committed / {stats?.FailedCount} failed");
+        }
         return (predictions.ToList(), run);
     }
 
