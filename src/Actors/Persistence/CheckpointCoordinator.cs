@@ -24,6 +24,8 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private readonly Dictionary<long, byte[]> _weights = [];
     private readonly SortedDictionary<long, Pending> _pending = [];
     private readonly List<(long Number, IActorRef ReplyTo)> _waiters = [];
+    private readonly Dictionary<long, int> _early = [];
+    private readonly Dictionary<long, SaveSnapshotFailure> _earlyFailures = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CheckpointCommitted? _last;
 
@@ -81,9 +83,17 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                     pending.Stored++;
                     TryCommit(saved.Metadata.SequenceNr, pending);
                 }
+                else if (saved.Metadata.SequenceNr > (_last?.Number ?? 0))
+                {
+                    // A part stored before its checkpoint's start reached here (the coordinator was restarting): count it when it does.
+                    _early[saved.Metadata.SequenceNr] = _early.GetValueOrDefault(saved.Metadata.SequenceNr) + 1;
+                }
                 break;
             case SaveSnapshotFailure failed:
-                Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
+                if (_pending.ContainsKey(failed.Metadata.SequenceNr))
+                    Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
+                else if (failed.Metadata.SequenceNr > (_last?.Number ?? 0))
+                    _earlyFailures[failed.Metadata.SequenceNr] = failed;
                 break;
             case OutputFlushed flushed:
                 if (_pending.TryGetValue(flushed.Number, out var waiting))
@@ -113,7 +123,13 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private void Start(CheckpointStarted started)
     {
         var pending = new Pending(started.Cut, started.Cut.Partitions + 1);
+        if (_early.Remove(started.Cut.Number, out int alreadyStored)) pending.Stored = alreadyStored;
         _pending[started.Cut.Number] = pending;
+        if (_earlyFailures.Remove(started.Cut.Number, out var failedEarly))
+        {
+            Abort(started.Cut.Number, $"snapshot {failedEarly.Metadata.PersistenceId} failed", failedEarly.Cause);
+            return;
+        }
         _snapshots.Tell(new SaveSnapshot(new SnapshotMetadata(PipelineId, started.Cut.Number, DateTime.UtcNow), started.Cut.ToBytes()), Self);
         long number = started.Cut.Number;
         started.OutputFlushed.PipeTo(Self, success: length => new OutputFlushed(number, length), failure: e => new OutputFlushFailed(number, e));
@@ -129,6 +145,8 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         {
             _pending.Remove(number);
             _last = committed;
+            foreach (long stale in _early.Keys.Where(k => k <= number).ToList()) _early.Remove(stale);
+            foreach (long stale in _earlyFailures.Keys.Where(k => k <= number).ToList()) _earlyFailures.Remove(stale);
             _stats.Committed(number);
             var older = new SnapshotSelectionCriteria(number - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);

@@ -73,8 +73,9 @@ public static class LivePipeline
             var position = settings.Schedule?.Position ?? (0, null);
             var taken = new PipelineCut(checkpoint, cutAt.NextOffset, cutAt.SkipAtNextOffset, cutAt.PredictionsWritten, position.Ticks, position.NextEventTrigger,
                 registry.Version, partitions.Length, replay.Snapshot()) { Metrics = metrics.ExportScores() };
-            foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
+            // The coordinator hears of the checkpoint before any partition can answer for it.
             durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
+            foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
         }) { Interval = durability.CheckpointInterval };
 
         var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
