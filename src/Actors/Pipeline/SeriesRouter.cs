@@ -21,7 +21,7 @@ namespace RnnStream.Actors.Pipeline;
 /// <item>Retraining: in replay mode the stage holds the tick at which a retrain is due, waits until
 /// every earlier tick has been forecast, retrains, and only then lets the tick through, so every
 /// series sees the new version at the same point of the feed; in live mode it never waits.</item>
-/// <item>Checkpoints: every so many ticks, and when the stream ends, the stage holds the next tick
+/// <item>Checkpoints: every so many ticks or seconds, and when the stream ends, the stage holds the next tick
 /// until nothing is in flight and hands the cut (the next tick's offset, the predictions written)
 /// to <see cref="RouterCheckpoints.Take"/>, which must tell the partitions before it returns; the
 /// tick then goes on. The stall lasts one drain of the in-flight ticks.</item>
@@ -225,7 +225,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _retraining = false;
             if (done.IsCompletedSuccessfully) _stage.OnRetrain(done.Result);
             else _stage.OnRetrainFailure(done.Exception?.GetBaseException() ?? new TaskCanceledException("retrain cancelled"));
-            if (_held is { } tick)
+            if (_heldForCheckpoint) TryStartBarrier();
+            else if (_held is { } tick)
             {
                 _held = null;
                 _heldCutoff = null;
