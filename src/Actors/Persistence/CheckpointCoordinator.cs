@@ -22,6 +22,9 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private readonly IActorRef _snapshots;
     private readonly CheckpointStats _stats;
     private readonly Dictionary<long, byte[]> _weights = [];
+
+    /// <summary>Journal position of each weights version's event, so the history before the committed one can go.</summary>
+    private readonly SortedDictionary<long, long> _weightsEvents = [];
     private readonly SortedDictionary<long, Pending> _pending = [];
     private readonly List<(long Number, IActorRef ReplyTo)> _waiters = [];
     private readonly Dictionary<long, int> _early = [];
@@ -54,6 +57,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         {
             case WeightsPromoted weights:
                 _weights[weights.Version] = weights.Weights;
+                _weightsEvents[weights.Version] = LastSequenceNr;
                 break;
             case CheckpointCommitted committed:
                 _last = committed;
@@ -72,7 +76,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 _weights.Clear();
                 break;
             case WeightsPromoted weights:
-                Persist(weights, _ => { });
+                Persist(weights, _ => _weightsEvents[weights.Version] = LastSequenceNr);
                 break;
             case CheckpointStarted started:
                 Start(started);
@@ -109,7 +113,10 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 if (IsSettled(settled.Number)) Sender.Tell(new Settled(_last));
                 else _waiters.Add((settled.Number, Sender));
                 break;
-            case DeleteSnapshotsSuccess:
+            case DeleteSnapshotsSuccess or DeleteMessagesSuccess:
+                break;
+            case DeleteMessagesFailure deleteEventsFailed:
+                _log.Warning(deleteEventsFailed.Cause, "old journal events up to {0} could not be deleted; they only take space", deleteEventsFailed.ToSequenceNr);
                 break;
             case DeleteSnapshotsFailure deleteFailed:
                 _log.Warning(deleteFailed.Cause, "old snapshots of {0} could not be deleted; they only take space", deleteFailed.Criteria);
@@ -151,6 +158,12 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
             var older = new SnapshotSelectionCriteria(number - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
             for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
+            // Everything journaled before the committed weights version's event is history nothing resumes from.
+            if (_weightsEvents.TryGetValue(committed.WeightsVersion, out long weightsEvent) && weightsEvent > 1)
+            {
+                DeleteMessages(weightsEvent - 1);
+                foreach (long version in _weightsEvents.Keys.Where(v => v < committed.WeightsVersion).ToList()) _weightsEvents.Remove(version);
+            }
             NotifyWaiters();
         });
     }
