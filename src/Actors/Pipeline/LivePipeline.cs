@@ -48,7 +48,7 @@ public static class LivePipeline
         {
             foreach (var window in cut.ReplayWindows) replay.Add(window);
             settings.Schedule?.Restore((cut.ScheduleTicks, cut.NextRetrainTrigger));
-            feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
+            if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
         }
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);

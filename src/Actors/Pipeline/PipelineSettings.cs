@@ -14,4 +14,11 @@ public sealed record PipelineSettings
 
     /// <summary>Forecasts made at feed offsets before this are not scored (warm-up).</summary>
     public long ScoreFromOffset { get; init; }
+
+    /// <summary>
+    /// The feed gives the same records at the same offsets when read again (a file, a seeded
+    /// generator), so a resumed run skips what its checkpoint covered. A socket does not: after a
+    /// restart its offsets start again and every line is new.
+    /// </summary>
+    public bool ReplayableFeed { get; init; } = true;
 }

@@ -52,6 +52,7 @@ internal static class RunCommand
             Retrain = deployment.Retrain,
             ReplayCapacity = deployment.ReplayCapacity,
             ScoreFromOffset = deployment.ScoreFrom,
+            ReplayableFeed = deployment.FeedType != "tcp",
         };
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +

@@ -112,6 +112,26 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
     }
 
     [Fact]
+    public async Task A_socket_feed_resumed_after_a_restart_forecasts_every_new_line_though_its_offsets_start_again()
+    {
+        await RunAsync(100, await Durability.OpenAsync(Sys, checkpointEvery: 50, TimeSpan.FromSeconds(10)));
+        var resumed = await Durability.OpenAsync(Sys, checkpointEvery: 50, TimeSpan.FromSeconds(10));
+        Assert.True(resumed.IsResumed);
+
+        // Lines arriving on a new connection are numbered from 0 again.
+        var newLines = Ticks.Interleaved(SeriesIds, 60, firstStep: 100)
+            .Select((t, i) => (FeedRecord)new Tick(t.SeriesId, t.Timestamp, t.RawTimestamp, t.Values, i / SeriesIds.Length, t.Format)).ToList();
+        var predictions = new ConcurrentQueue<Prediction>();
+        var run = LivePipeline.Run(Sys, Source.From(newLines), Weights, Settings() with { ReplayableFeed = false },
+            Sink.ForEach<Prediction>(predictions.Enqueue).MapMaterializedValue(t => (Task)t),
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: resumed);
+        await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.Equal(180, predictions.Count);
+        Assert.Equal(300 + 180, run.Metrics.Predictions);
+    }
+
+    [Fact]
     public async Task A_failing_sink_stops_the_run_with_its_error_and_a_restart_continues_from_the_last_commit_exactly()
     {
         var (uninterrupted, _) = await RunAsync(Steps, durability: null);
