@@ -74,6 +74,26 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
+    public async Task An_output_that_fails_mid_run_stops_the_run_with_exit_code_1_and_says_why()
+    {
+        // /dev/full takes writes until the first flush, then answers "no space left on device".
+        var error = new StringWriter();
+        var standardError = Console.Error;
+        Console.SetError(error);
+        try
+        {
+            var (exit, _) = await Run("run", "--config", RepositoryPaths.Config("prices.conf"), "--output", "/dev/full", "--set", "training.batches=5");
+            Assert.Equal(1, exit);
+        }
+        finally
+        {
+            Console.SetError(standardError);
+        }
+        Assert.Contains("the run stopped", error.ToString());
+        Assert.Contains("No space left on device", error.ToString());
+    }
+
+    [Fact]
     public async Task Summary_reads_the_model_from_a_deployment()
     {
         var (exit, text) = await Run("summary", "--config", RepositoryPaths.Config("prices.conf"));
