@@ -12,7 +12,9 @@ public static class PartitionSnapshot
 
     public static byte[] Write(IReadOnlyCollection<KeyValuePair<string, byte[]>> states)
     {
-        using var buffer = new MemoryStream();
+        int size = 8;
+        foreach (var (id, state) in states) size += 8 + 3 * id.Length + state.Length;
+        using var buffer = new MemoryStream(size);
         using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
         {
             writer.Write(FormatVersion);
