@@ -37,7 +37,7 @@ public static class LivePipeline
             throw new ArgumentException($"the data directory's state has {cut.Partitions} partitions, this deployment {settings.Router.Partitions}");
         settings.Series.Validate();
         if (initial.Spec.InputFeatures != settings.Series.NetworkInputs)
-            throw new ArgumentException($"the model takes {initial.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features plus time features)");
+            throw new ArgumentException($"the model takes {initial.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features, time features, seasonal inputs)");
         if (initial.Spec.OutputUnits != settings.Series.Targets)
             throw new ArgumentException($"the model predicts {initial.Spec.OutputUnits} values, the feed asks for {settings.Series.Targets}");
 
@@ -119,8 +119,8 @@ public static class LivePipeline
         var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(async done =>
         {
             // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
-            if (durability is not null && done.IsCompletedSuccessfully && await durability.SettleAsync(checkpoint, TimeSpan.FromMinutes(1)) is var last
-                && last?.Number != checkpoint)
+            if (durability is not null && checkpoint > 0 && done.IsCompletedSuccessfully
+                && await durability.SettleAsync(checkpoint, TimeSpan.FromMinutes(1)) is var last && last?.Number != checkpoint)
                 system.Log.Error("the final checkpoint {0} was not committed; a restart resumes from checkpoint {1}", checkpoint, last?.Number ?? 0);
             system.Stop(trainer);
             foreach (var partition in partitions) system.Stop(partition);
