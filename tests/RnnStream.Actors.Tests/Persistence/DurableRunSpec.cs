@@ -50,11 +50,11 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
     };
 
     /// <param name="failAfter">The output throws on this many-plus-first prediction (a failing sink); null never.</param>
-    private async Task<(List<Prediction> Predictions, RunHandle Run)> RunAsync(int steps, Durability? durability, int? failAfter = null)
+    private async Task<(List<Prediction> Predictions, RunHandle Run)> RunAsync(int steps, Durability? durability, int? failAfter = null, PipelineSettings? settings = null)
     {
         var predictions = new ConcurrentQueue<Prediction>();
         var feed = Source.From(Ticks.Interleaved(SeriesIds, steps).Select(t => (FeedRecord)t).ToList());
-        var run = LivePipeline.Run(Sys, feed, Weights, Settings(),
+        var run = LivePipeline.Run(Sys, feed, Weights, settings ?? Settings(),
             Sink.ForEach<Prediction>(p =>
             {
                 if (predictions.Count == failAfter) throw new IOException("disk full");
@@ -109,6 +109,21 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Wi
                 (actual.Count, actual.SumAbsError, actual.SumSquaredError, actual.SumAbsNaiveError, actual.Inside));
         }
         Assert.Equal(whole.Metrics.Overall.Mase, resumed.Metrics.Overall.Mase, 12);
+    }
+
+    [Fact]
+    public async Task With_live_retrains_beside_the_stream_checkpoints_still_commit_and_every_tick_is_forecast()
+    {
+        var durability = await Durability.OpenAsync(Sys, checkpointEvery: 30, TimeSpan.FromSeconds(10));
+        var live = Settings() with { Schedule = new RetrainSchedule { Mode = RetrainMode.Live, EveryTicks = 45 } };
+
+        var (predictions, run) = await RunAsync(Steps, durability, settings: live);
+
+        Assert.Equal(3 * Steps, predictions.Count);
+        // Live retrains never hold the stream and run one at a time, so how many start on this short feed depends on timing.
+        Assert.True(run.Metrics.RetrainsStarted >= 1, "no retrain started");
+        Assert.Equal(durability.Stats.StartedCount, durability.Stats.CommittedCount);
+        Assert.True(durability.Stats.CommittedCount >= 10, $"{durability.Stats.CommittedCount} committed");
     }
 
     [Fact]
