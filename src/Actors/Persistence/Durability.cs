@@ -57,7 +57,7 @@ public sealed class Durability
         }
         catch (AskTimeoutException)
         {
-            await coordinator.GracefulStop(TimeSpan.FromSeconds(5));
+            system.Stop(coordinator);
             throw new InvalidDataException($"the durable state could not be read within {timeout.TotalSeconds:N0} s; is the store reachable? (see the log for the journal's error)");
         }
         if (recovered.Last is not { } last) return durability;
