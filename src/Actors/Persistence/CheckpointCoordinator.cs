@@ -9,7 +9,8 @@ namespace RnnStream.Actors.Persistence;
 /// checkpoint with its cut (stored as a snapshot under the checkpoint's number); every partition
 /// stores its series under the same number and the snapshot store answers here; the output answers
 /// with its flushed length. When every part is in, the commit is journaled, and only then do older
-/// snapshots go. A crash at any moment leaves the last commit whole. Also journals each weights
+/// snapshots go. A crash at any moment leaves the last commit whole. The stream tells this actor of
+/// a checkpoint before it tells the partitions, so a part's answer never arrives before its start. Also journals each weights
 /// version as it is promoted. A failed part leaves its checkpoint uncommitted (logged and counted),
 /// never the stream stopped.
 /// </summary>
@@ -27,8 +28,6 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private readonly SortedDictionary<long, long> _weightsEvents = [];
     private readonly SortedDictionary<long, Pending> _pending = [];
     private readonly List<(long Number, IActorRef ReplyTo)> _waiters = [];
-    private readonly Dictionary<long, int> _early = [];
-    private readonly Dictionary<long, SaveSnapshotFailure> _earlyFailures = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CheckpointCommitted? _last;
 
@@ -87,17 +86,9 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                     pending.Stored++;
                     TryCommit(saved.Metadata.SequenceNr, pending);
                 }
-                else if (saved.Metadata.SequenceNr > (_last?.Number ?? 0))
-                {
-                    // A part stored before its checkpoint's start reached here (the coordinator was restarting): count it when it does.
-                    _early[saved.Metadata.SequenceNr] = _early.GetValueOrDefault(saved.Metadata.SequenceNr) + 1;
-                }
                 break;
             case SaveSnapshotFailure failed:
-                if (_pending.ContainsKey(failed.Metadata.SequenceNr))
-                    Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
-                else if (failed.Metadata.SequenceNr > (_last?.Number ?? 0))
-                    _earlyFailures[failed.Metadata.SequenceNr] = failed;
+                Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
                 break;
             case OutputFlushed flushed:
                 if (_pending.TryGetValue(flushed.Number, out var waiting))
@@ -130,13 +121,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private void Start(CheckpointStarted started)
     {
         var pending = new Pending(started.Cut, started.Cut.Partitions + 1);
-        if (_early.Remove(started.Cut.Number, out int alreadyStored)) pending.Stored = alreadyStored;
         _pending[started.Cut.Number] = pending;
-        if (_earlyFailures.Remove(started.Cut.Number, out var failedEarly))
-        {
-            Abort(started.Cut.Number, $"snapshot {failedEarly.Metadata.PersistenceId} failed", failedEarly.Cause);
-            return;
-        }
         _snapshots.Tell(new SaveSnapshot(new SnapshotMetadata(PipelineId, started.Cut.Number, DateTime.UtcNow), started.Cut.ToBytes()), Self);
         long number = started.Cut.Number;
         started.OutputFlushed.PipeTo(Self, success: length => new OutputFlushed(number, length), failure: e => new OutputFlushFailed(number, e));
@@ -152,8 +137,6 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         {
             _pending.Remove(number);
             _last = committed;
-            foreach (long stale in _early.Keys.Where(k => k <= number).ToList()) _early.Remove(stale);
-            foreach (long stale in _earlyFailures.Keys.Where(k => k <= number).ToList()) _earlyFailures.Remove(stale);
             _stats.Committed(number);
             var older = new SnapshotSelectionCriteria(number - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);

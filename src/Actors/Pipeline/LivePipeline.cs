@@ -130,21 +130,12 @@ public static class LivePipeline
     }
 
     /// <summary>Drops what a checkpoint already covered: records before the offset, and the first ticks at it.</summary>
-    private static Source<FeedRecord, NotUsed> ResumeAt(Source<FeedRecord, NotUsed> feed, long offset, int skipTicks) =>
-        feed.StatefulSelectMany<FeedRecord, FeedRecord, NotUsed>(() =>
-        {
-            int skipped = 0;
-            return record =>
-            {
-                if (record.Offset < offset) return [];
-                if (record.Offset == offset && record is Tick && skipped < skipTicks)
-                {
-                    skipped++;
-                    return [];
-                }
-                return [record];
-            };
-        });
+    private static Source<FeedRecord, NotUsed> ResumeAt(Source<FeedRecord, NotUsed> feed, long offset, int skipTicks)
+    {
+        // A plain filter with its count in the closure: this source is materialized once, by this run, and nothing is allocated per record.
+        int skipped = 0;
+        return feed.Where(record => record.Offset > offset || record.Offset == offset && (record is not Tick || skipped++ >= skipTicks));
+    }
 
     private static WeightsPromoted Promoted(ModelWeights weights)
     {

@@ -81,7 +81,11 @@ public sealed record SeriesSettings
     public int Targets => TargetIndices.Count;
 
     /// <summary>D as the network sees it: the features, the time features, the seasonal inputs.</summary>
-    public int NetworkInputs => Features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0) + (SeasonalLag > 0 ? Targets : 0);
+    public int NetworkInputs => NetworkInputsFor(Features, Targets, TimeFeatures, SeasonalLag);
+
+    /// <summary>D as the network sees it, for a layout not yet made into settings (the model is sized from it).</summary>
+    public static int NetworkInputsFor(int features, int targets, bool timeFeatures, int seasonalLag) =>
+        features + (timeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0) + (seasonalLag > 0 ? targets : 0);
 
     /// <summary>Ticks of target history behind the seasonal inputs: back one season from the oldest remembered tick.</summary>
     public int SeasonalCapacity => SeasonalLag > 0 ? SeasonalLag + WindowLength + 1 : 0;

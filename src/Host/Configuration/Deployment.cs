@@ -153,7 +153,7 @@ internal sealed class Deployment
 
     /// <summary>The network for a feed with these features and targets.</summary>
     public ModelSpec Spec(int features, int targets) =>
-        new(features + (TimeFeatures ? Model.Preprocessing.TimeFeatures.Count : 0) + (SeasonalLag > 0 ? targets : 0),
+        new(SeriesSettings.NetworkInputsFor(features, targets, TimeFeatures, SeasonalLag),
             Units.Select(u => new LayerSpec(Cell, u, Cell == CellType.SimpleRnn ? Activation : Activation.Tanh)).ToArray(),
             targets, Horizon, Head);
 

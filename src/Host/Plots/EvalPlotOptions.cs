@@ -6,5 +6,6 @@ namespace RnnStream.Host.Plots;
 /// <param name="ToRow">Last feed row to draw; null for the end.</param>
 internal sealed record EvalPlotOptions(string Directory, string? SeriesId, long? FromRow, long? ToRow, int RollingWindow)
 {
-    public int DefaultRange { get; init; } = 672;
+    /// <summary>Rows drawn when no range is given: two weeks of half hours.</summary>
+    public const int DefaultRange = 672;
 }

@@ -55,7 +55,7 @@ internal static class EvalCommand
         }
         string stem = Path.Combine(plots.Directory, FileSafe(trace.SeriesId!));
         long toRow = plots.ToRow ?? trace.Rows[^1];
-        long fromRow = plots.FromRow ?? trace.Rows[Math.Max(0, trace.Count - plots.DefaultRange)];
+        long fromRow = plots.FromRow ?? trace.Rows[Math.Max(0, trace.Count - EvalPlotOptions.DefaultRange)];
         string actualPath = $"{stem}.actual-vs-predicted.png";
         int drawn = ForecastPlots.ActualVsPredicted(trace, fromRow, toRow, actualPath);
         if (drawn == 0) console.MarkupLine($"[yellow]no forecasts of '{Markup.Escape(trace.SeriesId!)}' target rows {fromRow}-{toRow}: {Markup.Escape(actualPath)} not written[/]");
