@@ -7,15 +7,15 @@ namespace RnnStream.Actors.Metrics;
 
 /// <summary>
 /// Everything a run counts: scores per series and overall, ticks, rejects by reason, failures,
-/// retrains, latency. Predictions are recorded by one writer, the stream, without locks (it is on
-/// the live path); the progress display reads totals that may be a moment stale, and the
-/// per-series table is read when the run is over. Scores count only forecasts made at or after
-/// <see cref="ScoreFromOffset"/>.
+/// retrains, latency. The totals are recorded by one writer, the stream, without locks (it is on
+/// the live path); each series' scores by the partition that owns it (<see cref="ScoresFor"/>),
+/// where its state is already in the cache. The progress display reads totals that may be a moment
+/// stale, and the per-series table is read when the run is over. Scores count only forecasts made
+/// at or after <see cref="ScoreFromOffset"/>.
 /// </summary>
 public sealed class RunMetrics
 {
-    private readonly Dictionary<string, ForecastScore> _perSeries = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, ForecastScore> _wholeSeries = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, SeriesScores> _series = new(StringComparer.Ordinal);
     private readonly Dictionary<RejectReason, long> _rejects = [];
     private readonly List<RetrainOutcome> _retrains = [];
     private readonly Lock _lock = new();
@@ -33,7 +33,7 @@ public sealed class RunMetrics
     public ForecastScore WholeStream { get; } = new();
 
     /// <summary>Standard deviation of a series' truth over the whole stream (NaN if unknown).</summary>
-    public double TruthStdDev(string seriesId) => _wholeSeries.TryGetValue(seriesId, out var score) ? score.TruthStdDev : double.NaN;
+    public double TruthStdDev(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Whole.TruthStdDev : double.NaN;
 
     /// <summary>NRMSE as the benchmark defines it: scored RMSE over the standard deviation of the whole truth series.</summary>
     public double Nrmse(string seriesId) => PerSeries.TryGetValue(seriesId, out var score) ? score.NrmseOver(TruthStdDev(seriesId)) : double.NaN;
@@ -69,8 +69,21 @@ public sealed class RunMetrics
         get { lock (_lock) return _retrains.ToArray(); }
     }
 
-    /// <summary>Scores per series; read it when the run is over (the stream writes it without locks).</summary>
-    public IReadOnlyDictionary<string, ForecastScore> PerSeries => _perSeries;
+    /// <summary>Scores per series; read it when the run is over (the partitions write them without locks).</summary>
+    public IReadOnlyDictionary<string, ForecastScore> PerSeries => _series.ToDictionary(entry => entry.Key, entry => entry.Value.Scored, StringComparer.Ordinal);
+
+    /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
+    public SeriesScores ScoresFor(string seriesId)
+    {
+        if (_series.TryGetValue(seriesId, out var scores)) return scores;
+        scores = new SeriesScores();
+        if (_series.TryAdd(seriesId, scores))
+        {
+            Interlocked.Increment(ref _seriesCount);
+            return scores;
+        }
+        return _series[seriesId];
+    }
 
     public void Record(Prediction prediction)
     {
@@ -83,29 +96,13 @@ public sealed class RunMetrics
         LastWeightsVersion = prediction.WeightsVersion;
         if (prediction.ReceivedAt != 0)
             Latency.Record(Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds);
-        if (!_perSeries.TryGetValue(prediction.SeriesId, out var score))
+        if (prediction.Matured is not { } outcome) return;
+        ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
+        bool scored = prediction.Offset >= ScoreFromOffset;
+        for (int k = 0; k < actual.Length; k++)
         {
-            _perSeries[prediction.SeriesId] = score = new ForecastScore();
-            Volatile.Write(ref _seriesCount, _perSeries.Count);
-        }
-        if (prediction.Matured is { } whole)
-        {
-            if (!_wholeSeries.TryGetValue(prediction.SeriesId, out var wholeScore))
-                _wholeSeries[prediction.SeriesId] = wholeScore = new ForecastScore();
-            for (int k = 0; k < whole.Count; k++)
-            {
-                wholeScore.Add(whole.Actual[k], whole.Predicted[k], whole.Lower[k], whole.Upper[k], whole.Persistence[k]);
-                WholeStream.Add(whole.Actual[k], whole.Predicted[k], whole.Lower[k], whole.Upper[k], whole.Persistence[k]);
-            }
-        }
-        if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset)
-        {
-            ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
-            for (int k = 0; k < actual.Length; k++)
-            {
-                score.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
-                Overall.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
-            }
+            WholeStream.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
+            if (scored) Overall.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
         }
     }
 
@@ -124,7 +121,8 @@ public sealed class RunMetrics
     private const byte ScoresFormat = 1;
 
     /// <summary>
-    /// The scores and counts, for a checkpoint; called on the stream's thread (the writer), so the
+    /// The scores and counts, for a checkpoint; called on the stream's thread with nothing in flight
+    /// (every partition has scored its series' ticks before the cut, and no later one), so the
     /// bytes are exactly the scores of the predictions before the cut.
     /// </summary>
     public byte[] ExportScores()
@@ -137,13 +135,14 @@ public sealed class RunMetrics
             writer.Write(Failures);
             Overall.Write(writer);
             WholeStream.Write(writer);
-            foreach (var table in new[] { _perSeries, _wholeSeries })
+            var series = _series.ToArray();
+            foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
             {
-                writer.Write(table.Count);
-                foreach (var (id, score) in table)
+                writer.Write(series.Length);
+                foreach (var (id, scores) in series)
                 {
                     writer.Write(id);
-                    score.Write(writer);
+                    part(scores).Write(writer);
                 }
             }
             var rejects = RejectsByReason;
@@ -167,19 +166,13 @@ public sealed class RunMetrics
         _failures = reader.ReadInt64();
         Overall.Read(reader);
         WholeStream.Read(reader);
-        foreach (var table in new[] { _perSeries, _wholeSeries })
+        _series.Clear();
+        _seriesCount = 0;
+        foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
         {
-            table.Clear();
             int count = reader.ReadInt32();
-            for (int i = 0; i < count; i++)
-            {
-                string id = reader.ReadString();
-                var score = new ForecastScore();
-                score.Read(reader);
-                table[id] = score;
-            }
+            for (int i = 0; i < count; i++) part(ScoresFor(reader.ReadString())).Read(reader);
         }
-        _seriesCount = _perSeries.Count;
         int reasons = reader.ReadInt32();
         lock (_lock)
         {

@@ -53,7 +53,7 @@ public static class LivePipeline
         var inbox = new PredictionInbox();
         var metrics = new RunMetrics(settings.ScoreFromOffset);
         if (cut is { Metrics.Length: > 0 }) metrics.ImportScores(cut.Metrics);
-        var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox);
+        var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics);
         string runId = Guid.NewGuid().ToString("N");
         var partitions = Enumerable.Range(0, settings.Router.Partitions)
             .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan, p, durability?.PartitionStates?[p]),

@@ -96,4 +96,18 @@ public sealed class SeriesState
     public long WeightsVersion { get; set; } = -1;
 
     public static int OwedStride(int targets) => 7 * targets;
+
+    /// <summary>
+    /// Reads a value from each part of the state a tick uses (hidden state, normalizer, owed
+    /// forecasts, residuals, the ring's next slot), bringing them into the cache ahead of the tick;
+    /// the sum means nothing and is returned only so the reads are kept.
+    /// </summary>
+    public float Touch()
+    {
+        var hidden = Hidden.Values;
+        float sum = hidden[0] + hidden[^1] + Owed[0] + (float)ResidualSquares[0] + (float)Normalizer.Mean(0);
+        if (RecentCount > 0) sum += RecentValues[RecentStart * (RecentValues.Length / RecentSeconds.Length)] + RecentSeconds[RecentStart];
+        if (Changes is not null) sum += (float)Changes.Mean(0);
+        return sum;
+    }
 }
