@@ -30,24 +30,34 @@ public sealed class SeriesForecaster(SeriesSettings settings)
 
     public SeriesSettings Settings { get; } = settings;
 
+    // The settings' shape, read on every tick: plain fields instead of calls through the read-only list interfaces.
+    private readonly int[] _targetIndices = settings.TargetIndices.ToArray();
+    private readonly int _features = settings.Features;
+    private readonly int _targets = settings.Targets;
+    private readonly int _horizon = settings.Horizon;
+    private readonly int _inputs = settings.NetworkInputs;
+    private readonly int _window = settings.WindowLength;
+
     public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
 
     /// <param name="windows">Receives a training window when one is due; null to cut none.</param>
     public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows)
     {
-        if (tick.Values.Length != Settings.Features)
-            throw new ArgumentException($"tick has {tick.Values.Length} values, the feed {Settings.Features}");
+        if (tick.Values.Length != _features)
+            throw new ArgumentException($"tick has {tick.Values.Length} values, the feed {_features}");
         if (state.WeightsVersion != network.Version) Rewarm(state, network);
 
-        int k = Settings.Targets, h = Settings.Horizon;
+        int k = _targets, h = _horizon;
         int slot = (int)(state.TicksSeen % h) * SeriesState.OwedStride(k);
         var owed = state.Owed.AsSpan(slot, SeriesState.OwedStride(k));
-        Outcome? matured = float.IsNaN(owed[0]) ? null : Score(state, tick, owed);
+        bool matures = !float.IsNaN(owed[0]);
+        var values = new float[(matures ? 8 : 3) * k];
+        if (matures) Score(state, tick, owed, values.AsSpan(3 * k, 5 * k));
 
         state.Normalizer.Update(tick.Values);
         if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);
         if (state.Changes is { } changeStats && state.RecentCount >= h) UpdateChanges(state, changeStats, tick.Values);
-        Span<float> input = stackalloc float[Settings.NetworkInputs];
+        Span<float> input = stackalloc float[_inputs];
         Span<float> output = stackalloc float[network.OutputLength];
         NetworkInput(state, tick.Values, tick.Timestamp, state.TicksSeen, input);
         network.Step(state.Hidden, input, output);
@@ -60,14 +70,13 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             _ => Choose(state),
         };
         bool useNetwork = ReferenceEquals(chosen, NetworkForecaster);
-        var values = new float[3 * k];
         var predicted = values.AsSpan(0, k);
         var lower = values.AsSpan(k, k);
         var upper = values.AsSpan(2 * k, k);
         bool gaussian = network.Spec.Head == OutputHead.Gaussian;
         for (int j = 0; j < k; j++)
         {
-            int feature = Settings.TargetIndices[j];
+            int feature = _targetIndices[j];
             float last = tick.Values[feature];
             var changes = state.Changes;
             float fromNetwork = changes is null
@@ -101,24 +110,24 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         state.LastTimestamp = tick.Timestamp;
         Remember(state, tick);
         state.TicksSeen++;
-        if (windows is not null && state.RecentCount == Settings.WindowLength && state.TicksSeen % Settings.TrainEvery == 0)
+        if (windows is not null && state.RecentCount == _window && state.TicksSeen % Settings.TrainEvery == 0)
             windows(CutWindow(state, tick.Timestamp));
 
         return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
-            values, network.Version, forecaster, matured, tick.ReceivedAt, tick.Offset);
+            values, network.Version, forecaster, tick.ReceivedAt, tick.Offset);
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>
     public void Rewarm(SeriesState state, InferenceNetwork network)
     {
         state.Hidden.Reset();
-        Span<float> input = stackalloc float[Settings.NetworkInputs];
+        Span<float> input = stackalloc float[_inputs];
         Span<float> output = stackalloc float[network.OutputLength];
-        int d = Settings.Features;
+        int d = _features;
         long first = state.TicksSeen - state.RecentCount;
         for (int i = 0; i < state.RecentCount; i++)
         {
-            int at = (state.RecentStart + i) % Settings.WindowLength;
+            int at = (state.RecentStart + i) % _window;
             NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), first + i, input);
             network.Step(state.Hidden, input, output);
         }
@@ -126,16 +135,16 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     }
 
     /// <summary>Scores the forecast due now: the published one for the metrics and the interval, the network's and persistence's for the choice between them.</summary>
-    private Outcome Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed)
+    /// <param name="outcome">Receives the outcome: actual, published forecast, lower, upper, persistence (K each).</param>
+    private void Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed, Span<float> outcome)
     {
-        int k = Settings.Targets;
-        var outcome = new float[5 * k];
-        var actual = outcome.AsSpan(0, k);
+        int k = _targets;
+        var actual = outcome[..k];
         double networkError = 0, persistenceError = 0, ridgeError = 0, combinedError = 0;
         bool first = state.Residuals == 0;
         for (int j = 0; j < k; j++)
         {
-            int feature = Settings.TargetIndices[j];
+            int feature = _targetIndices[j];
             actual[j] = tick.Values[feature];
             double publishedResidual = actual[j] - owed[j];
             state.ResidualSquares[j] = Running(state.ResidualSquares[j], publishedResidual * publishedResidual, Settings.ResidualForgetting, first);
@@ -151,8 +160,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         state.RidgeError = Running(state.RidgeError, ridgeError, Settings.ChoiceForgetting, first);
         state.CombinedError = Running(state.CombinedError, combinedError, Settings.ChoiceForgetting, first);
         state.Residuals++;
-        owed[..(4 * k)].CopyTo(outcome.AsSpan(k));
-        return new Outcome(outcome);
+        owed[..(4 * k)].CopyTo(outcome[k..]);
     }
 
     /// <summary>An exponentially weighted running mean: the first value as it is, then λ·previous + (1 − λ)·value.</summary>
@@ -194,16 +202,16 @@ public sealed class SeriesForecaster(SeriesSettings settings)
 
     /// <summary>The value <paramref name="back"/> ticks before the current one (1 = the previous tick), from the ring.</summary>
     private float Past(SeriesState state, int feature, int back) =>
-        state.RecentValues[(state.RecentStart + state.RecentCount - back) % Settings.WindowLength * Settings.Features + feature];
+        state.RecentValues[(state.RecentStart + state.RecentCount - back) % _window * _features + feature];
 
     /// <summary>Teaches the ridge autoregression the change that just completed: this tick against the one h back, from the changes before that.</summary>
     private void UpdateRidge(SeriesState state, float[] values)
     {
-        int lags = Settings.RidgeLags, h = Settings.Horizon;
+        int lags = Settings.RidgeLags, h = _horizon;
         Span<double> x = stackalloc double[lags];
-        for (int j = 0; j < Settings.Targets; j++)
+        for (int j = 0; j < _targets; j++)
         {
-            int feature = Settings.TargetIndices[j];
+            int feature = _targetIndices[j];
             double scale = state.Normalizer.Scale(feature);
             for (int i = 0; i < lags; i++) x[i] = (Past(state, feature, h + i) - Past(state, feature, h + i + 1)) / scale;
             double y = (values[feature] - Past(state, feature, h)) / scale;
@@ -215,7 +223,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// <summary>The ridge autoregression's forecast: the last value plus the change it predicts from the latest changes; the last value while it lacks history.</summary>
     private float RidgeForecast(SeriesState state, float[] values, int target)
     {
-        int lags = Settings.RidgeLags, feature = Settings.TargetIndices[target];
+        int lags = Settings.RidgeLags, feature = _targetIndices[target];
         float last = values[feature];
         if (lags == 0 || state.RecentCount < lags) return last;
         double scale = state.Normalizer.Scale(feature);
@@ -228,12 +236,12 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// <summary>Feeds each target's change over the horizon (this tick against the one h ticks back) to the change statistics.</summary>
     private void UpdateChanges(SeriesState state, Model.Preprocessing.OnlineNormalizer changes, float[] values)
     {
-        int capacity = Settings.WindowLength, d = Settings.Features, h = Settings.Horizon;
+        int capacity = _window, d = _features, h = _horizon;
         int past = (state.RecentStart + state.RecentCount - h) % capacity;
-        Span<float> change = stackalloc float[Settings.Targets];
+        Span<float> change = stackalloc float[_targets];
         for (int j = 0; j < change.Length; j++)
         {
-            int feature = Settings.TargetIndices[j];
+            int feature = _targetIndices[j];
             change[j] = values[feature] - state.RecentValues[past * d + feature];
         }
         changes.Update(change);
@@ -242,14 +250,14 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// <param name="tick">The tick's number in the series (0 = its first), for the seasonal inputs.</param>
     private void NetworkInput(SeriesState state, ReadOnlySpan<float> values, DateTime timestamp, long tick, Span<float> input)
     {
-        int d = Settings.Features;
+        int d = _features;
         state.Normalizer.Normalize(values, input[..d]);
         if (Settings.TimeFeatures)
         {
             Model.Preprocessing.TimeFeatures.Write(timestamp, input.Slice(d, Model.Preprocessing.TimeFeatures.Count));
             d += Model.Preprocessing.TimeFeatures.Count;
         }
-        if (Settings.SeasonalLag > 0) SeasonalInput(state, tick, input.Slice(d, Settings.Targets));
+        if (Settings.SeasonalLag > 0) SeasonalInput(state, tick, input.Slice(d, _targets));
     }
 
     /// <summary>
@@ -259,32 +267,32 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// </summary>
     private void SeasonalInput(SeriesState state, long tick, Span<float> destination)
     {
-        long from = tick - Settings.SeasonalLag, to = from + Settings.Horizon;
+        long from = tick - Settings.SeasonalLag, to = from + _horizon;
         if (from < 0)
         {
             destination.Clear();
             return;
         }
-        int capacity = Settings.SeasonalCapacity, k = Settings.Targets;
+        int capacity = Settings.SeasonalCapacity, k = _targets;
         int fromAt = (int)(from % capacity) * k, toAt = (int)(to % capacity) * k;
         for (int j = 0; j < k; j++)
         {
             float then = state.SeasonalHistory[toAt + j];
             destination[j] = state.Changes is { } changes
                 ? (float)((then - state.SeasonalHistory[fromAt + j] - changes.Mean(j)) / changes.Scale(j))
-                : (float)((then - state.Normalizer.Mean(Settings.TargetIndices[j])) / state.Normalizer.Scale(Settings.TargetIndices[j]));
+                : (float)((then - state.Normalizer.Mean(_targetIndices[j])) / state.Normalizer.Scale(_targetIndices[j]));
         }
     }
 
     private void RememberTargets(SeriesState state, float[] values, long tick)
     {
-        int at = (int)(tick % Settings.SeasonalCapacity) * Settings.Targets;
-        for (int j = 0; j < Settings.Targets; j++) state.SeasonalHistory[at + j] = values[Settings.TargetIndices[j]];
+        int at = (int)(tick % Settings.SeasonalCapacity) * _targets;
+        for (int j = 0; j < _targets; j++) state.SeasonalHistory[at + j] = values[_targetIndices[j]];
     }
 
     private void Remember(SeriesState state, Tick tick)
     {
-        int capacity = Settings.WindowLength, d = Settings.Features;
+        int capacity = _window, d = _features;
         if (state.RecentCount == 0 && state.TicksSeen == 0) state.Origin = tick.Timestamp;
         int at;
         if (state.RecentCount < capacity) at = (state.RecentStart + state.RecentCount++) % capacity;
@@ -300,8 +308,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// <summary>The remembered ticks as one training window: inputs for the first W − h, targets h later, normalized with today's statistics.</summary>
     private TrainingWindow CutWindow(SeriesState state, DateTime endTime)
     {
-        int capacity = Settings.WindowLength, d = Settings.Features, h = Settings.Horizon, k = Settings.Targets;
-        int steps = capacity - h, inputs = Settings.NetworkInputs;
+        int capacity = _window, d = _features, h = _horizon, k = _targets;
+        int steps = capacity - h, inputs = _inputs;
         var inputValues = new float[steps * inputs];
         var targetValues = new float[steps * k];
         long first = state.TicksSeen - state.RecentCount;
@@ -312,7 +320,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             int future = (state.RecentStart + t + h) % capacity;
             for (int j = 0; j < k; j++)
             {
-                int feature = Settings.TargetIndices[j];
+                int feature = _targetIndices[j];
                 float target = state.RecentValues[future * d + feature];
                 targetValues[t * k + j] = state.Changes is { } changes
                     ? (float)((target - state.RecentValues[at * d + feature] - changes.Mean(j)) / changes.Scale(j))
@@ -325,6 +333,6 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     private DateTime? TargetTime(SeriesState state, Tick tick)
     {
         var step = Settings.Step ?? state.LastStep;
-        return step > TimeSpan.Zero ? tick.Timestamp + Settings.Horizon * step : null;
+        return step > TimeSpan.Zero ? tick.Timestamp + _horizon * step : null;
     }
 }

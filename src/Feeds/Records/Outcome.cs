@@ -2,26 +2,29 @@ namespace RnnStream.Feeds.Records;
 
 /// <summary>
 /// A forecast scored when its target arrived: the actual values, what was predicted with its interval,
-/// and what persistence (the value known when the forecast was made) would have said. One array
-/// behind five views: it is made on every tick.
+/// and what persistence (the value known when the forecast was made) would have said. A view into
+/// its prediction's one array (five runs of K values), so scoring a tick allocates nothing more.
 /// </summary>
-public sealed class Outcome
+public readonly struct Outcome
 {
     private readonly float[] _values;
+    private readonly int _start;
 
-    /// <param name="values">Actual, predicted, lower, upper, persistence: K values each, in that order.</param>
-    public Outcome(float[] values)
+    /// <param name="values">From <paramref name="start"/>: actual, predicted, lower, upper, persistence, <paramref name="count"/> values each, in that order.</param>
+    public Outcome(float[] values, int start, int count)
     {
-        if (values.Length == 0 || values.Length % 5 != 0) throw new ArgumentException("an outcome holds 5 × K values", nameof(values));
+        if (count < 1 || start < 0 || start + 5 * count > values.Length) throw new ArgumentException($"an outcome of {count} values does not fit at {start} in {values.Length}", nameof(values));
         _values = values;
+        _start = start;
+        Count = count;
     }
 
-    public int Count => _values.Length / 5;
-    public ReadOnlySpan<float> Actual => _values.AsSpan(0, Count);
-    public ReadOnlySpan<float> Predicted => _values.AsSpan(Count, Count);
-    public ReadOnlySpan<float> Lower => _values.AsSpan(2 * Count, Count);
-    public ReadOnlySpan<float> Upper => _values.AsSpan(3 * Count, Count);
-    public ReadOnlySpan<float> Persistence => _values.AsSpan(4 * Count, Count);
+    public int Count { get; }
+    public ReadOnlySpan<float> Actual => _values.AsSpan(_start, Count);
+    public ReadOnlySpan<float> Predicted => _values.AsSpan(_start + Count, Count);
+    public ReadOnlySpan<float> Lower => _values.AsSpan(_start + 2 * Count, Count);
+    public ReadOnlySpan<float> Upper => _values.AsSpan(_start + 3 * Count, Count);
+    public ReadOnlySpan<float> Persistence => _values.AsSpan(_start + 4 * Count, Count);
 
     public bool OutsideInterval
     {

@@ -6,7 +6,7 @@ namespace RnnStream.Feeds.Records;
 /// What a series emits on every tick: its forecast for the target time (horizon steps after
 /// <see cref="Timestamp"/>) of each predicted feature, with an interval, the weights version that
 /// made it, which forecaster it came from, and the score of the forecast that was due at this tick.
-/// One array behind the three views (made on every tick).
+/// One array behind all the views, the matured outcome's included (made on every tick).
 /// </summary>
 public sealed class Prediction
 {
@@ -15,21 +15,24 @@ public sealed class Prediction
     /// <param name="targetTime">The time the forecast is for, or null while the series' step is not known.</param>
     /// <param name="format">How the feed writes times; the target time is written the same way.</param>
     /// <param name="features">Names of the predicted features (shared, not copied per prediction).</param>
-    /// <param name="values">Predicted, lower, upper: K values each, in that order.</param>
+    /// <param name="values">Predicted, lower, upper: K values each, in that order; then, when a forecast matured at this tick, its outcome's 5 × K (see <see cref="Outcome"/>).</param>
     /// <param name="forecaster">Which forecaster produced the values (the network, or a baseline chosen for this series).</param>
     public Prediction(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
-        float[] values, long weightsVersion, string forecaster, Outcome? matured, long receivedAt, long offset)
+        float[] values, long weightsVersion, string forecaster, long receivedAt, long offset)
     {
-        if (values.Length != 3 * features.Count) throw new ArgumentException($"a prediction of {features.Count} features holds {3 * features.Count} values", nameof(values));
+        int count = features.Count;
+        if (values.Length != 3 * count && values.Length != 8 * count)
+            throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {8 * count} with its matured outcome", nameof(values));
         SeriesId = seriesId;
         Timestamp = timestamp;
         TargetTime = targetTime;
         Format = format;
         Features = features;
         _values = values;
+        Count = features.Count;
         WeightsVersion = weightsVersion;
         Forecaster = forecaster;
-        Matured = matured;
+        if (values.Length > 3 * count) Matured = new Outcome(values, 3 * count, count);
         ReceivedAt = receivedAt;
         Offset = offset;
     }
@@ -54,7 +57,7 @@ public sealed class Prediction
     /// <summary>Position of the tick in its feed.</summary>
     public long Offset { get; }
 
-    public int Count => Features.Count;
+    public int Count { get; }
     public ReadOnlySpan<float> Predicted => _values.AsSpan(0, Count);
     public ReadOnlySpan<float> Lower => _values.AsSpan(Count, Count);
     public ReadOnlySpan<float> Upper => _values.AsSpan(2 * Count, Count);

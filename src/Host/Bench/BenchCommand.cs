@@ -12,18 +12,19 @@ internal static class BenchCommand
     public static Command Create(TextWriter output)
     {
         var series = new Option<int>("--series") { Description = "Series for the throughput and latency runs.", DefaultValueFactory = _ => 10_000 };
-        var ticks = new Option<int>("--ticks-per-series") { Description = "Ticks per series in the throughput run.", DefaultValueFactory = _ => 200 };
+        var ticks = new Option<int>("--ticks-per-series") { Description = "Ticks per series in the throughput run (the first third is warm-up).", DefaultValueFactory = _ => 900 };
         var memorySeries = new Option<int>("--memory-series") { Description = "Series for the memory run (0 skips it).", DefaultValueFactory = _ => 100_000 };
         var cell = new Option<CellType>("--cell") { Description = "Cell of the one-layer network.", DefaultValueFactory = _ => CellType.SimpleRnn };
         var units = new Option<int>("--units") { Description = "Hidden units H.", DefaultValueFactory = _ => 32 };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Router bound on ticks in flight.", DefaultValueFactory = _ => new RouterSettings().MaxInFlight };
         var seconds = new Option<double>("--latency-seconds") { Description = "Length of the paced latency run.", DefaultValueFactory = _ => 10 };
+        var latencyRate = new Option<double>("--latency-rate") { Description = "Ticks per second offered in the latency run (0: half the measured throughput)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Also measure throughput with durable state (checkpoints to SQLite) in this directory, emptied first." };
         var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run (0: by the clock only).", DefaultValueFactory = _ => 0 };
         var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, seconds, dataDir, checkpointEvery, checkpointInterval,
+            series, ticks, memorySeries, cell, units, maxInFlight, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval,
         };
         command.SetAction(async (result, _) =>
         {
@@ -57,7 +58,7 @@ internal static class BenchCommand
                     .RecoveryAsync(result.GetValue(series), resumed, readBack);
                 await recovering.Terminate();
             }
-            await bench.LatencyAsync(result.GetValue(series), rate / 2, TimeSpan.FromSeconds(result.GetValue(seconds)));
+            await bench.LatencyAsync(result.GetValue(series), result.GetValue(latencyRate) is > 0 and var offered ? offered : rate / 2, TimeSpan.FromSeconds(result.GetValue(seconds)), TimeSpan.FromSeconds(1));
             if (result.GetValue(memorySeries) > 0) await bench.MemoryAsync(result.GetValue(memorySeries));
             await system.Terminate();
             return 0;

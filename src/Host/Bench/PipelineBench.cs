@@ -29,13 +29,17 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
 
     private ModelWeights Weights => WeightInitializer.Initialize(new ModelSpec(4, [new LayerSpec(cell, units)], 1), 1);
 
-    /// <summary>Ticks per second at full speed, measured after every series has its actor (the first pass is warm-up).</summary>
+    /// <summary>
+    /// Ticks per second at full speed, measured over the last two thirds of the feed: the first
+    /// third is warm-up, in which every series gets its state and the runtime recompiles the hot
+    /// code with its profile (tiered compilation takes a couple of seconds to settle).
+    /// </summary>
     /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
     public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
     {
         var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
         var run = Start(ticks, durability);
-        long warmup = (long)series * Math.Min(10, ticksPerSeries / 4);
+        long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
         long startCount = run.Metrics.Predictions;
         var clock = Stopwatch.StartNew();
@@ -52,11 +56,14 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>
     /// Tick-to-prediction latency with the feed offered at a fixed rate: a producer thread releases
     /// the ticks due by the clock about every millisecond (the finest sleep the OS gives), each
-    /// stamped when released, into a bounded channel the stream reads.
+    /// stamped when released, into a bounded channel the stream reads. The producer starts once the
+    /// stream is running, and the first <paramref name="warmup"/> is not measured: it is when every
+    /// series gets its state and the code its final compilation, which the throughput run also leaves out.
     /// </summary>
-    public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration)
+    public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration, TimeSpan warmup)
     {
-        long total = (long)(ticksPerSecond * duration.TotalSeconds);
+        long total = (long)(ticksPerSecond * (warmup + duration).TotalSeconds);
+        long unmeasured = (long)(ticksPerSecond * warmup.TotalSeconds);
         var channel = System.Threading.Channels.Channel.CreateBounded<FeedRecord>(new System.Threading.Channels.BoundedChannelOptions(1 << 20) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
@@ -69,21 +76,22 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 for (; released < due; released++)
                 {
                     ticks.MoveNext();
-                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = Stopwatch.GetTimestamp() })) break;
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = released < unmeasured ? 0 : Stopwatch.GetTimestamp() })) break;
                 }
                 Thread.Sleep(1);
             }
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
+        var run = Start(ChannelSource.FromReader(channel.Reader));
+        producer.Start();
+        while (run.Metrics.Predictions < unmeasured && !run.Completion.IsCompleted) await Task.Delay(5);
         var pausedBefore = GC.GetTotalPauseDuration();
         int collectionsBefore = GC.CollectionCount(0);
-        producer.Start();
-        var run = Start(ChannelSource.FromReader(channel.Reader));
         await run.Completion;
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         int collections = GC.CollectionCount(0) - collectionsBefore;
         var latency = run.Metrics.Latency;
-        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks: " +
+        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s: " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
                          $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each)");
     }

@@ -58,8 +58,8 @@ public sealed class SeriesForecasterTests
         var predictions = Run(Settings with { RidgeLags = 4 }, t => values[t], 400);
 
         Assert.All(predictions.Skip(200), p => Assert.Equal(SeriesForecaster.RidgeForecaster, p.Forecaster));
-        double ridgeError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Actual[0] - p.Matured.Predicted[0]));
-        double persistenceError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Actual[0] - p.Matured.Persistence[0]));
+        double ridgeError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Value.Actual[0] - p.Matured.Value.Predicted[0]));
+        double persistenceError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Value.Actual[0] - p.Matured.Value.Persistence[0]));
         Assert.True(ridgeError < 0.6 * persistenceError, $"ridge {ridgeError:F3} vs persistence {persistenceError:F3}");
     }
 
@@ -90,7 +90,7 @@ public sealed class SeriesForecasterTests
         Assert.All(predictions.Take(3), p => Assert.Null(p.Matured));
         for (int t = 3; t < 20; t++)
         {
-            var outcome = predictions[t].Matured!;
+            var outcome = predictions[t].Matured!.Value;
             Assert.Equal(t, outcome.Actual[0]);
             Assert.Equal(t - 3, outcome.Persistence[0]);
             Assert.Equal(predictions[t - 3].Predicted[0], outcome.Predicted[0]);

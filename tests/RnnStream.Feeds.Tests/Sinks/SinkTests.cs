@@ -12,7 +12,7 @@ public sealed class SinkTests() : Akka.TestKit.Xunit2.TestKit()
     private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
 
     private static Prediction Sample(string series) => new(series, "2024-01-01 10:00", new DateTime(2024, 1, 1, 10, 30, 0), Format, ["open", "close"],
-        [1.5f, 2.25f, 1f, 2f, 2f, 2.5f], 3, "rnn", null, 0, 0);
+        [1.5f, 2.25f, 1f, 2f, 2f, 2.5f], 3, "rnn", 0, 0);
 
     [Fact]
     public void The_predictions_CSV_has_one_row_per_series_time_and_feature_with_the_target_time_in_the_input_format()
