@@ -29,8 +29,41 @@ public sealed class ForecastScore
         if (actual >= lower && actual <= upper) Inside++;
     }
 
+    /// <summary>
+    /// The interval score (Gneiting and Raftery 2007) of a central (1 − α) interval: its width, plus
+    /// 2/α times how far the actual value fell outside it. Lower is better; it rewards narrow
+    /// intervals and punishes misses in proportion to their size.
+    /// </summary>
+    public static double IntervalScore(double lower, double upper, double actual, double alpha) =>
+        upper - lower + 2 / alpha * (Math.Max(0, lower - actual) + Math.Max(0, actual - upper));
+
+    /// <summary>Forecasts whose interval was scored beside the naive interval (see <see cref="NaiveInterval"/>).</summary>
+    public long IntervalsCompared { get; private set; }
+    public double SumIntervalScore { get; private set; }
+    public double SumNaiveIntervalScore { get; private set; }
+    public long NaiveInside { get; private set; }
+
+    /// <summary>Scores one forecast's interval beside the naive interval for the same value.</summary>
+    public void AddIntervalComparison(double intervalScore, double naiveIntervalScore, bool naiveCovered)
+    {
+        IntervalsCompared++;
+        SumIntervalScore += intervalScore;
+        SumNaiveIntervalScore += naiveIntervalScore;
+        if (naiveCovered) NaiveInside++;
+    }
+
+    /// <summary>Our intervals' total interval score over the naive interval's, on the same forecasts: below 1 is better than persistence's interval.</summary>
+    public double RelativeIntervalScore => SumNaiveIntervalScore > 0 ? SumIntervalScore / SumNaiveIntervalScore : double.NaN;
+
+    /// <summary>How often the naive interval held the actual value, on the compared forecasts.</summary>
+    public double NaiveCoverage => IntervalsCompared > 0 ? (double)NaiveInside / IntervalsCompared : double.NaN;
+
     public void Add(ForecastScore other)
     {
+        IntervalsCompared += other.IntervalsCompared;
+        SumIntervalScore += other.SumIntervalScore;
+        SumNaiveIntervalScore += other.SumNaiveIntervalScore;
+        NaiveInside += other.NaiveInside;
         Count += other.Count;
         SumAbsError += other.SumAbsError;
         SumSquaredError += other.SumSquaredError;
@@ -77,10 +110,15 @@ public sealed class ForecastScore
         writer.Write(SumActual);
         writer.Write(SumSquaredActual);
         writer.Write(Inside);
+        writer.Write(IntervalsCompared);
+        writer.Write(SumIntervalScore);
+        writer.Write(SumNaiveIntervalScore);
+        writer.Write(NaiveInside);
     }
 
     /// <summary>Replaces the sums with those <see cref="Write"/> wrote.</summary>
-    public void Read(BinaryReader reader)
+    /// <param name="withIntervals">False for the first format, from before the interval comparison.</param>
+    public void Read(BinaryReader reader, bool withIntervals = true)
     {
         Count = reader.ReadInt64();
         SumAbsError = reader.ReadDouble();
@@ -90,5 +128,10 @@ public sealed class ForecastScore
         SumActual = reader.ReadDouble();
         SumSquaredActual = reader.ReadDouble();
         Inside = reader.ReadInt64();
+        if (!withIntervals) return;
+        IntervalsCompared = reader.ReadInt64();
+        SumIntervalScore = reader.ReadDouble();
+        SumNaiveIntervalScore = reader.ReadDouble();
+        NaiveInside = reader.ReadInt64();
     }
 }

@@ -24,9 +24,33 @@ public sealed class RunMetrics
     private long _failures;
     private long _retrainsStarted;
 
-    public RunMetrics(long scoreFromOffset = 0) => ScoreFromOffset = scoreFromOffset;
+    /// <param name="intervalZ">The z of the published intervals (series.interval-z), for scoring them against persistence's.</param>
+    public RunMetrics(long scoreFromOffset = 0, double intervalZ = 1.96)
+    {
+        ScoreFromOffset = scoreFromOffset;
+        IntervalZ = intervalZ;
+        // Two-sided miss rate of a central interval of ±z standard deviations: 2 (1 − Φ(z)).
+        IntervalAlpha = MathNet.Numerics.SpecialFunctions.Erfc(intervalZ / Math.Sqrt(2));
+    }
 
     public long ScoreFromOffset { get; }
+    public double IntervalZ { get; }
+    public double IntervalAlpha { get; }
+
+    /// <summary>
+    /// The scored forecasts' intervals against persistence's textbook interval (<see cref="NaiveInterval"/>),
+    /// over all series: total interval score over the naive's (below 1 is better) and the naive's coverage.
+    /// Pooled from the series' sums; read it when the run is over.
+    /// </summary>
+    public (double Relative, double NaiveCoverage) OverallIntervals
+    {
+        get
+        {
+            var pooled = new ForecastScore();
+            foreach (var scores in _series.Values) pooled.Add(scores.Scored);
+            return (pooled.RelativeIntervalScore, pooled.NaiveCoverage);
+        }
+    }
     public ForecastScore Overall { get; } = new();
 
     /// <summary>Every matured forecast, warm-up included: the truth's spread over the whole stream, which NRMSE is relative to.</summary>
@@ -118,7 +142,8 @@ public sealed class RunMetrics
 
     public double TicksPerSecond => Predictions / Math.Max(1e-9, Elapsed.TotalSeconds);
 
-    private const byte ScoresFormat = 1;
+    /// <summary>2: scores carry the interval comparison, and each series its naive interval's state.</summary>
+    private const byte ScoresFormat = 2;
 
     /// <summary>
     /// The scores and counts, for a checkpoint; called on the stream's thread with nothing in flight
@@ -145,6 +170,13 @@ public sealed class RunMetrics
                     part(scores).Write(writer);
                 }
             }
+            writer.Write(series.Count(s => s.Value.Naive is not null));
+            foreach (var (id, scores) in series)
+            {
+                if (scores.Naive is null) continue;
+                writer.Write(id);
+                scores.Naive.Write(writer);
+            }
             var rejects = RejectsByReason;
             writer.Write(rejects.Count);
             foreach (var (reason, count) in rejects)
@@ -161,17 +193,23 @@ public sealed class RunMetrics
     {
         using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
         byte format = reader.ReadByte();
-        if (format != ScoresFormat) throw new InvalidDataException($"metrics format {format} is not supported (this build reads {ScoresFormat})");
+        if (format is < 1 or > ScoresFormat) throw new InvalidDataException($"metrics format {format} is not supported (this build reads 1 to {ScoresFormat})");
+        bool withIntervals = format >= 2;
         _predictions = reader.ReadInt64();
         _failures = reader.ReadInt64();
-        Overall.Read(reader);
-        WholeStream.Read(reader);
+        Overall.Read(reader, withIntervals);
+        WholeStream.Read(reader, withIntervals);
         _series.Clear();
         _seriesCount = 0;
         foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
         {
             int count = reader.ReadInt32();
-            for (int i = 0; i < count; i++) part(ScoresFor(reader.ReadString())).Read(reader);
+            for (int i = 0; i < count; i++) part(ScoresFor(reader.ReadString())).Read(reader, withIntervals);
+        }
+        if (withIntervals)
+        {
+            int naives = reader.ReadInt32();
+            for (int i = 0; i < naives; i++) ScoresFor(reader.ReadString()).Naive = NaiveInterval.Read(reader);
         }
         int reasons = reader.ReadInt32();
         lock (_lock)

@@ -51,7 +51,7 @@ public static class LivePipeline
             if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
         }
         var inbox = new PredictionInbox();
-        var metrics = new RunMetrics(settings.ScoreFromOffset);
+        var metrics = new RunMetrics(settings.ScoreFromOffset, settings.Series.IntervalZ);
         if (cut is { Metrics.Length: > 0 }) metrics.ImportScores(cut.Metrics);
         var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics);
         string runId = Guid.NewGuid().ToString("N");

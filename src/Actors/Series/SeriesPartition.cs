@@ -112,7 +112,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
             {
                 if (_idleTimeout is not null) series.LastTick = _now;
                 var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _context.Replay.Add);
-                if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset);
+                if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             }
             catch (Exception e)
             {

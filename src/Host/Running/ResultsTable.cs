@@ -11,13 +11,14 @@ internal static class ResultsTable
 
     public static void Write(IAnsiConsole console, RunMetrics metrics)
     {
-        var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; NRMSE = RMSE / sd of the whole truth series; MASE vs persistence at the same horizon)");
-        foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage" })
+        var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; NRMSE = RMSE / sd of the whole truth series; MASE vs persistence at the same horizon; " +
+                                      "interval score vs persistence's textbook interval, ± z × RMS of its past errors: below 1 is better)");
+        foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage", "interval vs naive" })
             table.AddColumn(new TableColumn(column).RightAligned());
         var perSeries = metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow(Row(Markup.Escape(id), score, metrics.Nrmse(id)));
-        if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "");
-        table.AddRow(Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse));
+        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow([.. Row(Markup.Escape(id), score, metrics.Nrmse(id)), F(score.RelativeIntervalScore)]);
+        if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "", "");
+        table.AddRow([.. Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse), F(metrics.OverallIntervals.Relative)]);
         console.Write(table);
 
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -36,11 +37,13 @@ internal static class ResultsTable
     public static void WriteCsv(string path, RunMetrics metrics)
     {
         using var writer = new StreamWriter(path);
-        writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage");
+        writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage,interval_score_vs_naive,naive_coverage");
         foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
-            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage)));
+            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
+                N(score.RelativeIntervalScore), N(score.NaiveCoverage)));
+        var (relative, naiveCoverage) = metrics.OverallIntervals;
         writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
-            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage)));
+            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage), N(relative), N(naiveCoverage)));
     }
 
     /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>
