@@ -23,6 +23,9 @@ public sealed class NaiveInterval(int targets)
         return Count >= Warmup;
     }
 
+    /// <summary>Reads its sums, bringing them into the cache ahead of a forecast's scoring.</summary>
+    public float Touch() => (float)_sumSquares[0];
+
     /// <summary>Learns one forecast's persistence errors (one per target), after it has been scored.</summary>
     public void Observe(ReadOnlySpan<float> actual, ReadOnlySpan<float> persistence)
     {

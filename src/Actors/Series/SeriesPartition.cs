@@ -93,9 +93,11 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         {
             try
             {
-                var series = _batchSeries[i] = Activate(ticks[i].SeriesId);
-                touched += series.State.Touch();
-                if (series.Scores is { } scores) touched += scores.Scored.Count + scores.Whole.Count;
+                var tick = ticks[i];
+                var series = _batchSeries[i] = Activate(tick.SeriesId);
+                // The tick too: the stream made it on the other core, so it is not in this one's cache either.
+                touched += series.State.Touch() + tick.Values[0];
+                if (series.Scores is { } scores) touched += scores.Touch();
             }
             catch (Exception e)
             {
