@@ -7,6 +7,7 @@ using RnnStream.Actors.Metrics;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
+using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
 using RnnStream.Model.Weights;
@@ -96,8 +97,7 @@ public static class LivePipeline
             OnDeliver = metrics.Record,
         };
 
-        var quarantineSink = Flow.Create<FeedRecord>()
-            .Select(record => (Rejected)record)
+        var quarantineSink = Flow.Create<Rejected>()
             .Select(rejected =>
             {
                 metrics.Record(rejected);
@@ -107,8 +107,7 @@ public static class LivePipeline
 
         var ((killSwitch, quarantineDone), outputDone) = feed
             .ViaMaterialized(KillSwitches.Single<FeedRecord>(), Keep.Right)
-            .DivertToMaterialized(quarantineSink, record => record is Rejected, Keep.Both)
-            .Select(record => (Tick)record)
+            .ViaMaterialized(RejectDivert.To(quarantineSink), Keep.Both)
             // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))

@@ -20,6 +20,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private readonly Dictionary<string, ActiveSeries> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, byte[]> _passivated = new(StringComparer.Ordinal);
     private ILoggingAdapter? _log;
+
+    /// <summary>Made once: a method group passed on every tick would allocate a delegate every tick.</summary>
+    private readonly Action<TrainingWindow> _addWindow;
     private ActiveSeries?[] _batchSeries = new ActiveSeries?[64];
 
     /// <summary>Where the touch pass leaves its sum, so the compiler cannot drop its reads.</summary>
@@ -30,6 +33,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, byte[]>? restored = null)
     {
         _context = context;
+        _addWindow = context.Replay.Add;
         _idleTimeout = idleTimeout;
         _scanEvery = scanEvery;
         _index = index;
@@ -113,7 +117,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
             try
             {
                 if (_idleTimeout is not null) series.LastTick = _now;
-                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _context.Replay.Add);
+                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow);
                 if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             }
             catch (Exception e)

@@ -32,7 +32,6 @@ public sealed class Prediction
         Count = features.Count;
         WeightsVersion = weightsVersion;
         Forecaster = forecaster;
-        if (values.Length > 3 * count) Matured = new Outcome(values, 3 * count, count);
         ReceivedAt = receivedAt;
         Offset = offset;
     }
@@ -49,7 +48,7 @@ public sealed class Prediction
     public string Forecaster { get; }
 
     /// <summary>The forecast that was due at this tick, scored against what arrived.</summary>
-    public Outcome? Matured { get; }
+    public Outcome? Matured => _values.Length > 3 * Count ? new Outcome(_values, 3 * Count, Count) : null;
 
     /// <summary>Stopwatch timestamp of the tick's arrival, for tick-to-prediction latency.</summary>
     public long ReceivedAt { get; }
