@@ -60,7 +60,7 @@ public sealed class RunMetrics
     public double TruthStdDev(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Whole.TruthStdDev : double.NaN;
 
     /// <summary>NRMSE as the benchmark defines it: scored RMSE over the standard deviation of the whole truth series.</summary>
-    public double Nrmse(string seriesId) => PerSeries.TryGetValue(seriesId, out var score) ? score.NrmseOver(TruthStdDev(seriesId)) : double.NaN;
+    public double Nrmse(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Scored.NrmseOver(scores.Whole.TruthStdDev) : double.NaN;
 
     public double OverallNrmse => Overall.NrmseOver(WholeStream.TruthStdDev);
     public LatencyHistogram Latency { get; } = new();
@@ -93,7 +93,7 @@ public sealed class RunMetrics
         get { lock (_lock) return _retrains.ToArray(); }
     }
 
-    /// <summary>Scores per series; read it when the run is over (the partitions write them without locks).</summary>
+    /// <summary>Scores per series, copied into a new table on every call; read it when the run is over (the partitions write them without locks).</summary>
     public IReadOnlyDictionary<string, ForecastScore> PerSeries => _series.ToDictionary(entry => entry.Key, entry => entry.Value.Scored, StringComparer.Ordinal);
 
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>

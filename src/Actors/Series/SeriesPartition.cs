@@ -100,7 +100,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
                 var tick = ticks[i];
                 var series = _batchSeries[i] = Activate(tick.SeriesId);
                 // The tick too: the stream made it on the other core, so it is not in this one's cache either.
-                touched += series.State.Touch() + tick.Values[0];
+                touched += series.State.Touch() + (tick.Values.Length > 0 ? tick.Values[0] : 0);
                 if (series.Scores is { } scores) touched += scores.Touch();
             }
             catch (Exception e)
