@@ -51,50 +51,81 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N0} bytes allocated per tick); latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs");
+        await QuiesceAsync(run);
         return rate;
+    }
+
+    /// <summary>
+    /// Lets a finished run's series actors stop and collects what they held, so the next measurement
+    /// does not pay for this one's garbage (ten thousand series states are a gen2 collection of tens
+    /// of milliseconds, which once landed inside the latency run).
+    /// </summary>
+    private static async Task QuiesceAsync(RunHandle run)
+    {
+        await Task.WhenAll(run.Partitions.Select(partition => partition.WatchAsync()));
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>
     /// Tick-to-prediction latency with the feed offered at a fixed rate: a producer thread releases
     /// the ticks due by the clock about every millisecond (the finest sleep the OS gives), each
     /// stamped when released, into a bounded channel the stream reads. The producer starts once the
-    /// stream is running, and the first <paramref name="warmup"/> is not measured: it is when every
-    /// series gets its state and the code its final compilation, which the throughput run also leaves out.
+    /// stream is running. Its first <paramref name="warmup"/> of ticks is not measured: every series
+    /// gets its state and the code its final compilation, as the throughput run also leaves out. The
+    /// producer then pauses until those ticks are forecast and a full collection has moved the new
+    /// states to the old generation (otherwise the first collections of the measured part copy tens
+    /// of megabytes of them, pauses of 30 ms that a series pays once in its life, not per tick).
     /// </summary>
     public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration, TimeSpan warmup)
     {
-        long total = (long)(ticksPerSecond * (warmup + duration).TotalSeconds);
         long unmeasured = (long)(ticksPerSecond * warmup.TotalSeconds);
+        long measured = (long)(ticksPerSecond * duration.TotalSeconds);
+        using var settled = new ManualResetEventSlim();
         var channel = System.Threading.Channels.Channel.CreateBounded<FeedRecord>(new System.Threading.Channels.BoundedChannelOptions(1 << 20) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
             using var ticks = SyntheticPrices.Generate(series, -1, seed: 2).GetEnumerator();
+            Release(ticks, unmeasured, stamp: false);
+            settled.Wait();
+            Release(ticks, measured, stamp: true);
+            channel.Writer.Complete();
+        }) { IsBackground = true, Name = "paced-feed" };
+
+        void Release(IEnumerator<Tick> ticks, long count, bool stamp)
+        {
             var clock = Stopwatch.StartNew();
             long released = 0;
-            while (released < total)
+            while (released < count)
             {
-                long due = Math.Min(total, (long)(clock.Elapsed.TotalSeconds * ticksPerSecond));
+                long due = Math.Min(count, (long)(clock.Elapsed.TotalSeconds * ticksPerSecond));
                 for (; released < due; released++)
                 {
                     ticks.MoveNext();
-                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = released < unmeasured ? 0 : Stopwatch.GetTimestamp() })) break;
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 })) break;
                 }
                 Thread.Sleep(1);
             }
-            channel.Writer.Complete();
-        }) { IsBackground = true, Name = "paced-feed" };
+        }
+
         var run = Start(ChannelSource.FromReader(channel.Reader));
         producer.Start();
         while (run.Metrics.Predictions < unmeasured && !run.Completion.IsCompleted) await Task.Delay(5);
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
         var pausedBefore = GC.GetTotalPauseDuration();
         int collectionsBefore = GC.CollectionCount(0);
+        settled.Set();
         await run.Completion;
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         int collections = GC.CollectionCount(0) - collectionsBefore;
         var latency = run.Metrics.Latency;
-        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered ({run.Metrics.TicksPerSecond:N0} achieved), {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s: " +
+        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s of warm-up: " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
                          $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each)");
+        await QuiesceAsync(run);
     }
 
     /// <summary>
@@ -108,6 +139,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var clock = Stopwatch.StartNew();
         var run = Start(ticks, durability);
         await run.Completion;
+        await QuiesceAsync(run);
         output.WriteLine($"recovery: {series:N0} series from checkpoint {durability.Last!.Number}: read back in {readBack.TotalMilliseconds:N0} ms, " +
                          $"then one tick for every series (each restored on its first touch) in {clock.Elapsed.TotalMilliseconds:N0} ms; {run.Metrics.Predictions - durability.Last.PredictionsWritten:N0} new forecasts");
     }
