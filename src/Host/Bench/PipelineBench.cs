@@ -139,9 +139,9 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var clock = Stopwatch.StartNew();
         var run = Start(ticks, durability);
         await run.Completion;
-        await QuiesceAsync(run);
         output.WriteLine($"recovery: {series:N0} series from checkpoint {durability.Last!.Number}: read back in {readBack.TotalMilliseconds:N0} ms, " +
                          $"then one tick for every series (each restored on its first touch) in {clock.Elapsed.TotalMilliseconds:N0} ms; {run.Metrics.Predictions - durability.Last.PredictionsWritten:N0} new forecasts");
+        await QuiesceAsync(run);
     }
 
     /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
