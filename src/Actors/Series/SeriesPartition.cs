@@ -7,8 +7,9 @@ namespace RnnStream.Actors.Series;
 /// <summary>
 /// The actor that holds the live memory of a fixed slice of the series (those whose id hashes to
 /// it). Each series keeps its own state object, updated only here, so a series is still processed
-/// strictly in order by one actor; but thousands of series share one mailbox, so under load a
-/// mailbox run takes many ticks at once instead of waking a thread per tick.
+/// strictly in order by one actor; but thousands of series share one mailbox, and the router sends
+/// their ticks in batches (<see cref="TickBatch"/>), so under load one message carries hundreds of
+/// ticks instead of waking a thread per tick.
 /// Idle series are passivated: their state leaves the hot table as compact bytes (a few hundred,
 /// against the live objects' couple of kilobytes) and comes back, bit for bit, on their next tick.
 /// </summary>
