@@ -103,8 +103,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 for (; released < due; released++)
                 {
                     ticks.MoveNext();
-                    // The feed stamps each tick as it makes it, which is here the moment of its release.
-                    if (!channel.Writer.TryWrite(stamp ? ticks.Current : ticks.Current with { ReceivedAt = 0 })) break;
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 })) break;
                 }
                 Thread.Sleep(1);
             }
