@@ -29,7 +29,7 @@ public sealed class Prediction
         Format = format;
         Features = features;
         _values = values;
-        Count = features.Count;
+        Count = count;
         WeightsVersion = weightsVersion;
         Forecaster = forecaster;
         ReceivedAt = receivedAt;
