@@ -74,9 +74,7 @@ public sealed class RunMetrics
     public long LastWeightsVersion { get; private set; }
     public TimeSpan Elapsed => _clock.Elapsed;
 
-    public int SeriesCount => Volatile.Read(ref _seriesCount);
-
-    private int _seriesCount;
+    public int SeriesCount => _series.Count;
 
     public long Rejected
     {
@@ -97,17 +95,7 @@ public sealed class RunMetrics
     public IReadOnlyDictionary<string, ForecastScore> PerSeries => _series.ToDictionary(entry => entry.Key, entry => entry.Value.Scored, StringComparer.Ordinal);
 
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
-    public SeriesScores ScoresFor(string seriesId)
-    {
-        if (_series.TryGetValue(seriesId, out var scores)) return scores;
-        scores = new SeriesScores();
-        if (_series.TryAdd(seriesId, scores))
-        {
-            Interlocked.Increment(ref _seriesCount);
-            return scores;
-        }
-        return _series[seriesId];
-    }
+    public SeriesScores ScoresFor(string seriesId) => _series.GetOrAdd(seriesId, static _ => new SeriesScores());
 
     public void Record(Prediction prediction)
     {
@@ -200,7 +188,6 @@ public sealed class RunMetrics
         Overall.Read(reader, withIntervals);
         WholeStream.Read(reader, withIntervals);
         _series.Clear();
-        _seriesCount = 0;
         foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
         {
             int count = reader.ReadInt32();

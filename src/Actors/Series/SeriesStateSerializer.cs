@@ -19,17 +19,17 @@ public static class SeriesStateSerializer
         {
             writer.Write(FormatVersion);
             writer.Write(state.SeriesId);
-            WriteFloats(writer, state.Hidden.Values);
+            WriteArray(writer, state.Hidden.Values);
             WriteNormalizer(writer, state.Normalizer);
             writer.Write(state.Changes is not null);
             if (state.Changes is { } changes) WriteNormalizer(writer, changes);
-            WriteFloats(writer, state.RecentValues);
+            WriteArray(writer, state.RecentValues);
             writer.Write(state.RecentSeconds.Length);
             WriteRaw<int>(writer, state.RecentSeconds);
             writer.Write(state.RecentCount);
             writer.Write(state.RecentStart);
             writer.Write(state.Origin.Ticks);
-            WriteFloats(writer, state.Owed);
+            WriteArray(writer, state.Owed);
             writer.Write(state.ResidualSquares.Length);
             foreach (double square in state.ResidualSquares) writer.Write(square);
             writer.Write(state.Residuals);
@@ -37,11 +37,11 @@ public static class SeriesStateSerializer
             writer.Write(state.PersistenceError);
             writer.Write(state.RidgeError);
             writer.Write(state.CombinedError);
-            WriteDoubles(writer, state.RidgeWeights);
-            WriteDoubles(writer, state.RidgeInverse);
-            WriteDoubles(writer, state.BlendWeights);
-            WriteDoubles(writer, state.BlendInverse);
-            WriteFloats(writer, state.SeasonalHistory);
+            WriteArray(writer, state.RidgeWeights);
+            WriteArray(writer, state.RidgeInverse);
+            WriteArray(writer, state.BlendWeights);
+            WriteArray(writer, state.BlendInverse);
+            WriteArray(writer, state.SeasonalHistory);
             writer.Write(state.TicksSeen);
             writer.Write(state.LastTimestamp.Ticks);
             writer.Write(state.LastStep.Ticks);
@@ -61,19 +61,19 @@ public static class SeriesStateSerializer
         byte version = reader.ReadByte();
         if (version != FormatVersion) throw new InvalidDataException($"series state format {version} is not supported (this build reads {FormatVersion})");
         var state = new SeriesState(reader.ReadString(), settings, layout);
-        ReadFloats(reader, state.Hidden.Values, "hidden state");
+        ReadArray(reader, state.Hidden.Values, "hidden state");
         ReadNormalizer(reader, state.Normalizer);
         bool hasChanges = reader.ReadBoolean();
         if (hasChanges != state.Changes is not null) throw new InvalidDataException("the state was written for another target mode (level or change)");
         if (state.Changes is { } changes) ReadNormalizer(reader, changes);
-        ReadFloats(reader, state.RecentValues, "recent values");
+        ReadArray(reader, state.RecentValues, "recent values");
         int recent = reader.ReadInt32();
         if (recent != state.RecentSeconds.Length) throw new InvalidDataException($"the state keeps {recent} recent ticks, the settings {state.RecentSeconds.Length}");
         ReadRaw<int>(reader, state.RecentSeconds);
         state.RecentCount = reader.ReadInt32();
         state.RecentStart = reader.ReadInt32();
         state.Origin = new DateTime(reader.ReadInt64());
-        ReadFloats(reader, state.Owed, "owed forecasts");
+        ReadArray(reader, state.Owed, "owed forecasts");
         int squares = reader.ReadInt32();
         if (squares != state.ResidualSquares.Length) throw new InvalidDataException("the state was written for another number of targets");
         for (int i = 0; i < squares; i++) state.ResidualSquares[i] = reader.ReadDouble();
@@ -82,11 +82,11 @@ public static class SeriesStateSerializer
         state.PersistenceError = reader.ReadDouble();
         state.RidgeError = reader.ReadDouble();
         state.CombinedError = reader.ReadDouble();
-        ReadDoubles(reader, state.RidgeWeights, "ridge weights");
-        ReadDoubles(reader, state.RidgeInverse, "ridge covariance");
-        ReadDoubles(reader, state.BlendWeights, "blend weights");
-        ReadDoubles(reader, state.BlendInverse, "blend covariance");
-        ReadFloats(reader, state.SeasonalHistory, "seasonal history");
+        ReadArray(reader, state.RidgeWeights, "ridge weights");
+        ReadArray(reader, state.RidgeInverse, "ridge covariance");
+        ReadArray(reader, state.BlendWeights, "blend weights");
+        ReadArray(reader, state.BlendInverse, "blend covariance");
+        ReadArray(reader, state.SeasonalHistory, "seasonal history");
         state.TicksSeen = reader.ReadInt64();
         state.LastTimestamp = new DateTime(reader.ReadInt64());
         state.LastStep = new TimeSpan(reader.ReadInt64());
@@ -111,26 +111,15 @@ public static class SeriesStateSerializer
         normalizer.ImportState(values);
     }
 
-    private static void WriteDoubles(BinaryWriter writer, ReadOnlySpan<double> values)
+    /// <summary>A length, then the numbers in one block.</summary>
+    private static void WriteArray<T>(BinaryWriter writer, ReadOnlySpan<T> values) where T : unmanaged
     {
         writer.Write(values.Length);
         WriteRaw(writer, values);
     }
 
-    private static void ReadDoubles(BinaryReader reader, Span<double> destination, string what)
-    {
-        int length = reader.ReadInt32();
-        if (length != destination.Length) throw new InvalidDataException($"{what}: {length} values in the state, {destination.Length} expected");
-        ReadRaw(reader, destination);
-    }
-
-    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
-    {
-        writer.Write(values.Length);
-        WriteRaw(writer, values);
-    }
-
-    private static void ReadFloats(BinaryReader reader, Span<float> destination, string what)
+    /// <summary>What <see cref="WriteArray{T}"/> wrote, into a destination of the length this build expects.</summary>
+    private static void ReadArray<T>(BinaryReader reader, Span<T> destination, string what) where T : unmanaged
     {
         int length = reader.ReadInt32();
         if (length != destination.Length) throw new InvalidDataException($"{what}: {length} values in the state, {destination.Length} expected");

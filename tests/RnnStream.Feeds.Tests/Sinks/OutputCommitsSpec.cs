@@ -1,6 +1,5 @@
 using Akka.Streams;
 using Akka.Streams.TestKit;
-using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
 using Xunit;
@@ -9,9 +8,7 @@ namespace RnnStream.Feeds.Tests.Sinks;
 
 public sealed class OutputCommitsSpec() : Akka.TestKit.Xunit2.TestKit()
 {
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
-
-    private static Prediction Sample(int i) => new($"s{i}", $"2024-01-01 10:{i:00}", null, Format, ["close"], [i, i - 1, i + 1], 1, "rnn", 0, i);
+    private static Prediction Sample(int i) => SamplePredictions.Numbered(i);
 
     [Fact]
     public async Task A_commit_asked_at_N_elements_answers_the_flushed_length_of_exactly_those_and_a_restart_cuts_back_to_it()

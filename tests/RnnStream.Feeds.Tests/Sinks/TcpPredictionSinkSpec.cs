@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using Akka.Streams;
 using Akka.Streams.Dsl;
-using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
 using Xunit;
@@ -11,9 +10,7 @@ namespace RnnStream.Feeds.Tests.Sinks;
 
 public sealed class TcpPredictionSinkSpec() : Akka.TestKit.Xunit2.TestKit()
 {
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
-
-    private static Prediction Sample(int i) => new($"s{i % 3}", $"2024-01-01 10:{i:00}", null, Format, ["close"], [i, i - 1, i + 1], 1, "rnn", 0, i);
+    private static Prediction Sample(int i) => SamplePredictions.Numbered(i, series: $"s{i % 3}");
 
     private Task Send(IEnumerable<Prediction> predictions, int port) =>
         Source.From(predictions).WatchTermination(Keep.Right).To(TcpPredictionSink.Create(Sys, "127.0.0.1", port)).Run(Sys.Materializer());
