@@ -123,7 +123,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
         string prefix = Path.Combine(_output, "taxi-prefix.csv");
         File.WriteAllLines(prefix, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "cui2016", "nyc_taxi.csv")).Take(3 + 3000));
         string htm = Path.Combine(_output, "htm-prefix.csv");
-        File.WriteAllLines(htm, File.ReadLines(Path.Combine(RepositoryPaths.Root, "..", "shared", "data", "cui2016", "prediction", "nyc_taxi_TM_pred.csv")).Take(3 + 3000));
+        File.WriteAllLines(htm, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "cui2016", "prediction", "nyc_taxi_TM_pred.csv")).Take(3 + 3000));
 
         var output = new StringWriter();
         int exit = await CommandLine.Build(output).Parse([

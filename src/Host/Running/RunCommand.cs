@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
 using Akka.Actor;
 using Akka.Configuration;
 using RnnStream.Actors.Persistence;
@@ -56,7 +57,8 @@ internal static class RunCommand
         };
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
-            $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters");
+            $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
+            $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}");
 
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)

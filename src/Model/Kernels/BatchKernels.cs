@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -45,7 +46,7 @@ internal static class BatchKernels
         Span<T> acc, int cols)
         where T : unmanaged, INumber<T>
     {
-        int width = Vector<T>.Count;
+        int width = Vector256<T>.Count;
         ref T accRef = ref MemoryMarshal.GetReference(acc);
         ref T aRef = ref MemoryMarshal.GetReference(a);
         ref T bRef = ref MemoryMarshal.GetReference(b);
@@ -56,23 +57,23 @@ internal static class BatchKernels
         int c = 0;
         for (; c + 4 * width <= cols; c += 4 * width)
         {
-            var p0 = Vector.LoadUnsafe(ref accRef, (nuint)c);
-            var p1 = Vector.LoadUnsafe(ref accRef, (nuint)(c + width));
-            var p2 = Vector.LoadUnsafe(ref accRef, (nuint)(c + 2 * width));
-            var p3 = Vector.LoadUnsafe(ref accRef, (nuint)(c + 3 * width));
-            var q0 = Vector.LoadUnsafe(ref acc1Ref, (nuint)c);
-            var q1 = Vector.LoadUnsafe(ref acc1Ref, (nuint)(c + width));
-            var q2 = Vector.LoadUnsafe(ref acc1Ref, (nuint)(c + 2 * width));
-            var q3 = Vector.LoadUnsafe(ref acc1Ref, (nuint)(c + 3 * width));
+            var p0 = Vector256.LoadUnsafe(ref accRef, (nuint)c);
+            var p1 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + width));
+            var p2 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 2 * width));
+            var p3 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 3 * width));
+            var q0 = Vector256.LoadUnsafe(ref acc1Ref, (nuint)c);
+            var q1 = Vector256.LoadUnsafe(ref acc1Ref, (nuint)(c + width));
+            var q2 = Vector256.LoadUnsafe(ref acc1Ref, (nuint)(c + 2 * width));
+            var q3 = Vector256.LoadUnsafe(ref acc1Ref, (nuint)(c + 3 * width));
             for (int k = 0; k < na; k++)
             {
-                var x = new Vector<T>(Unsafe.Add(ref aRef, k));
-                var y = new Vector<T>(Unsafe.Add(ref aRef, na + k));
+                var x = Vector256.Create(Unsafe.Add(ref aRef, k));
+                var y = Vector256.Create(Unsafe.Add(ref aRef, na + k));
                 ref T row = ref Unsafe.Add(ref maRef, k * cols + c);
-                var w0 = Vector.LoadUnsafe(ref row);
-                var w1 = Vector.LoadUnsafe(ref row, (nuint)width);
-                var w2 = Vector.LoadUnsafe(ref row, (nuint)(2 * width));
-                var w3 = Vector.LoadUnsafe(ref row, (nuint)(3 * width));
+                var w0 = Vector256.LoadUnsafe(ref row);
+                var w1 = Vector256.LoadUnsafe(ref row, (nuint)width);
+                var w2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
+                var w3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
                 p0 = Simd.Fma(x, w0, p0); q0 = Simd.Fma(y, w0, q0);
                 p1 = Simd.Fma(x, w1, p1); q1 = Simd.Fma(y, w1, q1);
                 p2 = Simd.Fma(x, w2, p2); q2 = Simd.Fma(y, w2, q2);
@@ -80,13 +81,13 @@ internal static class BatchKernels
             }
             for (int k = 0; k < nb; k++)
             {
-                var x = new Vector<T>(Unsafe.Add(ref bRef, k));
-                var y = new Vector<T>(Unsafe.Add(ref bRef, nb + k));
+                var x = Vector256.Create(Unsafe.Add(ref bRef, k));
+                var y = Vector256.Create(Unsafe.Add(ref bRef, nb + k));
                 ref T row = ref Unsafe.Add(ref mbRef, k * cols + c);
-                var w0 = Vector.LoadUnsafe(ref row);
-                var w1 = Vector.LoadUnsafe(ref row, (nuint)width);
-                var w2 = Vector.LoadUnsafe(ref row, (nuint)(2 * width));
-                var w3 = Vector.LoadUnsafe(ref row, (nuint)(3 * width));
+                var w0 = Vector256.LoadUnsafe(ref row);
+                var w1 = Vector256.LoadUnsafe(ref row, (nuint)width);
+                var w2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
+                var w3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
                 p0 = Simd.Fma(x, w0, p0); q0 = Simd.Fma(y, w0, q0);
                 p1 = Simd.Fma(x, w1, p1); q1 = Simd.Fma(y, w1, q1);
                 p2 = Simd.Fma(x, w2, p2); q2 = Simd.Fma(y, w2, q2);
@@ -103,19 +104,19 @@ internal static class BatchKernels
         }
         for (; c + width <= cols; c += width)
         {
-            var p = Vector.LoadUnsafe(ref accRef, (nuint)c);
-            var q = Vector.LoadUnsafe(ref acc1Ref, (nuint)c);
+            var p = Vector256.LoadUnsafe(ref accRef, (nuint)c);
+            var q = Vector256.LoadUnsafe(ref acc1Ref, (nuint)c);
             for (int k = 0; k < na; k++)
             {
-                var w = Vector.LoadUnsafe(ref maRef, (nuint)(k * cols + c));
-                p = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, k)), w, p);
-                q = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, na + k)), w, q);
+                var w = Vector256.LoadUnsafe(ref maRef, (nuint)(k * cols + c));
+                p = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, k)), w, p);
+                q = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, na + k)), w, q);
             }
             for (int k = 0; k < nb; k++)
             {
-                var w = Vector.LoadUnsafe(ref mbRef, (nuint)(k * cols + c));
-                p = Simd.Fma(new Vector<T>(Unsafe.Add(ref bRef, k)), w, p);
-                q = Simd.Fma(new Vector<T>(Unsafe.Add(ref bRef, nb + k)), w, q);
+                var w = Vector256.LoadUnsafe(ref mbRef, (nuint)(k * cols + c));
+                p = Simd.Fma(Vector256.Create(Unsafe.Add(ref bRef, k)), w, p);
+                q = Simd.Fma(Vector256.Create(Unsafe.Add(ref bRef, nb + k)), w, q);
             }
             p.StoreUnsafe(ref accRef, (nuint)c);
             q.StoreUnsafe(ref acc1Ref, (nuint)c);
@@ -150,7 +151,7 @@ internal static class BatchKernels
     {
         if (a.Length < n * rows || b.Length < n * cols || matrix.Length < rows * cols)
             throw new ArgumentException("a buffer is smaller than its shape");
-        int width = Vector<T>.Count;
+        int width = Vector256<T>.Count;
         ref T aRef = ref MemoryMarshal.GetReference(a);
         ref T bRef = ref MemoryMarshal.GetReference(b);
         ref T mRef = ref MemoryMarshal.GetReference(matrix);
@@ -162,23 +163,23 @@ internal static class BatchKernels
             int c = 0;
             for (; c + 4 * width <= cols; c += 4 * width)
             {
-                var p0 = Vector.LoadUnsafe(ref m0, (nuint)c);
-                var p1 = Vector.LoadUnsafe(ref m0, (nuint)(c + width));
-                var p2 = Vector.LoadUnsafe(ref m0, (nuint)(c + 2 * width));
-                var p3 = Vector.LoadUnsafe(ref m0, (nuint)(c + 3 * width));
-                var q0 = Vector.LoadUnsafe(ref m1, (nuint)c);
-                var q1 = Vector.LoadUnsafe(ref m1, (nuint)(c + width));
-                var q2 = Vector.LoadUnsafe(ref m1, (nuint)(c + 2 * width));
-                var q3 = Vector.LoadUnsafe(ref m1, (nuint)(c + 3 * width));
+                var p0 = Vector256.LoadUnsafe(ref m0, (nuint)c);
+                var p1 = Vector256.LoadUnsafe(ref m0, (nuint)(c + width));
+                var p2 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 2 * width));
+                var p3 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 3 * width));
+                var q0 = Vector256.LoadUnsafe(ref m1, (nuint)c);
+                var q1 = Vector256.LoadUnsafe(ref m1, (nuint)(c + width));
+                var q2 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 2 * width));
+                var q3 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 3 * width));
                 for (int i = 0; i < n; i++)
                 {
-                    var x = new Vector<T>(Unsafe.Add(ref aRef, i * rows + r));
-                    var y = new Vector<T>(Unsafe.Add(ref aRef, i * rows + r + 1));
+                    var x = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r));
+                    var y = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1));
                     ref T row = ref Unsafe.Add(ref bRef, i * cols + c);
-                    var w0 = Vector.LoadUnsafe(ref row);
-                    var w1 = Vector.LoadUnsafe(ref row, (nuint)width);
-                    var w2 = Vector.LoadUnsafe(ref row, (nuint)(2 * width));
-                    var w3 = Vector.LoadUnsafe(ref row, (nuint)(3 * width));
+                    var w0 = Vector256.LoadUnsafe(ref row);
+                    var w1 = Vector256.LoadUnsafe(ref row, (nuint)width);
+                    var w2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
+                    var w3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
                     p0 = Simd.Fma(x, w0, p0); q0 = Simd.Fma(y, w0, q0);
                     p1 = Simd.Fma(x, w1, p1); q1 = Simd.Fma(y, w1, q1);
                     p2 = Simd.Fma(x, w2, p2); q2 = Simd.Fma(y, w2, q2);
@@ -195,13 +196,13 @@ internal static class BatchKernels
             }
             for (; c + width <= cols; c += width)
             {
-                var p = Vector.LoadUnsafe(ref m0, (nuint)c);
-                var q = Vector.LoadUnsafe(ref m1, (nuint)c);
+                var p = Vector256.LoadUnsafe(ref m0, (nuint)c);
+                var q = Vector256.LoadUnsafe(ref m1, (nuint)c);
                 for (int i = 0; i < n; i++)
                 {
-                    var w = Vector.LoadUnsafe(ref bRef, (nuint)(i * cols + c));
-                    p = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, i * rows + r)), w, p);
-                    q = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, i * rows + r + 1)), w, q);
+                    var w = Vector256.LoadUnsafe(ref bRef, (nuint)(i * cols + c));
+                    p = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r)), w, p);
+                    q = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1)), w, q);
                 }
                 p.StoreUnsafe(ref m0, (nuint)c);
                 q.StoreUnsafe(ref m1, (nuint)c);
@@ -236,9 +237,9 @@ internal static class BatchKernels
         {
             var row = b.Slice(i * cols, cols);
             int c = 0;
-            int width = Vector<T>.Count;
+            int width = Vector256<T>.Count;
             for (; c + width <= cols; c += width)
-                (new Vector<T>(acc[c..]) + new Vector<T>(row[c..])).CopyTo(acc[c..]);
+                (Vector256.Create(acc[c..]) + Vector256.Create(row[c..])).CopyTo(acc[c..]);
             for (; c < cols; c++) acc[c] += row[c];
         }
     }

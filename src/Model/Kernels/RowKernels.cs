@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -36,7 +37,7 @@ internal static class RowKernels
         where T : unmanaged, INumber<T>
     {
         int cols = acc.Length;
-        int width = Vector<T>.Count;
+        int width = Vector256<T>.Count;
         ref T accRef = ref MemoryMarshal.GetReference(acc);
         ref T aRef = ref MemoryMarshal.GetReference(a);
         ref T bRef = ref MemoryMarshal.GetReference(b);
@@ -49,27 +50,27 @@ internal static class RowKernels
         int c = 0;
         for (; c + 4 * width <= cols; c += 4 * width)
         {
-            var s0 = Vector.LoadUnsafe(ref accRef, (nuint)c);
-            var s1 = Vector.LoadUnsafe(ref accRef, (nuint)(c + width));
-            var s2 = Vector.LoadUnsafe(ref accRef, (nuint)(c + 2 * width));
-            var s3 = Vector.LoadUnsafe(ref accRef, (nuint)(c + 3 * width));
+            var s0 = Vector256.LoadUnsafe(ref accRef, (nuint)c);
+            var s1 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + width));
+            var s2 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 2 * width));
+            var s3 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 3 * width));
             for (int r = 0; r < rowsA; r++)
             {
-                var x = new Vector<T>(Unsafe.Add(ref aRef, r));
+                var x = Vector256.Create(Unsafe.Add(ref aRef, r));
                 ref T row = ref Unsafe.Add(ref maRef, r * cols + c);
-                s0 = Simd.Fma(x, Vector.LoadUnsafe(ref row), s0);
-                s1 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
-                s2 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
-                s3 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
+                s0 = Simd.Fma(x, Vector256.LoadUnsafe(ref row), s0);
+                s1 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)width), s1);
+                s2 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
+                s3 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
             }
             for (int r = 0; r < rowsB; r++)
             {
-                var x = new Vector<T>(Unsafe.Add(ref bRef, r));
+                var x = Vector256.Create(Unsafe.Add(ref bRef, r));
                 ref T row = ref Unsafe.Add(ref mbRef, r * cols + c);
-                s0 = Simd.Fma(x, Vector.LoadUnsafe(ref row), s0);
-                s1 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)width), s1);
-                s2 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
-                s3 = Simd.Fma(x, Vector.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
+                s0 = Simd.Fma(x, Vector256.LoadUnsafe(ref row), s0);
+                s1 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)width), s1);
+                s2 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)(2 * width)), s2);
+                s3 = Simd.Fma(x, Vector256.LoadUnsafe(ref row, (nuint)(3 * width)), s3);
             }
             s0.StoreUnsafe(ref accRef, (nuint)c);
             s1.StoreUnsafe(ref accRef, (nuint)(c + width));
@@ -78,11 +79,11 @@ internal static class RowKernels
         }
         for (; c + width <= cols; c += width)
         {
-            var s = Vector.LoadUnsafe(ref accRef, (nuint)c);
+            var s = Vector256.LoadUnsafe(ref accRef, (nuint)c);
             for (int r = 0; r < rowsA; r++)
-                s = Simd.Fma(new Vector<T>(Unsafe.Add(ref aRef, r)), Vector.LoadUnsafe(ref maRef, (nuint)(r * cols + c)), s);
+                s = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, r)), Vector256.LoadUnsafe(ref maRef, (nuint)(r * cols + c)), s);
             for (int r = 0; r < rowsB; r++)
-                s = Simd.Fma(new Vector<T>(Unsafe.Add(ref bRef, r)), Vector.LoadUnsafe(ref mbRef, (nuint)(r * cols + c)), s);
+                s = Simd.Fma(Vector256.Create(Unsafe.Add(ref bRef, r)), Vector256.LoadUnsafe(ref mbRef, (nuint)(r * cols + c)), s);
             s.StoreUnsafe(ref accRef, (nuint)c);
         }
         for (; c < cols; c++)
@@ -100,7 +101,7 @@ internal static class RowKernels
         where T : unmanaged, INumber<T>
     {
         int rows = u.Length, cols = w.Length;
-        int width = Vector<T>.Count;
+        int width = Vector256<T>.Count;
         if (matrix.Length < rows * cols) throw new ArgumentException("matrix smaller than u × w");
         ref T uRef = ref MemoryMarshal.GetReference(u);
         ref T wRef = ref MemoryMarshal.GetReference(w);
@@ -108,29 +109,29 @@ internal static class RowKernels
         int c = 0;
         for (; c + 4 * width <= cols; c += 4 * width)
         {
-            var w0 = Vector.LoadUnsafe(ref wRef, (nuint)c);
-            var w1 = Vector.LoadUnsafe(ref wRef, (nuint)(c + width));
-            var w2 = Vector.LoadUnsafe(ref wRef, (nuint)(c + 2 * width));
-            var w3 = Vector.LoadUnsafe(ref wRef, (nuint)(c + 3 * width));
+            var w0 = Vector256.LoadUnsafe(ref wRef, (nuint)c);
+            var w1 = Vector256.LoadUnsafe(ref wRef, (nuint)(c + width));
+            var w2 = Vector256.LoadUnsafe(ref wRef, (nuint)(c + 2 * width));
+            var w3 = Vector256.LoadUnsafe(ref wRef, (nuint)(c + 3 * width));
             for (int r = 0; r < rows; r++)
             {
                 T ur = Unsafe.Add(ref uRef, r);
                 if (ur == T.Zero) continue;
-                var x = new Vector<T>(ur);
+                var x = Vector256.Create(ur);
                 ref T row = ref Unsafe.Add(ref mRef, r * cols + c);
-                Simd.Fma(x, w0, Vector.LoadUnsafe(ref row)).StoreUnsafe(ref row);
-                Simd.Fma(x, w1, Vector.LoadUnsafe(ref row, (nuint)width)).StoreUnsafe(ref row, (nuint)width);
-                Simd.Fma(x, w2, Vector.LoadUnsafe(ref row, (nuint)(2 * width))).StoreUnsafe(ref row, (nuint)(2 * width));
-                Simd.Fma(x, w3, Vector.LoadUnsafe(ref row, (nuint)(3 * width))).StoreUnsafe(ref row, (nuint)(3 * width));
+                Simd.Fma(x, w0, Vector256.LoadUnsafe(ref row)).StoreUnsafe(ref row);
+                Simd.Fma(x, w1, Vector256.LoadUnsafe(ref row, (nuint)width)).StoreUnsafe(ref row, (nuint)width);
+                Simd.Fma(x, w2, Vector256.LoadUnsafe(ref row, (nuint)(2 * width))).StoreUnsafe(ref row, (nuint)(2 * width));
+                Simd.Fma(x, w3, Vector256.LoadUnsafe(ref row, (nuint)(3 * width))).StoreUnsafe(ref row, (nuint)(3 * width));
             }
         }
         for (; c + width <= cols; c += width)
         {
-            var wv = Vector.LoadUnsafe(ref wRef, (nuint)c);
+            var wv = Vector256.LoadUnsafe(ref wRef, (nuint)c);
             for (int r = 0; r < rows; r++)
             {
                 ref T cell = ref Unsafe.Add(ref mRef, r * cols + c);
-                Simd.Fma(new Vector<T>(Unsafe.Add(ref uRef, r)), wv, Vector.LoadUnsafe(ref cell)).StoreUnsafe(ref cell);
+                Simd.Fma(Vector256.Create(Unsafe.Add(ref uRef, r)), wv, Vector256.LoadUnsafe(ref cell)).StoreUnsafe(ref cell);
             }
         }
         for (; c < cols; c++)

@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Numerics.Tensors;
 using RnnStream.Model.Kernels;
 using RnnStream.Model.Specs;
@@ -396,18 +397,18 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
             var above = _gradAbove.AsSpan(s * units, units);
             var dz = _dInput.AsSpan(s * gates, gates);
             int j = 0;
-            var one = Vector<T>.One;
-            for (; j + Vector<T>.Count <= units; j += Vector<T>.Count)
+            var one = Vector256<T>.One;
+            for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
             {
-                var i = new Vector<T>(z[j..]);
-                var f = new Vector<T>(z[(units + j)..]);
-                var g = new Vector<T>(z[(2 * units + j)..]);
-                var o = new Vector<T>(z[(3 * units + j)..]);
-                var tc = new Vector<T>(cellTanh[j..]);
-                var dh = new Vector<T>(above[j..]) + new Vector<T>(recurrent[j..]);
-                var dc = new Vector<T>(cellGrad[j..]) + dh * o * (one - tc * tc);
+                var i = Vector256.Create(z[j..]);
+                var f = Vector256.Create(z[(units + j)..]);
+                var g = Vector256.Create(z[(2 * units + j)..]);
+                var o = Vector256.Create(z[(3 * units + j)..]);
+                var tc = Vector256.Create(cellTanh[j..]);
+                var dh = Vector256.Create(above[j..]) + Vector256.Create(recurrent[j..]);
+                var dc = Vector256.Create(cellGrad[j..]) + dh * o * (one - tc * tc);
                 (dc * g * i * (one - i)).CopyTo(dz[j..]);
-                (dc * new Vector<T>(cPrev[j..]) * f * (one - f)).CopyTo(dz[(units + j)..]);
+                (dc * Vector256.Create(cPrev[j..]) * f * (one - f)).CopyTo(dz[(units + j)..]);
                 (dc * i * (one - g * g)).CopyTo(dz[(2 * units + j)..]);
                 (dh * tc * o * (one - o)).CopyTo(dz[(3 * units + j)..]);
                 (dc * f).CopyTo(cellGrad[j..]);
@@ -441,16 +442,16 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
             var dHidden = _dHidden.AsSpan(s * gates, gates);
             var direct = _directGrad.AsSpan(s * units, units);
             int j = 0;
-            var one = Vector<T>.One;
-            for (; j + Vector<T>.Count <= units; j += Vector<T>.Count)
+            var one = Vector256<T>.One;
+            for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
             {
-                var update = new Vector<T>(z[j..]);
-                var reset = new Vector<T>(z[(units + j)..]);
-                var candidate = new Vector<T>(z[(2 * units + j)..]);
-                var dh = new Vector<T>(above[j..]) + new Vector<T>(recurrent[j..]);
+                var update = Vector256.Create(z[j..]);
+                var reset = Vector256.Create(z[(units + j)..]);
+                var candidate = Vector256.Create(z[(2 * units + j)..]);
+                var dh = Vector256.Create(above[j..]) + Vector256.Create(recurrent[j..]);
                 var dCandidatePre = dh * (one - update) * (one - candidate * candidate);
-                var dUpdatePre = dh * (new Vector<T>(hPrev[j..]) - candidate) * update * (one - update);
-                var dResetPre = dCandidatePre * new Vector<T>(recurrentCandidate[j..]) * reset * (one - reset);
+                var dUpdatePre = dh * (Vector256.Create(hPrev[j..]) - candidate) * update * (one - update);
+                var dResetPre = dCandidatePre * Vector256.Create(recurrentCandidate[j..]) * reset * (one - reset);
                 dUpdatePre.CopyTo(dInput[j..]);
                 dUpdatePre.CopyTo(dHidden[j..]);
                 dResetPre.CopyTo(dInput[(units + j)..]);
