@@ -1,6 +1,7 @@
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
+using RnnStream.Actors.Diagnostics;
 
 namespace RnnStream.Actors.Persistence;
 
@@ -84,6 +85,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 if (_pending.TryGetValue(saved.Metadata.SequenceNr, out var pending))
                 {
                     pending.Stored++;
+                    CrashPoints.Reach(CrashPoints.CheckpointPartStored);
                     TryCommit(saved.Metadata.SequenceNr, pending);
                 }
                 break;

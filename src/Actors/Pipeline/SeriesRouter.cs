@@ -4,6 +4,7 @@ using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
 using RnnStream.Actors.Protocol;
+using RnnStream.Actors.Diagnostics;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
@@ -126,6 +127,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void OnPush()
         {
             var tick = Grab(_stage._in);
+            if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.Tick);
             // Only between feed records: one record (a wide row) can carry ticks of many series, and a
             // cut is a feed offset, so all of a record's ticks fall on the same side of it.
             if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint > 0 && tick.Offset != _lastOffset

@@ -12,20 +12,23 @@ namespace RnnStream.Actors.Training;
 /// </summary>
 public sealed class Retrainer(RetrainSettings settings)
 {
+    /// <summary>A candidate whose held-out loss is this many times the champion's did not just lose, it blew up.</summary>
+    public const double DivergenceRatio = 100;
+
     public RetrainSettings Settings { get; } = settings;
 
     public RetrainOutcome Run(ModelWeights current, IReadOnlyList<TrainingWindow> windows)
     {
         long from = current.Version;
         if (windows.Count < Settings.MinWindows)
-            return new RetrainOutcome(from, null, 0, 0, double.NaN, double.NaN, $"skipped: {windows.Count} windows, {Settings.MinWindows} needed");
+            return new RetrainOutcome(from, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Skipped, $"skipped: {windows.Count} windows, {Settings.MinWindows} needed");
 
         var ordered = windows.OrderBy(w => w).ToArray();
         int holdout = Math.Max(1, (int)Math.Round(ordered.Length * Settings.HoldoutFraction));
         var train = ordered[..^holdout];
         var judge = ordered[^holdout..];
         if (train.Length == 0)
-            return new RetrainOutcome(from, null, 0, holdout, double.NaN, double.NaN, "skipped: nothing left to train on after the holdout");
+            return new RetrainOutcome(from, null, 0, holdout, double.NaN, double.NaN, RetrainVerdict.Skipped, "skipped: nothing left to train on after the holdout");
 
         var spec = current.Spec;
         var holdoutBatch = Stack(judge, spec.InputFeatures, spec.OutputUnits);
@@ -46,11 +49,14 @@ public sealed class Retrainer(RetrainSettings settings)
         double challengerLoss = trainer.Evaluate(holdoutBatch);
         var candidate = trainer.Snapshot(from + 1);
         if (!candidate.IsFinite() || !double.IsFinite(challengerLoss))
-            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, "rejected: the candidate is not finite");
+            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.Diverged, "rejected: diverged, the candidate is not finite");
+        if (challengerLoss > DivergenceRatio * championLoss)
+            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.Diverged,
+                $"rejected: diverged, held-out loss {challengerLoss:G4} against {championLoss:G4}");
         if (!(challengerLoss < championLoss))
-            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, $"rejected: held-out loss {challengerLoss:G4} does not beat {championLoss:G4}");
+            return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.NotBetter, $"rejected: held-out loss {challengerLoss:G4} does not beat {championLoss:G4}");
         string note = rejected > 0 ? $" ({rejected} non-finite batches skipped)" : "";
-        return new RetrainOutcome(from, candidate, train.Length, holdout, championLoss, challengerLoss, $"promoted: held-out loss {championLoss:G4} -> {challengerLoss:G4}{note}");
+        return new RetrainOutcome(from, candidate, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.Promoted, $"promoted: held-out loss {championLoss:G4} -> {challengerLoss:G4}{note}");
     }
 
     /// <summary>

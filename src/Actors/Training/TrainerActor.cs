@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Event;
+using RnnStream.Actors.Diagnostics;
 
 namespace RnnStream.Actors.Training;
 
@@ -38,6 +39,7 @@ public sealed class TrainerActor : UntypedActor
         try
         {
             var windows = _replay.Snapshot(request.Cutoff);
+            CrashPoints.Reach(CrashPoints.Retrain);
             var outcome = _retrainer.Run(_registry.Current.Weights, windows);
             if (outcome.Promoted is { } weights) _registry.Promote(weights);
             _log.Info("retrain from version {0} on {1} windows: {2}", outcome.FromVersion, outcome.TrainWindows + outcome.HoldoutWindows, outcome.Verdict);

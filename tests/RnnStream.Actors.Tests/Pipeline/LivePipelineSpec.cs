@@ -2,6 +2,7 @@ using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Series;
+using RnnStream.Actors.Training;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sources;
@@ -94,7 +95,12 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         Assert.All(predictions, p => Assert.Equal(weights.Version, p.WeightsVersion));
         Assert.All(predictions, p => Assert.True(float.IsFinite(p.Predicted[0])));
         Assert.True(run.Metrics.Retrains.Count >= 5, $"{run.Metrics.Retrains.Count} retrains");
-        Assert.All(run.Metrics.Retrains, r => Assert.StartsWith("rejected", r.Verdict));
+        Assert.All(run.Metrics.Retrains, r =>
+        {
+            Assert.Equal(RetrainVerdict.Diverged, r.Kind);
+            Assert.StartsWith("rejected: diverged", r.Verdict);
+            Assert.True(!double.IsFinite(r.ChallengerLoss) || r.ChallengerLoss > Retrainer.DivergenceRatio * r.ChampionLoss, r.Verdict);
+        });
         Assert.Equal(weights.Version, run.Registry.Version);
     }
 }

@@ -17,7 +17,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
 {
     private TestScheduler Clock => (TestScheduler)Sys.Scheduler;
 
-    private static RetrainOutcome Outcome(long from) => new(from, null, 0, 0, 0, 0, "test");
+    private static RetrainOutcome Outcome(long from) => new(from, null, 0, 0, 0, 0, RetrainVerdict.NotBetter, "test");
 
     [Fact]
     public async Task Idle_series_are_passivated_and_come_back_with_their_state()

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using RnnStream.Actors.Diagnostics;
 using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
@@ -6,8 +8,8 @@ using Xunit.Abstractions;
 namespace RnnStream.Host.Tests.Persistence;
 
 /// <summary>
-/// `rnnstream run --data-dir` as a child process, killed with SIGKILL and restarted, against one
-/// uninterrupted run with the same seed: the predictions file must hold the same rows, none lost
+/// `rnnstream run --data-dir` as a child process, killed with SIGKILL at chosen points of its work
+/// and restarted, against one uninterrupted run with the same seed: the predictions file must hold the same rows, none lost
 /// and none doubled, retrains included.
 /// </summary>
 public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposable
@@ -23,31 +25,35 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
         string input = Path.Combine(_output, "dow30-prefix.csv");
         File.WriteAllLines(input, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + 900));
 
-        var clean = await Run(input, "clean.csv", dataDir: null, killWhen: null);
+        var clean = await Run(input, "clean.csv", dataDir: null, crashAt: null, terminateAtTick: null);
         Assert.Equal("finished", clean.Phase);
 
-        // Each kill is followed by a restart on the same data directory; the last restart runs to the end.
-        int randomTicks = 4_000 + new Random().Next(16_000);
-        var kills = new (string Phase, Func<Progress, bool> When, bool Terminate)[]
+        // The random kill point is drawn from a seed that is printed, so a failure can be replayed with RNNSTREAM_TEST_SEED.
+        int seed = int.TryParse(Environment.GetEnvironmentVariable("RNNSTREAM_TEST_SEED"), out int given) ? given : Random.Shared.Next(1_000_000);
+        log.WriteLine($"seed {seed} (RNNSTREAM_TEST_SEED={seed} replays this run)");
+        int randomTick = new Random(seed).Next(1_000, 8_000);
+
+        // Each stop is followed by a restart on the same data directory; the last restart runs to the end. Every
+        // crash is a SIGKILL the process gives itself at a named point of its work (CrashPoints), so each phase is
+        // reached on every run, and the line it prints on the way is asserted.
+        // 16 partition snapshots and the pipeline's cut make a checkpoint: part 22 is inside the second one.
+        var stops = new (string Phase, string? CrashAt, long? TerminateAtTick)[]
         {
-            ("during a retrain", p => p.Ticks >= 3_000 && p.Training, false),
-            ("during a checkpoint write", p => p.Ticks >= 1_500 && p.Writing, false),
-            ("by SIGTERM (drains, checkpoints, exits 0)", p => p.Ticks >= 2_000, true),
-            ($"at a random point (tick {randomTicks:N0} or later)", p => p.Ticks >= randomTicks, false),
+            ("killed during a retrain (the third)", $"{CrashPoints.Retrain}:3", null),
+            ("killed during a checkpoint write (5 of 17 parts stored)", $"{CrashPoints.CheckpointPartStored}:22", null),
+            ($"killed at a random tick ({randomTick:N0} after the resume)", $"{CrashPoints.Tick}:{randomTick}", null),
+            ("stopped by SIGTERM (drains, checkpoints, exits 0)", null, 2_000),
         };
         string dataDir = Path.Combine(_output, "state");
-        var phases = new List<string>();
-        foreach (var (phase, when, terminate) in kills)
+        foreach (var (phase, crashAt, terminateAtTick) in stops)
         {
-            var stopped = await Run(input, "crashed.csv", dataDir, when, terminate);
-            phases.Add(stopped.Phase == "finished" ? $"{phase}: not reached before the run ended" : $"{stopped.Phase} {phase} at {stopped.Line}");
+            var stopped = await Run(input, "crashed.csv", dataDir, crashAt, terminateAtTick);
+            log.WriteLine($"{phase}: {stopped.Phase} at {stopped.Line}");
+            Assert.Equal(crashAt is null ? "terminated" : "killed", stopped.Phase);
         }
-        var resumed = await Run(input, "crashed.csv", dataDir, killWhen: null);
+        var resumed = await Run(input, "crashed.csv", dataDir, crashAt: null, terminateAtTick: null);
         Assert.Equal("finished", resumed.Phase);
-        foreach (var phase in phases) log.WriteLine(phase);
 
-        Assert.Contains(phases, p => p.StartsWith("killed", StringComparison.Ordinal));
-        Assert.Contains(phases, p => p.StartsWith("terminated", StringComparison.Ordinal));
         var expected = File.ReadAllLines(Path.Combine(_output, "clean.csv"));
         var actual = File.ReadAllLines(Path.Combine(_output, "crashed.csv"));
         Assert.Equal(expected[0], actual[0]);
@@ -60,17 +66,17 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
         Assert.Equal(PerSeries("clean.metrics.csv"), PerSeries("crashed.metrics.csv"));
     }
 
-    private sealed record Progress(long Ticks, bool Training, bool Writing);
-
     private sealed record Outcome(string Phase, string Line);
 
     /// <summary>
-    /// Runs the deployment; at the first progress line that satisfies <paramref name="killWhen"/>
-    /// kills it with SIGKILL, or with <paramref name="terminate"/> sends SIGTERM and expects a clean exit (code 0).
+    /// Runs the deployment to its end; with <paramref name="crashAt"/> the process is armed to kill
+    /// itself there (and must, with SIGKILL's exit code and its crash-point line), with
+    /// <paramref name="terminateAtTick"/> it gets SIGTERM at the first progress line past that tick
+    /// and must exit 0 after draining.
     /// </summary>
-    private async Task<Outcome> Run(string input, string predictions, string? dataDir, Func<Progress, bool>? killWhen, bool terminate = false)
+    private async Task<Outcome> Run(string input, string predictions, string? dataDir, string? crashAt, long? terminateAtTick)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[]
         {
             Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("prices.conf"),
@@ -82,31 +88,32 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
             start.ArgumentList.Add("--data-dir");
             start.ArgumentList.Add(dataDir);
         }
+        start.Environment.Remove(CrashPoints.Variable);
+        if (crashAt is not null) start.Environment[CrashPoints.Variable] = crashAt;
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
-        string? lastLine = null;
+        string? lastLine = null, crashLine = null;
         while (await process.StandardError.ReadLineAsync() is { } line)
         {
             lastLine = line;
             if (line.StartsWith("resuming", StringComparison.Ordinal)) log.WriteLine(line);
-            if (killWhen is null || ProgressLine().Match(line) is not { Success: true } match) continue;
-            var progress = new Progress(long.Parse(match.Groups[1].Value.Replace(",", ""), System.Globalization.CultureInfo.InvariantCulture),
-                line.Contains("(training)", StringComparison.Ordinal), line.Contains("writing", StringComparison.Ordinal));
-            if (!killWhen(progress)) continue;
-            if (terminate)
-            {
-                using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync();
-                string rest = await process.StandardError.ReadToEndAsync();
-                await process.WaitForExitAsync();
-                Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after SIGTERM: {rest}");
-                Assert.Contains("SIGTERM: draining", rest);
-                return new Outcome("terminated", line.Trim());
-            }
-            process.Kill(entireProcessTree: true);
+            if (line.StartsWith("crash point", StringComparison.Ordinal)) crashLine = line;
+            if (terminateAtTick is not { } tick || ProgressLine().Match(line) is not { Success: true } match
+                || long.Parse(match.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) < tick) continue;
+            using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync();
+            string rest = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
-            return new Outcome("killed", line.Trim());
+            Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after SIGTERM: {rest}");
+            Assert.Contains("SIGTERM: draining", rest);
+            return new Outcome("terminated", line.Trim());
         }
         await process.WaitForExitAsync();
+        if (crashAt is not null)
+        {
+            Assert.True(crashLine == $"crash point {crashAt} reached: killing the process", $"crash point {crashAt} was not reached; last line: {lastLine}");
+            Assert.Equal(128 + 9, process.ExitCode);
+            return new Outcome("killed", crashLine);
+        }
         Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode}: {await stdout} {lastLine}");
         return new Outcome("finished", lastLine ?? "");
     }

@@ -21,24 +21,39 @@ public sealed class MemoryTaskTests(ITestOutputHelper output)
     private const int Units = 16;
     private const int Batches = 600;
 
+    /// <summary>Each seed draws its own initial weights, training batches and test stream.</summary>
+    private static readonly int[] Seeds = [11, 21, 31, 41, 51];
+
     [Fact]
     public void Gated_cells_hold_a_value_for_20_steps_and_more_where_a_SimpleRnn_of_the_same_size_does_worse()
     {
-        double lstm = TrainAndScore(CellType.Lstm);
-        double gru = TrainAndScore(CellType.Gru);
-        double simple = TrainAndScore(CellType.SimpleRnn);
-        output.WriteLine($"latch, mean gap {MeanGap}, {Units} units: MSE LSTM {lstm:F4}, GRU {gru:F4}, SimpleRnn {simple:F4} (predicting 0: 0.333)");
+        var lstm = Seeds.Select(seed => TrainAndScore(CellType.Lstm, seed)).ToArray();
+        var gru = Seeds.Select(seed => TrainAndScore(CellType.Gru, seed)).ToArray();
+        var simple = Seeds.Select(seed => TrainAndScore(CellType.SimpleRnn, seed)).ToArray();
+        output.WriteLine($"latch, mean gap {MeanGap}, {Units} units, seeds {string.Join(", ", Seeds)} (predicting 0: MSE 0.333)");
+        output.WriteLine($"  LSTM      MSE {Describe(lstm)}");
+        output.WriteLine($"  GRU       MSE {Describe(gru)}");
+        output.WriteLine($"  SimpleRnn MSE {Describe(simple)}");
 
-        Assert.True(lstm < 0.02, $"LSTM MSE {lstm:F4} should be below 0.02");
-        Assert.True(gru < 0.02, $"GRU MSE {gru:F4} should be below 0.02");
-        Assert.True(simple > 5 * Math.Max(lstm, gru), $"SimpleRnn MSE {simple:F4} should be at least 5× the gated cells' ({lstm:F4}, {gru:F4})");
+        // Measured over these seeds: LSTM 0.0010-0.0052 per seed (mean 0.0026), GRU 0.0009-0.0081 (mean 0.0026),
+        // SimpleRnn 0.0175-0.0604 (mean 0.0375), 14x the gated cells. Per seed the spread is about 0.0025 for the
+        // gated cells and 0.016 for the SimpleRnn, so a mean of five moves by about 0.001 and 0.007: the gated bound
+        // (0.01) sits seven of those above the measured mean, and the 5x gap three below the SimpleRnn's, while a
+        // gate that stops gating lands near the SimpleRnn and fails both.
+        Assert.True(lstm.Average() < 0.01, $"LSTM mean MSE {lstm.Average():F4} should be below 0.01");
+        Assert.True(gru.Average() < 0.01, $"GRU mean MSE {gru.Average():F4} should be below 0.01");
+        double gated = Math.Max(lstm.Average(), gru.Average());
+        Assert.True(simple.Average() > 5 * gated, $"SimpleRnn mean MSE {simple.Average():F4} should be at least 5x the gated cells' ({gated:F4})");
     }
 
-    private static double TrainAndScore(CellType cell)
+    private static string Describe(double[] values) =>
+        $"mean {values.Average():F4}, per seed {string.Join(" ", values.Select(v => v.ToString("F4")))}";
+
+    private static double TrainAndScore(CellType cell, int seed)
     {
         var spec = ModelSpec.Single(cell, 2, Units, 1);
-        var trainer = new TbpttTrainer(spec, new TrainingOptions { LearningRate = 0.01 }, seed: 11);
-        var random = new Random(12);
+        var trainer = new TbpttTrainer(spec, new TrainingOptions { LearningRate = 0.01 }, seed: seed);
+        var random = new Random(seed + 1);
         for (int b = 0; b < Batches; b++)
         {
             var report = trainer.Train(LatchBatch(random, 32, Window));
@@ -47,7 +62,7 @@ public sealed class MemoryTaskTests(ITestOutputHelper output)
 
         // Scored through the live step on one long unseen stream.
         var network = new InferenceNetwork(trainer.Snapshot(1));
-        var stream = LatchBatch(new Random(77), 1, 5000);
+        var stream = LatchBatch(new Random(seed + 66), 1, 5000);
         var state = network.CreateState();
         Span<float> prediction = stackalloc float[1];
         double sum = 0;
