@@ -16,6 +16,25 @@ public sealed class DeploymentConfigTests
         }
     }
 
+    [Theory]
+    [InlineData("feed.type", "files", "file, synthetic-prices, synthetic-vitals, tcp")]
+    [InlineData("feed.format", "csv", "long, wide, json, jsonl")]
+    [InlineData("feed.pacing", "slow", "fast, realtime")]
+    [InlineData("model.cell", "transformer", "simple-rnn, lstm, gru, simplernn, rnn")]
+    [InlineData("model.activation", "sigmoid", "tanh, relu")]
+    [InlineData("model.head", "gauss", "point, gaussian")]
+    [InlineData("series.forecaster", "ridge", "best, network, persistence")]
+    [InlineData("series.target", "levels", "level, change")]
+    [InlineData("training.mode", "online", "replay, live")]
+    [InlineData("training.optimizer", "rmsprop", "adam, sgd")]
+    [InlineData("output.format", "parquet", "csv, jsonl, console, tcp, none")]
+    [InlineData("persistence.provider", "sqlserver", "sqlite, postgresql")]
+    public void An_unknown_value_of_an_enumerated_key_is_an_error_naming_the_key_and_what_it_allows(string key, string value, string allowed)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(RepositoryPaths.Config("prices.conf"), [$"{key}={value}"])));
+        Assert.Equal($"{key} '{value}' is not one of: {allowed}", error.Message);
+    }
+
     [Fact]
     public void Overrides_win_and_paths_resolve_against_the_config_file()
     {

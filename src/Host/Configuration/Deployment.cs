@@ -14,17 +14,11 @@ internal sealed class Deployment
     {
         Config = config;
         Seed = config.Int("seed");
-        FeedType = config.String("feed.type");
+        FeedType = config.OneOf("feed.type", "file", "synthetic-prices", "synthetic-vitals", "tcp");
         FeedPath = config.PathOf("feed.path");
         Schema = new FeedSchema
         {
-            Format = config.String("feed.format") switch
-            {
-                "long" => FeedFormat.Long,
-                "wide" => FeedFormat.Wide,
-                "json" or "jsonl" => FeedFormat.JsonLines,
-                var other => throw new ArgumentException($"feed.format '{other}' is not long, wide or json"),
-            },
+            Format = config.Choice("feed.format", ("long", FeedFormat.Long), ("wide", FeedFormat.Wide), ("json", FeedFormat.JsonLines), ("jsonl", FeedFormat.JsonLines)),
             Delimiter = config.String("feed.delimiter") is { Length: 1 } d ? d[0] : throw new ArgumentException("feed.delimiter must be one character"),
             TimestampColumn = config.String("feed.timestamp-column"),
             SeriesColumn = NullIfEmpty(config.String("feed.series-column")),
@@ -38,8 +32,7 @@ internal sealed class Deployment
             MaxSeries = config.Int("feed.max-series"),
         };
         Columns = config.Strings("feed.columns");
-        Pacing = config.String("feed.pacing");
-        if (Pacing is not ("fast" or "realtime")) throw new ArgumentException($"feed.pacing '{Pacing}' is not fast or realtime");
+        Pacing = config.OneOf("feed.pacing", "fast", "realtime");
         Speed = config.Double("feed.speed");
         Step = config.Duration("feed.step");
         SyntheticSeries = config.Int("feed.synthetic.series");
@@ -47,26 +40,23 @@ internal sealed class Deployment
         TcpHost = config.String("feed.tcp.host");
         TcpPort = config.Int("feed.tcp.port");
 
-        Cell = config.String("model.cell") switch
-        {
-            "simple-rnn" or "simplernn" or "rnn" => CellType.SimpleRnn,
-            "lstm" => CellType.Lstm,
-            "gru" => CellType.Gru,
-            var other => throw new ArgumentException($"model.cell '{other}' is not simple-rnn, lstm or gru"),
-        };
+        Cell = config.Choice("model.cell", ("simple-rnn", CellType.SimpleRnn), ("lstm", CellType.Lstm), ("gru", CellType.Gru),
+            ("simplernn", CellType.SimpleRnn), ("rnn", CellType.SimpleRnn));
         Units = config.Ints("model.layers");
-        Activation = config.String("model.activation") == "relu" ? Activation.Relu : Activation.Tanh;
-        Head = config.String("model.head") == "gaussian" ? OutputHead.Gaussian : OutputHead.Point;
+        Activation = config.Choice("model.activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu));
+        Head = config.Choice("model.head", ("point", OutputHead.Point), ("gaussian", OutputHead.Gaussian));
         Horizon = config.Int("model.horizon");
         TimeFeatures = config.Bool("model.time-features");
         SeasonalLag = config.Int("series.seasonal-lag");
+        Forecaster = config.Choice("series.forecaster", ("best", ForecasterChoice.Best), ("network", ForecasterChoice.Network), ("persistence", ForecasterChoice.Persistence));
+        PredictChange = config.Choice("series.target", ("level", false), ("change", true));
         WeightsFile = config.PathOf("model.weights-file");
 
         Router = new RouterSettings { MaxInFlight = config.Int("router.max-in-flight"), IdleTimeout = config.Duration("series.idle-timeout") };
         string notBefore = config.String("training.not-before");
         Schedule = new RetrainSchedule
         {
-            Mode = config.String("training.mode") == "live" ? RetrainMode.Live : RetrainMode.Replay,
+            Mode = config.Choice("training.mode", ("replay", RetrainMode.Replay), ("live", RetrainMode.Live)),
             EveryTicks = config.Long("training.every-ticks"),
             EveryEventTime = config.Duration("training.every-event-time"),
             EveryWallClock = config.Duration("training.every-wall-clock"),
@@ -76,7 +66,7 @@ internal sealed class Deployment
         {
             Options = new TrainingOptions
             {
-                Optimizer = config.String("training.optimizer") == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+                Optimizer = config.Choice("training.optimizer", ("adam", OptimizerKind.Adam), ("sgd", OptimizerKind.Sgd)),
                 LearningRate = config.Double("training.learning-rate"),
                 Momentum = config.Double("training.momentum"),
                 ClipNorm = config.Double("training.clip-norm"),
@@ -94,14 +84,14 @@ internal sealed class Deployment
         Retrain.Options.Validate();
         ReplayCapacity = config.Int("training.replay-capacity");
 
-        OutputFormat = config.String("output.format");
+        OutputFormat = config.OneOf("output.format", "csv", "jsonl", "console", "tcp", "none");
         PredictionsPath = config.PathOf("output.predictions");
         QuarantinePath = config.PathOf("output.quarantine");
         OutputTcpHost = config.String("output.tcp.host");
         OutputTcpPort = config.Int("output.tcp.port");
         ScoreFrom = config.Long("metrics.score-from");
         DataDirectory = config.PathOf("persistence.data-dir");
-        PersistenceProvider = config.String("persistence.provider");
+        PersistenceProvider = config.OneOf("persistence.provider", "sqlite", "postgresql");
         PersistenceConnectionString = NullIfEmpty(config.String("persistence.connection-string"));
         CheckpointEvery = config.Long("persistence.checkpoint-every");
         CheckpointInterval = config.Duration("persistence.checkpoint-interval");
@@ -131,6 +121,8 @@ internal sealed class Deployment
     public int Horizon { get; }
     public bool TimeFeatures { get; }
     public int SeasonalLag { get; }
+    public ForecasterChoice Forecaster { get; }
+    public bool PredictChange { get; }
     public string? WeightsFile { get; }
     public RouterSettings Router { get; }
     public RetrainSchedule Schedule { get; }
@@ -164,23 +156,12 @@ internal sealed class Deployment
         Horizon = Horizon,
         TimeFeatures = TimeFeatures,
         NormalizerForgetting = Config.Double("series.normalizer-forgetting"),
-        Forecaster = Config.String("series.forecaster") switch
-        {
-            "best" => ForecasterChoice.Best,
-            "network" => ForecasterChoice.Network,
-            "persistence" => ForecasterChoice.Persistence,
-            var other => throw new ArgumentException($"series.forecaster '{other}' is not best, network or persistence"),
-        },
+        Forecaster = Forecaster,
         ChoiceForgetting = Config.Double("series.choice-forgetting"),
         ChoiceMargin = Config.Double("series.choice-margin"),
         RidgeLags = Config.Int("series.ridge-lags"),
         SeasonalLag = SeasonalLag,
-        PredictChange = Config.String("series.target") switch
-        {
-            "change" => true,
-            "level" => false,
-            var other => throw new ArgumentException($"series.target '{other}' is not level or change"),
-        },
+        PredictChange = PredictChange,
         WindowLength = Config.Int("series.window"),
         TrainEvery = Config.Int("series.train-every"),
         IntervalZ = Config.Double("series.interval-z"),

@@ -77,6 +77,21 @@ internal sealed class DeploymentConfig
     public IReadOnlyList<string> Strings(string path) => Config.GetStringList($"{Root}.{path}")?.ToArray() ?? [];
     public IReadOnlyList<int> Ints(string path) => Config.GetIntList($"{Root}.{path}")?.ToArray() ?? [];
 
+    /// <summary>
+    /// An enumerated key's value, mapped by name. Anything else is an error naming the key and what it
+    /// allows: a misspelt value must not quietly become the default.
+    /// </summary>
+    public T Choice<T>(string path, params (string Name, T Value)[] allowed)
+    {
+        string text = String(path);
+        foreach (var (name, value) in allowed)
+            if (name == text) return value;
+        throw new ArgumentException($"{path} '{text}' is not one of: {string.Join(", ", allowed.Select(a => a.Name).Distinct())}");
+    }
+
+    /// <summary>An enumerated key whose value is kept as its name.</summary>
+    public string OneOf(string path, params string[] allowed) => Choice(path, allowed.Select(name => (name, name)).ToArray());
+
     /// <summary>A duration such as 30m or 7d; empty or "off" is none.</summary>
     public TimeSpan? Duration(string path)
     {
