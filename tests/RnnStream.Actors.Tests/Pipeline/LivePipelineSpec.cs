@@ -83,7 +83,7 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
             Series = Harness.DefaultSettings,
             Schedule = new RetrainSchedule { EveryTicks = 90 },
             // A learning rate no model survives, and no clipping to save it.
-            Retrain = new Training.RetrainSettings { Batches = 20, BatchSize = 8, MinWindows = 4, Options = new Model.Training.TrainingOptions { LearningRate = 1e9, ClipNorm = 0 } },
+            Retrain = new RetrainSettings { Batches = 20, BatchSize = 8, MinWindows = 4, Options = new Model.Training.TrainingOptions { LearningRate = 1e9, ClipNorm = 0 } },
         };
         var predictions = new List<Prediction>();
         var run = LivePipeline.Run(Sys, Source.From(Ticks.Interleaved(["a", "b", "c"], 200).Select(t => (FeedRecord)t).ToList()), weights, settings,
