@@ -83,14 +83,19 @@ public static class LivePipeline
             cutoff =>
             {
                 metrics.RetrainStarting();
-                return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff));
+                return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff), settings.Retrain.Timeout);
             },
             outcome =>
             {
                 metrics.Record(outcome);
                 if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
             },
-            error => system.Log.Error(error, "retrain failed; the weights in use stay"),
+            error =>
+            {
+                system.Log.Error(error, "retrain failed; the weights in use stay");
+                string why = error is AskTimeoutException ? $"no answer within {settings.Retrain.Timeout}" : error.Message;
+                metrics.Record(new RetrainOutcome(registry.Version, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Failed, $"failed: {why}"));
+            },
             checkpoints)
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.

@@ -119,6 +119,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _onAnswered = OnAnswered;
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _stage.Inbox.OnAvailable(() => _wake());
+            // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
+            var self = GetStageActor(OnStageMessage);
+            foreach (var partition in _stage.Partitions) self.Watch(partition);
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
             Pull(_stage._in);
@@ -181,8 +184,20 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _stage.Partitions[partition].Tell(batch, ActorRefs.NoSender);
         }
 
+        private void OnStageMessage((IActorRef Sender, object Message) received)
+        {
+            if (received.Message is not Terminated { ActorRef: var stopped }) return;
+            int index = _stage.Partitions.ToList().IndexOf(stopped);
+            FailStage(_stage.Inbox.Failure ?? new KeyGroupFailedException(index, "its actor stopped"));
+        }
+
         private void DrainInbox()
         {
+            if (_stage.Inbox.Failure is { } failure)
+            {
+                FailStage(failure);
+                return;
+            }
             _stage.Inbox.Drain(_onAnswered);
             Deliver();
         }

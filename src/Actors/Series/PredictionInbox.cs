@@ -12,6 +12,10 @@ public sealed class PredictionInbox
     private readonly ConcurrentQueue<TickBatch> _queue = new();
     private Action? _wake;
     private int _signalled;
+    private KeyGroupFailedException? _failure;
+
+    /// <summary>The first key group that failed, if any: the reader must stop waiting for its answers.</summary>
+    public KeyGroupFailedException? Failure => Volatile.Read(ref _failure);
 
     /// <summary>Called (from any thread) when batches arrive after the last drain.</summary>
     public void OnAvailable(Action wake) => _wake = wake;
@@ -20,6 +24,14 @@ public sealed class PredictionInbox
     {
         _queue.Enqueue(answered);
         if (Interlocked.Exchange(ref _signalled, 1) == 0) _wake?.Invoke();
+    }
+
+    /// <summary>A key group will answer no more: its batch in hand is lost with its state. Wakes the reader, who fails the run.</summary>
+    public void Fail(KeyGroupFailedException failure)
+    {
+        Interlocked.CompareExchange(ref _failure, failure, null);
+        Volatile.Write(ref _signalled, 1);
+        _wake?.Invoke();
     }
 
     /// <summary>Re-arms the wake-up, then takes what is there: a batch that arrives during the drain wakes the reader again.</summary>

@@ -58,6 +58,26 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         if (_idleTimeout is not null) Timers.StartPeriodicTimer(IdleTimer, ScanIdle.Instance, _scanEvery);
     }
 
+    /// <summary>
+    /// Anything that escapes a message stops the partition instead of restarting it: a restart would
+    /// come back with the state of the run's start, silently dropping every series' progress since,
+    /// and the stream would wait forever for the batch in hand. The inbox tells the stream why.
+    /// </summary>
+    protected override bool AroundReceive(Receive receive, object message)
+    {
+        try
+        {
+            return base.AroundReceive(receive, message);
+        }
+        catch (Exception e)
+        {
+            (_log ??= Context.GetLogger()).Error(e, "key group {0} failed on {1}; it stops", _index, message.GetType().Name);
+            _context.Inbox.Fail(new KeyGroupFailedException(_index, $"{e.GetType().Name} on {message.GetType().Name}: {e.Message}", e));
+            Context.Stop(Self);
+            return true;
+        }
+    }
+
     protected override void OnReceive(object message)
     {
         switch (message)
@@ -82,8 +102,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
 
     /// <summary>
     /// Every tick gets an answer: its forecast, or a failed prediction with the reason. Nothing a
-    /// tick does may throw out of here, since a restart would lose every series of the partition
-    /// and the stream would wait forever for the batch's answers.
+    /// tick does may throw out of here: one bad tick fails that tick, never the whole key group
+    /// (which would stop and fail the run).
     /// </summary>
     private void OnBatch(TickBatch batch)
     {

@@ -25,4 +25,7 @@ public sealed record RetrainSettings
     public int MinWindows { get; init; } = 32;
 
     public int Seed { get; init; } = 1;
+
+    /// <summary>How long the stream waits for a retrain's answer before it counts the retrain as failed and goes on.</summary>
+    public TimeSpan Timeout { get; init; } = TimeSpan.FromMinutes(30);
 }

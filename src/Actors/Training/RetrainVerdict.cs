@@ -17,4 +17,7 @@ public enum RetrainVerdict
     /// <see cref="Retrainer.DivergenceRatio"/> times the weights in use's.
     /// </summary>
     Diverged,
+
+    /// <summary>The retrain threw, or gave no answer within <see cref="RetrainSettings.Timeout"/>; the weights in use stay.</summary>
+    Failed,
 }

@@ -79,6 +79,7 @@ internal sealed class Deployment
             HoldoutFraction = config.Double("training.holdout"),
             SampleHalfLife = config.Double("training.sample-half-life"),
             MinWindows = config.Int("training.min-windows"),
+            Timeout = config.Duration("training.timeout") ?? throw new ArgumentException("training.timeout must be a duration (e.g. 30m)"),
             Seed = Seed,
         };
         Retrain.Options.Validate();
