@@ -181,7 +181,7 @@ public sealed class RunMetrics
     {
         using var reader = new BinaryReader(new MemoryStream(bytes), System.Text.Encoding.UTF8);
         byte format = reader.ReadByte();
-        if (format is < 1 or > ScoresFormat) throw new InvalidDataException($"metrics format {format} is not supported (this build reads 1 to {ScoresFormat})");
+        Model.Weights.FormatVersions.Check("metrics", format, 1, ScoresFormat);
         bool withIntervals = format >= 2;
         _predictions = reader.ReadInt64();
         _failures = reader.ReadInt64();

@@ -33,7 +33,7 @@ public static class PartitionSnapshot
     {
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         byte version = reader.ReadByte();
-        if (version != FormatVersion) throw new InvalidDataException($"partition snapshot format {version} is not supported (this build reads {FormatVersion})");
+        Model.Weights.FormatVersions.Check("partition snapshot", version, 1, FormatVersion);
         int count = reader.ReadInt32();
         var states = new Dictionary<string, byte[]>(count, StringComparer.Ordinal);
         for (int i = 0; i < count; i++)

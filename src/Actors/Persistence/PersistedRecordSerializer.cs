@@ -57,6 +57,8 @@ public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : Seri
         {
             WeightsManifest => new WeightsPromoted(reader.ReadInt64(), reader.ReadBytes(reader.ReadInt32())),
             CheckpointManifest => new CheckpointCommitted(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32()),
+            _ when manifest.StartsWith("weights-promoted.v", StringComparison.Ordinal) || manifest.StartsWith("checkpoint-committed.v", StringComparison.Ordinal) =>
+                throw new InvalidDataException($"journal record '{manifest}' was written by a newer rnnstream; this build reads {WeightsManifest} and {CheckpointManifest}"),
             _ => throw new InvalidDataException($"unknown journal record '{manifest}'"),
         };
     }

@@ -21,6 +21,11 @@ public sealed record PipelineCut(
     int Partitions,
     IReadOnlyList<TrainingWindow> ReplayWindows)
 {
+    /// <summary>
+    /// 2 added the run's scores. Format 1 is still read (its scores start again at the resume); it was
+    /// written in two layouts, with and without the ticks to skip at the next offset (added without a
+    /// new version number), told apart by which one reads the bytes exactly to their end.
+    /// </summary>
     private const byte FormatVersion = 2;
 
     /// <summary>The run's scores and counts at the cut (<see cref="Metrics.RunMetrics.ExportScores"/>); empty for none.</summary>
@@ -57,16 +62,32 @@ public sealed record PipelineCut(
 
     public static PipelineCut FromBytes(byte[] bytes)
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-        byte version = reader.ReadByte();
-        if (version != FormatVersion) throw new InvalidDataException($"checkpoint format {version} is not supported (this build reads {FormatVersion})");
+        byte version = bytes.Length > 0 ? bytes[0] : throw new InvalidDataException("the checkpoint is empty");
+        Model.Weights.FormatVersions.Check("checkpoint", version, 1, FormatVersion);
+        if (version >= 2) return Read(bytes, withSkip: true, withMetrics: true);
+        try
+        {
+            return Read(bytes, withSkip: true, withMetrics: false);
+        }
+        catch (Exception e) when (e is EndOfStreamException or InvalidDataException or ArgumentException)
+        {
+            return Read(bytes, withSkip: false, withMetrics: false);
+        }
+    }
+
+    private static PipelineCut Read(byte[] bytes, bool withSkip, bool withMetrics)
+    {
+        using var stream = new MemoryStream(bytes);
+        using var reader = new BinaryReader(stream, Encoding.UTF8);
+        reader.ReadByte();
         long number = reader.ReadInt64(), nextOffset = reader.ReadInt64();
-        int skip = reader.ReadInt32();
+        int skip = withSkip ? reader.ReadInt32() : 0;
         long written = reader.ReadInt64(), scheduleTicks = reader.ReadInt64();
         long trigger = reader.ReadInt64();
         long weightsVersion = reader.ReadInt64();
         int partitions = reader.ReadInt32();
         int count = reader.ReadInt32();
+        if (count < 0 || count > bytes.Length) throw new InvalidDataException($"checkpoint: {count} replay windows");
         var windows = new TrainingWindow[count];
         for (int i = 0; i < count; i++)
         {
@@ -75,7 +96,8 @@ public sealed record PipelineCut(
             int steps = reader.ReadInt32();
             windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
         }
-        var metrics = reader.ReadBytes(reader.ReadInt32());
+        var metrics = withMetrics ? reader.ReadBytes(reader.ReadInt32()) : [];
+        if (stream.Position != bytes.Length) throw new InvalidDataException($"checkpoint: {bytes.Length - stream.Position} bytes left over");
         return new PipelineCut(number, nextOffset, skip, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows)
         {
             Metrics = metrics,
@@ -90,7 +112,10 @@ public sealed record PipelineCut(
 
     private static float[] ReadFloats(BinaryReader reader)
     {
-        var values = new float[reader.ReadInt32()];
+        int length = reader.ReadInt32();
+        if (length < 0 || 4L * length > reader.BaseStream.Length - reader.BaseStream.Position)
+            throw new InvalidDataException($"checkpoint: {length} numbers where {reader.BaseStream.Length - reader.BaseStream.Position} bytes are left");
+        var values = new float[length];
         for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
         return values;
     }

@@ -4,13 +4,17 @@ using RnnStream.Model.Inference;
 namespace RnnStream.Actors.Series;
 
 /// <summary>
-/// A series' state as bytes: versioned, explicit field by field, no type names. Used to keep
-/// passivated series compact, and the format snapshots will use. A round trip is bit-exact, so
-/// a restored series forecasts exactly what it would have.
+/// A series' state as bytes: versioned, explicit field by field, no type names. Passivated series
+/// and partition snapshots keep it. A round trip is bit-exact, so a restored series forecasts
+/// exactly what it would have. Format 2 (no blend of network and ridge) is still read: its blend
+/// starts afresh.
 /// </summary>
 public static class SeriesStateSerializer
 {
     private const byte FormatVersion = 3;
+
+    /// <summary>The first format a release wrote to disk (format 1 only ever lived in memory).</summary>
+    private const byte OldestFormat = 2;
 
     public static byte[] Write(SeriesState state)
     {
@@ -59,7 +63,8 @@ public static class SeriesStateSerializer
     {
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         byte version = reader.ReadByte();
-        if (version != FormatVersion) throw new InvalidDataException($"series state format {version} is not supported (this build reads {FormatVersion})");
+        Model.Weights.FormatVersions.Check("series state", version, OldestFormat, FormatVersion);
+        bool hasBlend = version >= 3;
         var state = new SeriesState(reader.ReadString(), settings, layout);
         ReadArray(reader, state.Hidden.Values, "hidden state");
         ReadNormalizer(reader, state.Normalizer);
@@ -73,7 +78,8 @@ public static class SeriesStateSerializer
         state.RecentCount = reader.ReadInt32();
         state.RecentStart = reader.ReadInt32();
         state.Origin = new DateTime(reader.ReadInt64());
-        ReadArray(reader, state.Owed, "owed forecasts");
+        if (hasBlend) ReadArray(reader, state.Owed, "owed forecasts");
+        else ReadOwedWithoutBlend(reader, state.Owed, settings.Targets);
         int squares = reader.ReadInt32();
         if (squares != state.ResidualSquares.Length) throw new InvalidDataException("the state was written for another number of targets");
         for (int i = 0; i < squares; i++) state.ResidualSquares[i] = reader.ReadDouble();
@@ -81,11 +87,14 @@ public static class SeriesStateSerializer
         state.NetworkError = reader.ReadDouble();
         state.PersistenceError = reader.ReadDouble();
         state.RidgeError = reader.ReadDouble();
-        state.CombinedError = reader.ReadDouble();
+        if (hasBlend) state.CombinedError = reader.ReadDouble();
         ReadArray(reader, state.RidgeWeights, "ridge weights");
         ReadArray(reader, state.RidgeInverse, "ridge covariance");
-        ReadArray(reader, state.BlendWeights, "blend weights");
-        ReadArray(reader, state.BlendInverse, "blend covariance");
+        if (hasBlend)
+        {
+            ReadArray(reader, state.BlendWeights, "blend weights");
+            ReadArray(reader, state.BlendInverse, "blend covariance");
+        }
         ReadArray(reader, state.SeasonalHistory, "seasonal history");
         state.TicksSeen = reader.ReadInt64();
         state.LastTimestamp = new DateTime(reader.ReadInt64());
@@ -109,6 +118,21 @@ public static class SeriesStateSerializer
         Span<double> values = stackalloc double[length];
         for (int i = 0; i < length; i++) values[i] = reader.ReadDouble();
         normalizer.ImportState(values);
+    }
+
+    /// <summary>
+    /// Format 2's owed forecasts: six values per target and horizon slot (published, lower, upper,
+    /// persistence, network, ridge); the seventh, the blend's forecast, is owed nothing (NaN) until
+    /// the series forecasts again.
+    /// </summary>
+    private static void ReadOwedWithoutBlend(BinaryReader reader, Span<float> owed, int targets)
+    {
+        int stride = SeriesState.OwedStride(targets), oldStride = stride - targets;
+        int slots = owed.Length / stride;
+        int length = reader.ReadInt32();
+        if (length != slots * oldStride) throw new InvalidDataException($"owed forecasts: {length} values in the state, {slots * oldStride} expected");
+        owed.Fill(float.NaN);
+        for (int slot = 0; slot < slots; slot++) ReadRaw(reader, owed.Slice(slot * stride, oldStride));
     }
 
     /// <summary>A length, then the numbers in one block.</summary>

@@ -55,8 +55,7 @@ public static class ModelWeightsSerializer
         using var reader = new BinaryReader(new MemoryStream(body.ToArray()), Encoding.UTF8);
         reader.ReadBytes(Magic.Length);
         ushort format = reader.ReadUInt16();
-        if (format != FormatVersion)
-            throw new InvalidDataException($"weights file format {format} is not supported (this build reads {FormatVersion})");
+        FormatVersions.Check("weights file", format, 1, FormatVersion);
         long version = reader.ReadInt64();
         var spec = ReadSpec(reader);
         var layout = new WeightLayout(spec);

@@ -48,4 +48,33 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
         Assert.Equal(commit, RoundTrip(commit));
         Assert.Throws<InvalidDataException>(() => new PersistedRecordSerializer((ExtendedActorSystem)Sys).FromBinary([], "System.Object"));
     }
+
+    /// <summary>Format version 99: what a later release might write. Each reader must refuse it in words, not misread it.</summary>
+    [Fact]
+    public void Every_reader_refuses_a_format_newer_than_it_knows_with_a_message_that_says_so()
+    {
+        var cut = new PipelineCut(1, 10, 0, 10, 0, null, 0, 16, []).ToBytes();
+        var snapshot = PartitionSnapshot.Write([new KeyValuePair<string, byte[]>("a", [1, 2, 3])]);
+        var metrics = new RnnStream.Actors.Metrics.RunMetrics(0, 1.96).ExportScores();
+        var harness = new Harness(Sys);
+        var state = SeriesStateSerializer.Write(harness.Context.Forecaster.CreateState("a", harness.Registry.Current));
+        byte[] Newer(byte[] bytes) => [99, .. bytes[1..]];
+
+        var errors = new (string Format, Action Read)[]
+        {
+            ("checkpoint", () => PipelineCut.FromBytes(Newer(cut))),
+            ("partition snapshot", () => PartitionSnapshot.Read(Newer(snapshot))),
+            ("metrics", () => new RnnStream.Actors.Metrics.RunMetrics(0, 1.96).ImportScores(Newer(metrics))),
+            ("series state", () => SeriesStateSerializer.Read(Newer(state), harness.Settings, harness.Registry.Current.StateLayout)),
+        };
+        foreach (var (format, read) in errors)
+        {
+            var error = Assert.Throws<InvalidDataException>(read);
+            Assert.StartsWith($"{format} format 99 was written by a newer rnnstream; this build reads formats ", error.Message);
+        }
+
+        var serializer = (Akka.Serialization.SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new CheckpointCommitted(1, 2, 3, 4, 5, 6));
+        var journal = Assert.Throws<InvalidDataException>(() => serializer.FromBinary([0], "checkpoint-committed.v2"));
+        Assert.StartsWith("journal record 'checkpoint-committed.v2' was written by a newer rnnstream", journal.Message);
+    }
 }
