@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
 
@@ -99,7 +98,7 @@ public sealed class RunMetrics
 
     public void Record(Prediction prediction)
     {
-        if (FailedPrediction.IsFailure(prediction))
+        if (prediction.IsFailed)
         {
             Interlocked.Increment(ref _failures);
             return;

@@ -17,7 +17,7 @@ public sealed class SeriesScores
     /// <summary>Persistence's interval for this series; made on its first matured forecast (it needs the target count).</summary>
     public NaiveInterval? Naive { get; set; }
 
-    /// <summary>Reads a value from each part a forecast's scoring uses, bringing them into the cache ahead of it (see <see cref="Series.SeriesState.Touch"/>).</summary>
+    /// <summary>Reads a value from each part a forecast's scoring uses, bringing them into the cache ahead of it (as the series state's own touch does).</summary>
     public float Touch() => Scored.Count + Whole.Count + (Naive?.Touch() ?? 0);
 
     /// <param name="intervalZ">The z of the published intervals; the naive interval is as wide in its own σ̂.</param>

@@ -2,6 +2,8 @@ using Akka.Actor;
 using Akka.Persistence;
 using RnnStream.Model.Weights;
 
+using RnnStream.Actors.Series;
+
 namespace RnnStream.Actors.Persistence;
 
 /// <summary>

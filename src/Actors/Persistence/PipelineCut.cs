@@ -1,6 +1,8 @@
 using System.Text;
 using RnnStream.Actors.Series;
 
+using RnnStream.Actors.Training;
+
 namespace RnnStream.Actors.Persistence;
 
 /// <summary>

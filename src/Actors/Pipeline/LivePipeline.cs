@@ -76,7 +76,8 @@ public static class LivePipeline
                 registry.Version, partitions.Length, replay.Snapshot()) { Metrics = metrics.ExportScores() };
             // The coordinator hears of the checkpoint before any partition can answer for it.
             durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
-            foreach (var partition in partitions) partition.Tell(new SeriesPartition.TakeSnapshot(checkpoint, durability.Snapshots, durability.Coordinator));
+            for (int p = 0; p < partitions.Length; p++)
+                partitions[p].Tell(new SeriesPartition.TakeSnapshot(checkpoint, CheckpointCoordinator.PartitionId(p), durability.Snapshots, durability.Coordinator));
         }) { Interval = durability.CheckpointInterval };
 
         var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
@@ -116,7 +117,7 @@ public static class LivePipeline
             // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
-            .Where(prediction => !FailedPrediction.IsFailure(prediction))
+            .Where(prediction => !prediction.IsFailed)
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
 

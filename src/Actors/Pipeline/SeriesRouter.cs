@@ -213,7 +213,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             if (IsAvailable(_stage._out) && NextAnswer() is { } prediction)
             {
-                if (!FailedPrediction.IsFailure(prediction)) _written++;
+                if (!prediction.IsFailed) _written++;
                 _stage.OnDeliver?.Invoke(prediction);
                 Push(_stage._out, prediction);
                 _inFlight--;

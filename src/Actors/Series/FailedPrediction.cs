@@ -8,7 +8,5 @@ public static class FailedPrediction
     public const string Forecaster = "failed";
 
     public static Prediction For(Tick tick, Exception error) =>
-        new(tick.SeriesId, tick.RawTimestamp, null, null, [], [], -1, $"{Forecaster}: {error.GetType().Name}: {error.Message}", tick.ReceivedAt, tick.Offset);
-
-    public static bool IsFailure(Prediction prediction) => prediction.Forecaster.StartsWith(Forecaster, StringComparison.Ordinal);
+        new(tick.SeriesId, tick.RawTimestamp, null, null, [], [], -1, Forecaster, tick.ReceivedAt, tick.Offset, PredictionFailure.Of(error));
 }

@@ -4,6 +4,8 @@ using RnnStream.Model.Inference;
 using RnnStream.Model.Preprocessing;
 using RnnStream.Model.Specs;
 
+using RnnStream.Actors.Training;
+
 namespace RnnStream.Actors.Series;
 
 /// <summary>

@@ -2,6 +2,10 @@ using Akka.Actor;
 using Akka.Event;
 using RnnStream.Feeds.Records;
 
+using RnnStream.Actors.Training;
+
+using RnnStream.Actors.Series;
+
 namespace RnnStream.Actors.Series;
 
 /// <summary>
@@ -179,8 +183,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         var states = new List<KeyValuePair<string, byte[]>>(_active.Count + _passivated.Count);
         foreach (var (id, series) in _active) states.Add(new(id, SeriesStateSerializer.Write(series.State)));
         states.AddRange(_passivated);
-        var metadata = new Akka.Persistence.SnapshotMetadata(Persistence.CheckpointCoordinator.PartitionId(_index), request.Number, DateTime.UtcNow);
-        request.Store.Tell(new Akka.Persistence.SaveSnapshot(metadata, Persistence.PartitionSnapshot.Write(states)), request.ReplyTo);
+        var metadata = new Akka.Persistence.SnapshotMetadata(request.PersistenceId, request.Number, DateTime.UtcNow);
+        request.Store.Tell(new Akka.Persistence.SaveSnapshot(metadata, PartitionSnapshot.Write(states)), request.ReplyTo);
     }
 
     /// <summary>Moves series without a tick for the idle timeout out of the hot table.</summary>
@@ -212,8 +216,11 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         public static readonly ScanIdle Instance = new();
     }
 
-    /// <summary>Store every series under checkpoint <paramref name="Number"/>; the store's answer goes to <paramref name="ReplyTo"/>.</summary>
-    public sealed record TakeSnapshot(long Number, IActorRef Store, IActorRef ReplyTo);
+    /// <summary>
+    /// Store every series under checkpoint <paramref name="Number"/> as <paramref name="PersistenceId"/>
+    /// (the durable name of this key group); the store's answer goes to <paramref name="ReplyTo"/>.
+    /// </summary>
+    public sealed record TakeSnapshot(long Number, string PersistenceId, IActorRef Store, IActorRef ReplyTo);
 
     /// <summary>Asks a partition how many series it holds live and passivated.</summary>
     public sealed class CountSeries

@@ -1,4 +1,3 @@
-using RnnStream.Actors.Series;
 
 namespace RnnStream.Actors.Training;
 

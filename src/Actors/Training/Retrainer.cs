@@ -1,4 +1,3 @@
-using RnnStream.Actors.Series;
 using RnnStream.Model.Training;
 using RnnStream.Model.Weights;
 

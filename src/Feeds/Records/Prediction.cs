@@ -1,4 +1,3 @@
-using RnnStream.Feeds.Parsing;
 
 namespace RnnStream.Feeds.Records;
 
@@ -17,8 +16,9 @@ public sealed class Prediction
     /// <param name="features">Names of the predicted features (shared, not copied per prediction).</param>
     /// <param name="values">Predicted, lower, upper: K values each, in that order; then, when a forecast matured at this tick, its outcome's 5 × K (see <see cref="Outcome"/>).</param>
     /// <param name="forecaster">Which forecaster produced the values (the network, or a baseline chosen for this series).</param>
+    /// <param name="failure">Set when the tick could not be forecast: the prediction then holds no values and is never written.</param>
     public Prediction(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
-        float[] values, long weightsVersion, string forecaster, long receivedAt, long offset)
+        float[] values, long weightsVersion, string forecaster, long receivedAt, long offset, PredictionFailure? failure = null)
     {
         int count = features.Count;
         if (values.Length != 3 * count && values.Length != 8 * count)
@@ -34,6 +34,7 @@ public sealed class Prediction
         Forecaster = forecaster;
         ReceivedAt = receivedAt;
         Offset = offset;
+        Failure = failure;
     }
 
     public string SeriesId { get; }
@@ -46,6 +47,11 @@ public sealed class Prediction
     public IReadOnlyList<string> Features { get; }
     public long WeightsVersion { get; }
     public string Forecaster { get; }
+
+    /// <summary>Why this tick has no forecast; null for a forecast.</summary>
+    public PredictionFailure? Failure { get; }
+
+    public bool IsFailed => Failure is not null;
 
     /// <summary>The forecast that was due at this tick, scored against what arrived.</summary>
     public Outcome? Matured => _values.Length > 3 * Count ? new Outcome(_values, 3 * Count, Count) : null;

@@ -1,4 +1,3 @@
-using RnnStream.Feeds.Parsing;
 
 namespace RnnStream.Feeds.Records;
 

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using Akka;
 using Akka.Streams.Dsl;
-using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 
 namespace RnnStream.Feeds.Sources;

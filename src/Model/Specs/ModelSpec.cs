@@ -84,4 +84,13 @@ public sealed record ModelSpec
         foreach (var layer in Layers) hash.Add(layer);
         return hash.ToHashCode();
     }
+
+    /// <summary>Keras-style layer name: simple_rnn_0, lstm_1, gru_0 ...; the weights file names its slots after it.</summary>
+    public string LayerName(int index) => Layers[index].Cell switch
+    {
+        CellType.SimpleRnn => $"simple_rnn_{index}",
+        CellType.Lstm => $"lstm_{index}",
+        CellType.Gru => $"gru_{index}",
+        _ => throw new ArgumentOutOfRangeException(nameof(index)),
+    };
 }

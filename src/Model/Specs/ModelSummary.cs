@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text;
-using RnnStream.Model.Weights;
 
 namespace RnnStream.Model.Specs;
 
@@ -16,7 +15,7 @@ public static class ModelSummary
             string type = layer.Cell == CellType.SimpleRnn && layer.Activation != Activation.Tanh
                 ? $"{layer.KerasTypeName}, {layer.Activation.ToString().ToLowerInvariant()}"
                 : layer.KerasTypeName;
-            rows.Add(($"{WeightLayout.LayerName(spec, i)} ({type})", $"(None, None, {layer.Units})", layer.ParameterCount(spec.LayerInputs(i))));
+            rows.Add(($"{spec.LayerName(i)} ({type})", $"(None, None, {layer.Units})", layer.ParameterCount(spec.LayerInputs(i))));
         }
         string headNote = spec.Head == OutputHead.Gaussian ? $"Dense, mean+variance × {spec.OutputUnits}" : "Dense";
         rows.Add(($"dense ({headNote})", $"(None, None, {spec.HeadWidth})", spec.HeadWidth * (spec.TopUnits + 1)));

@@ -59,12 +59,5 @@ public sealed class WeightLayout
     public WeightSlot RecurrentKernel(int layer) => this[$"{LayerName(Spec, layer)}/recurrent_kernel"];
     public WeightSlot Bias(int layer) => this[$"{LayerName(Spec, layer)}/bias"];
 
-    /// <summary>Keras-style layer name: simple_rnn_0, lstm_1, gru_0 ...</summary>
-    public static string LayerName(ModelSpec spec, int index) => spec.Layers[index].Cell switch
-    {
-        CellType.SimpleRnn => $"simple_rnn_{index}",
-        CellType.Lstm => $"lstm_{index}",
-        CellType.Gru => $"gru_{index}",
-        _ => throw new ArgumentOutOfRangeException(nameof(index)),
-    };
+    private static string LayerName(ModelSpec spec, int index) => spec.LayerName(index);
 }

@@ -3,6 +3,8 @@ using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Series;
 using Xunit;
 
+using RnnStream.Actors.Training;
+
 namespace RnnStream.Actors.Tests.Persistence;
 
 public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(PersistenceConfig.RecordSerialization)

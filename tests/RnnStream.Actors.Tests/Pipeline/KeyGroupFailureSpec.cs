@@ -36,7 +36,7 @@ public sealed class KeyGroupFailureSpec() : Akka.TestKit.Xunit2.TestKit(Pipeline
         Watch(broken);
 
         // Injected fault: a snapshot request with no store throws inside the partition.
-        broken.Tell(new SeriesPartition.TakeSnapshot(1, null!, ActorRefs.Nobody));
+        broken.Tell(new SeriesPartition.TakeSnapshot(1, "partition-3", null!, ActorRefs.Nobody));
 
         ExpectTerminated(broken, TimeSpan.FromSeconds(10));
         var failure = await Assert.ThrowsAsync<KeyGroupFailedException>(() => run.Completion.WaitAsync(TimeSpan.FromSeconds(10)));

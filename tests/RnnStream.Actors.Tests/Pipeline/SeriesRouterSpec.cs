@@ -140,9 +140,9 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
             .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 
         Assert.Equal(3, predictions.Count);
-        Assert.True(RnnStream.Actors.Series.FailedPrediction.IsFailure(predictions[1]));
-        Assert.Contains("ArgumentException", predictions[1].Forecaster);
-        Assert.False(RnnStream.Actors.Series.FailedPrediction.IsFailure(predictions[2]));
+        Assert.True(predictions[1].IsFailed);
+        Assert.Equal("ArgumentException", predictions[1].Failure!.ErrorType);
+        Assert.False(predictions[2].IsFailed);
         Assert.NotNull(predictions[2].Matured);
     }
 }

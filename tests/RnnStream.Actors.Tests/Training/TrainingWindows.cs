@@ -1,5 +1,7 @@
 using RnnStream.Actors.Series;
 
+using RnnStream.Actors.Training;
+
 namespace RnnStream.Actors.Tests.Training;
 
 /// <summary>Training windows of one input and one target per step, one a day, for the retrain tests.</summary>

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace RnnStream.Actors.Persistence;
+namespace RnnStream.Actors.Series;
 
 /// <summary>
 /// One partition's series at a checkpoint: each series id with its state in the series-state

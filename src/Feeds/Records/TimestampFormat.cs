@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace RnnStream.Feeds.Parsing;
+namespace RnnStream.Feeds.Records;
 
 /// <summary>
 /// How a feed writes its timestamps, learnt from the first one that parses, so that times the

@@ -1,4 +1,4 @@
-namespace RnnStream.Actors.Series;
+namespace RnnStream.Actors.Training;
 
 /// <summary>
 /// A stretch of one series, ready for training: network inputs (steps × D) and the targets
