@@ -122,8 +122,9 @@ internal static class CommandLine
             if (result.GetValue(config) is { } file || result.GetValue(cell) is null)
             {
                 var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), result.GetValue(set) ?? []));
-                var (features, targets) = FeedLayout.Peek(deployment);
-                spec = deployment.Spec(features, targets);
+                var layout = FeedLayout.Of(deployment);
+                if (!layout.IsKnown) throw new ArgumentException("cannot tell the feed's features: give feed.features, feed.columns or an existing feed.path");
+                spec = deployment.Spec(layout.Features.Count, layout.Targets.Count);
             }
             else
             {

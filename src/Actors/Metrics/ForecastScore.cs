@@ -1,3 +1,5 @@
+using RnnStream.Feeds.Records;
+
 namespace RnnStream.Actors.Metrics;
 
 /// <summary>
@@ -15,6 +17,13 @@ public sealed class ForecastScore
     public double SumActual { get; private set; }
     public double SumSquaredActual { get; private set; }
     public long Inside { get; private set; }
+
+    /// <summary>Every target of one matured forecast, in target order.</summary>
+    public void Add(in Outcome outcome)
+    {
+        ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
+        for (int k = 0; k < actual.Length; k++) Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
+    }
 
     public void Add(double actual, double predicted, double lower, double upper, double persistence)
     {

@@ -108,13 +108,8 @@ public sealed class RunMetrics
         if (prediction.ReceivedAt != 0)
             Latency.Record(Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds);
         if (prediction.Matured is not { } outcome) return;
-        ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
-        bool scored = prediction.Offset >= ScoreFromOffset;
-        for (int k = 0; k < actual.Length; k++)
-        {
-            WholeStream.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
-            if (scored) Overall.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
-        }
+        WholeStream.Add(outcome);
+        if (prediction.Offset >= ScoreFromOffset) Overall.Add(outcome);
     }
 
     public void Record(Rejected rejected)

@@ -25,13 +25,13 @@ public sealed class SeriesScores
     public void Record(Prediction prediction, long scoreFromOffset, double intervalZ, double alpha)
     {
         if (prediction.Matured is not { } outcome) return;
-        ReadOnlySpan<float> actual = outcome.Actual, predicted = outcome.Predicted, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
         bool scored = prediction.Offset >= scoreFromOffset;
+        Whole.Add(outcome);
+        if (scored) Scored.Add(outcome);
+        ReadOnlySpan<float> actual = outcome.Actual, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
         var naive = Naive ??= new NaiveInterval(actual.Length);
         for (int k = 0; k < actual.Length; k++)
         {
-            Whole.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
-            if (scored) Scored.Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
             if (!naive.TryHalfWidth(k, intervalZ, out double half)) continue;
             double ours = ForecastScore.IntervalScore(lower[k], upper[k], actual[k], alpha);
             double naiveLower = persistence[k] - half, naiveUpper = persistence[k] + half;

@@ -25,17 +25,5 @@ public sealed class SeriesMessageExtractor(int shards = 100) : IMessageExtractor
         Partition(entityId).ToString(System.Globalization.CultureInfo.InvariantCulture);
 
     /// <summary>The partition (shard) that owns a series: stable across processes and restarts.</summary>
-    public int Partition(string seriesId) => (int)((uint)StableHash(seriesId) % (uint)shards);
-
-    /// <summary>FNV-1a: stable across processes and runtimes (string.GetHashCode is randomized per process).</summary>
-    private static int StableHash(string text)
-    {
-        uint hash = 2166136261;
-        foreach (char c in text)
-        {
-            hash ^= c;
-            hash *= 16777619;
-        }
-        return (int)hash;
-    }
+    public int Partition(string seriesId) => (int)(Model.Weights.Fnv1a.Hash32(seriesId) % (uint)shards);
 }

@@ -1,8 +1,8 @@
 namespace RnnStream.Feeds.Parsing;
 
 /// <summary>
-/// Splits one CSV line into fields: the delimiter separates, double quotes may enclose a field and
-/// a doubled quote inside stands for one. Records span one line (feeds are line-oriented).
+/// CSV fields, read and written by one rule: the delimiter separates, double quotes may enclose a
+/// field and a doubled quote inside stands for one. Records span one line (feeds are line-oriented).
 /// </summary>
 public static class CsvFields
 {
@@ -42,4 +42,8 @@ public static class CsvFields
         var span = line[field];
         return span.Contains("\"\"", StringComparison.Ordinal) ? span.ToString().Replace("\"\"", "\"") : span.ToString();
     }
+
+    /// <summary>A field as CSV writes it: quoted, with its quotes doubled, when it holds a delimiter, a quote or a line break.</summary>
+    public static string Quote(string text) =>
+        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
 }

@@ -33,4 +33,16 @@ public sealed record FeedSchema
     public int MaxSeries { get; init; } = 1_000_000;
 
     public int MaxSeriesIdLength { get; init; } = 128;
+
+    /// <summary>Positions of <see cref="Targets"/> among <paramref name="features"/> (all of them when none are named).</summary>
+    /// <exception cref="FeedSchemaException">A target that is not a feature.</exception>
+    public int[] TargetIndicesIn(IReadOnlyList<string> features)
+    {
+        if (Targets.Count == 0) return Enumerable.Range(0, features.Count).ToArray();
+        return Targets.Select(t =>
+        {
+            int i = features.ToList().FindIndex(f => f.Equals(t, StringComparison.OrdinalIgnoreCase));
+            return i >= 0 ? i : throw new FeedSchemaException($"target '{t}' is not one of the features ({string.Join(", ", features)})");
+        }).ToArray();
+    }
 }

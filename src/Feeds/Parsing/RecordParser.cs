@@ -33,7 +33,7 @@ public sealed class RecordParser
         {
             if (schema.Features.Count == 0) throw new ArgumentException("a JSON-lines feed needs its feature names in the schema", nameof(schema));
             FeatureNames = schema.Features.ToArray();
-            TargetIndices = ResolveTargets(FeatureNames, schema.Targets);
+            TargetIndices = schema.TargetIndicesIn(FeatureNames);
         }
     }
 
@@ -236,7 +236,7 @@ public sealed class RecordParser
                 FeatureNames = _featureIndices.Select(i => _header[i]).ToArray();
             }
         }
-        TargetIndices = ResolveTargets(FeatureNames, _schema.Targets);
+        TargetIndices = _schema.TargetIndicesIn(FeatureNames);
     }
 
     private int IndexOf(string column, string role)
@@ -245,16 +245,6 @@ public sealed class RecordParser
         if (index < 0)
             throw new FeedSchemaException($"{role} '{column}' is not in the header ({string.Join(", ", _header!)})");
         return index;
-    }
-
-    private static int[] ResolveTargets(IReadOnlyList<string> features, IReadOnlyList<string> targets)
-    {
-        if (targets.Count == 0) return Enumerable.Range(0, features.Count).ToArray();
-        return targets.Select(t =>
-        {
-            int i = features.ToList().FindIndex(f => f.Equals(t, StringComparison.OrdinalIgnoreCase));
-            return i >= 0 ? i : throw new FeedSchemaException($"target '{t}' is not one of the features ({string.Join(", ", features)})");
-        }).ToArray();
     }
 
     private int SplitFields(string line)

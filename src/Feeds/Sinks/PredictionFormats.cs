@@ -1,3 +1,4 @@
+using RnnStream.Feeds.Parsing;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
@@ -14,13 +15,13 @@ public static class PredictionFormats
     {
         for (int k = 0; k < prediction.Predicted.Length; k++)
         {
-            writer.Write(CsvField(prediction.SeriesId));
+            writer.Write(CsvFields.Quote(prediction.SeriesId));
             writer.Write(',');
-            writer.Write(CsvField(prediction.Timestamp));
+            writer.Write(CsvFields.Quote(prediction.Timestamp));
             writer.Write(',');
-            writer.Write(CsvField(prediction.TargetTimestamp));
+            writer.Write(CsvFields.Quote(prediction.TargetTimestamp));
             writer.Write(',');
-            writer.Write(CsvField(prediction.Features[k]));
+            writer.Write(CsvFields.Quote(prediction.Features[k]));
             writer.Write(',');
             writer.Write(Number(prediction.Predicted[k]));
             writer.Write(',');
@@ -70,7 +71,4 @@ public static class PredictionFormats
     }
 
     public static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
-
-    private static string CsvField(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
 }

@@ -103,9 +103,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 for (; released < due; released++)
                 {
                     ticks.MoveNext();
-                    // Stamped as it leaves. (Handing on the feed's own tick, stamped when made, saves this copy,
-                    // but then a burst leaves all at once: p99 at 800k ticks/s 3.0-4.1 -> 4.7-12.6 ms over four
-                    // alternating runs each. The burst's pace is part of what is measured; this one is kept.)
+                    // Stamped as it leaves, one copy each, so a burst leaves at the pace it is released rather than
+                    // all at once (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
                     if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 })) break;
                 }
                 Thread.Sleep(1);

@@ -29,32 +29,25 @@ internal static class FeedFactory
     {
         string path = deployment.FeedPath ?? throw new ArgumentException("feed.path is required for a file feed (or use --input)");
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
-        var parser = new RecordParser(deployment.Schema);
-        string header = File.ReadLines(path).FirstOrDefault() ?? throw new ArgumentException($"feed file '{path}' is empty");
-        parser.Parse(header, 0, []);
-        var records = FileFeed.Lines(path).Skip(1).Via(ParsingFlow.Create(parser));
-        return new OpenedFeed(records, parser.FeatureNames, parser.TargetIndices, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})");
+        var layout = FeedLayout.Of(deployment);
+        var records = FileFeed.Lines(path).Skip(1).Via(ParsingFlow.Create(layout.Parser));
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})");
     }
 
     private static OpenedFeed Synthetic(Deployment deployment, string[] features, Source<Tick, Akka.NotUsed> ticks, string name)
     {
-        var targets = deployment.Schema.Targets.Count == 0
-            ? Enumerable.Range(0, features.Length).ToArray()
-            : deployment.Schema.Targets.Select(t => Array.IndexOf(features, t) is var i and >= 0 ? i : throw new ArgumentException($"target '{t}' is not one of {string.Join(", ", features)}")).ToArray();
-        return new OpenedFeed(ticks.Select(t => (FeedRecord)t), features, targets, $"{name}, {deployment.SyntheticSeries} series");
+        var layout = FeedLayout.Of(deployment);
+        return new OpenedFeed(ticks.Select(t => (FeedRecord)t), layout.Features, layout.Targets, $"{name}, {deployment.SyntheticSeries} series");
     }
 
     private static OpenedFeed OpenTcp(ActorSystem system, Deployment deployment)
     {
-        var parser = new RecordParser(deployment.Schema);
-        if (deployment.Schema.Format != FeedFormat.JsonLines)
-        {
-            if (deployment.Columns.Count == 0) throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
-            parser.Parse(string.Join(deployment.Schema.Delimiter, deployment.Columns), 0, []);
-        }
+        if (deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count == 0)
+            throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
+        var layout = FeedLayout.Of(deployment);
         var records = TcpLineFeed.Bind(system, deployment.TcpHost, deployment.TcpPort, deployment.Schema.MaxLineLength)
             .MapMaterializedValue(_ => Akka.NotUsed.Instance)
-            .Via(ParsingFlow.Create(parser));
-        return new OpenedFeed(records, parser.FeatureNames, parser.TargetIndices, $"tcp {deployment.TcpHost}:{deployment.TcpPort}");
+            .Via(ParsingFlow.Create(layout.Parser));
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpHost}:{deployment.TcpPort}");
     }
 }

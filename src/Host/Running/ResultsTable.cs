@@ -39,7 +39,7 @@ internal static class ResultsTable
         using var writer = new StreamWriter(path);
         writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage,interval_score_vs_naive,naive_coverage");
         foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
-            writer.WriteLine(string.Join(',', Csv(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
+            writer.WriteLine(string.Join(',', Feeds.Parsing.CsvFields.Quote(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
                 N(score.RelativeIntervalScore), N(score.NaiveCoverage)));
         var (relative, naiveCoverage) = metrics.OverallIntervals;
         writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
@@ -56,5 +56,4 @@ internal static class ResultsTable
     public static string Number(double value) => double.IsNaN(value) ? "" : value.ToString("R", CultureInfo.InvariantCulture);
 
     private static string N(double value) => Number(value);
-    private static string Csv(string text) => text.Contains(',') || text.Contains('"') ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
 }

@@ -8,8 +8,8 @@ namespace RnnStream.Model.Inference;
 
 /// <summary>
 /// The per-tick step of one weights version: reads one input vector, updates a series' state in
-/// place and writes the head's outputs. Stateless itself and immutable, so every series actor of
-/// a node shares one instance; it allocates nothing per step (scratch lives on the stack).
+/// place and writes the head's outputs. Stateless itself and immutable, so every key group of a
+/// node shares one instance; it allocates nothing per step (scratch lives on the stack).
 /// </summary>
 [SkipLocalsInit]
 public sealed class InferenceNetwork

@@ -2,8 +2,8 @@ namespace RnnStream.Model.Inference;
 
 /// <summary>
 /// The live memory of one series: every layer's hidden state (and LSTM cell state) in one flat
-/// array, updated in place by <see cref="InferenceNetwork.Step"/>. Small on purpose: one of these
-/// lives in every series actor.
+/// array, updated in place by <see cref="InferenceNetwork.Step"/>. Small on purpose: a key group
+/// keeps one for every series it owns.
 /// </summary>
 public sealed class RecurrentState
 {

@@ -5,7 +5,7 @@ namespace RnnStream.Model.Weights;
 /// <summary>
 /// One immutable version of a network's parameters. Nobody changes a version in place: every
 /// change (a training result, a weight set by name) is a new object with its own version number,
-/// so a series actor that holds a reference always predicts with a consistent set.
+/// so a series that is forecast with a reference always predicts with a consistent set.
 /// </summary>
 public sealed class ModelWeights
 {

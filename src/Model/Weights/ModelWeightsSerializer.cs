@@ -36,7 +36,7 @@ public static class ModelWeightsSerializer
         var bytes = payload.GetBuffer().AsSpan(0, (int)payload.Length);
         stream.Write(bytes);
         Span<byte> checksum = stackalloc byte[8];
-        BinaryPrimitives.WriteUInt64LittleEndian(checksum, Fnv1a(bytes));
+        BinaryPrimitives.WriteUInt64LittleEndian(checksum, Fnv1a.Hash64(bytes));
         stream.Write(checksum);
     }
 
@@ -49,7 +49,7 @@ public static class ModelWeightsSerializer
             throw new InvalidDataException("not an RnnStream weights file (magic 'RNNW' missing)");
         var body = all[..^8];
         ulong expected = BinaryPrimitives.ReadUInt64LittleEndian(all[^8..]);
-        if (Fnv1a(body) != expected)
+        if (Fnv1a.Hash64(body) != expected)
             throw new InvalidDataException("weights file is corrupt or truncated (checksum mismatch)");
 
         using var reader = new BinaryReader(new MemoryStream(body.ToArray()), Encoding.UTF8);
@@ -122,16 +122,5 @@ public static class ModelWeightsSerializer
         if (bytes.Length != dest.Length * 4) throw new InvalidDataException("weights file ends inside a tensor");
         for (int i = 0; i < dest.Length; i++)
             dest[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes.AsSpan(i * 4));
-    }
-
-    private static ulong Fnv1a(ReadOnlySpan<byte> bytes)
-    {
-        ulong hash = 14695981039346656037UL;
-        foreach (byte b in bytes)
-        {
-            hash ^= b;
-            hash *= 1099511628211UL;
-        }
-        return hash;
     }
 }

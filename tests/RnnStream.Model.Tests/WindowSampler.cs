@@ -1,10 +1,13 @@
-namespace RnnStream.Model.Training;
+using RnnStream.Model.Training;
+
+namespace RnnStream.Model.Tests;
 
 /// <summary>
-/// Cuts training windows out of whole series: the input at step t, the target <c>horizon</c> steps
-/// later, taken from chosen features of the same series.
+/// Cuts training windows out of whole series for the model's tests: the input at step t, the target
+/// <c>horizon</c> steps later, taken from chosen features of the same series. (The live system cuts
+/// its windows from each series' ring buffer, in the series forecaster.)
 /// </summary>
-public static class WindowSampler
+internal static class WindowSampler
 {
     /// <param name="series">Each series as steps × D values (row-major).</param>
     /// <param name="targetFeatures">Which input features are predicted (K of them).</param>
