@@ -18,18 +18,6 @@ namespace RnnStream.Actors.Series;
 [SkipLocalsInit]
 public sealed class SeriesForecaster(SeriesSettings settings)
 {
-    public const string NetworkForecaster = "rnn";
-    public const string PersistenceForecaster = "persistence";
-    public const string RidgeForecaster = "ridge";
-
-    /// <summary>
-    /// A per-series linear blend of the network's and the ridge's predicted changes, its two weights
-    /// fitted online (recursive least squares, forgetting) to what happened: two models whose errors
-    /// are only partly alike err less blended, and a weight sum under one shrinks a noisy forecast
-    /// toward persistence.
-    /// </summary>
-    public const string CombinedForecaster = "rnn+ridge";
-
     public SeriesSettings Settings { get; } = settings;
 
     // The settings' shape, read on every tick: plain fields instead of calls through the read-only list interfaces.
@@ -50,9 +38,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (state.WeightsVersion != network.Version) Rewarm(state, network);
 
         int k = _targets, h = _horizon;
-        int slot = (int)(state.TicksSeen % h) * SeriesState.OwedStride(k);
-        var owed = state.Owed.AsSpan(slot, SeriesState.OwedStride(k));
-        bool matures = !float.IsNaN(owed[0]);
+        int stride = OwedForecasts.Stride(k);
+        var owed = new OwedForecasts(state.Owed.AsSpan((int)(state.TicksSeen % h) * stride, stride), k);
+        bool matures = owed.IsOwed;
         var values = new float[(matures ? 8 : 3) * k];
         if (matures) Score(state, tick, owed, values.AsSpan(3 * k, 5 * k));
 
@@ -67,11 +55,11 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (Settings.RidgeLags > 0 && state.RecentCount >= h + Settings.RidgeLags) UpdateRidge(state, tick.Values);
         var chosen = Settings.Forecaster switch
         {
-            ForecasterChoice.Network => NetworkForecaster,
-            ForecasterChoice.Persistence => PersistenceForecaster,
+            ForecasterChoice.Network => ForecasterKind.Network,
+            ForecasterChoice.Persistence => ForecasterKind.Persistence,
             _ => Choose(state),
         };
-        bool useNetwork = ReferenceEquals(chosen, NetworkForecaster);
+        bool useNetwork = chosen == ForecasterKind.Network;
         var predicted = values.AsSpan(0, k);
         var lower = values.AsSpan(k, k);
         var upper = values.AsSpan(2 * k, k);
@@ -86,10 +74,13 @@ public sealed class SeriesForecaster(SeriesSettings settings)
                 : last + changes.Denormalize(j, output[j]);
             float fromRidge = RidgeForecast(state, tick.Values, j);
             float combined = Settings.RidgeLags > 0 ? Blend(state, j, last, fromNetwork, fromRidge, state.Normalizer.Scale(feature)) : last;
-            predicted[j] = useNetwork ? fromNetwork
-                : ReferenceEquals(chosen, RidgeForecaster) ? fromRidge
-                : ReferenceEquals(chosen, CombinedForecaster) ? combined
-                : last;
+            predicted[j] = chosen switch
+            {
+                ForecasterKind.Network => fromNetwork,
+                ForecasterKind.Ridge => fromRidge,
+                ForecasterKind.Blend => combined,
+                _ => last,
+            };
             double spread = state.Residuals >= Settings.MinResiduals
                 ? Math.Sqrt(state.ResidualSquares[j])
                 : gaussian && useNetwork
@@ -98,15 +89,14 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             float half = (float)(Settings.IntervalZ * spread);
             lower[j] = predicted[j] - half;
             upper[j] = predicted[j] + half;
-            owed[j] = predicted[j];
-            owed[k + j] = lower[j];
-            owed[2 * k + j] = upper[j];
-            owed[3 * k + j] = last;
-            owed[4 * k + j] = fromNetwork;
-            owed[5 * k + j] = fromRidge;
-            owed[6 * k + j] = combined;
+            owed.Published(j) = predicted[j];
+            owed.Lower(j) = lower[j];
+            owed.Upper(j) = upper[j];
+            owed.Persistence(j) = last;
+            owed.Network(j) = fromNetwork;
+            owed.Ridge(j) = fromRidge;
+            owed.Blend(j) = combined;
         }
-        string forecaster = chosen;
 
         if (state.TicksSeen > 0) state.LastStep = tick.Timestamp - state.LastTimestamp;
         state.LastTimestamp = tick.Timestamp;
@@ -116,7 +106,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             windows(CutWindow(state, tick.Timestamp));
 
         return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
-            values, network.Version, forecaster, tick.ReceivedAt, tick.Offset);
+            values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>
@@ -138,7 +128,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
 
     /// <summary>Scores the forecast due now: the published one for the metrics and the interval, the network's and persistence's for the choice between them.</summary>
     /// <param name="outcome">Receives the outcome: actual, published forecast, lower, upper, persistence (K each).</param>
-    private void Score(SeriesState state, Tick tick, ReadOnlySpan<float> owed, Span<float> outcome)
+    private void Score(SeriesState state, Tick tick, OwedForecasts owed, Span<float> outcome)
     {
         int k = _targets;
         var actual = outcome[..k];
@@ -148,21 +138,21 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         {
             int feature = _targetIndices[j];
             actual[j] = tick.Values[feature];
-            double publishedResidual = actual[j] - owed[j];
+            double publishedResidual = actual[j] - owed.Published(j);
             state.ResidualSquares[j] = Running(state.ResidualSquares[j], publishedResidual * publishedResidual, Settings.ResidualForgetting, first);
             double scale = state.Normalizer.Scale(feature);
-            networkError += Math.Abs(actual[j] - owed[4 * k + j]) / scale;
-            persistenceError += Math.Abs(actual[j] - owed[3 * k + j]) / scale;
-            ridgeError += Math.Abs(actual[j] - owed[5 * k + j]) / scale;
-            combinedError += Math.Abs(actual[j] - owed[6 * k + j]) / scale;
-            if (Settings.RidgeLags > 0) LearnBlend(state, j, actual[j], owed[3 * k + j], owed[4 * k + j], owed[5 * k + j], scale);
+            networkError += Math.Abs(actual[j] - owed.Network(j)) / scale;
+            persistenceError += Math.Abs(actual[j] - owed.Persistence(j)) / scale;
+            ridgeError += Math.Abs(actual[j] - owed.Ridge(j)) / scale;
+            combinedError += Math.Abs(actual[j] - owed.Blend(j)) / scale;
+            if (Settings.RidgeLags > 0) LearnBlend(state, j, actual[j], owed.Persistence(j), owed.Network(j), owed.Ridge(j), scale);
         }
         state.NetworkError = Running(state.NetworkError, networkError, Settings.ChoiceForgetting, first);
         state.PersistenceError = Running(state.PersistenceError, persistenceError, Settings.ChoiceForgetting, first);
         state.RidgeError = Running(state.RidgeError, ridgeError, Settings.ChoiceForgetting, first);
         state.CombinedError = Running(state.CombinedError, combinedError, Settings.ChoiceForgetting, first);
         state.Residuals++;
-        owed[..(4 * k)].CopyTo(outcome[k..]);
+        owed.OutcomeBlocks.CopyTo(outcome[k..]);
     }
 
     /// <summary>An exponentially weighted running mean: the first value as it is, then λ·previous + (1 − λ)·value.</summary>
@@ -174,16 +164,16 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     /// autoregression and their mean (the last two only with the ridge on), the one with the lowest
     /// running error, if that is below the margin times persistence's; else persistence.
     /// </summary>
-    private string Choose(SeriesState state)
+    private ForecasterKind Choose(SeriesState state)
     {
-        if (state.Residuals < Settings.MinResiduals) return PersistenceForecaster;
-        string best = PersistenceForecaster;
+        if (state.Residuals < Settings.MinResiduals) return ForecasterKind.Persistence;
+        var best = ForecasterKind.Persistence;
         double bestError = Settings.ChoiceMargin * state.PersistenceError;
-        if (state.NetworkError <= bestError) (best, bestError) = (NetworkForecaster, state.NetworkError);
+        if (state.NetworkError <= bestError) (best, bestError) = (ForecasterKind.Network, state.NetworkError);
         if (Settings.RidgeLags > 0)
         {
-            if (state.RidgeError < bestError) (best, bestError) = (RidgeForecaster, state.RidgeError);
-            if (state.CombinedError < bestError) best = CombinedForecaster;
+            if (state.RidgeError < bestError) (best, bestError) = (ForecasterKind.Ridge, state.RidgeError);
+            if (state.CombinedError < bestError) best = ForecasterKind.Blend;
         }
         return best;
     }

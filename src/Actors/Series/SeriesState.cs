@@ -95,7 +95,7 @@ public sealed class SeriesState
     /// <summary>Weights version the hidden state was built with; a different current version means re-warm first.</summary>
     public long WeightsVersion { get; set; } = -1;
 
-    public static int OwedStride(int targets) => 7 * targets;
+    public static int OwedStride(int targets) => OwedForecasts.Stride(targets);
 
     /// <summary>
     /// Reads a value from each part of the state a tick uses (hidden state, normalizer, owed

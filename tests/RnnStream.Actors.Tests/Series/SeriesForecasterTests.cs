@@ -37,8 +37,8 @@ public sealed class SeriesForecasterTests
     {
         // A slow ramp: persistence is off by one step's rise; the untrained network is far off.
         var predictions = Run(Settings, t => 100 + 0.1f * t, 200);
-        Assert.All(predictions.Take(10), p => Assert.Equal(SeriesForecaster.PersistenceForecaster, p.Forecaster));
-        Assert.All(predictions.Skip(20), p => Assert.Equal(SeriesForecaster.PersistenceForecaster, p.Forecaster));
+        Assert.All(predictions.Take(10), p => Assert.Equal(ForecasterNames.Persistence, p.Forecaster));
+        Assert.All(predictions.Skip(20), p => Assert.Equal(ForecasterNames.Persistence, p.Forecaster));
         Assert.All(predictions.Skip(20), p => Assert.Equal(100 + 0.1f * (predictions.IndexOf(p)), p.Predicted[0], 3));
     }
 
@@ -47,8 +47,8 @@ public sealed class SeriesForecasterTests
     {
         // Alternating ±1: persistence is always 2 off; anything near the mean does better.
         var predictions = Run(Settings, t => t % 2 == 0 ? 1f : -1f, 100);
-        Assert.Equal(SeriesForecaster.PersistenceForecaster, predictions[5].Forecaster);
-        Assert.All(predictions.Skip(30), p => Assert.Equal(SeriesForecaster.NetworkForecaster, p.Forecaster));
+        Assert.Equal(ForecasterNames.Persistence, predictions[5].Forecaster);
+        Assert.All(predictions.Skip(30), p => Assert.Equal(ForecasterNames.Network, p.Forecaster));
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class SeriesForecasterTests
         var values = MomentumSeries(400);
         var predictions = Run(Settings with { RidgeLags = 4 }, t => values[t], 400);
 
-        Assert.All(predictions.Skip(200), p => Assert.Equal(SeriesForecaster.RidgeForecaster, p.Forecaster));
+        Assert.All(predictions.Skip(200), p => Assert.Equal(ForecasterNames.Ridge, p.Forecaster));
         double ridgeError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Value.Actual[0] - p.Matured.Value.Predicted[0]));
         double persistenceError = predictions.Skip(200).Where(p => p.Matured is not null).Average(p => Math.Abs(p.Matured!.Value.Actual[0] - p.Matured.Value.Persistence[0]));
         Assert.True(ridgeError < 0.6 * persistenceError, $"ridge {ridgeError:F3} vs persistence {persistenceError:F3}");
@@ -80,7 +80,7 @@ public sealed class SeriesForecasterTests
         // Blending in a useless input costs a little estimation noise, no more.
         Assert.True(state.CombinedError <= 1.1 * state.RidgeError, $"blend {state.CombinedError:F4} vs ridge {state.RidgeError:F4}");
         Assert.True(state.CombinedError < 0.7 * state.PersistenceError);
-        Assert.Equal(state.CombinedError < state.RidgeError ? SeriesForecaster.CombinedForecaster : SeriesForecaster.RidgeForecaster, last.Forecaster);
+        Assert.Equal(state.CombinedError < state.RidgeError ? ForecasterNames.Blend : ForecasterNames.Ridge, last.Forecaster);
     }
 
     [Fact]
