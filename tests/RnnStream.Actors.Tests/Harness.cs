@@ -47,7 +47,7 @@ internal sealed class Harness
     public IReadOnlyList<IActorRef> Partitions { get; }
 
     public SeriesRouter Router(RetrainSchedule? schedule = null, Func<DateTime?, Task<RetrainOutcome>>? retrain = null) =>
-        new(Partitions, Inbox, RouterSettings, schedule, retrain);
+        new(Partitions, Inbox, RouterSettings, schedule is null ? null : new RouterRetrains(schedule, retrain ?? (_ => throw new InvalidOperationException("no retrain function"))));
 
     /// <summary>Live and passivated series over all partitions.</summary>
     public async Task<(int Active, int Passivated)> CountSeries()

@@ -28,81 +28,107 @@ public static class LivePipeline
         Durability? durability = null, OutputCommits? outputCommits = null)
     {
         var cut = durability?.Cut;
-        if (durability?.Weights is { } resumedWeights)
-        {
-            if (!resumedWeights.Spec.Equals(initial.Spec))
-                throw new ArgumentException($"the data directory holds state of another model ({resumedWeights.Spec.ParameterCount:N0} parameters, this deployment has {initial.Spec.ParameterCount:N0}); use another --data-dir");
-            initial = resumedWeights;
-        }
-        if (cut is not null && cut.Partitions != settings.Router.Partitions)
-            throw new ArgumentException($"the data directory's state has {cut.Partitions} partitions, this deployment {settings.Router.Partitions}");
-        settings.Series.Validate();
-        if (initial.Spec.InputFeatures != settings.Series.NetworkInputs)
-            throw new ArgumentException($"the model takes {initial.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features, time features, seasonal inputs)");
-        if (initial.Spec.OutputUnits != settings.Series.Targets)
-            throw new ArgumentException($"the model predicts {initial.Spec.OutputUnits} values, the feed asks for {settings.Series.Targets}");
+        initial = ResumedWeights(initial, durability);
+        CheckFits(initial, settings, cut);
 
-        materializer ??= system.Materializer();
         var registry = new ModelRegistry(initial);
         var replay = new ReplayBuffer(settings.ReplayCapacity);
+        var metrics = new RunMetrics(settings.ScoreFromOffset, settings.Series.IntervalZ);
         if (cut is not null)
         {
             foreach (var window in cut.ReplayWindows) replay.Add(window);
             settings.Schedule?.Restore((cut.ScheduleTicks, cut.NextRetrainTrigger));
             if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
+            if (cut.Metrics.Length > 0) metrics.ImportScores(cut.Metrics);
         }
         var inbox = new PredictionInbox();
-        var metrics = new RunMetrics(settings.ScoreFromOffset, settings.Series.IntervalZ);
-        if (cut is { Metrics.Length: > 0 }) metrics.ImportScores(cut.Metrics);
-        var context = new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics);
-        string runId = Guid.NewGuid().ToString("N");
-        var partitions = Enumerable.Range(0, settings.Router.Partitions)
-            .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan, p, durability?.PartitionStates?[p]),
-                $"series-{runId}-{p}"))
-            .ToArray();
-
-        var trainerProps = TrainerActor.Props(new Retrainer(settings.Retrain), registry, replay);
-        if (!system.Dispatchers.HasDispatcher(TrainerActor.DispatcherName)) trainerProps = trainerProps.WithDispatcher("akka.actor.default-dispatcher");
-        var trainer = system.ActorOf(trainerProps, $"trainer-{Guid.NewGuid():N}");
+        var partitions = StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics), durability);
+        var trainer = StartTrainer(system, settings, registry, replay);
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
-        long checkpoint = cut?.Number ?? 0;
-        RouterCheckpoints? checkpoints = durability is null ? null : new(durability.CheckpointEvery, cut?.PredictionsWritten ?? 0, cutAt =>
-        {
-            checkpoint++;
-            durability.Stats.Started();
-            var position = settings.Schedule?.Position ?? (0, null);
-            var taken = new PipelineCut(checkpoint, cutAt.NextOffset, cutAt.SkipAtNextOffset, cutAt.PredictionsWritten, position.Ticks, position.NextEventTrigger,
-                registry.Version, partitions.Length, replay.Snapshot()) { Metrics = metrics.ExportScores() };
-            // The coordinator hears of the checkpoint before any partition can answer for it.
-            durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
-            for (int p = 0; p < partitions.Length; p++)
-                partitions[p].Tell(new SeriesPartition.TakeSnapshot(checkpoint, CheckpointCoordinator.PartitionId(p), durability.Snapshots, durability.Coordinator));
-        }) { Interval = durability.CheckpointInterval };
-
-        var router = new SeriesRouter(partitions, inbox, settings.Router, settings.Schedule,
-            cutoff =>
-            {
-                metrics.RetrainStarting();
-                return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff), settings.Retrain.Timeout);
-            },
-            outcome =>
-            {
-                metrics.Record(outcome);
-                if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
-            },
-            error =>
-            {
-                system.Log.Error(error, "retrain failed; the weights in use stay");
-                string why = error is AskTimeoutException ? $"no answer within {settings.Retrain.Timeout}" : error.Message;
-                metrics.Record(new RetrainOutcome(registry.Version, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Failed, $"failed: {why}"));
-            },
-            checkpoints)
+        var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, partitions, outputCommits);
+        var router = new SeriesRouter(partitions, inbox, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = metrics.Record,
         };
 
+        var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
+        var completion = streamDone.ContinueWith(async done =>
+        {
+            // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
+            if (durability is not null && checkpoints is { Last: > 0 and var final } && done.IsCompletedSuccessfully
+                && await durability.SettleAsync(final, TimeSpan.FromMinutes(1)) is var last && last?.Number != final)
+                system.Log.Error("the final checkpoint {0} was not committed; a restart resumes from checkpoint {1}", final, last?.Number ?? 0);
+            system.Stop(trainer);
+            foreach (var partition in partitions) system.Stop(partition);
+            done.GetAwaiter().GetResult();
+        }, TaskScheduler.Default).Unwrap();
+        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
+    }
+
+    /// <summary>The weights a resumed run continues with, if the data directory holds any, else <paramref name="initial"/>.</summary>
+    private static ModelWeights ResumedWeights(ModelWeights initial, Durability? durability)
+    {
+        if (durability?.Weights is not { } resumed) return initial;
+        if (!resumed.Spec.Equals(initial.Spec))
+            throw new ArgumentException($"the data directory holds state of another model ({resumed.Spec.ParameterCount:N0} parameters, this deployment has {initial.Spec.ParameterCount:N0}); use another --data-dir");
+        return resumed;
+    }
+
+    private static void CheckFits(ModelWeights weights, PipelineSettings settings, PipelineCut? cut)
+    {
+        if (cut is not null && cut.Partitions != settings.Router.Partitions)
+            throw new ArgumentException($"the data directory's state has {cut.Partitions} partitions, this deployment {settings.Router.Partitions}");
+        settings.Series.Validate();
+        if (weights.Spec.InputFeatures != settings.Series.NetworkInputs)
+            throw new ArgumentException($"the model takes {weights.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features, time features, seasonal inputs)");
+        if (weights.Spec.OutputUnits != settings.Series.Targets)
+            throw new ArgumentException($"the model predicts {weights.Spec.OutputUnits} values, the feed asks for {settings.Series.Targets}");
+    }
+
+    /// <summary>The key groups (series partitions), each with its series as of the resumed checkpoint.</summary>
+    private static IActorRef[] StartKeyGroups(ActorSystem system, PipelineSettings settings, SeriesContext context, Durability? durability)
+    {
+        string runId = Guid.NewGuid().ToString("N");
+        return Enumerable.Range(0, settings.Router.Partitions)
+            .Select(p => system.ActorOf(SeriesPartition.Props(context, settings.Router.IdleTimeout, settings.Router.PassivationScan, p, durability?.PartitionStates?[p]),
+                $"series-{runId}-{p}"))
+            .ToArray();
+    }
+
+    private static IActorRef StartTrainer(ActorSystem system, PipelineSettings settings, ModelRegistry registry, ReplayBuffer replay)
+    {
+        var props = TrainerActor.Props(new Retrainer(settings.Retrain), registry, replay);
+        if (!system.Dispatchers.HasDispatcher(TrainerActor.DispatcherName)) props = props.WithDispatcher("akka.actor.default-dispatcher");
+        return system.ActorOf(props, $"trainer-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>Retrains as an ask of the trainer with a timeout; every outcome is recorded, a promotion journaled.</summary>
+    private static RouterRetrains? Retrains(ActorSystem system, PipelineSettings settings, IActorRef trainer, ModelRegistry registry, RunMetrics metrics, Durability? durability) =>
+        settings.Schedule is not { } schedule ? null : new RouterRetrains(schedule, cutoff =>
+        {
+            metrics.RetrainStarting();
+            return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff), settings.Retrain.Timeout);
+        })
+        {
+            OnOutcome = outcome =>
+            {
+                metrics.Record(outcome);
+                if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
+            },
+            OnFailure = error =>
+            {
+                system.Log.Error(error, "retrain failed; the weights in use stay");
+                string why = error is AskTimeoutException ? $"no answer within {settings.Retrain.Timeout}" : error.Message;
+                metrics.Record(new RetrainOutcome(registry.Version, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Failed, $"failed: {why}"));
+            },
+        };
+
+    /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
+    private static (IKillSwitch KillSwitch, Task Done) RunStream(Source<FeedRecord, NotUsed> feed, SeriesRouter router, Sink<Prediction, Task> output,
+        Sink<Rejected, Task> quarantine, RunMetrics metrics, IMaterializer materializer)
+    {
         var quarantineSink = Flow.Create<Rejected>()
             .Select(rejected =>
             {
@@ -120,18 +146,7 @@ public static class LivePipeline
             .Where(prediction => !prediction.IsFailed)
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
-
-        var completion = Task.WhenAll(outputDone, quarantineDone).ContinueWith(async done =>
-        {
-            // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
-            if (durability is not null && checkpoint > 0 && done.IsCompletedSuccessfully
-                && await durability.SettleAsync(checkpoint, TimeSpan.FromMinutes(1)) is var last && last?.Number != checkpoint)
-                system.Log.Error("the final checkpoint {0} was not committed; a restart resumes from checkpoint {1}", checkpoint, last?.Number ?? 0);
-            system.Stop(trainer);
-            foreach (var partition in partitions) system.Stop(partition);
-            done.GetAwaiter().GetResult();
-        }, TaskScheduler.Default).Unwrap();
-        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
+        return (killSwitch, Task.WhenAll(outputDone, quarantineDone));
     }
 
     /// <summary>Drops what a checkpoint already covered: records before the offset, and the first ticks at it.</summary>

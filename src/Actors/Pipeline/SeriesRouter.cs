@@ -35,28 +35,23 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     private readonly Inlet<Tick> _in = new("series-router.in");
     private readonly Outlet<Prediction> _out = new("series-router.out");
 
-    public SeriesRouter(IReadOnlyList<IActorRef> partitions, PredictionInbox inbox, RouterSettings settings, RetrainSchedule? schedule = null,
-        Func<DateTime?, Task<RetrainOutcome>>? retrain = null, Action<RetrainOutcome>? onRetrain = null, Action<Exception>? onRetrainFailure = null,
-        RouterCheckpoints? checkpoints = null)
+    /// <param name="retrains">When and how to retrain; null: never.</param>
+    /// <param name="checkpoints">When and how to take checkpoints; null: never.</param>
+    public SeriesRouter(IReadOnlyList<IActorRef> partitions, PredictionInbox inbox, RouterSettings settings,
+        RouterRetrains? retrains = null, RouterCheckpoints? checkpoints = null)
     {
-        Checkpoints = checkpoints;
         Partitions = partitions.Count > 0 ? partitions : throw new ArgumentException("at least one partition", nameof(partitions));
         Inbox = inbox;
         Settings = settings;
-        Schedule = schedule;
-        Retrain = retrain;
-        OnRetrain = onRetrain ?? (_ => { });
-        OnRetrainFailure = onRetrainFailure ?? (_ => { });
-        if (schedule is { IsEnabled: true } && retrain is null) throw new ArgumentException("a retrain schedule needs a retrain function", nameof(retrain));
+        Retrains = retrains;
+        Checkpoints = checkpoints;
     }
 
     public IReadOnlyList<IActorRef> Partitions { get; }
     public PredictionInbox Inbox { get; }
     public RouterSettings Settings { get; }
-    public RetrainSchedule? Schedule { get; }
-    public Func<DateTime?, Task<RetrainOutcome>>? Retrain { get; }
-    public Action<RetrainOutcome> OnRetrain { get; }
-    public Action<Exception> OnRetrainFailure { get; }
+    public RouterRetrains? Retrains { get; }
+    public RetrainSchedule? Schedule => Retrains?.Schedule;
     public RouterCheckpoints? Checkpoints { get; }
 
     /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics).</summary>
@@ -273,7 +268,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             Task<RetrainOutcome> task;
             try
             {
-                task = _stage.Retrain!(cutoff);
+                task = _stage.Retrains!.Start(cutoff);
             }
             catch (Exception e)
             {
@@ -285,8 +280,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void OnRetrainDone(Task<RetrainOutcome> done)
         {
             _retraining = false;
-            if (done.IsCompletedSuccessfully) _stage.OnRetrain(done.Result);
-            else _stage.OnRetrainFailure(done.Exception?.GetBaseException() ?? new TaskCanceledException("retrain cancelled"));
+            if (done.IsCompletedSuccessfully) _stage.Retrains!.OnOutcome(done.Result);
+            else _stage.Retrains!.OnFailure(done.Exception?.GetBaseException() ?? new TaskCanceledException("retrain cancelled"));
             if (_heldForCheckpoint) TryStartBarrier();
             else if (_held is { } tick)
             {
