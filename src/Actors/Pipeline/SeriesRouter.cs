@@ -14,10 +14,10 @@ namespace RnnStream.Actors.Pipeline;
 /// <summary>
 /// The stream's door to the series actors: ticks in, predictions out, with backpressure end to end.
 /// <list type="bullet">
-/// <item>Each tick goes to the partition actor that owns its series, in batches: a partition has at
-/// most one batch at work; ticks for it that come meanwhile gather in the next one, which leaves
-/// when the first comes back. A lone tick therefore leaves at once, and under load a batch carries
-/// hundreds (one message, one wake-up). Answered batches come back through the node's inbox.
+/// <item>Each tick goes to the partition actor that owns its series, in batches
+/// (<see cref="KeyGroupBatches"/>: at most one at work per partition, the next gathering meanwhile;
+/// one message, one wake-up for hundreds of ticks under load). Answered batches come back through
+/// the node's inbox; a partition that fails or stops fails the stage with its reason.
 /// No ask per tick, no temporary actors, no timeouts that could stop the graph.</item>
 /// <item>At most <see cref="RouterSettings.MaxInFlight"/> ticks are between the stage's inlet and
 /// its outlet; beyond that it stops pulling, so a slow sink slows the source and memory stays flat.</item>
@@ -70,12 +70,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private bool _checkpointDue;
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
-        private readonly Queue<TickBatch> _answered = new();
-        private readonly Stack<TickBatch>[] _spare;
-        private readonly TickBatch?[] _gathering;
-        private readonly bool[] _atWork;
-        private TickBatch? _delivering;
-        private int _delivered;
+        private readonly KeyGroupBatches _batches;
         private readonly bool _replay;
         private Action _wake = () => { };
         private Action<TickBatch> _onAnswered = _ => { };
@@ -96,9 +91,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _stage = stage;
             _replay = stage.Schedule?.Mode != RetrainMode.Live;
             _extractor = new SeriesMessageExtractor(stage.Partitions.Count);
-            _gathering = new TickBatch?[stage.Partitions.Count];
-            _atWork = new bool[stage.Partitions.Count];
-            _spare = stage.Partitions.Select(_ => new Stack<TickBatch>()).ToArray();
+            _batches = new KeyGroupBatches(stage.Partitions);
             _written = stage.Checkpoints?.InitialWritten ?? 0;
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: () =>
             {
@@ -111,7 +104,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         public override void PreStart()
         {
             _wake = GetAsyncCallback(DrainInbox);
-            _onAnswered = OnAnswered;
+            _onAnswered = _batches.Answered;
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _stage.Inbox.OnAvailable(() => _wake());
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
@@ -164,19 +157,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _ticksAtLastOffset = tick.Offset == _lastOffset ? _ticksAtLastOffset + 1 : 1;
             _lastOffset = tick.Offset;
             int partition = _extractor.Partition(tick.SeriesId);
-            var batch = _gathering[partition] ??= Rent(partition);
-            batch.Add(tick);
-            if (!_atWork[partition]) Send(partition);
-        }
-
-        private TickBatch Rent(int partition) => _spare[partition].TryPop(out var spare) ? spare : new TickBatch(partition);
-
-        private void Send(int partition)
-        {
-            var batch = _gathering[partition]!;
-            _gathering[partition] = null;
-            _atWork[partition] = true;
-            _stage.Partitions[partition].Tell(batch, ActorRefs.NoSender);
+            _batches.Add(partition, tick);
         }
 
         private void OnStageMessage((IActorRef Sender, object Message) received)
@@ -197,16 +178,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             Deliver();
         }
 
-        private void OnAnswered(TickBatch batch)
-        {
-            _atWork[batch.Partition] = false;
-            if (_gathering[batch.Partition] is not null) Send(batch.Partition);
-            _answered.Enqueue(batch);
-        }
-
         private void Deliver()
         {
-            if (IsAvailable(_stage._out) && NextAnswer() is { } prediction)
+            if (IsAvailable(_stage._out) && _batches.NextAnswer() is { } prediction)
             {
                 if (!prediction.IsFailed) _written++;
                 _stage.OnDeliver?.Invoke(prediction);
@@ -216,20 +190,6 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             PullIfPossible();
             TryStartBarrier();
             CompleteIfDone();
-        }
-
-        /// <summary>The next answer in the order the batches came back; a batch read to its end becomes a spare.</summary>
-        private Prediction? NextAnswer()
-        {
-            while (true)
-            {
-                if (_delivering is null && !_answered.TryDequeue(out _delivering)) return null;
-                if (_delivered < _delivering.Count) return _delivering.Answers[_delivered++];
-                _delivering.Clear();
-                _spare[_delivering.Partition].Push(_delivering);
-                _delivering = null;
-                _delivered = 0;
-            }
         }
 
         private void PullIfPossible()
