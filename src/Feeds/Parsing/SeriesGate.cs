@@ -1,0 +1,41 @@
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Feeds.Parsing;
+
+/// <summary>
+/// The checks that need a series' history, whatever the format: a valid id, room for a new series
+/// (memory stays bounded), and time moving forward within each series.
+/// </summary>
+internal sealed class SeriesGate(FeedSchema schema)
+{
+    private readonly Dictionary<string, DateTime> _lastTimestamp = new(StringComparer.Ordinal);
+
+    public int SeriesCount => _lastTimestamp.Count;
+
+    /// <summary>Appends the tick, or its reject with the reason, to <paramref name="output"/>.</summary>
+    public void Admit(Tick tick, string line, List<FeedRecord> output)
+    {
+        string id = tick.SeriesId;
+        if (id.Length == 0 || id.Length > schema.MaxSeriesIdLength || id.Any(char.IsControl) || id.Trim().Length != id.Length)
+        {
+            output.Add(new Rejected(line, RejectReason.MalformedSeriesId, $"series id '{id}' is empty, too long, padded or has control characters", tick.Offset));
+            return;
+        }
+        if (_lastTimestamp.TryGetValue(id, out var last))
+        {
+            if (tick.Timestamp <= last)
+            {
+                output.Add(new Rejected(line, RejectReason.TimestampNotIncreasing,
+                    $"series '{id}' is at {tick.Format.Format(last)}; {tick.RawTimestamp} {(tick.Timestamp == last ? "repeats it" : "goes back")}", tick.Offset));
+                return;
+            }
+        }
+        else if (_lastTimestamp.Count >= schema.MaxSeries)
+        {
+            output.Add(new Rejected(line, RejectReason.TooManySeries, $"already {schema.MaxSeries} series; '{id}' would be one more", tick.Offset));
+            return;
+        }
+        _lastTimestamp[id] = tick.Timestamp;
+        output.Add(tick);
+    }
+}
