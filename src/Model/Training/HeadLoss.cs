@@ -1,0 +1,66 @@
+using System.Numerics;
+using RnnStream.Model.Specs;
+
+namespace RnnStream.Model.Training;
+
+/// <summary>
+/// The loss at the head and its gradient: squared error for a point head, the Gaussian negative
+/// log-likelihood (mean and variance) for a Gaussian one; a NaN target is not scored. The gradient
+/// is of the mean over the scored outputs.
+/// </summary>
+internal static class HeadLoss
+{
+    /// <param name="targets">rows × K targets.</param>
+    /// <param name="outputs">rows × head width outputs.</param>
+    /// <param name="gradients">Receives dLoss/dOutput, rows × head width.</param>
+    /// <returns>The summed loss and how many outputs were scored.</returns>
+    public static (double Sum, int Scored) Compute<T>(ModelSpec spec, int rows, ReadOnlySpan<T> targets, ReadOnlySpan<T> outputs, Span<T> gradients)
+        where T : unmanaged, IBinaryFloatingPointIeee754<T>
+    {
+        int k = spec.OutputUnits, width = spec.HeadWidth;
+        bool gaussian = spec.Head == OutputHead.Gaussian;
+        double sum = 0;
+        int scored = 0;
+        for (int row = 0; row < rows; row++)
+        {
+            var target = targets.Slice(row * k, k);
+            var y = outputs.Slice(row * width, width);
+            for (int j = 0; j < k; j++)
+            {
+                if (T.IsNaN(target[j])) continue;
+                scored++;
+                T error = y[j] - target[j];
+                if (gaussian)
+                {
+                    T variance = GaussianHead.Variance(y[k + j]);
+                    sum += 0.5 * (double.Log(double.CreateChecked(variance)) + double.CreateChecked(error * error / variance) + Math.Log(2 * Math.PI));
+                }
+                else sum += double.CreateChecked(error * error);
+            }
+        }
+        T inverseCount = scored > 0 ? T.One / T.CreateChecked(scored) : T.Zero;
+        T two = T.CreateChecked(2), half = T.CreateChecked(0.5);
+        for (int row = 0; row < rows; row++)
+        {
+            var target = targets.Slice(row * k, k);
+            var y = outputs.Slice(row * width, width);
+            var dy = gradients.Slice(row * width, width);
+            dy.Clear();
+            for (int j = 0; j < k; j++)
+            {
+                if (T.IsNaN(target[j])) continue;
+                T error = y[j] - target[j];
+                if (gaussian)
+                {
+                    T raw = y[k + j];
+                    T variance = GaussianHead.Variance(raw);
+                    dy[j] = error / variance * inverseCount;
+                    T dVariance = half * (T.One / variance - error * error / (variance * variance));
+                    dy[k + j] = dVariance * GaussianHead.VarianceSlope(raw) * inverseCount;
+                }
+                else dy[j] = two * error * inverseCount;
+            }
+        }
+        return (sum, scored);
+    }
+}
