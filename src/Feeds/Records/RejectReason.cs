@@ -16,4 +16,5 @@ public enum RejectReason
     MalformedSeriesId,
     TooManySeries,
     MalformedJson,
+    TruncatedLine,
 }

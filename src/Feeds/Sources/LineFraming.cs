@@ -10,19 +10,20 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// Bytes to lines, newline-delimited, with a bound on line length. Unlike the stock framing, an
 /// over-long line does not fail the stream: its first bytes are passed on with everything up to
-/// the next newline dropped, padded past the limit so the parser rejects it as too long.
+/// the next newline dropped, padded past the limit so the parser rejects it as too long. Bytes the
+/// stream ends on without a newline come last, marked as not terminated.
 /// </summary>
 public static class LineFraming
 {
-    public static Flow<ByteString, string, NotUsed> Lines(int maxLineLength) => Flow.FromGraph(new LineFramingStage(maxLineLength));
+    public static Flow<ByteString, FramedLine, NotUsed> Lines(int maxLineLength) => Flow.FromGraph(new LineFramingStage(maxLineLength));
 
-    private sealed class LineFramingStage(int maxLineLength) : GraphStage<FlowShape<ByteString, string>>
+    private sealed class LineFramingStage(int maxLineLength) : GraphStage<FlowShape<ByteString, FramedLine>>
     {
         public int MaxLineLength { get; } = maxLineLength;
         private readonly Inlet<ByteString> _in = new("lines.in");
-        private readonly Outlet<string> _out = new("lines.out");
+        private readonly Outlet<FramedLine> _out = new("lines.out");
 
-        public override FlowShape<ByteString, string> Shape => new(_in, _out);
+        public override FlowShape<ByteString, FramedLine> Shape => new(_in, _out);
 
         protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
@@ -30,7 +31,7 @@ public static class LineFraming
         {
             private static readonly UTF8Encoding Utf8 = new(false, throwOnInvalidBytes: false);
             private readonly LineFramingStage _stage;
-            private readonly Queue<string> _ready = new();
+            private readonly Queue<FramedLine> _ready = new();
             private readonly MemoryStream _partial = new();
             private bool _discarding;
 
@@ -49,7 +50,7 @@ public static class LineFraming
                 {
                     if (bytes[i] != (byte)'\n') continue;
                     Append(bytes, start, i - start);
-                    EndLine();
+                    EndLine(terminated: true);
                     start = i + 1;
                 }
                 Append(bytes, start, bytes.Length - start);
@@ -64,10 +65,10 @@ public static class LineFraming
                 if (count >= room) _discarding = true;
             }
 
-            private void EndLine()
+            private void EndLine(bool terminated)
             {
                 var line = Utf8.GetString(_partial.GetBuffer(), 0, (int)_partial.Length).TrimEnd('\r');
-                _ready.Enqueue(line);
+                _ready.Enqueue(new FramedLine(line, terminated));
                 _partial.SetLength(0);
                 _discarding = false;
             }
@@ -82,7 +83,7 @@ public static class LineFraming
 
             private void OnFinish()
             {
-                if (_partial.Length > 0) EndLine();
+                if (_partial.Length > 0) EndLine(terminated: false);
                 if (_ready.Count == 0) CompleteStage();
                 else EmitMultiple(_stage._out, _ready.ToArray(), CompleteStage);
             }

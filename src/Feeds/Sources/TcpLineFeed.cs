@@ -1,6 +1,8 @@
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.IO;
+using Akka.Streams;
 using Akka.Streams.Dsl;
 
 namespace RnnStream.Feeds.Sources;
@@ -8,22 +10,64 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// A live feed over TCP: clients connect and send newline-delimited records (CSV or JSON lines).
 /// Lines from all connections are merged; a line longer than the limit is cut at the limit and
-/// marked so the parser rejects it, and the connection goes on.
+/// marked so the parser rejects it, and the connection goes on. A connection is a client's own
+/// business: its error (a reset), its silence past the idle timeout or its line cut off by its end
+/// closes that connection alone, logged and counted, and never the feed. Past the cap a new
+/// connection is closed at once, so idle clients cannot make others queue.
 /// </summary>
 public static class TcpLineFeed
 {
-    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, string host, int port, int maxLineLength, int maxConnections = 64)
+    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null)
     {
+        counters ??= new TcpFeedCounters();
+        var log = system.Log;
+        var materializer = system.Materializer();
         long offset = 0;
+        int active = 0;
         return system.TcpStream()
-            .Bind(host, port)
-            .MergeMany(maxConnections, connection =>
-                Source.Maybe<ByteString>()
+            .Bind(settings.Host, settings.Port)
+            // One slot more than the cap, so a connection past it is taken, refused and gone at once.
+            .MergeMany(settings.MaxConnections + 1, connection =>
+            {
+                if (Interlocked.Increment(ref active) > settings.MaxConnections)
+                {
+                    Interlocked.Decrement(ref active);
+                    counters.CountRefused();
+                    log.Warning("tcp feed: {0} refused, {1} connections are open already", connection.RemoteAddress, settings.MaxConnections);
+                    connection.HandleWith(Flow.FromSinkAndSource(Sink.Cancelled<ByteString>(), Source.Empty<ByteString>()), materializer);
+                    return Source.Empty<FramedLine>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
+                }
+                counters.CountAccepted();
+                return Source.Maybe<ByteString>().MapMaterializedValue(_ => NotUsed.Instance)
                     .Via(connection.Flow)
-                    .Via(LineFraming.Lines(maxLineLength))
-                    .Recover(_ => Akka.Util.Option<string>.None)
+                    .IdleTimeout(settings.IdleTimeout)
+                    .Via(LineFraming.Lines(settings.MaxLineLength))
+                    .RecoverWithRetries(error =>
+                    {
+                        if (error is TimeoutException)
+                        {
+                            counters.CountIdleClosed();
+                            log.Info("tcp feed: {0} closed, nothing received for {1}", connection.RemoteAddress, settings.IdleTimeout);
+                        }
+                        else
+                        {
+                            counters.CountFailed();
+                            log.Warning("tcp feed: {0} ended by an error: {1}", connection.RemoteAddress, error.Message);
+                        }
+                        return Source.Empty<FramedLine>();
+                    }, attempts: 1)
+                    .WatchTermination((_, done) =>
+                    {
+                        done.ContinueWith(_ =>
+                        {
+                            Interlocked.Decrement(ref active);
+                            counters.CountEnded();
+                        }, TaskContinuationOptions.ExecuteSynchronously);
+                        return NotUsed.Instance;
+                    })
                     // MergeMany wants the inner mat type to match the outer one; it keeps only the outer (the binding).
-                    .MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!)))
-            .Select(line => new RawLine(line, Interlocked.Increment(ref offset) - 1));
+                    .MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
+            })
+            .Select(line => new RawLine(line.Text, Interlocked.Increment(ref offset) - 1, Truncated: !line.Terminated));
     }
 }

@@ -2,6 +2,7 @@ using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Sources;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Training;
 
@@ -39,6 +40,12 @@ internal sealed class Deployment
         SyntheticTicks = config.Long("feed.synthetic.ticks");
         TcpHost = config.String("feed.tcp.host");
         TcpPort = config.Int("feed.tcp.port");
+        TcpFeed = new TcpFeedSettings(TcpHost, TcpPort)
+        {
+            MaxLineLength = Schema.MaxLineLength,
+            MaxConnections = config.Int("feed.tcp.max-connections") is var cap and > 0 ? cap : throw new ArgumentException("feed.tcp.max-connections must be positive"),
+            IdleTimeout = config.Duration("feed.tcp.idle-timeout") ?? throw new ArgumentException("feed.tcp.idle-timeout must be a duration (e.g. 60s)"),
+        };
 
         Cell = config.Choice("model.cell", ("simple-rnn", CellType.SimpleRnn), ("lstm", CellType.Lstm), ("gru", CellType.Gru),
             ("simplernn", CellType.SimpleRnn), ("rnn", CellType.SimpleRnn));
@@ -115,6 +122,10 @@ internal sealed class Deployment
     public long SyntheticTicks { get; }
     public string TcpHost { get; }
     public int TcpPort { get; }
+    public TcpFeedSettings TcpFeed { get; }
+
+    /// <summary>What happened to a TCP feed's connections in this run (nothing for other feeds).</summary>
+    public TcpFeedCounters TcpCounters { get; } = new();
     public CellType Cell { get; }
     public IReadOnlyList<int> Units { get; }
     public Activation Activation { get; }

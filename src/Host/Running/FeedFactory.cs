@@ -45,7 +45,7 @@ internal static class FeedFactory
         if (deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count == 0)
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
         var layout = FeedLayout.Of(deployment);
-        var records = TcpLineFeed.Bind(system, deployment.TcpHost, deployment.TcpPort, deployment.Schema.MaxLineLength)
+        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters)
             .MapMaterializedValue(_ => Akka.NotUsed.Instance)
             .Via(ParsingFlow.Create(layout.Parser));
         return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpHost}:{deployment.TcpPort}");

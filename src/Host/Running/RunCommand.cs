@@ -83,6 +83,7 @@ internal static class RunCommand
             throw new RunFailedException($"the run stopped: {e.GetBaseException().Message}; {state}", e);
         }
         await system.Terminate();
+        if (deployment.FeedType == "tcp") progressConsole.MarkupLine($"tcp feed: {deployment.TcpCounters}");
         if (run.Checkpoints is { } checkpoints)
             progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}");
         return run;

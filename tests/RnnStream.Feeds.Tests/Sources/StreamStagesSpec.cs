@@ -22,17 +22,18 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
     [Fact]
     public void Line_framing_splits_lines_across_chunks_and_cuts_an_over_long_line_without_failing()
     {
-        var (source, sink) = this.SourceProbe<ByteString>().Via(LineFraming.Lines(10)).ToMaterialized(this.SinkProbe<string>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<ByteString>().Via(LineFraming.Lines(10)).ToMaterialized(this.SinkProbe<FramedLine>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(10);
         source.SendNext(ByteString.FromString("first\nsec"));
         source.SendNext(ByteString.FromString("ond\r\n" + new string('x', 50)));
         source.SendNext(ByteString.FromString("yyy\nlast"));
         source.SendComplete();
 
-        Assert.Equal("first", sink.ExpectNext());
-        Assert.Equal("second", sink.ExpectNext());
-        Assert.Equal(11, sink.ExpectNext().Length);
-        Assert.Equal("last", sink.ExpectNext());
+        Assert.Equal(new FramedLine("first", true), sink.ExpectNext());
+        Assert.Equal(new FramedLine("second", true), sink.ExpectNext());
+        Assert.Equal(11, sink.ExpectNext().Text.Length);
+        // The stream ended inside a line: it comes last, marked as not terminated.
+        Assert.Equal(new FramedLine("last", false), sink.ExpectNext());
         sink.ExpectComplete();
     }
 

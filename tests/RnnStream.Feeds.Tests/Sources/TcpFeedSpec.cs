@@ -9,13 +9,13 @@ using Xunit;
 
 namespace RnnStream.Feeds.Tests.Sources;
 
-/// <summary>The live socket feed on loopback: lines from several clients, an over-long line cut, the feed going on.</summary>
+/// <summary>The live socket feed on loopback: lines from several clients, an over-long line cut, a reset, idle and surplus clients, a line cut off by its end, and the feed going on through all of them.</summary>
 public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
 {
     [Fact]
     public async Task Lines_from_two_clients_arrive_and_an_over_long_line_is_cut_without_closing_the_feed()
     {
-        var (binding, lines) = TcpLineFeed.Bind(Sys, "127.0.0.1", 0, maxLineLength: 32)
+        var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0) { MaxLineLength = 32 })
             .ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
             .Run(Sys.Materializer());
         var bound = await binding;
@@ -38,6 +38,109 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
             await second.GetStream().WriteAsync(Encoding.UTF8.GetBytes("c,3\n"));
         }
         Assert.Equal("c,3", lines.ExpectNext().Text);
+        await bound.Unbind();
+    }
+
+    private async Task<(Akka.Streams.Dsl.Tcp.ServerBinding Binding, int Port, TestSubscriber.Probe<RawLine> Lines, TcpFeedCounters Counters)> Listen(TcpFeedSettings settings)
+    {
+        var counters = new TcpFeedCounters();
+        var (binding, lines) = TcpLineFeed.Bind(Sys, settings, counters).ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both).Run(Sys.Materializer());
+        var bound = await binding;
+        return (bound, ((IPEndPoint)bound.LocalAddress).Port, lines, counters);
+    }
+
+    private static async Task<TcpClient> Connect(int port)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(IPAddress.Loopback, port);
+        return client;
+    }
+
+    /// <summary>True when the server closed the connection (a read returns nothing or fails) within the time given.</summary>
+    private static async Task<bool> ClosedByServer(TcpClient client, TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            return await client.GetStream().ReadAsync(new byte[16], timeout.Token) == 0;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+    }
+
+    [Fact]
+    public async Task A_client_that_resets_its_connection_ends_only_that_connection_and_the_feed_goes_on()
+    {
+        var (bound, port, lines, counters) = await Listen(new TcpFeedSettings("127.0.0.1", 0));
+        lines.Request(10);
+
+        using (var rude = await Connect(port))
+        {
+            // A line that arrives shows the connection is being read; then the client resets it.
+            await rude.GetStream().WriteAsync(Encoding.UTF8.GetBytes("first\n"));
+            Assert.Equal("first", lines.ExpectNext(TimeSpan.FromSeconds(10)).Text);
+            rude.Client.LingerState = new LingerOption(true, 0);
+            rude.Client.Close(0);
+        }
+        AwaitCondition(() => counters.Failed == 1, TimeSpan.FromSeconds(10), $"counters: {counters}");
+
+        using (var polite = await Connect(port))
+            await polite.GetStream().WriteAsync(Encoding.UTF8.GetBytes("a,1\n"));
+        Assert.Equal("a,1", lines.ExpectNext(TimeSpan.FromSeconds(10)).Text);
+        Assert.Equal(2, counters.Accepted);
+        await bound.Unbind();
+    }
+
+    [Fact]
+    public async Task Past_the_cap_a_connection_is_refused_at_once_and_idle_ones_are_closed_so_a_client_is_served()
+    {
+        var (bound, port, lines, counters) = await Listen(new TcpFeedSettings("127.0.0.1", 0) { MaxConnections = 2, IdleTimeout = TimeSpan.FromSeconds(1) });
+        lines.Request(1000);
+        using var idle1 = await Connect(port);
+        using var idle2 = await Connect(port);
+        AwaitCondition(() => counters.Accepted == 2, TimeSpan.FromSeconds(10));
+
+        using (var third = await Connect(port))
+            Assert.True(await ClosedByServer(third, TimeSpan.FromSeconds(5)), "the connection past the cap was not closed");
+        Assert.Equal(1, counters.Refused);
+
+        Assert.True(await ClosedByServer(idle1, TimeSpan.FromSeconds(10)), "an idle connection was not closed");
+        Assert.True(await ClosedByServer(idle2, TimeSpan.FromSeconds(10)), "an idle connection was not closed");
+        AwaitCondition(() => counters.IdleClosed == 2, TimeSpan.FromSeconds(10));
+
+        using (var client = await Connect(port))
+            await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(Enumerable.Range(0, 500).Select(i => $"s,{i}\n"))));
+        var received = lines.ExpectNextN(500, TimeSpan.FromSeconds(10));
+        Assert.Equal(Enumerable.Range(0, 500).Select(i => $"s,{i}"), received.Select(l => l.Text));
+        Assert.Equal(0, counters.Failed);
+        await bound.Unbind();
+    }
+
+    [Fact]
+    public async Task A_line_cut_off_by_a_disconnect_is_rejected_as_truncated_not_read_as_data()
+    {
+        var (bound, port, lines, _) = await Listen(new TcpFeedSettings("127.0.0.1", 0));
+        lines.Request(10);
+        using (var client = await Connect(port))
+            await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes("2024-01-01 00:00:00,a,0.5,11\n2024-01-01 00:01:00,a,0.5,12"));
+
+        var whole = lines.ExpectNext(TimeSpan.FromSeconds(10));
+        var cut = lines.ExpectNext(TimeSpan.FromSeconds(10));
+        Assert.False(whole.Truncated);
+        Assert.Equal(new RawLine("2024-01-01 00:01:00,a,0.5,12", 1, Truncated: true), cut);
+
+        var parser = new RnnStream.Feeds.Parsing.RecordParser(new RnnStream.Feeds.Parsing.FeedSchema { SeriesColumn = "series", Features = ["x", "close"] });
+        var records = await Source.From([new RawLine("timestamp,series,x,close", 0), whole, cut])
+            .Via(RnnStream.Feeds.Parsing.ParsingFlow.Create(parser)).RunWith(Sink.Seq<RnnStream.Feeds.Records.FeedRecord>(), Sys.Materializer());
+        Assert.IsType<RnnStream.Feeds.Records.Tick>(records[0]);
+        var rejected = Assert.IsType<RnnStream.Feeds.Records.Rejected>(records[1]);
+        Assert.Equal(RnnStream.Feeds.Records.RejectReason.TruncatedLine, rejected.Reason);
         await bound.Unbind();
     }
 }

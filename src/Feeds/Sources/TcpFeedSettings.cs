@@ -1,0 +1,13 @@
+namespace RnnStream.Feeds.Sources;
+
+/// <summary>Where the TCP feed listens and what it allows each client (<c>feed.tcp.*</c>, <c>feed.max-line-length</c>).</summary>
+public sealed record TcpFeedSettings(string Host, int Port)
+{
+    public int MaxLineLength { get; init; } = 65536;
+
+    /// <summary>Connections served at once; one more is refused (closed at once), not queued behind idle ones.</summary>
+    public int MaxConnections { get; init; } = 64;
+
+    /// <summary>A connection that sends nothing for this long is closed.</summary>
+    public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+}
