@@ -149,7 +149,8 @@ internal static class CommandLine
             Console.Error.WriteLine($"rnnstream: {e.Message}");
             return 1;
         }
-        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or Feeds.Parsing.FeedSchemaException or Akka.Configuration.ConfigurationException or FormatException)
+        catch (Exception e) when (e is ArgumentException or FileNotFoundException or InvalidDataException or Feeds.Parsing.FeedSchemaException
+                                      or Akka.Configuration.ConfigurationException or FormatException or Running.ResourceInUseException)
         {
             Console.Error.WriteLine($"rnnstream: {e.Message}");
             return 2;

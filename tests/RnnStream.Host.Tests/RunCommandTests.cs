@@ -13,9 +13,12 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => _scratch.Dispose();
 
+    /// <summary>Runs the command in process; each run quarantines into its own file (one writer per file, and tests run side by side).</summary>
     private async Task<(int Exit, string Text)> Run(params string[] args)
     {
         var output = new StringWriter();
+        if (!args.Any(a => a.StartsWith("output.quarantine", StringComparison.Ordinal)))
+            args = [.. args, "--set", $"output.quarantine={Path.Combine(_output, $"quarantine-{Guid.NewGuid():N}.jsonl")}"];
         int exit = await CommandLine.Build(output).Parse(args).InvokeAsync();
         log.WriteLine(output.ToString());
         return (exit, output.ToString());
@@ -166,7 +169,7 @@ public sealed class EvalCommandTests(ITestOutputHelper log) : IDisposable
 
         var output = new StringWriter();
         int exit = await CommandLine.Build(output).Parse([
-            "eval", "--config", RepositoryPaths.Config("taxi.conf"), "--set", $"feed.path={prefix}", "--set", "output.predictions=",
+            "eval", "--config", RepositoryPaths.Config("taxi.conf"), "--set", $"feed.path={prefix}", "--set", "output.predictions=", "--set", "output.quarantine=",
             "--set", "model.layers=[32]", "--set", "training.batches=40", "--set", "metrics.score-from=1003", "--compare", $"HTM={htm}",
             "--report", Path.Combine(_output, "report.csv"), "--plot-rows", "2500-2900", "--rolling-window", "48"]).InvokeAsync();
         log.WriteLine(output.ToString());
@@ -220,7 +223,7 @@ public sealed class ReproducibleAcrossProcessesTests : IDisposable
                 Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--input", input, "--output", predictions,
                 "--set", "feed.series-column=series", "--set", "training.every-ticks=150", "--set", "training.batches=15",
                 "--set", "model.cell=lstm", "--set", "model.layers=[8]", "--set", "training.min-windows=4", "--set", "series.train-every=4",
-                "--set", "series.forecaster=network",
+                "--set", "series.forecaster=network", "--set", $"output.quarantine={Path.Combine(_output, $"quarantine-{Guid.NewGuid():N}.jsonl")}",
             }) start.ArgumentList.Add(arg);
             using var process = System.Diagnostics.Process.Start(start)!;
             var stdout = process.StandardOutput.ReadToEndAsync();

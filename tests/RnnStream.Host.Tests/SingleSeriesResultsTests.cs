@@ -45,7 +45,11 @@ public sealed class SingleSeriesResultsTests(ITestOutputHelper log) : IDisposabl
         foreach (int seed in Seeds)
         {
             string predictions = Path.Combine(_scratch.Path, $"{name}-{seed}.csv");
-            var args = new List<string> { "run", "--input", Path.Combine(RepositoryPaths.Root, input), "--output", predictions, "--set", $"seed={seed}" };
+            var args = new List<string>
+            {
+                "run", "--input", Path.Combine(RepositoryPaths.Root, input), "--output", predictions, "--set", $"seed={seed}",
+                "--set", $"output.quarantine={Path.Combine(_scratch.Path, $"{name}-{seed}.quarantine.jsonl")}",
+            };
             foreach (var setting in settings) args.AddRange(["--set", setting]);
             var output = new StringWriter();
             Assert.Equal(0, await CommandLine.Build(output).Parse(args).InvokeAsync());

@@ -20,6 +20,7 @@ internal static class EvalCommand
     {
         var files = others.Select(o => PredictionFile.Read(o.Name, o.Path)).ToList();
         var trace = plots is null ? null : new ForecastTrace(plots.SeriesId);
+        using var locks = RunCommand.LockFiles(deployment);
         var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation, trace is null ? null : trace.Record);
         var metrics = run.Metrics;
 

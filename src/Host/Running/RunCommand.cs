@@ -15,6 +15,7 @@ internal static class RunCommand
 {
     public static async Task<int> ExecuteAsync(Deployment deployment, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation = default)
     {
+        using var locks = LockFiles(deployment);
         var run = await RunToEndAsync(deployment, progressConsole, cancellation);
         ResultsTable.Write(console, run.Metrics);
         if (deployment.PredictionsPath is { } predictions)
@@ -28,6 +29,13 @@ internal static class RunCommand
         }
         return 0;
     }
+
+    /// <summary>
+    /// Before anything is opened or truncated, and until the last file is written: a second run on
+    /// the same data directory or output files must touch nothing.
+    /// </summary>
+    public static RunLocks LockFiles(Deployment deployment) => RunLocks.Acquire(deployment.DataDirectory,
+        [deployment.OutputFormat is "csv" or "jsonl" ? deployment.PredictionsPath : null, deployment.QuarantinePath]);
 
     /// <summary>Runs the deployment until its feed ends (or it is stopped) and everything is written; the handle's metrics stay readable after.</summary>
     /// <param name="tap">Sees every prediction on its way to the output (on the stream's thread), e.g. to trace one series for plots.</param>

@@ -82,6 +82,7 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
             Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("prices.conf"),
             "--input", input, "--output", Path.Combine(_output, predictions), "--set", "training.every-event-time=30d",
             "--set", "training.batches=20", "--set", "persistence.checkpoint-every=1500", "--set", "metrics.progress-every=10ms",
+            "--set", $"output.quarantine={Path.Combine(_output, "quarantine.jsonl")}",
         }) start.ArgumentList.Add(arg);
         if (dataDir is not null)
         {

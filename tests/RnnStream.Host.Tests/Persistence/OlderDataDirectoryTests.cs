@@ -34,7 +34,7 @@ public sealed class OlderDataDirectoryTests(ITestOutputHelper log) : IDisposable
         int exit = await CommandLine.Build(output).Parse([
             "run", "--config", RepositoryPaths.Config("prices.conf"), "--input", input, "--output", predictions, "--data-dir", state,
             "--set", "training.every-event-time=30d", "--set", "training.batches=5", "--set", "training.min-windows=4",
-            "--set", "persistence.checkpoint-every=600"]).InvokeAsync();
+            "--set", "persistence.checkpoint-every=600", "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}"]).InvokeAsync();
         log.WriteLine(output.ToString());
 
         Assert.Equal(0, exit);
