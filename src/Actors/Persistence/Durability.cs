@@ -66,10 +66,12 @@ public sealed class Durability
 
         if (recovered.Weights is null) throw new InvalidDataException($"checkpoint {last.Number} names weights version {last.WeightsVersion}, which is not in the journal");
         using (var weights = new MemoryStream(recovered.Weights)) durability.Weights = ModelWeightsSerializer.Read(weights);
-        durability.Cut = PipelineCut.FromBytes(await Load(snapshots, CheckpointCoordinator.PipelineId, last.Number, timeout));
+        durability.Cut = PipelineCut.FromBytes(await Load(snapshots, CheckpointCoordinator.PipelineId, last.Number, timeout),
+            $"the pipeline's cut of checkpoint {last.Number}");
         var partitions = new IReadOnlyDictionary<string, byte[]>[last.Partitions];
         for (int p = 0; p < partitions.Length; p++)
-            partitions[p] = PartitionSnapshot.Read(await Load(snapshots, CheckpointCoordinator.PartitionId(p), last.Number, timeout));
+            partitions[p] = PartitionSnapshot.Read(await Load(snapshots, CheckpointCoordinator.PartitionId(p), last.Number, timeout),
+                $"the snapshot of {CheckpointCoordinator.PartitionId(p)} at checkpoint {last.Number}");
         durability.PartitionStates = partitions;
         durability.Last = last;
         durability.RecoveryTime = started.Elapsed;

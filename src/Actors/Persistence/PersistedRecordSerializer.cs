@@ -11,8 +11,11 @@ namespace RnnStream.Actors.Persistence;
 /// </summary>
 public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    private const string WeightsManifest = "weights-promoted.v1";
-    private const string CheckpointManifest = "checkpoint-committed.v1";
+    // v2 seals each record with a checksum; v1 records (none) are still read.
+    private const string WeightsManifest = "weights-promoted.v2";
+    private const string CheckpointManifest = "checkpoint-committed.v2";
+    private const string WeightsManifestV1 = "weights-promoted.v1";
+    private const string CheckpointManifestV1 = "checkpoint-committed.v1";
 
     public override int Identifier => 7_461;
 
@@ -47,16 +50,17 @@ public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : Seri
                     throw new ArgumentException($"{obj.GetType().Name} is not a persisted record of this serializer");
             }
         }
-        return buffer.ToArray();
+        return Model.Weights.Checksummed.Seal(buffer.ToArray());
     }
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
+        if (manifest is WeightsManifest or CheckpointManifest) bytes = Model.Weights.Checksummed.Open(bytes, $"a journal record ({manifest})");
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
-            WeightsManifest => new WeightsPromoted(reader.ReadInt64(), reader.ReadBytes(reader.ReadInt32())),
-            CheckpointManifest => new CheckpointCommitted(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32()),
+            WeightsManifest or WeightsManifestV1 => new WeightsPromoted(reader.ReadInt64(), reader.ReadBytes(reader.ReadInt32())),
+            CheckpointManifest or CheckpointManifestV1 => new CheckpointCommitted(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32()),
             _ when manifest.StartsWith("weights-promoted.v", StringComparison.Ordinal) || manifest.StartsWith("checkpoint-committed.v", StringComparison.Ordinal) =>
                 throw new InvalidDataException($"journal record '{manifest}' was written by a newer rnnstream; this build reads {WeightsManifest} and {CheckpointManifest}"),
             _ => throw new InvalidDataException($"unknown journal record '{manifest}'"),

@@ -24,11 +24,11 @@ public sealed record PipelineCut(
     IReadOnlyList<TrainingWindow> ReplayWindows)
 {
     /// <summary>
-    /// 2 added the run's scores. Format 1 is still read (its scores start again at the resume); it was
+    /// 3 seals the cut with a checksum; 2 added the run's scores. Formats 1 and 2 are still read (its scores start again at the resume); it was
     /// written in two layouts, with and without the ticks to skip at the next offset (added without a
     /// new version number), told apart by which one reads the bytes exactly to their end.
     /// </summary>
-    private const byte FormatVersion = 2;
+    private const byte FormatVersion = 3;
 
     /// <summary>The run's scores and counts at the cut (<see cref="Metrics.RunMetrics.ExportScores"/>); empty for none.</summary>
     public byte[] Metrics { get; init; } = [];
@@ -59,14 +59,16 @@ public sealed record PipelineCut(
             writer.Write(Metrics.Length);
             writer.Write(Metrics);
         }
-        return buffer.ToArray();
+        return Model.Weights.Checksummed.Seal(buffer.ToArray());
     }
 
-    public static PipelineCut FromBytes(byte[] bytes)
+    /// <param name="what">Names the cut in an error.</param>
+    public static PipelineCut FromBytes(byte[] bytes, string what = "the checkpoint")
     {
-        byte version = bytes.Length > 0 ? bytes[0] : throw new InvalidDataException("the checkpoint is empty");
+        byte version = bytes.Length > 0 ? bytes[0] : throw new InvalidDataException($"{what} is empty");
         Model.Weights.FormatVersions.Check("checkpoint", version, 1, FormatVersion);
-        if (version >= 2) return Read(bytes, withSkip: true, withMetrics: true);
+        if (version >= 3) return Read(Model.Weights.Checksummed.Open(bytes, what), withSkip: true, withMetrics: true);
+        if (version == 2) return Read(bytes, withSkip: true, withMetrics: true);
         try
         {
             return Read(bytes, withSkip: true, withMetrics: false);

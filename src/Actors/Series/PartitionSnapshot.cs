@@ -8,7 +8,8 @@ namespace RnnStream.Actors.Series;
 /// </summary>
 public static class PartitionSnapshot
 {
-    private const byte FormatVersion = 1;
+    /// <summary>2 seals the snapshot with a checksum; 1 (none) is still read.</summary>
+    private const byte FormatVersion = 2;
 
     public static byte[] Write(IReadOnlyCollection<KeyValuePair<string, byte[]>> states)
     {
@@ -26,14 +27,17 @@ public static class PartitionSnapshot
                 writer.Write(state);
             }
         }
-        return buffer.ToArray();
+        return Model.Weights.Checksummed.Seal(buffer.ToArray());
     }
 
-    public static Dictionary<string, byte[]> Read(byte[] bytes)
+    /// <param name="what">Names the snapshot in an error.</param>
+    public static Dictionary<string, byte[]> Read(byte[] bytes, string what = "a partition snapshot")
     {
-        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
-        byte version = reader.ReadByte();
+        byte version = bytes.Length > 0 ? bytes[0] : throw new InvalidDataException($"{what} is empty");
         Model.Weights.FormatVersions.Check("partition snapshot", version, 1, FormatVersion);
+        if (version >= 2) bytes = Model.Weights.Checksummed.Open(bytes, what);
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        reader.ReadByte();
         int count = reader.ReadInt32();
         var states = new Dictionary<string, byte[]>(count, StringComparer.Ordinal);
         for (int i = 0; i < count; i++)

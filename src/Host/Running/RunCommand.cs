@@ -46,7 +46,7 @@ internal static class RunCommand
         if (deployment.DataDirectory is { } dataDirectory)
             systemConfig = systemConfig.WithFallback(PersistenceConfig.For(dataDirectory, deployment.PersistenceProvider, deployment.PersistenceConnectionString));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
-        var durability = deployment.DataDirectory is null ? null : await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
+        var durability = deployment.DataDirectory is null ? null : await OpenDurability(system, deployment);
         if (durability is { IsResumed: true, Last: { } last })
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
@@ -95,6 +95,21 @@ internal static class RunCommand
         if (run.Checkpoints is { } checkpoints)
             progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}");
         return run;
+    }
+
+    /// <summary>The durable state, read and checked; damage ends the command (exit 2) with the way out, never a different forecast.</summary>
+    private static async Task<Durability> OpenDurability(ActorSystem system, Deployment deployment)
+    {
+        try
+        {
+            return await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
+        }
+        catch (InvalidDataException e)
+        {
+            await system.Terminate();
+            throw new InvalidDataException($"{e.Message}. The data directory '{deployment.DataDirectory}' cannot be resumed as it is; " +
+                "nothing was written. To start over, move it away or give another --data-dir.", e);
+        }
     }
 
     private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)

@@ -76,7 +76,7 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
         }
 
         var serializer = (Akka.Serialization.SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new CheckpointCommitted(1, 2, 3, 4, 5, 6));
-        var journal = Assert.Throws<InvalidDataException>(() => serializer.FromBinary([0], "checkpoint-committed.v2"));
-        Assert.StartsWith("journal record 'checkpoint-committed.v2' was written by a newer rnnstream", journal.Message);
+        var journal = Assert.Throws<InvalidDataException>(() => serializer.FromBinary([0], "checkpoint-committed.v3"));
+        Assert.StartsWith("journal record 'checkpoint-committed.v3' was written by a newer rnnstream", journal.Message);
     }
 }

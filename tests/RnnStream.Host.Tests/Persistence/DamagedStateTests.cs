@@ -1,0 +1,89 @@
+using System.Diagnostics;
+using Microsoft.Data.Sqlite;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests.Persistence;
+
+/// <summary>
+/// Durable state with a flipped byte (in a real SQLite file, the file itself still valid) is found
+/// when it is read: the resume stops with one clear line and exit code 2, and writes nothing,
+/// where it used to forecast thousands of rows differently without a word.
+/// </summary>
+public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly ScratchDirectory _scratch = new("damaged");
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Theory]
+    [InlineData("rnnstream-partition-3", "the snapshot of rnnstream-partition-3 at checkpoint")]
+    [InlineData("rnnstream-pipeline", "the pipeline's cut of checkpoint")]
+    public async Task A_flipped_byte_in_a_stored_snapshot_stops_the_resume_with_a_clear_error_and_changes_nothing(string persistenceId, string named)
+    {
+        string state = Path.Combine(_scratch.Path, "state"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
+        var first = await Run(Prefix(300), predictions, state);
+        Assert.True(first.Exit == 0, first.Errors);
+
+        FlipAByteOfTheLatestSnapshot(Path.Combine(state, "snapshots.db"), persistenceId);
+        var written = File.ReadAllBytes(predictions);
+
+        var resumed = await Run(Prefix(600), predictions, state);
+        log.WriteLine(resumed.Errors);
+        Assert.Equal(2, resumed.Exit);
+        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        Assert.Contains(named, line);
+        Assert.Contains("is damaged (checksum mismatch)", line);
+        Assert.Contains("To start over, move it away or give another --data-dir", line);
+        Assert.Equal(written, File.ReadAllBytes(predictions));
+    }
+
+    private string Prefix(int days)
+    {
+        string path = Path.Combine(_scratch.Path, $"dow{days}.csv");
+        File.WriteAllLines(path, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + days));
+        return path;
+    }
+
+    private static void FlipAByteOfTheLatestSnapshot(string database, string persistenceId)
+    {
+        using var connection = new SqliteConnection($"Data Source={database};Pooling=False");
+        connection.Open();
+        using var read = connection.CreateCommand();
+        read.CommandText = "SELECT sequence_number, snapshot FROM snapshot WHERE persistence_id = $id ORDER BY sequence_number DESC LIMIT 1";
+        read.Parameters.AddWithValue("$id", persistenceId);
+        long number;
+        byte[] blob;
+        using (var reader = read.ExecuteReader())
+        {
+            Assert.True(reader.Read(), $"no snapshot of {persistenceId}");
+            number = reader.GetInt64(0);
+            blob = (byte[])reader[1];
+        }
+        blob[blob.Length / 2] ^= 0x10;
+        using var write = connection.CreateCommand();
+        write.CommandText = "UPDATE snapshot SET snapshot = $blob WHERE persistence_id = $id AND sequence_number = $n";
+        write.Parameters.AddWithValue("$blob", blob);
+        write.Parameters.AddWithValue("$id", persistenceId);
+        write.Parameters.AddWithValue("$n", number);
+        Assert.Equal(1, write.ExecuteNonQuery());
+    }
+
+    private async Task<(int Exit, string Errors)> Run(string input, string predictions, string state)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("prices.conf"), "--input", input,
+                     "--output", predictions, "--data-dir", state, "--set", "training.every-event-time=60d", "--set", "training.batches=10",
+                     "--set", "persistence.checkpoint-every=3000", "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}",
+                 })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        await process.StandardOutput.ReadToEndAsync();
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await process.WaitForExitAsync(hang.Token);
+        return (process.ExitCode, await errors);
+    }
+}
