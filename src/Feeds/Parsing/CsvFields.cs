@@ -43,7 +43,17 @@ public static class CsvFields
         return span.Contains("\"\"", StringComparison.Ordinal) ? span.ToString().Replace("\"\"", "\"") : span.ToString();
     }
 
-    /// <summary>A field as CSV writes it: quoted, with its quotes doubled, when it holds a delimiter, a quote or a line break.</summary>
-    public static string Quote(string text) =>
-        text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    /// <summary>
+    /// A text field as CSV writes it: quoted, with its quotes doubled, when it holds a delimiter, a
+    /// quote or a line break; and, when it starts like a spreadsheet formula (=, +, -, @) without
+    /// being a number, led by an apostrophe, so a spreadsheet that opens the file shows it as text
+    /// instead of running it.
+    /// </summary>
+    public static string Quote(string text)
+    {
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@'
+            && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
+            text = "'" + text;
+        return text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+    }
 }

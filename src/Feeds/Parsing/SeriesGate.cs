@@ -16,9 +16,10 @@ internal sealed class SeriesGate(FeedSchema schema)
     public void Admit(Tick tick, string line, List<FeedRecord> output)
     {
         string id = tick.SeriesId;
-        if (id.Length == 0 || id.Length > schema.MaxSeriesIdLength || id.Any(char.IsControl) || id.Trim().Length != id.Length)
+        if (id.Length == 0 || id.Length > schema.MaxSeriesIdLength || id.Any(c => char.IsControl(c) || IsBidiControl(c)) || id.Trim().Length != id.Length)
         {
-            output.Add(new Rejected(line, RejectReason.MalformedSeriesId, $"series id '{id}' is empty, too long, padded or has control characters", tick.Offset));
+            output.Add(new Rejected(line, RejectReason.MalformedSeriesId,
+                $"series id '{Visible(id)}' is empty, too long, padded or has control or text-direction characters", tick.Offset));
             return;
         }
         if (_lastTimestamp.TryGetValue(id, out var last))
@@ -38,4 +39,11 @@ internal sealed class SeriesGate(FeedSchema schema)
         _lastTimestamp[id] = tick.Timestamp;
         output.Add(tick);
     }
+
+    /// <summary>Marks that reorder what a terminal or a table shows (U+202E turns "gpj.exe" into "exe.jpg").</summary>
+    private static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
+
+    /// <summary>The id with control and direction characters as \uXXXX, so the reason itself shows them.</summary>
+    private static string Visible(string id) =>
+        string.Concat(id.Select(c => char.IsControl(c) || IsBidiControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

@@ -17,4 +17,19 @@ public sealed class CsvFieldsTests
         int count = CsvFields.Split(line, ',', ranges);
         Assert.Equal(expected, ranges[..count].Select(r => CsvFields.Text(line, r)));
     }
+
+    [Theory]
+    [InlineData("plain", "plain")]
+    [InlineData("a,b", "\"a,b\"")]
+    [InlineData("say \"hi\"", "\"say \"\"hi\"\"\"")]
+    [InlineData("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"")]
+    [InlineData("+cmd", "'+cmd")]
+    [InlineData("@SUM(A1)", "'@SUM(A1)")]
+    [InlineData("-abc", "'-abc")]
+    [InlineData("-2.5", "-2.5")]
+    [InlineData("+1e3", "+1e3")]
+    public void A_field_is_written_quoted_when_it_must_be_and_never_as_a_spreadsheet_formula(string text, string written)
+    {
+        Assert.Equal(written, CsvFields.Quote(text));
+    }
 }

@@ -90,6 +90,8 @@ public sealed class RecordParserTests
         { "2024-01-01 00:01:00,s1,1,\u0001\u0002", RejectReason.InvalidEncoding },
         { "2024-01-01 00:01:00,s1,1,\uFFFD", RejectReason.InvalidEncoding },
         { "2024-01-01 00:01:00, s1 ,1,2", RejectReason.MalformedSeriesId },
+        { "2024-01-01 00:01:00,gpj\u202Eexe,1,2", RejectReason.MalformedSeriesId },
+        { "2024-01-01 00:01:00,a\u2066b,1,2", RejectReason.MalformedSeriesId },
         { "2024-01-01 00:00:00,s1,1,2", RejectReason.TimestampNotIncreasing },
         { "2023-12-31 23:59:00,s1,1,2", RejectReason.TimestampNotIncreasing },
         { "2024-01-01 00:01:00,s1,1," + new string('9', 200), RejectReason.LineTooLong },
