@@ -239,3 +239,25 @@ public sealed class ReproducibleAcrossProcessesTests : IDisposable
         Assert.Contains(first, row => row.EndsWith(",3", StringComparison.Ordinal) || row.EndsWith(",2", StringComparison.Ordinal));
     }
 }
+
+/// <summary>What `run` exits with when its checkpoints failed: never 0.</summary>
+public sealed class RunExitTests
+{
+    [Fact]
+    public void A_run_whose_checkpoints_failed_exits_3_and_says_how_many_and_where_a_restart_resumes()
+    {
+        var checkpoints = new RnnStream.Actors.Persistence.CheckpointStats();
+        for (int i = 1; i <= 4; i++) checkpoints.Started();
+        checkpoints.Committed(1);
+        checkpoints.Committed(2);
+        // The third failed; the fourth was never answered (the store stopped answering).
+        checkpoints.Failed(3);
+
+        var (exit, warning) = Running.RunCommand.ExitFor(checkpoints);
+
+        Assert.Equal(3, exit);
+        Assert.Equal("the run finished, but 2 of 4 checkpoints were not committed (1 failed; see the log for why); a restart with this --data-dir resumes from checkpoint 2", warning);
+        Assert.Equal((0, (string?)null), Running.RunCommand.ExitFor(new RnnStream.Actors.Persistence.CheckpointStats()));
+        Assert.Equal((0, (string?)null), Running.RunCommand.ExitFor(null));
+    }
+}

@@ -27,7 +27,21 @@ internal static class RunCommand
             using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
             console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
         }
-        return 0;
+        var (exit, warning) = ExitFor(run.Checkpoints);
+        if (warning is not null) Console.Error.WriteLine($"rnnstream: {warning}");
+        return exit;
+    }
+
+    /// <summary>Exit code 3 when the run finished but some of its checkpoints failed: durability was not what it promised, and the operator must hear it.</summary>
+    public const int CheckpointsFailedExit = 3;
+
+    public static (int Exit, string? Warning) ExitFor(CheckpointStats? checkpoints)
+    {
+        // Not committed by the end: failed, or still unanswered by a store that stopped answering.
+        long lost = checkpoints is null ? 0 : checkpoints.StartedCount - checkpoints.CommittedCount;
+        if (checkpoints is null || lost <= 0) return (0, null);
+        return (CheckpointsFailedExit, $"the run finished, but {lost:N0} of {checkpoints.StartedCount:N0} checkpoints were not committed " +
+                                       $"({checkpoints.FailedCount:N0} failed; see the log for why); a restart with this --data-dir resumes from checkpoint {checkpoints.LastCommitted:N0}");
     }
 
     /// <summary>
