@@ -35,7 +35,7 @@ public sealed class Durability
     public CheckpointCommitted? Last { get; private set; }
     public PipelineCut? Cut { get; private set; }
     public ModelWeights? Weights { get; private set; }
-    public IReadOnlyList<IReadOnlyDictionary<string, byte[]>>? PartitionStates { get; private set; }
+    public IReadOnlyList<IReadOnlyDictionary<string, StoredSeries>>? PartitionStates { get; private set; }
 
     /// <summary>How long reading the last checkpoint back took.</summary>
     public TimeSpan RecoveryTime { get; private set; }
@@ -68,7 +68,7 @@ public sealed class Durability
         using (var weights = new MemoryStream(recovered.Weights)) durability.Weights = ModelWeightsSerializer.Read(weights);
         durability.Cut = PipelineCut.FromBytes(await Load(snapshots, CheckpointCoordinator.PipelineId, last.Number, timeout),
             $"the pipeline's cut of checkpoint {last.Number}");
-        var partitions = new IReadOnlyDictionary<string, byte[]>[last.Partitions];
+        var partitions = new IReadOnlyDictionary<string, StoredSeries>[last.Partitions];
         for (int p = 0; p < partitions.Length; p++)
             partitions[p] = PartitionSnapshot.Read(await Load(snapshots, CheckpointCoordinator.PartitionId(p), last.Number, timeout),
                 $"the snapshot of {CheckpointCoordinator.PartitionId(p)} at checkpoint {last.Number}");

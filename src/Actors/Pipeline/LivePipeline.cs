@@ -38,8 +38,15 @@ public static class LivePipeline
         {
             foreach (var window in cut.ReplayWindows) replay.Add(window);
             settings.Schedule?.Restore((cut.ScheduleTicks, cut.NextRetrainTrigger));
-            if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, cut.SkipAtNextOffset);
             if (cut.Metrics.Length > 0) metrics.ImportScores(cut.Metrics);
+            // Each series' last time at the cut, so a resent tick is rejected after the resume as it was before it; the
+            // ticks of the cut's record already taken are then recognised by the clock, so the replay skips no count of them.
+            // (Snapshots of format 2 and older carry no times: then nothing is restored and the replay skips by count.)
+            var lastTimes = (durability!.PartitionStates ?? []).SelectMany(p => p).Where(s => s.Value.LastTime != default)
+                .Select(s => KeyValuePair.Create(s.Key, s.Value.LastTime)).ToList();
+            bool clockRestored = settings.FeedClock is not null && lastTimes.Count > 0;
+            if (clockRestored) settings.FeedClock!.Restore(lastTimes, settings.ReplayableFeed ? cut.NextOffset : null);
+            if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, clockRestored ? 0 : cut.SkipAtNextOffset);
         }
         var inbox = new PredictionInbox();
         var partitions = StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics), durability);

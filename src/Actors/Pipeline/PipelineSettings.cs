@@ -21,4 +21,7 @@ public sealed record PipelineSettings
     /// restart its offsets start again and every line is new.
     /// </summary>
     public bool ReplayableFeed { get; init; } = true;
+
+    /// <summary>The feed parser's last time per series, restored from the checkpoint on resume; null when the feed keeps none.</summary>
+    public Feeds.Parsing.ISeriesClock? FeedClock { get; init; }
 }

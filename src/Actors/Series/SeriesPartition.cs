@@ -23,7 +23,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private readonly SeriesContext _context;
     private readonly TimeSpan? _idleTimeout;
     private readonly Dictionary<string, ActiveSeries> _active = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, byte[]> _passivated = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, StoredSeries> _passivated = new(StringComparer.Ordinal);
     private ILoggingAdapter? _log;
 
     /// <summary>Made once: a method group passed on every tick would allocate a delegate every tick.</summary>
@@ -35,7 +35,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private DateTimeOffset _now;
 
     /// <param name="restored">Series states from the last committed checkpoint; they come back live on their first tick.</param>
-    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, byte[]>? restored = null)
+    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, StoredSeries>? restored = null)
     {
         _context = context;
         _addWindow = context.Replay.Add;
@@ -53,7 +53,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     public ITimerScheduler Timers { get; set; } = null!;
 
     public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null, int index = 0,
-        IReadOnlyDictionary<string, byte[]>? restored = null) =>
+        IReadOnlyDictionary<string, StoredSeries>? restored = null) =>
         Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1), index, restored));
 
     protected override void PreStart()
@@ -165,7 +165,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     {
         if (_active.TryGetValue(seriesId, out var series)) return series;
         var state = _passivated.TryGetValue(seriesId, out var kept)
-            ? SeriesStateSerializer.Read(kept, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
+            ? SeriesStateSerializer.Read(kept.State, _context.Forecaster.Settings, _context.Registry.Current.StateLayout)
             : _context.Forecaster.CreateState(seriesId, _context.Registry.Current);
         _passivated.Remove(seriesId);
         series = new ActiveSeries(state);
@@ -180,8 +180,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     /// </summary>
     private void Snapshot(TakeSnapshot request)
     {
-        var states = new List<KeyValuePair<string, byte[]>>(_active.Count + _passivated.Count);
-        foreach (var (id, series) in _active) states.Add(new(id, SeriesStateSerializer.Write(series.State)));
+        var states = new List<KeyValuePair<string, StoredSeries>>(_active.Count + _passivated.Count);
+        foreach (var (id, series) in _active) states.Add(new(id, new StoredSeries(SeriesStateSerializer.Write(series.State), series.State.LastTimestamp)));
         states.AddRange(_passivated);
         var metadata = new Akka.Persistence.SnapshotMetadata(request.PersistenceId, request.Number, DateTime.UtcNow);
         request.Store.Tell(new Akka.Persistence.SaveSnapshot(metadata, PartitionSnapshot.Write(states)), request.ReplyTo);
@@ -198,7 +198,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         foreach (var id in idle)
         {
             _active.Remove(id, out var series);
-            _passivated[id] = SeriesStateSerializer.Write(series!.State);
+            _passivated[id] = new StoredSeries(SeriesStateSerializer.Write(series!.State), series.State.LastTimestamp);
         }
     }
 

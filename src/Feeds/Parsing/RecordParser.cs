@@ -9,7 +9,7 @@ namespace RnnStream.Feeds.Parsing;
 /// series' last time (<see cref="SeriesGate"/>), so a tick that goes back or repeats is caught.
 /// Never throws on bad input: every line becomes ticks or a <see cref="Rejected"/> with its reason.
 /// </summary>
-public sealed class RecordParser
+public sealed class RecordParser : ISeriesClock
 {
     private readonly FeedSchema _schema;
     private readonly SeriesGate _gate;
@@ -40,6 +40,8 @@ public sealed class RecordParser
     public bool HasLayout => FeatureNames.Count > 0;
 
     public int SeriesCount => _gate.SeriesCount;
+
+    public void Restore(IEnumerable<KeyValuePair<string, DateTime>> lastTimes, long? resumeOffset) => _gate.Restore(lastTimes, resumeOffset);
 
     /// <summary>Parses one line; appends what it yields to <paramref name="output"/>.</summary>
     public void Parse(string line, long offset, List<FeedRecord> output, long receivedAt = 0)

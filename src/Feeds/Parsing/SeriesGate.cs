@@ -9,8 +9,16 @@ namespace RnnStream.Feeds.Parsing;
 internal sealed class SeriesGate(FeedSchema schema)
 {
     private readonly Dictionary<string, DateTime> _lastTimestamp = new(StringComparer.Ordinal);
+    private long? _resumeOffset;
 
     public int SeriesCount => _lastTimestamp.Count;
+
+    /// <inheritdoc cref="ISeriesClock.Restore"/>
+    public void Restore(IEnumerable<KeyValuePair<string, DateTime>> lastTimes, long? resumeOffset)
+    {
+        foreach (var (id, time) in lastTimes) _lastTimestamp[id] = time;
+        _resumeOffset = resumeOffset;
+    }
 
     /// <summary>Appends the tick, or its reject with the reason, to <paramref name="output"/>.</summary>
     public void Admit(Tick tick, string line, List<FeedRecord> output)
@@ -24,6 +32,8 @@ internal sealed class SeriesGate(FeedSchema schema)
         }
         if (_lastTimestamp.TryGetValue(id, out var last))
         {
+            // Taken before the checkpoint the run resumed from: the replay skips it, as an uninterrupted run never saw it twice.
+            if (tick.Offset == _resumeOffset && tick.Timestamp == last) return;
             if (tick.Timestamp <= last)
             {
                 output.Add(new Rejected(line, RejectReason.TimestampNotIncreasing,

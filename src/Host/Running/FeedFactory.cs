@@ -31,7 +31,10 @@ internal static class FeedFactory
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
         var layout = FeedLayout.Of(deployment);
         var records = FileFeed.Lines(path).Skip(1).Via(ParsingFlow.Create(layout.Parser));
-        return new OpenedFeed(records, layout.Features, layout.Targets, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})");
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})")
+        {
+            Clock = layout.Parser,
+        };
     }
 
     private static OpenedFeed Synthetic(Deployment deployment, string[] features, Source<Tick, Akka.NotUsed> ticks, string name)
@@ -48,6 +51,6 @@ internal static class FeedFactory
         var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters)
             .MapMaterializedValue(_ => Akka.NotUsed.Instance)
             .Via(ParsingFlow.Create(layout.Parser));
-        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpHost}:{deployment.TcpPort}");
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpHost}:{deployment.TcpPort}") { Clock = layout.Parser };
     }
 }

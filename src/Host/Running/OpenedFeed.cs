@@ -5,4 +5,8 @@ using RnnStream.Feeds.Records;
 namespace RnnStream.Host.Running;
 
 /// <summary>A feed ready to run, with the feature layout the model is built for.</summary>
-internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnlyList<string> Features, IReadOnlyList<int> Targets, string Description);
+internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnlyList<string> Features, IReadOnlyList<int> Targets, string Description)
+{
+    /// <summary>The parser's per-series clock, restored on resume; null for a generated feed, whose times only go forward.</summary>
+    public Feeds.Parsing.ISeriesClock? Clock { get; init; }
+}

@@ -76,6 +76,7 @@ internal static class RunCommand
             ReplayCapacity = deployment.ReplayCapacity,
             ScoreFromOffset = deployment.ScoreFrom,
             ReplayableFeed = deployment.FeedType != "tcp",
+            FeedClock = feed.Clock,
         };
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +

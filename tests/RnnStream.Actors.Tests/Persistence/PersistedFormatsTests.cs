@@ -56,7 +56,7 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
     public void Every_reader_refuses_a_format_newer_than_it_knows_with_a_message_that_says_so()
     {
         var cut = new PipelineCut(1, 10, 0, 10, 0, null, 0, 16, []).ToBytes();
-        var snapshot = PartitionSnapshot.Write([new KeyValuePair<string, byte[]>("a", [1, 2, 3])]);
+        var snapshot = PartitionSnapshot.Write([new KeyValuePair<string, StoredSeries>("a", new StoredSeries([1, 2, 3], new DateTime(2024, 1, 1)))]);
         var metrics = new RnnStream.Actors.Metrics.RunMetrics(0, 1.96).ExportScores();
         var harness = new Harness(Sys);
         var state = SeriesStateSerializer.Write(harness.Context.Forecaster.CreateState("a", harness.Registry.Current));

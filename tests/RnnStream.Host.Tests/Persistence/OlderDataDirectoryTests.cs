@@ -19,6 +19,7 @@ public sealed class OlderDataDirectoryTests(ITestOutputHelper log) : IDisposable
     [InlineData("state3-cut2-scores1")]
     [InlineData("state3-cut2-scores2")]
     [InlineData("state3-cut3-sealed")]
+    [InlineData("state3-cut3-timed")]
     public async Task A_data_directory_of_an_earlier_release_resumes_where_it_stopped(string fixture)
     {
         string source = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", fixture);

@@ -1,0 +1,115 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests.Persistence;
+
+/// <summary>
+/// Each series' clock survives a restart of a live (TCP) run: after a resume, ticks a client sends
+/// again (its last ones before the stop, as clients do after a crash) are rejected as
+/// TimestampNotIncreasing, exactly as they would have been without the restart, instead of being
+/// forecast twice. Real processes, a real socket, a real data directory.
+/// </summary>
+public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly ScratchDirectory _scratch = new("resend");
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task Ticks_resent_after_a_resume_are_rejected_as_before_it_and_nothing_is_forecast_twice()
+    {
+        int port = FreePort();
+        string predictions = Path.Combine(_scratch.Path, "predictions.jsonl"), state = Path.Combine(_scratch.Path, "state");
+
+        await RunUntilStopped(port, predictions, state, "q1.jsonl", expectedTicks: 10, Ticks(0, 5));
+        // The last two ticks again (one per series), then one new tick each.
+        await RunUntilStopped(port, predictions, state, "q2.jsonl", expectedTicks: 12, Ticks(4, 6));
+
+        var rejected = File.ReadAllLines(Path.Combine(_scratch.Path, "q2.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
+        Assert.Equal(2, rejected.Count);
+        Assert.All(rejected, r => Assert.Equal("TimestampNotIncreasing", r.GetProperty("reason").GetString()));
+        var rows = File.ReadAllLines(predictions).Select(l => JsonDocument.Parse(l).RootElement)
+            .Select(r => $"{r.GetProperty("series").GetString()}@{r.GetProperty("timestamp").GetString()}").ToList();
+        Assert.Equal(12, rows.Count);
+        Assert.Equal(12, rows.Distinct().Count());
+    }
+
+    /// <summary>JSON lines for series A and B at minutes [first, end).</summary>
+    private static string Ticks(int first, int end) => string.Concat(
+        from minute in Enumerable.Range(first, end - first)
+        from series in new[] { "A", "B" }
+        let time = new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+        select $"{{\"timestamp\":\"{time}\",\"ticker\":\"{series}\",\"open\":{10 + minute},\"high\":{11 + minute},\"low\":{9 + minute},\"close\":{10 + minute}}}\n");
+
+    /// <summary>Starts the live run, sends the lines, waits until the run has forecast <paramref name="expectedTicks"/> in all, and stops it with SIGTERM (drain, checkpoint, exit 0).</summary>
+    private async Task RunUntilStopped(int port, string predictions, string state, string quarantine, int expectedTicks, string lines)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var arg in new[]
+                 {
+                     Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("live.conf"),
+                     "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
+                     "--set", $"output.quarantine={Path.Combine(_scratch.Path, quarantine)}", "--set", "metrics.progress-every=10ms",
+                 })
+            start.ArgumentList.Add(arg);
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            while (await process.StandardError.ReadLineAsync(hang.Token) is { } line && !line.StartsWith("rnnstream tcp", StringComparison.Ordinal)) { }
+            using (var client = await ConnectWhenListening(port, hang.Token))
+                await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(lines), hang.Token);
+            while (await process.StandardError.ReadLineAsync(hang.Token) is { } line)
+                if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= expectedTicks)
+                    break;
+            using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync(hang.Token);
+            string rest = await process.StandardError.ReadToEndAsync(hang.Token);
+            await process.WaitForExitAsync(hang.Token);
+            log.WriteLine(rest);
+            Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {rest} {await stdout}");
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>The run prints its first line before its socket is bound: connect as a client would, again until it listens.</summary>
+    private static async Task<TcpClient> ConnectWhenListening(int port, CancellationToken cancellation)
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            var client = new TcpClient();
+            try
+            {
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellation);
+                return client;
+            }
+            catch (SocketException) when (attempt < 200)
+            {
+                client.Dispose();
+                await Task.Delay(50, cancellation);
+            }
+        }
+    }
+
+    private static int FreePort()
+    {
+        var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        return port;
+    }
+
+    [GeneratedRegex(@"^ticks ([\d,]+)")]
+    private static partial Regex ProgressLine();
+}
