@@ -57,8 +57,7 @@ internal static class RunCommand
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null)
     {
         var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
-        if (deployment.DataDirectory is { } dataDirectory)
-            systemConfig = systemConfig.WithFallback(PersistenceConfig.For(dataDirectory, deployment.PersistenceProvider, deployment.PersistenceConnectionString));
+        if (deployment.DataDirectory is not null) systemConfig = systemConfig.WithFallback(StoreConfig(deployment));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
         var durability = deployment.DataDirectory is null ? null : await OpenDurability(system, deployment);
         if (durability is { IsResumed: true, Last: { } last })
@@ -119,12 +118,43 @@ internal static class RunCommand
         {
             return await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
         }
-        catch (InvalidDataException e)
+        catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Data.Common.DbException)
         {
             await system.Terminate();
             throw new InvalidDataException($"{e.Message}. The data directory '{deployment.DataDirectory}' cannot be resumed as it is; " +
                 "nothing was written. To start over, move it away or give another --data-dir.", e);
         }
+    }
+
+    /// <summary>The store's configuration, once its files are known to be whole (opening them sets their journal mode).</summary>
+    private static Config StoreConfig(Deployment deployment)
+    {
+        // Before the store's plugins start: they initialize missing tables, which would hide an emptied journal.
+        CheckStoreFiles(deployment);
+        try
+        {
+            return PersistenceConfig.For(deployment.DataDirectory!, deployment.PersistenceProvider, deployment.PersistenceConnectionString);
+        }
+        catch (System.Data.Common.DbException e)
+        {
+            throw new InvalidDataException($"the store in '{deployment.DataDirectory}' cannot be opened: {e.Message.TrimEnd('.')}. It cannot be resumed as it is; " +
+                "nothing was written. To start over, move it away or give another --data-dir.", e);
+        }
+    }
+
+    /// <summary>
+    /// The embedded store's two files belong together: snapshots without a journal (emptied, cut to
+    /// nothing, or deleted) are damage, not a fresh start, which would overwrite the outputs.
+    /// </summary>
+    private static void CheckStoreFiles(Deployment deployment)
+    {
+        if (deployment.PersistenceProvider != "sqlite" || deployment.DataDirectory is not { } directory) return;
+        var journal = new FileInfo(Path.Combine(directory, "journal.db"));
+        var snapshots = new FileInfo(Path.Combine(directory, "snapshots.db"));
+        if (snapshots.Exists && snapshots.Length > 0 && (!journal.Exists || journal.Length == 0))
+            throw new InvalidDataException($"the journal '{journal.FullName}' is {(journal.Exists ? "empty" : "missing")} while the snapshots are not: " +
+                $"the journal is damaged. The data directory '{directory}' cannot be resumed as it is; nothing was written. " +
+                "To start over, move it away or give another --data-dir.");
     }
 
     private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)

@@ -38,6 +38,31 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(written, File.ReadAllBytes(predictions));
     }
 
+    [Theory]
+    [InlineData("journal.db", 0, "the journal", "is empty while the snapshots are not: the journal is damaged")]
+    [InlineData("snapshots.db", 20_000, "the store in", "database disk image is malformed")]
+    public async Task A_store_file_cut_short_stops_the_resume_with_a_clear_error_instead_of_a_fresh_start_or_a_stack_trace(string file, long length, string starts, string says)
+    {
+        string state = Path.Combine(_scratch.Path, "state"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
+        string fixture = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", "state3-cut3-timed");
+        Directory.CreateDirectory(state);
+        foreach (var stored in Directory.GetFiles(Path.Combine(fixture, "state"))) File.Copy(stored, Path.Combine(state, Path.GetFileName(stored)));
+        File.Copy(Path.Combine(fixture, "predictions.csv"), predictions);
+        using (var cut = new FileStream(Path.Combine(state, file), FileMode.Open)) cut.SetLength(length);
+        var written = File.ReadAllBytes(predictions);
+
+        var resumed = await Run(Prefix(120), predictions, state);
+        log.WriteLine(resumed.Errors);
+
+        Assert.Equal(2, resumed.Exit);
+        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        Assert.StartsWith($"rnnstream: {starts}", line);
+        Assert.Contains(says, line);
+        Assert.Contains("To start over, move it away or give another --data-dir", line);
+        Assert.DoesNotContain("   at ", resumed.Errors);
+        Assert.Equal(written, File.ReadAllBytes(predictions));
+    }
+
     private string Prefix(int days)
     {
         string path = Path.Combine(_scratch.Path, $"dow{days}.csv");
