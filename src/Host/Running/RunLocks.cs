@@ -23,7 +23,8 @@ internal sealed class RunLocks : IDisposable
                 Directory.CreateDirectory(dataDirectory);
                 locks.Take(Path.Combine(dataDirectory, ".rnnstream.lock"), $"data directory '{dataDirectory}'");
             }
-            foreach (var output in outputs.OfType<string>().Distinct())
+            // A device (/dev/stdout, /dev/full) is not a file another run could truncate, and has no folder to lock in.
+            foreach (var output in outputs.OfType<string>().Distinct().Where(o => !Path.GetFullPath(o).StartsWith("/dev/", StringComparison.Ordinal)))
             {
                 if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder) Directory.CreateDirectory(folder);
                 locks.Take(output + ".lock", $"output '{output}'");
@@ -47,6 +48,10 @@ internal sealed class RunLocks : IDisposable
         catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
         {
             throw new ResourceInUseException($"{what} is in use by another rnnstream run (lock {lockPath}); nothing was changed");
+        }
+        catch (UnauthorizedAccessException)
+        {
+            throw new ResourceInUseException($"{what} cannot be locked: no permission to write {lockPath}; nothing was changed");
         }
     }
 
