@@ -43,20 +43,12 @@ public sealed class CrossMachineDeterminismTests(ITestOutputHelper log) : IDispo
     private async Task<(string Header, int Rows, string Hash)> Replay(string cell, bool avx512Off)
     {
         string output = Path.Combine(_scratch.Path, $"{cell}-{(avx512Off ? "avx2" : "native")}.csv");
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _scratch.Path,
-        };
-        foreach (string arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("vitals.conf"),
+        var start = RnnstreamProcess.StartInfo([
+                     "run", "--config", RepositoryPaths.Config("vitals.conf"),
                      "--output", output, "--set", $"model.cell={cell}", "--set", "feed.synthetic.series=6", "--set", "feed.synthetic.ticks=1440",
                      "--set", "training.every-event-time=3h", "--set", "training.batches=20", "--set", "training.min-windows=8",
                      "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}",
-                 })
-            start.ArgumentList.Add(arg);
+                 ], _scratch.Path);
         // The first run inherits the machine as this process sees it; the second has AVX-512 switched off.
         if (avx512Off)
         {
@@ -65,13 +57,8 @@ public sealed class CrossMachineDeterminismTests(ITestOutputHelper log) : IDispo
             start.Environment["DOTNET_EnableAVX512F"] = "0";
         }
 
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(hang.Token);
-        string text = await stdout, progress = await stderr;
-        Assert.True(process.ExitCode == 0, $"exit {process.ExitCode}: {text}\n{progress}");
+        var (exit, text, progress) = await RnnstreamProcess.RunToEndAsync(start);
+        Assert.True(exit == 0, $"exit {exit}: {text}\n{progress}");
 
         var rows = File.ReadAllLines(output).Skip(1).Order(StringComparer.Ordinal).ToArray();
         string hash = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', rows))));

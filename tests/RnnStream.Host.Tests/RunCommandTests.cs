@@ -213,23 +213,14 @@ public sealed class ReproducibleAcrossProcessesTests : IDisposable
         async Task<string[]> RunProcess(string name)
         {
             string predictions = Path.Combine(_output, name);
-            var start = new System.Diagnostics.ProcessStartInfo("dotnet")
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            foreach (var arg in new[]
-            {
-                Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--input", input, "--output", predictions,
+            var (exit, output, errors) = await RnnstreamProcess.RunToEndAsync(
+            [
+                "run", "--input", input, "--output", predictions,
                 "--set", "feed.series-column=series", "--set", "training.every-ticks=150", "--set", "training.batches=15",
                 "--set", "model.cell=lstm", "--set", "model.layers=[8]", "--set", "training.min-windows=4", "--set", "series.train-every=4",
                 "--set", "series.forecaster=network", "--set", $"output.quarantine={Path.Combine(_output, $"quarantine-{Guid.NewGuid():N}.jsonl")}",
-            }) start.ArgumentList.Add(arg);
-            using var process = System.Diagnostics.Process.Start(start)!;
-            var stdout = process.StandardOutput.ReadToEndAsync();
-            var stderr = process.StandardError.ReadToEndAsync();
-            await process.WaitForExitAsync();
-            Assert.True(process.ExitCode == 0, await stdout + await stderr);
+            ]);
+            Assert.True(exit == 0, output + errors);
             return File.ReadAllLines(predictions).Order(StringComparer.Ordinal).ToArray();
         }
 

@@ -76,14 +76,12 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
     /// </summary>
     private async Task<Outcome> Run(string input, string predictions, string? dataDir, string? crashAt, long? terminateAtTick)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-        {
-            Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("prices.conf"),
+        var start = RnnstreamProcess.StartInfo([
+            "run", "--config", RepositoryPaths.Config("prices.conf"),
             "--input", input, "--output", Path.Combine(_output, predictions), "--set", "training.every-event-time=30d",
             "--set", "training.batches=20", "--set", "persistence.checkpoint-every=1500", "--set", "metrics.progress-every=10ms",
             "--set", $"output.quarantine={Path.Combine(_output, "quarantine.jsonl")}",
-        }) start.ArgumentList.Add(arg);
+        ]);
         if (dataDir is not null)
         {
             start.ArgumentList.Add("--data-dir");

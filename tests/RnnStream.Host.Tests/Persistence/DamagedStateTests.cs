@@ -96,19 +96,11 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
 
     private async Task<(int Exit, string Errors)> Run(string input, string predictions, string state)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("prices.conf"), "--input", input,
-                     "--output", predictions, "--data-dir", state, "--set", "training.every-event-time=60d", "--set", "training.batches=10",
-                     "--set", "persistence.checkpoint-every=3000", "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}",
-                 })
-            start.ArgumentList.Add(arg);
-        using var process = Process.Start(start)!;
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(hang.Token);
-        return (process.ExitCode, await errors);
+        var (exit, _, errors) = await RnnstreamProcess.RunToEndAsync([
+            "run", "--config", RepositoryPaths.Config("prices.conf"), "--input", input,
+            "--output", predictions, "--data-dir", state, "--set", "training.every-event-time=60d", "--set", "training.batches=10",
+            "--set", "persistence.checkpoint-every=3000", "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}",
+        ]);
+        return (exit, errors);
     }
 }

@@ -51,14 +51,11 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
     /// <summary>Starts the live run, sends the lines, waits until the run has forecast <paramref name="expectedTicks"/> in all, and stops it with SIGTERM (drain, checkpoint, exit 0).</summary>
     private async Task RunUntilStopped(int port, string predictions, string state, string quarantine, int expectedTicks, string lines)
     {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[]
-                 {
-                     Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"), "run", "--config", RepositoryPaths.Config("live.conf"),
+        var start = RnnstreamProcess.StartInfo([
+                     "run", "--config", RepositoryPaths.Config("live.conf"),
                      "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
                      "--set", $"output.quarantine={Path.Combine(_scratch.Path, quarantine)}", "--set", "metrics.progress-every=10ms",
-                 })
-            start.ArgumentList.Add(arg);
+                 ]);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(1));

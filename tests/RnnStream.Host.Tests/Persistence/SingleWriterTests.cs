@@ -14,27 +14,12 @@ public sealed class SingleWriterTests(ITestOutputHelper log) : IDisposable
 
     public void Dispose() => _scratch.Dispose();
 
-    private ProcessStartInfo Rnnstream(params string[] args)
-    {
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = _scratch.Path,
-        };
-        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"));
-        foreach (var arg in args) start.ArgumentList.Add(arg);
-        return start;
-    }
+    private ProcessStartInfo Rnnstream(params string[] args) => RnnstreamProcess.StartInfo(args, _scratch.Path);
 
     private async Task<(int Exit, string Errors)> RunToEnd(params string[] args)
     {
-        using var process = Process.Start(Rnnstream(args))!;
-        var errors = process.StandardError.ReadToEndAsync();
-        await process.StandardOutput.ReadToEndAsync();
-        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await process.WaitForExitAsync(hang.Token);
-        return (process.ExitCode, await errors);
+        var (exit, _, errors) = await RnnstreamProcess.RunToEndAsync(args, _scratch.Path);
+        return (exit, errors);
     }
 
     [Fact]

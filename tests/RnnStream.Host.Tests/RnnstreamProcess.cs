@@ -1,0 +1,35 @@
+using System.Diagnostics;
+
+namespace RnnStream.Host.Tests;
+
+/// <summary>`rnnstream` as a child process of its own, for what only a real process shows: exit codes, signals, OS file locks, CPU flags.</summary>
+internal static class RnnstreamProcess
+{
+    /// <summary>`dotnet rnnstream.dll ARGS`, with both outputs redirected.</summary>
+    public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        if (workingDirectory is not null) start.WorkingDirectory = workingDirectory;
+        start.ArgumentList.Add(Path.Combine(AppContext.BaseDirectory, "rnnstream.dll"));
+        foreach (var arg in args) start.ArgumentList.Add(arg);
+        return start;
+    }
+
+    /// <summary>Runs to the end (a hang fails after <paramref name="within"/>, 3 minutes by default) and returns what it said.</summary>
+    public static async Task<(int Exit, string Output, string Errors)> RunToEndAsync(ProcessStartInfo start, TimeSpan? within = null)
+    {
+        using var process = Process.Start(start)!;
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
+        using var hang = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(3));
+        await process.WaitForExitAsync(hang.Token);
+        return (process.ExitCode, await output, await errors);
+    }
+
+    public static Task<(int Exit, string Output, string Errors)> RunToEndAsync(IEnumerable<string> args, string? workingDirectory = null) =>
+        RunToEndAsync(StartInfo(args, workingDirectory));
+}
