@@ -60,6 +60,7 @@ internal static class RunCommand
         if (deployment.DataDirectory is not null) systemConfig = systemConfig.WithFallback(StoreConfig(deployment));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
         var durability = deployment.DataDirectory is null ? null : await OpenDurability(system, deployment);
+        if (durability?.Last is { } lastCommitted) CheckOutputContinues(deployment, lastCommitted);
         if (durability is { IsResumed: true, Last: { } last })
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
@@ -124,6 +125,26 @@ internal static class RunCommand
             throw new InvalidDataException($"{e.Message}. The data directory '{deployment.DataDirectory}' cannot be resumed as it is; " +
                 "nothing was written. To start over, move it away or give another --data-dir.", e);
         }
+    }
+
+    /// <summary>
+    /// The predictions file a resume continues must still hold what the checkpoint committed: at
+    /// least that many bytes, the last of them ending a row. Otherwise continuing it would fuse rows
+    /// or lose them, and a restart would fail the same way: say so before anything is written.
+    /// </summary>
+    private static void CheckOutputContinues(Deployment deployment, CheckpointCommitted committed)
+    {
+        if (deployment.OutputFormat is not ("csv" or "jsonl") || deployment.PredictionsPath is not { } path || committed.OutputLength <= 0) return;
+        string wayOut = $"Put back the file as checkpoint {committed.Number} left it, or start over: move the data directory '{deployment.DataDirectory}' away (or give another --data-dir).";
+        var file = new FileInfo(path);
+        if (!file.Exists || file.Length < committed.OutputLength)
+            throw new InvalidDataException($"'{path}' has {(file.Exists ? file.Length : 0):N0} bytes, less than the {committed.OutputLength:N0} checkpoint {committed.Number} committed: " +
+                $"it was cut or replaced since. {wayOut}");
+        using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        stream.Seek(committed.OutputLength - 1, SeekOrigin.Begin);
+        if (stream.ReadByte() != '\n')
+            throw new InvalidDataException($"'{path}' does not end a row at byte {committed.OutputLength:N0}, where checkpoint {committed.Number} committed it: " +
+                $"it was edited since. {wayOut}");
     }
 
     /// <summary>The store's configuration, once its files are known to be whole (opening them sets their journal mode).</summary>

@@ -43,11 +43,7 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
     [InlineData("snapshots.db", 20_000, "the store in", "database disk image is malformed")]
     public async Task A_store_file_cut_short_stops_the_resume_with_a_clear_error_instead_of_a_fresh_start_or_a_stack_trace(string file, long length, string starts, string says)
     {
-        string state = Path.Combine(_scratch.Path, "state"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
-        string fixture = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", "state3-cut3-timed");
-        Directory.CreateDirectory(state);
-        foreach (var stored in Directory.GetFiles(Path.Combine(fixture, "state"))) File.Copy(stored, Path.Combine(state, Path.GetFileName(stored)));
-        File.Copy(Path.Combine(fixture, "predictions.csv"), predictions);
+        var (state, predictions) = CopyFixture();
         using (var cut = new FileStream(Path.Combine(state, file), FileMode.Open)) cut.SetLength(length);
         var written = File.ReadAllBytes(predictions);
 
@@ -61,6 +57,41 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("To start over, move it away or give another --data-dir", line);
         Assert.DoesNotContain("   at ", resumed.Errors);
         Assert.Equal(written, File.ReadAllBytes(predictions));
+    }
+
+    /// <summary>
+    /// The predictions file a resume continues, changed behind the run's back: cut short, or shifted
+    /// by an edit so the committed length no longer ends a row. Continuing would lose or fuse rows.
+    /// </summary>
+    [Theory]
+    [InlineData("cut", "has 50,000 bytes, less than the 103,863 checkpoint 3 committed")]
+    [InlineData("edited", "does not end a row at byte 103,863, where checkpoint 3 committed it")]
+    public async Task A_predictions_file_changed_since_its_checkpoint_stops_the_resume_with_the_way_forward(string change, string says)
+    {
+        var (state, predictions) = CopyFixture();
+        if (change == "cut") using (var file = new FileStream(predictions, FileMode.Open)) file.SetLength(50_000);
+        else File.WriteAllText(predictions, "X" + File.ReadAllText(predictions));
+        var written = File.ReadAllBytes(predictions);
+
+        var resumed = await Run(Prefix(120), predictions, state);
+        log.WriteLine(resumed.Errors);
+
+        Assert.Equal(2, resumed.Exit);
+        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        Assert.Contains(says, line);
+        Assert.Contains("Put back the file as checkpoint 3 left it, or start over", line);
+        Assert.Equal(written, File.ReadAllBytes(predictions));
+    }
+
+    /// <summary>A data directory and its predictions file as a run left them (checkpoint 3, 1,800 rows).</summary>
+    private (string State, string Predictions) CopyFixture()
+    {
+        string state = Path.Combine(_scratch.Path, "state"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
+        string fixture = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", "state3-cut3-timed");
+        Directory.CreateDirectory(state);
+        foreach (var stored in Directory.GetFiles(Path.Combine(fixture, "state"))) File.Copy(stored, Path.Combine(state, Path.GetFileName(stored)));
+        File.Copy(Path.Combine(fixture, "predictions.csv"), predictions);
+        return (state, predictions);
     }
 
     private string Prefix(int days)
