@@ -95,6 +95,7 @@ internal sealed class Deployment
         OutputFormat = config.OneOf("output.format", "csv", "jsonl", "console", "tcp", "none");
         PredictionsPath = config.PathOf("output.predictions");
         QuarantinePath = config.PathOf("output.quarantine");
+        QuarantineMaxBytes = config.Long("output.quarantine-max-bytes") is var quarantineCap and > 0 ? quarantineCap : throw new ArgumentException("output.quarantine-max-bytes must be positive");
         OutputTcpHost = config.String("output.tcp.host");
         OutputTcpPort = config.Int("output.tcp.port");
         ScoreFrom = config.Long("metrics.score-from");
@@ -143,6 +144,7 @@ internal sealed class Deployment
     public string OutputFormat { get; }
     public string? PredictionsPath { get; }
     public string? QuarantinePath { get; }
+    public long QuarantineMaxBytes { get; }
     public string OutputTcpHost { get; }
     public int OutputTcpPort { get; }
     public long ScoreFrom { get; }

@@ -47,7 +47,7 @@ internal static class OutputFactory
     };
 
     public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
-        ? TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected)
+        ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected), Keep.Right)
         : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
 
     /// <summary>Lets a sink "close" the console without closing the process's standard output.</summary>

@@ -73,4 +73,26 @@ public sealed class BadInputTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(2 * good, File.ReadAllLines(Path.Combine(_output, "p.csv")).Length - 1);
         Assert.Contains($"rejected: ", output.ToString());
     }
+
+    [Fact]
+    public async Task A_flood_of_garbage_fills_the_quarantine_only_to_its_cap_and_every_reject_is_still_counted()
+    {
+        string input = Path.Combine(_output, "garbage.csv"), quarantine = Path.Combine(_output, "quarantine.jsonl");
+        File.WriteAllLines(input, new[] { "timestamp,series,a" }
+            .Concat(Enumerable.Range(0, 5000).Select(i => $"2024-01-01 00:00:00,s{i % 3},not-a-number-{new string('x', 200)}"))
+            .Append("2024-01-02 00:00:00,s0,1"));
+
+        var output = new StringWriter();
+        int exit = await CommandLine.Build(output).Parse([
+            "run", "--input", input, "--set", "feed.series-column=series", "--output", Path.Combine(_output, "p.csv"),
+            "--set", $"output.quarantine={quarantine}", "--set", "output.quarantine-max-bytes=100000"]).InvokeAsync();
+        log.WriteLine(output.ToString());
+
+        Assert.Equal(0, exit);
+        // 5,000 lines of about 250 bytes: uncapped the file would be well over a megabyte.
+        Assert.InRange(new FileInfo(quarantine).Length, 50_000, 150_000);
+        var last = JsonDocument.Parse(File.ReadLines(quarantine).Last()).RootElement;
+        Assert.StartsWith("the quarantine file reached its cap of 100,000 bytes", last.GetProperty("detail").GetString());
+        Assert.Contains("rejected: NonNumeric 5,000", output.ToString());
+    }
 }
