@@ -163,7 +163,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void OnStageMessage((IActorRef Sender, object Message) received)
         {
             if (received.Message is not Terminated { ActorRef: var stopped }) return;
-            int index = _stage.Partitions.ToList().IndexOf(stopped);
+            int index = 0;
+            while (index < _stage.Partitions.Count && !_stage.Partitions[index].Equals(stopped)) index++;
             FailStage(_stage.Inbox.Failure ?? new KeyGroupFailedException(index, "its actor stopped"));
         }
 

@@ -38,9 +38,7 @@ internal sealed class Deployment
         Step = config.Duration("feed.step");
         SyntheticSeries = config.Int("feed.synthetic.series");
         SyntheticTicks = config.Long("feed.synthetic.ticks");
-        TcpHost = config.String("feed.tcp.host");
-        TcpPort = config.Int("feed.tcp.port");
-        TcpFeed = new TcpFeedSettings(TcpHost, TcpPort)
+        TcpFeed = new TcpFeedSettings(config.String("feed.tcp.host"), config.Int("feed.tcp.port"))
         {
             MaxLineLength = Schema.MaxLineLength,
             MaxConnections = config.Int("feed.tcp.max-connections") is var cap and > 0 ? cap : throw new ArgumentException("feed.tcp.max-connections must be positive"),
@@ -121,8 +119,6 @@ internal sealed class Deployment
     public TimeSpan? Step { get; }
     public int SyntheticSeries { get; }
     public long SyntheticTicks { get; }
-    public string TcpHost { get; }
-    public int TcpPort { get; }
     public TcpFeedSettings TcpFeed { get; }
 
     /// <summary>What happened to a TCP feed's connections in this run (nothing for other feeds).</summary>

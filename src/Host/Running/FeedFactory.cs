@@ -51,6 +51,6 @@ internal static class FeedFactory
         var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters)
             .MapMaterializedValue(_ => Akka.NotUsed.Instance)
             .Via(ParsingFlow.Create(layout.Parser));
-        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpHost}:{deployment.TcpPort}") { Clock = layout.Parser };
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}") { Clock = layout.Parser };
     }
 }

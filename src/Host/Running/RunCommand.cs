@@ -122,8 +122,7 @@ internal static class RunCommand
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Data.Common.DbException)
         {
             await system.Terminate();
-            throw new InvalidDataException($"{e.Message}. The data directory '{deployment.DataDirectory}' cannot be resumed as it is; " +
-                "nothing was written. To start over, move it away or give another --data-dir.", e);
+            throw DamagedStore(e.Message.TrimEnd('.'), deployment.DataDirectory!, e);
         }
     }
 
@@ -158,8 +157,7 @@ internal static class RunCommand
         }
         catch (System.Data.Common.DbException e)
         {
-            throw new InvalidDataException($"the store in '{deployment.DataDirectory}' cannot be opened: {e.Message.TrimEnd('.')}. It cannot be resumed as it is; " +
-                "nothing was written. To start over, move it away or give another --data-dir.", e);
+            throw DamagedStore($"the store in '{deployment.DataDirectory}' cannot be opened: {e.Message.TrimEnd('.')}", deployment.DataDirectory!, e);
         }
     }
 
@@ -173,10 +171,13 @@ internal static class RunCommand
         var journal = new FileInfo(Path.Combine(directory, "journal.db"));
         var snapshots = new FileInfo(Path.Combine(directory, "snapshots.db"));
         if (snapshots.Exists && snapshots.Length > 0 && (!journal.Exists || journal.Length == 0))
-            throw new InvalidDataException($"the journal '{journal.FullName}' is {(journal.Exists ? "empty" : "missing")} while the snapshots are not: " +
-                $"the journal is damaged. The data directory '{directory}' cannot be resumed as it is; nothing was written. " +
-                "To start over, move it away or give another --data-dir.");
+            throw DamagedStore($"the journal '{journal.FullName}' is {(journal.Exists ? "empty" : "missing")} while the snapshots are not: the journal is damaged", directory);
     }
+
+    /// <summary>Damaged durable state: what is wrong, that nothing was written, and the way out (exit 2).</summary>
+    private static InvalidDataException DamagedStore(string what, string directory, Exception? cause = null) =>
+        new($"{what}. The data directory '{directory}' cannot be resumed as it is; nothing was written. " +
+            "To start over, move it away or give another --data-dir.", cause);
 
     private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
     {

@@ -29,9 +29,7 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         var written = File.ReadAllBytes(predictions);
 
         var resumed = await Run(Prefix(600), predictions, state);
-        log.WriteLine(resumed.Errors);
-        Assert.Equal(2, resumed.Exit);
-        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        var line = TheOneErrorLine(resumed);
         Assert.Contains(named, line);
         Assert.Contains("is damaged (checksum mismatch)", line);
         Assert.Contains("To start over, move it away or give another --data-dir", line);
@@ -48,10 +46,7 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         var written = File.ReadAllBytes(predictions);
 
         var resumed = await Run(Prefix(120), predictions, state);
-        log.WriteLine(resumed.Errors);
-
-        Assert.Equal(2, resumed.Exit);
-        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        var line = TheOneErrorLine(resumed);
         Assert.StartsWith($"rnnstream: {starts}", line);
         Assert.Contains(says, line);
         Assert.Contains("To start over, move it away or give another --data-dir", line);
@@ -74,24 +69,21 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         var written = File.ReadAllBytes(predictions);
 
         var resumed = await Run(Prefix(120), predictions, state);
-        log.WriteLine(resumed.Errors);
-
-        Assert.Equal(2, resumed.Exit);
-        var line = Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
+        var line = TheOneErrorLine(resumed);
         Assert.Contains(says, line);
         Assert.Contains("Put back the file as checkpoint 3 left it, or start over", line);
         Assert.Equal(written, File.ReadAllBytes(predictions));
     }
 
     /// <summary>A data directory and its predictions file as a run left them (checkpoint 3, 1,800 rows).</summary>
-    private (string State, string Predictions) CopyFixture()
+    private (string State, string Predictions) CopyFixture() => DataDirectoryFixture.CopyTo("state3-cut3-timed", _scratch.Path);
+
+    /// <summary>The run ended with exit code 2 and said why in exactly one line.</summary>
+    private string TheOneErrorLine((int Exit, string Errors) resumed)
     {
-        string state = Path.Combine(_scratch.Path, "state"), predictions = Path.Combine(_scratch.Path, "predictions.csv");
-        string fixture = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", "state3-cut3-timed");
-        Directory.CreateDirectory(state);
-        foreach (var stored in Directory.GetFiles(Path.Combine(fixture, "state"))) File.Copy(stored, Path.Combine(state, Path.GetFileName(stored)));
-        File.Copy(Path.Combine(fixture, "predictions.csv"), predictions);
-        return (state, predictions);
+        log.WriteLine(resumed.Errors);
+        Assert.Equal(2, resumed.Exit);
+        return Assert.Single(resumed.Errors.Split('\n', StringSplitOptions.RemoveEmptyEntries), l => l.StartsWith("rnnstream:", StringComparison.Ordinal));
     }
 
     private string Prefix(int days)

@@ -22,12 +22,7 @@ public sealed class OlderDataDirectoryTests(ITestOutputHelper log) : IDisposable
     [InlineData("state3-cut3-timed")]
     public async Task A_data_directory_of_an_earlier_release_resumes_where_it_stopped(string fixture)
     {
-        string source = Path.Combine(RepositoryPaths.Root, "tests", "RnnStream.Host.Tests", "Persistence", "DataDirectoryFixtures", fixture);
-        string state = Path.Combine(_scratch.Path, "state");
-        Directory.CreateDirectory(state);
-        foreach (var file in Directory.GetFiles(Path.Combine(source, "state"))) File.Copy(file, Path.Combine(state, Path.GetFileName(file)));
-        string predictions = Path.Combine(_scratch.Path, "predictions.csv");
-        File.Copy(Path.Combine(source, "predictions.csv"), predictions);
+        var (state, predictions) = DataDirectoryFixture.CopyTo(fixture, _scratch.Path);
         var written = File.ReadAllLines(predictions);
         string input = Path.Combine(_scratch.Path, "dow120.csv");
         File.WriteAllLines(input, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + 120));
