@@ -121,8 +121,11 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(2, exit);
     }
 
-    [Fact]
-    public async Task An_output_that_fails_mid_run_stops_the_run_with_exit_code_1_and_says_why()
+    /// <summary>With or without a data directory, a full disk under the output ends the run with the file named.</summary>
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task An_output_that_fails_mid_run_stops_the_run_with_exit_code_1_and_names_the_file_and_why(bool withDataDirectory)
     {
         // /dev/full takes writes until the first flush, then answers "no space left on device".
         var error = new StringWriter();
@@ -130,7 +133,8 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Console.SetError(error);
         try
         {
-            var (exit, _) = await Run("run", "--config", RepositoryPaths.Config("prices.conf"), "--output", "/dev/full", "--set", "training.batches=5");
+            string[] dataDirectory = withDataDirectory ? ["--data-dir", Path.Combine(_output, "state")] : [];
+            var (exit, _) = await Run(["run", "--config", RepositoryPaths.Config("prices.conf"), "--output", "/dev/full", "--set", "training.batches=5", .. dataDirectory]);
             Assert.Equal(1, exit);
         }
         finally
@@ -138,7 +142,7 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
             Console.SetError(standardError);
         }
         Assert.Contains("the run stopped", error.ToString());
-        Assert.Contains("No space left on device", error.ToString());
+        Assert.Contains("No space left on device : '/dev/full'", error.ToString());
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using RnnStream.Feeds.Sinks;
 using Akka.Actor;
 using Akka.Event;
 using Akka.Persistence;
@@ -95,7 +96,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
             case OutputFlushed flushed:
                 if (_pending.TryGetValue(flushed.Number, out var waiting))
                 {
-                    waiting.OutputLength = flushed.Length;
+                    waiting.Output = flushed.Mark;
                     TryCommit(flushed.Number, waiting);
                 }
                 break;
@@ -126,20 +127,20 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         _pending[started.Cut.Number] = pending;
         _snapshots.Tell(new SaveSnapshot(new SnapshotMetadata(PipelineId, started.Cut.Number, DateTime.UtcNow), started.Cut.ToBytes()), Self);
         long number = started.Cut.Number;
-        started.OutputFlushed.PipeTo(Self, success: length => new OutputFlushed(number, length), failure: e => new OutputFlushFailed(number, e));
+        started.OutputFlushed.PipeTo(Self, success: mark => new OutputFlushed(number, mark), failure: e => new OutputFlushFailed(number, e));
     }
 
     private void TryCommit(long number, Pending pending)
     {
-        if (pending.Stored < pending.Parts || pending.OutputLength is not { } length || pending.Committing) return;
+        if (pending.Stored < pending.Parts || pending.Output is not { } output || pending.Committing) return;
         pending.Committing = true;
         var cut = pending.Cut;
-        var commit = new CheckpointCommitted(number, cut.NextOffset, cut.PredictionsWritten, length, cut.WeightsVersion, cut.Partitions);
+        var commit = new CheckpointCommitted(number, cut.NextOffset, cut.PredictionsWritten, output.Length, cut.WeightsVersion, cut.Partitions) { OutputSha256 = output.Sha256 };
         Persist(commit, committed =>
         {
             _pending.Remove(number);
             _last = committed;
-            _stats.Committed(number);
+            _stats.Committed(committed);
             var older = new SnapshotSelectionCriteria(number - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
             for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
@@ -193,11 +194,11 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         public PipelineCut Cut { get; } = cut;
         public int Parts { get; } = parts;
         public int Stored { get; set; }
-        public long? OutputLength { get; set; }
+        public OutputMark? Output { get; set; }
         public bool Committing { get; set; }
     }
 
-    private sealed record OutputFlushed(long Number, long Length);
+    private sealed record OutputFlushed(long Number, OutputMark Mark);
 
     private sealed record OutputFlushFailed(long Number, Exception Cause);
 }
@@ -212,7 +213,7 @@ public sealed class GetRecovered
 public sealed record RecoveredCheckpoint(CheckpointCommitted? Last, byte[]? Weights);
 
 /// <summary>The stream side's part of checkpoint <see cref="PipelineCut.Number"/>, and the output's flush at the cut.</summary>
-public sealed record CheckpointStarted(PipelineCut Cut, Task<long> OutputFlushed);
+public sealed record CheckpointStarted(PipelineCut Cut, Task<OutputMark> OutputFlushed);
 
 /// <summary>Answered with <see cref="Settled"/> once checkpoint <paramref name="Number"/> and every earlier one is committed or failed.</summary>
 public sealed record WhenSettled(long Number);

@@ -18,10 +18,19 @@ public sealed class CheckpointStats
     public long FailedCount => Interlocked.Read(ref _failed);
     public long LastCommitted => Interlocked.Read(ref _lastCommitted);
 
+    /// <summary>Called (on the coordinator's thread) with each checkpoint once it is committed, e.g. to ack what it covers to the feed's clients.</summary>
+    public Action<CheckpointCommitted>? OnCommitted { get; set; }
+
     public void Committed(long number)
     {
         Interlocked.Increment(ref _committed);
         Interlocked.Exchange(ref _lastCommitted, number);
+    }
+
+    public void Committed(CheckpointCommitted checkpoint)
+    {
+        Committed(checkpoint.Number);
+        OnCommitted?.Invoke(checkpoint);
     }
 
     public void Failed(long number) => Interlocked.Increment(ref _failed);

@@ -11,9 +11,10 @@ namespace RnnStream.Actors.Persistence;
 /// </summary>
 public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
 {
-    // v2 seals each record with a checksum; v1 records (none) are still read.
+    // v2 seals each record with a checksum; a v3 checkpoint adds the output's hash. Older records are still read.
     private const string WeightsManifest = "weights-promoted.v2";
-    private const string CheckpointManifest = "checkpoint-committed.v2";
+    private const string CheckpointManifest = "checkpoint-committed.v3";
+    private const string CheckpointManifestV2 = "checkpoint-committed.v2";
     private const string WeightsManifestV1 = "weights-promoted.v1";
     private const string CheckpointManifestV1 = "checkpoint-committed.v1";
 
@@ -45,6 +46,8 @@ public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : Seri
                     writer.Write(checkpoint.OutputLength);
                     writer.Write(checkpoint.WeightsVersion);
                     writer.Write(checkpoint.Partitions);
+                    writer.Write(checkpoint.OutputSha256.Length);
+                    writer.Write(checkpoint.OutputSha256);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a persisted record of this serializer");
@@ -55,15 +58,19 @@ public sealed class PersistedRecordSerializer(ExtendedActorSystem system) : Seri
 
     public override object FromBinary(byte[] bytes, string manifest)
     {
-        if (manifest is WeightsManifest or CheckpointManifest) bytes = Model.Weights.Checksummed.Open(bytes, $"a journal record ({manifest})");
+        if (manifest is WeightsManifest or CheckpointManifest or CheckpointManifestV2) bytes = Model.Weights.Checksummed.Open(bytes, $"a journal record ({manifest})");
         using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
         return manifest switch
         {
             WeightsManifest or WeightsManifestV1 => new WeightsPromoted(reader.ReadInt64(), reader.ReadBytes(reader.ReadInt32())),
-            CheckpointManifest or CheckpointManifestV1 => new CheckpointCommitted(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32()),
+            CheckpointManifest => ReadCheckpoint(reader) with { OutputSha256 = reader.ReadBytes(reader.ReadInt32()) },
+            CheckpointManifestV2 or CheckpointManifestV1 => ReadCheckpoint(reader),
             _ when manifest.StartsWith("weights-promoted.v", StringComparison.Ordinal) || manifest.StartsWith("checkpoint-committed.v", StringComparison.Ordinal) =>
                 throw new InvalidDataException($"journal record '{manifest}' was written by a newer rnnstream; this build reads {WeightsManifest} and {CheckpointManifest}"),
             _ => throw new InvalidDataException($"unknown journal record '{manifest}'"),
         };
     }
+
+    private static CheckpointCommitted ReadCheckpoint(BinaryReader reader) =>
+        new(reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt64(), reader.ReadInt32());
 }

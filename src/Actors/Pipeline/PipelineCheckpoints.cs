@@ -28,7 +28,7 @@ internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule
         var position = schedule?.Position ?? (0, null);
         var taken = new PipelineCut(number, cutAt.NextOffset, cutAt.SkipAtNextOffset, cutAt.PredictionsWritten, position.Ticks, position.NextEventTrigger,
             registry.Version, partitions.Count, replay.Snapshot()) { Metrics = metrics.ExportScores() };
-        durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(-1L)));
+        durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(OutputMark.None)));
         for (int p = 0; p < partitions.Count; p++)
             partitions[p].Tell(new SeriesPartition.TakeSnapshot(number, CheckpointCoordinator.PartitionId(p), durability.Snapshots, durability.Coordinator));
     }

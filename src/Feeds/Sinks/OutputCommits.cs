@@ -10,20 +10,20 @@ namespace RnnStream.Feeds.Sinks;
 /// </summary>
 public sealed class OutputCommits
 {
-    private readonly ConcurrentQueue<(long Count, TaskCompletionSource<long> Done)> _requests = new();
+    private readonly ConcurrentQueue<(long Count, TaskCompletionSource<OutputMark> Done)> _requests = new();
     private Action? _wake;
 
     /// <summary>Elements already in the output before this run (a resumed run continues the count).</summary>
     public long Initial { get; init; }
 
     /// <summary>
-    /// Completes with the output's byte length after its first <paramref name="count"/> elements
-    /// (−1 when the output has no length, e.g. a socket), once they are flushed. Must be asked
+    /// Completes with the output's byte length and hash after its first <paramref name="count"/> elements
+    /// (<see cref="OutputMark.None"/> when the output has no length, e.g. a socket), once they are flushed. Must be asked
     /// before element <paramref name="count"/> + 1 reaches the sink.
     /// </summary>
-    public Task<long> FlushAt(long count)
+    public Task<OutputMark> FlushAt(long count)
     {
-        var done = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var done = new TaskCompletionSource<OutputMark>(TaskCreationOptions.RunContinuationsAsynchronously);
         _requests.Enqueue((count, done));
         _wake?.Invoke();
         return done.Task;
@@ -33,16 +33,16 @@ public sealed class OutputCommits
     public void OnRequest(Action wake) => _wake = wake;
 
     /// <summary>The sink's side: answers every request for <paramref name="written"/> elements or fewer.</summary>
-    /// <param name="flush">Flushes and returns the byte length.</param>
-    public void Answer(long written, Func<long> flush)
+    /// <param name="flush">Flushes and returns where the output stands.</param>
+    public void Answer(long written, Func<OutputMark> flush)
     {
-        long? length = null;
+        OutputMark? mark = null;
         while (_requests.TryPeek(out var request) && request.Count <= written)
         {
             _requests.TryDequeue(out _);
             if (request.Count < written)
                 request.Done.TrySetException(new InvalidOperationException($"the output was already past element {request.Count} ({written} written) when its commit was asked"));
-            else request.Done.TrySetResult(length ??= flush());
+            else request.Done.TrySetResult(mark ??= flush());
         }
     }
 

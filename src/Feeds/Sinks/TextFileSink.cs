@@ -26,19 +26,15 @@ public static class TextFileSink
     /// <summary>
     /// A file that continues a committed output: cut back to <paramref name="committedLength"/>
     /// bytes (whatever a crash left after the last checkpoint goes), then appended to; the header
-    /// only if nothing was committed. With <paramref name="commits"/>, checkpoints learn its length.
+    /// only if nothing was committed. Checkpoints learn its length and the hash of what it holds
+    /// through <paramref name="commits"/>.
     /// </summary>
     public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
-            var file = new FileStream(path, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read);
-            if (file.Length < committedLength)
-                throw new InvalidDataException($"'{path}' has {file.Length} bytes, less than the {committedLength} the last checkpoint committed");
-            file.SetLength(committedLength);
-            file.Seek(0, SeekOrigin.End);
-            return new StreamWriter(file, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
+            return new StreamWriter(PrefixHashingStream.Continue(path, committedLength), new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
         }, write, committedLength == 0 ? header : null, commits);
 
     private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
@@ -109,7 +105,12 @@ public static class TextFileSink
             private void AnswerCommits() => _stage.Commits?.Answer(_written, () =>
             {
                 _writer!.Flush();
-                return _writer is StreamWriter { BaseStream: { CanSeek: true } stream } ? stream.Position : -1;
+                return _writer switch
+                {
+                    StreamWriter { BaseStream: PrefixHashingStream hashed } => new OutputMark(hashed.Position, hashed.CurrentSha256()),
+                    StreamWriter { BaseStream: { CanSeek: true } stream } => new OutputMark(stream.Position, []),
+                    _ => OutputMark.None,
+                };
             });
 
             private void Finish()

@@ -10,4 +10,7 @@ public sealed record TcpFeedSettings(string Host, int Port)
 
     /// <summary>A connection that sends nothing for this long is closed.</summary>
     public TimeSpan IdleTimeout { get; init; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>Tell each client, on its connection, how many of its lines a committed checkpoint covers (runs with a data directory).</summary>
+    public bool Acks { get; init; } = true;
 }

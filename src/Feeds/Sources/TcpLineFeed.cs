@@ -13,11 +13,14 @@ namespace RnnStream.Feeds.Sources;
 /// marked so the parser rejects it, and the connection goes on. A connection is a client's own
 /// business: its error (a reset), its silence past the idle timeout or its line cut off by its end
 /// closes that connection alone, logged and counted, and never the feed. Past the cap a new
-/// connection is closed at once, so idle clients cannot make others queue.
+/// connection is closed at once, so idle clients cannot make others queue. With
+/// <see cref="TcpAcks"/>, each client hears on its socket how many of its lines a committed
+/// checkpoint covers.
 /// </summary>
 public static class TcpLineFeed
 {
-    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null)
+    /// <param name="acks">Counts each connection's lines so checkpoints can ack them; null: clients get nothing back.</param>
+    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null)
     {
         counters ??= new TcpFeedCounters();
         var log = system.Log;
@@ -35,10 +38,17 @@ public static class TcpLineFeed
                     counters.CountRefused();
                     log.Warning("tcp feed: {0} refused, {1} connections are open already", connection.RemoteAddress, settings.MaxConnections);
                     connection.HandleWith(Flow.FromSinkAndSource(Sink.Cancelled<ByteString>(), Source.Empty<ByteString>()), materializer);
-                    return Source.Empty<FramedLine>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
+                    return Source.Empty<(FramedLine Line, TcpAcks.Client? Client)>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
                 }
                 counters.CountAccepted();
-                return Source.Maybe<ByteString>().MapMaterializedValue(_ => NotUsed.Instance)
+                var client = acks?.Open();
+                // The way back stays open for acks; only the latest matters, so a slow reader drops older ones.
+                return Source.Queue<ByteString>(4, OverflowStrategy.DropHead)
+                    .MapMaterializedValue(replies =>
+                    {
+                        client?.Attach(replies);
+                        return NotUsed.Instance;
+                    })
                     .Via(connection.Flow)
                     .IdleTimeout(settings.IdleTimeout)
                     .Via(LineFraming.Lines(settings.MaxLineLength))
@@ -60,14 +70,21 @@ public static class TcpLineFeed
                     {
                         done.ContinueWith(_ =>
                         {
+                            if (client is not null) acks!.Close(client);
                             Interlocked.Decrement(ref active);
                             counters.CountEnded();
                         }, TaskContinuationOptions.ExecuteSynchronously);
                         return NotUsed.Instance;
                     })
+                    .Select(line => (Line: line, Client: client))
                     // MergeMany wants the inner mat type to match the outer one; it keeps only the outer (the binding).
                     .MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
             })
-            .Select(line => new RawLine(line.Text, Interlocked.Increment(ref offset) - 1, Truncated: !line.Terminated));
+            .Select(arrived =>
+            {
+                long position = offset++;
+                arrived.Client?.Arrived(position);
+                return new RawLine(arrived.Line.Text, position, Truncated: !arrived.Line.Terminated);
+            });
     }
 }

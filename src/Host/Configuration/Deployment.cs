@@ -43,6 +43,7 @@ internal sealed class Deployment
             MaxLineLength = Schema.MaxLineLength,
             MaxConnections = config.Int("feed.tcp.max-connections") is var cap and > 0 ? cap : throw new ArgumentException("feed.tcp.max-connections must be positive"),
             IdleTimeout = config.Duration("feed.tcp.idle-timeout") ?? throw new ArgumentException("feed.tcp.idle-timeout must be a duration (e.g. 60s)"),
+            Acks = config.Bool("feed.tcp.acks"),
         };
 
         Cell = config.Choice("model.cell", ("simple-rnn", CellType.SimpleRnn), ("lstm", CellType.Lstm), ("gru", CellType.Gru),

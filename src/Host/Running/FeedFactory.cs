@@ -48,9 +48,10 @@ internal static class FeedFactory
         if (deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count == 0)
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
         var layout = FeedLayout.Of(deployment);
-        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters)
+        var acks = deployment.TcpFeed.Acks ? new TcpAcks() : null;
+        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks)
             .MapMaterializedValue(_ => Akka.NotUsed.Instance)
             .Via(ParsingFlow.Create(layout.Parser));
-        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}") { Clock = layout.Parser };
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}") { Clock = layout.Parser, Acks = acks };
     }
 }

@@ -9,4 +9,7 @@ internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnly
 {
     /// <summary>The parser's per-series clock, restored on resume; null for a generated feed, whose times only go forward.</summary>
     public Feeds.Parsing.ISeriesClock? Clock { get; init; }
+
+    /// <summary>A socket feed's acks to its clients, told of each committed checkpoint; null when the feed has no clients to tell.</summary>
+    public Feeds.Sources.TcpAcks? Acks { get; init; }
 }

@@ -17,12 +17,13 @@ internal static class OutputFactory
     /// <summary>
     /// The predictions sink of a run that keeps durable state: a file continues from the length the
     /// last checkpoint committed (zero when fresh), and answers later checkpoints through the
-    /// returned commits; other outputs cannot be cut back, so they have no commits (at least once).
+    /// returned commits; other outputs (a device, the console, a socket) cannot be cut back, so they
+    /// have no commits (at least once).
     /// </summary>
     public static (Sink<Prediction, Task> Sink, OutputCommits? Commits) Durable(ActorSystem system, Deployment deployment,
         Actors.Persistence.CheckpointCommitted? last, Func<Prediction, Prediction>? tap = null)
     {
-        if (deployment.PredictionsPath is not { } path || deployment.OutputFormat is not ("csv" or "jsonl"))
+        if (deployment.PredictionsPath is not { } path || deployment.OutputFormat is not ("csv" or "jsonl") || DevicePath.Is(path))
             return (Predictions(system, deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"

@@ -4,6 +4,7 @@ using Akka.Actor;
 using Akka.Configuration;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Pipeline;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Host.Configuration;
 using RnnStream.Model.Weights;
 using Spectre.Console;
@@ -65,6 +66,7 @@ internal static class RunCommand
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
         var feed = FeedFactory.Open(system, deployment);
+        if (durability is not null && feed.Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = InitialWeights(deployment, spec);
         var settings = new PipelineSettings
@@ -128,7 +130,7 @@ internal static class RunCommand
 
     /// <summary>
     /// The predictions file a resume continues must still hold what the checkpoint committed: at
-    /// least that many bytes, the last of them ending a row. Otherwise continuing it would fuse rows
+    /// least that many bytes, the last of them ending a row, and those bytes the ones it hashed. Otherwise continuing it would fuse rows
     /// or lose them, and a restart would fail the same way: say so before anything is written.
     /// </summary>
     private static void CheckOutputContinues(Deployment deployment, CheckpointCommitted committed)
@@ -143,6 +145,9 @@ internal static class RunCommand
         stream.Seek(committed.OutputLength - 1, SeekOrigin.Begin);
         if (stream.ReadByte() != '\n')
             throw new InvalidDataException($"'{path}' does not end a row at byte {committed.OutputLength:N0}, where checkpoint {committed.Number} committed it: " +
+                $"it was edited since. {wayOut}");
+        if (committed.OutputSha256.Length > 0 && !PrefixHashingStream.HashOf(path, committed.OutputLength).AsSpan().SequenceEqual(committed.OutputSha256))
+            throw new InvalidDataException($"'{path}' differs in its first {committed.OutputLength:N0} bytes from what checkpoint {committed.Number} committed (their SHA-256 does not match): " +
                 $"it was edited since. {wayOut}");
     }
 

@@ -23,8 +23,7 @@ internal sealed class RunLocks : IDisposable
                 Directory.CreateDirectory(dataDirectory);
                 locks.Take(Path.Combine(dataDirectory, ".rnnstream.lock"), $"data directory '{dataDirectory}'");
             }
-            // A device (/dev/stdout, /dev/full) is not a file another run could truncate, and has no folder to lock in.
-            foreach (var output in outputs.OfType<string>().Distinct().Where(o => !Path.GetFullPath(o).StartsWith("/dev/", StringComparison.Ordinal)))
+            foreach (var output in outputs.OfType<string>().Distinct().Where(o => !DevicePath.Is(o)))
             {
                 if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder) Directory.CreateDirectory(folder);
                 locks.Take(output + ".lock", $"output '{output}'");

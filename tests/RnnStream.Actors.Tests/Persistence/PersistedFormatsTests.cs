@@ -34,7 +34,7 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
     public void Journal_records_go_through_our_serializer_by_manifest_and_come_back_equal()
     {
         var weights = new WeightsPromoted(3, [1, 2, 3, 250]);
-        var commit = new CheckpointCommitted(8, 5_000, 14_970, 1_234_567, 3, 16);
+        var commit = new CheckpointCommitted(8, 5_000, 14_970, 1_234_567, 3, 16) { OutputSha256 = System.Security.Cryptography.SHA256.HashData("rows"u8) };
         var serialization = Sys.Serialization;
 
         object RoundTrip(object record)
@@ -47,7 +47,9 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
         var weightsBack = Assert.IsType<WeightsPromoted>(RoundTrip(weights));
         Assert.Equal(weights.Version, weightsBack.Version);
         Assert.Equal(weights.Weights, weightsBack.Weights);
-        Assert.Equal(commit, RoundTrip(commit));
+        var commitBack = Assert.IsType<CheckpointCommitted>(RoundTrip(commit));
+        Assert.Equal(commit.OutputSha256, commitBack.OutputSha256);
+        Assert.Equal(commit with { OutputSha256 = [] }, commitBack with { OutputSha256 = [] });
         Assert.Throws<InvalidDataException>(() => new PersistedRecordSerializer((ExtendedActorSystem)Sys).FromBinary([], "System.Object"));
     }
 
@@ -76,7 +78,7 @@ public sealed class PersistedFormatsTests() : Akka.TestKit.Xunit2.TestKit(Persis
         }
 
         var serializer = (Akka.Serialization.SerializerWithStringManifest)Sys.Serialization.FindSerializerFor(new CheckpointCommitted(1, 2, 3, 4, 5, 6));
-        var journal = Assert.Throws<InvalidDataException>(() => serializer.FromBinary([0], "checkpoint-committed.v3"));
-        Assert.StartsWith("journal record 'checkpoint-committed.v3' was written by a newer rnnstream", journal.Message);
+        var journal = Assert.Throws<InvalidDataException>(() => serializer.FromBinary([0], "checkpoint-committed.v4"));
+        Assert.StartsWith("journal record 'checkpoint-committed.v4' was written by a newer rnnstream", journal.Message);
     }
 }

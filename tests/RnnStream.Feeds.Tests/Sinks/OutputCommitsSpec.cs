@@ -23,7 +23,7 @@ public sealed class OutputCommitsSpec() : Akka.TestKit.Xunit2.TestKit()
                 .Run(Sys.Materializer());
             probe.SendNext(Sample(1)).SendNext(Sample(2));
             var atTwo = commits.FlushAt(2);
-            long committed = await atTwo;
+            var committed = await atTwo;
             probe.SendNext(Sample(3)).SendNext(Sample(4));
             var atFour = commits.FlushAt(4);
             probe.SendComplete();
@@ -31,14 +31,17 @@ public sealed class OutputCommitsSpec() : Akka.TestKit.Xunit2.TestKit()
 
             var lines = File.ReadAllLines(path);
             Assert.Equal(5, lines.Length);
-            Assert.Equal(new FileInfo(path).Length, await atFour);
+            var atFourMark = await atFour;
+            Assert.Equal(new FileInfo(path).Length, atFourMark.Length);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(File.ReadAllBytes(path)), atFourMark.Sha256);
             string firstTwo = string.Join("", lines.Take(3).Select(l => l + "\n"));
-            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(firstTwo), committed);
+            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(firstTwo), committed.Length);
+            Assert.Equal(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(firstTwo)), committed.Sha256);
 
             // A crash after element 4 was written but before its commit: the next run cuts back to the commit at 2 and continues.
             var resumed = new OutputCommits { Initial = 2 };
             await Akka.Streams.Dsl.Source.From(new[] { Sample(3), Sample(4) })
-                .RunWith(TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, committed, resumed), Sys.Materializer());
+                .RunWith(TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, committed.Length, resumed), Sys.Materializer());
             Assert.Equal(lines, File.ReadAllLines(path));
         }
         finally

@@ -143,4 +143,50 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
         Assert.Equal(RnnStream.Feeds.Records.RejectReason.TruncatedLine, rejected.Reason);
         await bound.Unbind();
     }
+
+    /// <summary>
+    /// A committed checkpoint covers every line before its feed position: each client hears how
+    /// many of its own lines that is, as a running total on its own socket, and a client with no
+    /// newly covered lines hears nothing.
+    /// </summary>
+    [Fact]
+    public async Task Each_client_is_told_on_its_socket_how_many_of_its_lines_a_committed_checkpoint_covers()
+    {
+        var acks = new TcpAcks();
+        var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0), acks: acks)
+            .ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
+            .Run(Sys.Materializer());
+        int port = ((IPEndPoint)(await binding).LocalAddress).Port;
+        lines.Request(10);
+        using var first = await Connect(port);
+        using var second = await Connect(port);
+        var fromFirst = new StreamReader(first.GetStream());
+        var fromSecond = new StreamReader(second.GetStream());
+
+        await first.GetStream().WriteAsync(Encoding.UTF8.GetBytes("a,1\na,2\na,3\n"));
+        Assert.Equal([0L, 1, 2], lines.ExpectNextN(3).Select(l => l.Offset));
+        await second.GetStream().WriteAsync(Encoding.UTF8.GetBytes("b,1\n"));
+        Assert.Equal(3, lines.ExpectNext().Offset);
+        await first.GetStream().WriteAsync(Encoding.UTF8.GetBytes("a,4\n"));
+        Assert.Equal(4, lines.ExpectNext().Offset);
+
+        acks.CoveredBelow(2);
+        Assert.Equal("{\"acked\":2}", await ReadLine(fromFirst));
+        acks.CoveredBelow(4);
+        Assert.Equal("{\"acked\":3}", await ReadLine(fromFirst));
+        Assert.Equal("{\"acked\":1}", await ReadLine(fromSecond));
+        acks.CoveredBelow(5);
+        Assert.Equal("{\"acked\":4}", await ReadLine(fromFirst));
+        // Nothing new for the second client: it is told nothing, so its next answer is a later total.
+        await second.GetStream().WriteAsync(Encoding.UTF8.GetBytes("b,2\n"));
+        Assert.Equal(5, lines.ExpectNext().Offset);
+        acks.CoveredBelow(6);
+        Assert.Equal("{\"acked\":2}", await ReadLine(fromSecond));
+    }
+
+    private static async Task<string?> ReadLine(StreamReader reader)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        return await reader.ReadLineAsync(timeout.Token);
+    }
 }

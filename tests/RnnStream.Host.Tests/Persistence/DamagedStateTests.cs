@@ -55,16 +55,19 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
-    /// The predictions file a resume continues, changed behind the run's back: cut short, or shifted
-    /// by an edit so the committed length no longer ends a row. Continuing would lose or fuse rows.
+    /// The predictions file a resume continues, changed behind the run's back: cut short, shifted
+    /// by an edit so the committed length no longer ends a row, or one digit of a committed row
+    /// changed in place. Continuing would lose or fuse rows, or build on rows nobody forecast.
     /// </summary>
     [Theory]
     [InlineData("cut", "has 50,000 bytes, less than the 103,863 checkpoint 3 committed")]
     [InlineData("edited", "does not end a row at byte 103,863, where checkpoint 3 committed it")]
+    [InlineData("digit", "differs in its first 103,863 bytes from what checkpoint 3 committed (their SHA-256 does not match)")]
     public async Task A_predictions_file_changed_since_its_checkpoint_stops_the_resume_with_the_way_forward(string change, string says)
     {
         var (state, predictions) = CopyFixture();
         if (change == "cut") using (var file = new FileStream(predictions, FileMode.Open)) file.SetLength(50_000);
+        else if (change == "digit") ChangeOneDigit(predictions, at: 60_000);
         else File.WriteAllText(predictions, "X" + File.ReadAllText(predictions));
         var written = File.ReadAllBytes(predictions);
 
@@ -76,7 +79,16 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>A data directory and its predictions file as a run left them (checkpoint 3, 1,800 rows).</summary>
-    private (string State, string Predictions) CopyFixture() => DataDirectoryFixture.CopyTo("state3-cut3-timed", _scratch.Path);
+    private (string State, string Predictions) CopyFixture() => DataDirectoryFixture.CopyTo("state3-cut3-hashed", _scratch.Path);
+
+    /// <summary>Changes the first digit at or after byte <paramref name="at"/>: same length, same rows, one value different.</summary>
+    private static void ChangeOneDigit(string path, int at)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int i = Array.FindIndex(bytes, at, b => b is >= (byte)'0' and <= (byte)'9');
+        bytes[i] = bytes[i] == (byte)'9' ? (byte)'8' : (byte)(bytes[i] + 1);
+        File.WriteAllBytes(path, bytes);
+    }
 
     /// <summary>The run ended with exit code 2 and said why in exactly one line.</summary>
     private string TheOneErrorLine((int Exit, string Errors) resumed)

@@ -20,6 +20,7 @@ public sealed class OlderDataDirectoryTests(ITestOutputHelper log) : IDisposable
     [InlineData("state3-cut2-scores2")]
     [InlineData("state3-cut3-sealed")]
     [InlineData("state3-cut3-timed")]
+    [InlineData("state3-cut3-hashed")]
     public async Task A_data_directory_of_an_earlier_release_resumes_where_it_stopped(string fixture)
     {
         var (state, predictions) = DataDirectoryFixture.CopyTo(fixture, _scratch.Path);

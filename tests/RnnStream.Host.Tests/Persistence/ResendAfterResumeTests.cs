@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -25,7 +23,7 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
     [Fact]
     public async Task Ticks_resent_after_a_resume_are_rejected_as_before_it_and_nothing_is_forecast_twice()
     {
-        int port = FreePort();
+        int port = Loopback.FreePort();
         string predictions = Path.Combine(_scratch.Path, "predictions.jsonl"), state = Path.Combine(_scratch.Path, "state");
 
         await RunUntilStopped(port, predictions, state, "q1.jsonl", expectedTicks: 10, Ticks(0, 5));
@@ -62,7 +60,7 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
         try
         {
             while (await process.StandardError.ReadLineAsync(hang.Token) is { } line && !line.StartsWith("rnnstream tcp", StringComparison.Ordinal)) { }
-            using (var client = await ConnectWhenListening(port, hang.Token))
+            using (var client = await Loopback.ConnectWhenListening(port, hang.Token))
                 await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(lines), hang.Token);
             while (await process.StandardError.ReadLineAsync(hang.Token) is { } line)
                 if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= expectedTicks)
@@ -77,34 +75,6 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
         {
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
-    }
-
-    /// <summary>The run prints its first line before its socket is bound: connect as a client would, again until it listens.</summary>
-    private static async Task<TcpClient> ConnectWhenListening(int port, CancellationToken cancellation)
-    {
-        for (int attempt = 1; ; attempt++)
-        {
-            var client = new TcpClient();
-            try
-            {
-                await client.ConnectAsync(IPAddress.Loopback, port, cancellation);
-                return client;
-            }
-            catch (SocketException) when (attempt < 200)
-            {
-                client.Dispose();
-                await Task.Delay(50, cancellation);
-            }
-        }
-    }
-
-    private static int FreePort()
-    {
-        var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
-        listener.Stop();
-        return port;
     }
 
     [GeneratedRegex(@"^ticks ([\d,]+)")]

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Akka.IO;
+using Akka.Streams;
+
+namespace RnnStream.Feeds.Sources;
+
+/// <summary>
+/// What each TCP client may forget: when a checkpoint commits (the run's state and outputs are
+/// durable up to a feed position), every connection whose lines that checkpoint covers is told, on
+/// its own socket, how many of its lines are now safe: one JSON line, <c>{"acked":N}</c>, where N
+/// counts from its first line. A client that keeps its lines until acked and, after a crash of the
+/// service, resends the ones after its last ack loses nothing and doubles nothing (a line resent
+/// that the state already holds is rejected as not newer).
+/// </summary>
+public sealed class TcpAcks
+{
+    private readonly ConcurrentDictionary<Client, byte> _open = new();
+
+    /// <summary>A connection that was accepted: its lines are counted from here on.</summary>
+    internal Client Open()
+    {
+        var client = new Client();
+        _open.TryAdd(client, 0);
+        return client;
+    }
+
+    internal void Close(Client client) => _open.TryRemove(client, out _);
+
+    /// <summary>
+    /// Every line that arrived before feed position <paramref name="nextOffset"/> is covered by a
+    /// committed checkpoint; each client with newly covered lines is told its new total.
+    /// </summary>
+    public void CoveredBelow(long nextOffset)
+    {
+        foreach (var client in _open.Keys) client.CoveredBelow(nextOffset);
+    }
+
+    /// <summary>One connection: the feed positions of its lines not yet acked, and its socket's way back.</summary>
+    internal sealed class Client
+    {
+        private readonly Queue<long> _unacked = new();
+        private long _acked;
+        private ISourceQueueWithComplete<ByteString>? _replies;
+
+        public void Attach(ISourceQueueWithComplete<ByteString> replies) => _replies = replies;
+
+        /// <summary>One of this client's lines took feed position <paramref name="offset"/> (called in feed order).</summary>
+        public void Arrived(long offset)
+        {
+            lock (_unacked) _unacked.Enqueue(offset);
+        }
+
+        public void CoveredBelow(long nextOffset)
+        {
+            long acked;
+            lock (_unacked)
+            {
+                int covered = 0;
+                while (_unacked.TryPeek(out long offset) && offset < nextOffset)
+                {
+                    _unacked.Dequeue();
+                    covered++;
+                }
+                if (covered == 0) return;
+                acked = _acked += covered;
+            }
+            // Acks are totals, so when the client reads slowly an older one can go (the queue drops the oldest).
+            _replies?.OfferAsync(ByteString.FromString($"{{\"acked\":{acked}}}\n"))
+                .ContinueWith(offer => _ = offer.Exception, TaskContinuationOptions.OnlyOnFaulted);
+        }
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests.Persistence;
+
+/// <summary>
+/// What a socket client does about a crash of the service: it keeps its lines until a committed
+/// checkpoint acks them, and after the service is killed and restarted it resends everything after
+/// its last ack. The predictions file then holds exactly what an uninterrupted run wrote: nothing
+/// lost, nothing forecast twice (lines the state already held are refused as not newer). Real
+/// processes, a real socket, SIGKILL.
+/// </summary>
+public sealed partial class AckedResendTests(ITestOutputHelper log) : IDisposable
+{
+    private ITestOutputHelper Log { get; } = log;
+    private const int Minutes = 30, Series = 2, CrashAfterMinutes = 20;
+    private readonly ScratchDirectory _scratch = new("acked");
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task A_client_that_resends_after_its_last_ack_gets_exactly_the_uninterrupted_runs_predictions_after_a_SIGKILL()
+    {
+        var lines = Lines();
+        string uninterrupted = Path.Combine(_scratch.Path, "uninterrupted.jsonl");
+        await using (var run = await LiveRun.Start(this, uninterrupted, Path.Combine(_scratch.Path, "state-u")))
+        {
+            await run.Send(lines);
+            await run.WaitForTicks(lines.Count);
+            await run.Stop();
+        }
+
+        string resumed = Path.Combine(_scratch.Path, "resumed.jsonl"), state = Path.Combine(_scratch.Path, "state-r");
+        long acked;
+        await using (var run = await LiveRun.Start(this, resumed, state))
+        {
+            var sent = lines.Take(CrashAfterMinutes * Series).ToList();
+            await run.Send(sent);
+            acked = await run.WaitForAck(atLeast: sent.Count / 2);
+            await run.WaitForTicks(sent.Count);
+            run.Kill();
+        }
+        Log.WriteLine($"acked {acked} of {CrashAfterMinutes * Series} lines before the kill");
+        Assert.InRange(acked, CrashAfterMinutes * Series / 2, CrashAfterMinutes * Series - 1);
+
+        await using (var run = await LiveRun.Start(this, resumed, state))
+        {
+            await run.Send(lines.Skip((int)acked).ToList());
+            await run.WaitForTicks(lines.Count);
+            await run.Stop();
+        }
+
+        // Checkpoints committed after the ack the client read are resent too: the state already has them, so they are refused, not forecast again.
+        var refused = File.ReadAllLines($"{resumed}.quarantine");
+        Assert.All(refused, r => Assert.Contains("\"reason\":\"TimestampNotIncreasing\"", r));
+        Assert.True(refused.Length < CrashAfterMinutes * Series - acked, $"{refused.Length} refused");
+
+        var expected = File.ReadAllLines(uninterrupted).Order(StringComparer.Ordinal).ToList();
+        Assert.Equal(lines.Count, expected.Count);
+        Assert.Equal(expected, File.ReadAllLines(resumed).Order(StringComparer.Ordinal).ToList());
+    }
+
+    /// <summary>JSON lines for series A and B, a minute apart, with closes that wander so every state matters.</summary>
+    private static List<string> Lines() => (
+        from minute in Enumerable.Range(0, Minutes)
+        from series in new[] { "A", "B" }
+        let time = new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture)
+        let close = (10 + Math.Sin(minute * 0.7 + (series == "A" ? 0 : 1)) + minute * 0.05).ToString("0.####", CultureInfo.InvariantCulture)
+        select $"{{\"timestamp\":\"{time}\",\"ticker\":\"{series}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}\n").ToList();
+
+    /// <summary>One `rnnstream run` of config/live.conf on its own port, with one client connected, checkpointing every 8 ticks.</summary>
+    private sealed partial class LiveRun : IAsyncDisposable
+    {
+        private readonly AckedResendTests _test;
+        private readonly Process _process;
+        private readonly TcpClient _client;
+        private readonly StreamReader _acks;
+        private readonly CancellationTokenSource _hang = new(TimeSpan.FromMinutes(1));
+
+        private LiveRun(AckedResendTests test, Process process, TcpClient client)
+        {
+            _test = test;
+            _process = process;
+            _client = client;
+            _acks = new StreamReader(client.GetStream());
+        }
+
+        public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state)
+        {
+            int port = Loopback.FreePort();
+            var process = Process.Start(RnnstreamProcess.StartInfo([
+                "run", "--config", RepositoryPaths.Config("live.conf"), "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
+                "--set", $"output.quarantine={predictions}.quarantine", "--set", "metrics.progress-every=10ms",
+                "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off",
+            ]))!;
+            _ = process.StandardOutput.ReadToEndAsync();
+            using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token));
+        }
+
+        public Task Send(IEnumerable<string> lines) => _client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), _hang.Token).AsTask();
+
+        /// <summary>Reads acks until one covers at least <paramref name="atLeast"/> lines; returns it.</summary>
+        public async Task<long> WaitForAck(long atLeast)
+        {
+            while (await _acks.ReadLineAsync(_hang.Token) is { } line)
+                if (AckLine().Match(line) is { Success: true } ack && long.Parse(ack.Groups[1].Value, CultureInfo.InvariantCulture) is var acked && acked >= atLeast)
+                    return acked;
+            throw new InvalidOperationException("the connection closed before the ack");
+        }
+
+        /// <summary>Waits until the progress line has counted <paramref name="ticks"/> in all (a resumed run counts on from its checkpoint).</summary>
+        public async Task WaitForTicks(long ticks)
+        {
+            while (await _process.StandardError.ReadLineAsync(_hang.Token) is { } line)
+                if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= ticks)
+                    return;
+            throw new InvalidOperationException($"the run ended before {ticks} ticks");
+        }
+
+        /// <summary>SIGTERM: drain, checkpoint, exit 0.</summary>
+        public async Task Stop()
+        {
+            using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync(_hang.Token);
+            string rest = await _process.StandardError.ReadToEndAsync(_hang.Token);
+            await _process.WaitForExitAsync(_hang.Token);
+            _test.Log.WriteLine(rest);
+            Assert.True(_process.ExitCode == 0, $"exit {_process.ExitCode}: {rest}");
+        }
+
+        /// <summary>SIGKILL: no drain, no last checkpoint.</summary>
+        public void Kill()
+        {
+            _process.Kill();
+            _process.WaitForExit();
+        }
+
+        public ValueTask DisposeAsync()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _client.Dispose();
+            _process.Dispose();
+            _hang.Dispose();
+            return ValueTask.CompletedTask;
+        }
+
+        [GeneratedRegex(@"^\{""acked"":(\d+)\}$")]
+        private static partial Regex AckLine();
+
+        [GeneratedRegex(@"^ticks ([\d,]+)")]
+        private static partial Regex ProgressLine();
+    }
+}
