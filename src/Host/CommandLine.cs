@@ -34,7 +34,8 @@ internal static class CommandLine
         var input = new Option<string?>("--input", "-i") { Description = "Shorthand for --set feed.type=file --set feed.path=PATH." };
         var outputPath = new Option<string?>("--output", "-o") { Description = "Shorthand for --set output.predictions=PATH (format from the extension: .csv or .jsonl)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Shorthand for --set persistence.data-dir=DIR: keep durable state there, and resume from it if it holds some." };
-        var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath, dataDir };
+        var resumeFrom = new Option<string?>("--resume-from") { Description = "Shorthand for --set persistence.resume-from=last|previous: 'previous' goes back to the checkpoint before the last (when the last is damaged)." };
+        var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath, dataDir, resumeFrom };
         command.SetAction(async (result, cancellation) =>
         {
             var overrides = new List<string>(result.GetValue(set) ?? []);
@@ -45,6 +46,7 @@ internal static class CommandLine
                 overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
             }
             if (result.GetValue(dataDir) is { } directory) overrides.Add($"persistence.data-dir={Path.GetFullPath(directory)}");
+            if (result.GetValue(resumeFrom) is { } from) overrides.Add($"persistence.resume-from={from}");
             return await Guarded(output, async () =>
             {
                 var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides));

@@ -251,7 +251,7 @@ public sealed class RunExitTests
         var (exit, warning) = Running.RunCommand.ExitFor(checkpoints);
 
         Assert.Equal(3, exit);
-        Assert.Equal("the run finished, but 2 of 4 checkpoints were not committed (1 failed; see the log for why); a restart with this --data-dir resumes from checkpoint 2", warning);
+        Assert.Equal("the run finished, but 2 of 4 checkpoints were not committed (1 failed, 1 never answered by the store; see the log for why); a restart with this --data-dir resumes from checkpoint 2", warning);
         Assert.Equal((0, (string?)null), Running.RunCommand.ExitFor(new RnnStream.Actors.Persistence.CheckpointStats()));
         Assert.Equal((0, (string?)null), Running.RunCommand.ExitFor(null));
     }

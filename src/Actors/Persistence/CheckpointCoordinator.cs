@@ -11,7 +11,8 @@ namespace RnnStream.Actors.Persistence;
 /// checkpoint with its cut (stored as a snapshot under the checkpoint's number); every partition
 /// stores its series under the same number and the snapshot store answers here; the output answers
 /// with its flushed length. When every part is in, the commit is journaled, and only then do older
-/// snapshots go. A crash at any moment leaves the last commit whole. The stream tells this actor of
+/// snapshots go; the commit before it stays whole too, as the way back when the last one is found
+/// damaged. A crash at any moment leaves the last commit whole. The stream tells this actor of
 /// a checkpoint before it tells the partitions, so a part's answer never arrives before its start. Also journals each weights
 /// version as it is promoted. A failed part leaves its checkpoint uncommitted (logged and counted),
 /// never the stream stopped.
@@ -32,6 +33,9 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private readonly List<(long Number, IActorRef ReplyTo)> _waiters = [];
     private readonly ILoggingAdapter _log = Context.GetLogger();
     private CheckpointCommitted? _last;
+
+    /// <summary>The commit before <see cref="_last"/>, kept whole (snapshots, weights) so a run can go back to it.</summary>
+    private CheckpointCommitted? _previous;
 
     public CheckpointCoordinator(IActorRef snapshots, CheckpointStats stats)
     {
@@ -61,8 +65,10 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 _weightsEvents[weights.Version] = LastSequenceNr;
                 break;
             case CheckpointCommitted committed:
+                _previous = _last;
                 _last = committed;
-                foreach (long version in _weights.Keys.Where(v => v < committed.WeightsVersion).ToList()) _weights.Remove(version);
+                long kept = Math.Min(_previous?.WeightsVersion ?? committed.WeightsVersion, committed.WeightsVersion);
+                foreach (long version in _weights.Keys.Where(v => v < kept).ToList()) _weights.Remove(version);
                 break;
         }
     }
@@ -71,8 +77,11 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     {
         switch (message)
         {
-            case GetRecovered:
-                Sender.Tell(new RecoveredCheckpoint(_last, _last is { } last && _weights.TryGetValue(last.WeightsVersion, out var bytes) ? bytes : null));
+            case GetRecovered recover:
+                long latest = _last?.Number ?? 0;
+                // Going back: the run continues from the previous commit, which is the one to keep whole from here on.
+                if (recover.Previous) (_last, _previous) = (_previous, null);
+                Sender.Tell(new RecoveredCheckpoint(_last, _last is { } last && _weights.TryGetValue(last.WeightsVersion, out var bytes) ? bytes : null, latest));
                 // Only the committed version is needed from here on; the rest of the history stays in the journal.
                 _weights.Clear();
                 break;
@@ -139,16 +148,19 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         Persist(commit, committed =>
         {
             _pending.Remove(number);
+            _previous = _last;
             _last = committed;
             _stats.Committed(committed);
-            var older = new SnapshotSelectionCriteria(number - 1);
+            // Snapshots older than the previous commit's go; the previous commit's and this one's stay.
+            var older = new SnapshotSelectionCriteria((_previous?.Number ?? number) - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
             for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
-            // Everything journaled before the committed weights version's event is history nothing resumes from.
-            if (_weightsEvents.TryGetValue(committed.WeightsVersion, out long weightsEvent) && weightsEvent > 1)
+            // Everything journaled before the kept weights versions' events is history nothing resumes from.
+            long keptVersion = Math.Min(_previous?.WeightsVersion ?? committed.WeightsVersion, committed.WeightsVersion);
+            if (_weightsEvents.TryGetValue(keptVersion, out long weightsEvent) && weightsEvent > 1)
             {
                 DeleteMessages(weightsEvent - 1);
-                foreach (long version in _weightsEvents.Keys.Where(v => v < committed.WeightsVersion).ToList()) _weightsEvents.Remove(version);
+                foreach (long version in _weightsEvents.Keys.Where(v => v < keptVersion).ToList()) _weightsEvents.Remove(version);
             }
             NotifyWaiters();
         });
@@ -203,14 +215,16 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
     private sealed record OutputFlushFailed(long Number, Exception Cause);
 }
 
-/// <summary>Asks the coordinator for the last committed checkpoint and its weights.</summary>
-public sealed class GetRecovered
+/// <summary>Asks the coordinator for the last committed checkpoint (or, going back, the one before it) and its weights.</summary>
+public sealed record GetRecovered(bool Previous = false)
 {
     public static readonly GetRecovered Instance = new();
 }
 
-/// <param name="Weights">The committed weights version in the weights file format; null when nothing was committed.</param>
-public sealed record RecoveredCheckpoint(CheckpointCommitted? Last, byte[]? Weights);
+/// <param name="Last">The checkpoint to resume from; null when there is none.</param>
+/// <param name="Weights">Its weights version in the weights file format; null when nothing was committed.</param>
+/// <param name="LatestNumber">The number of the last commit in the journal (later than <paramref name="Last"/> when going back), so new checkpoints number on past it.</param>
+public sealed record RecoveredCheckpoint(CheckpointCommitted? Last, byte[]? Weights, long LatestNumber);
 
 /// <summary>The stream side's part of checkpoint <see cref="PipelineCut.Number"/>, and the output's flush at the cut.</summary>
 public sealed record CheckpointStarted(PipelineCut Cut, Task<OutputMark> OutputFlushed);

@@ -42,8 +42,12 @@ public sealed class Durability
 
     public bool IsResumed => Last is not null;
 
+    /// <summary>The number of the last checkpoint committed before this run; new checkpoints number on from it (past it when going back).</summary>
+    public long LatestNumber { get; private set; }
+
     /// <summary>Starts the coordinator (which replays the journal) and loads the last committed checkpoint, if any.</summary>
-    public static async Task<Durability> OpenAsync(ActorSystem system, long checkpointEvery, TimeSpan timeout, TimeSpan? checkpointInterval = null)
+    /// <param name="previous">Go back: resume from the commit before the last (when the last one is damaged).</param>
+    public static async Task<Durability> OpenAsync(ActorSystem system, long checkpointEvery, TimeSpan timeout, TimeSpan? checkpointInterval = null, bool previous = false)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(checkpointEvery);
         if (checkpointEvery == 0 && checkpointInterval is null) throw new ArgumentException("checkpoints need a tick count or an interval");
@@ -55,13 +59,16 @@ public sealed class Durability
         RecoveredCheckpoint recovered;
         try
         {
-            recovered = await coordinator.Ask<RecoveredCheckpoint>(GetRecovered.Instance, timeout);
+            recovered = await coordinator.Ask<RecoveredCheckpoint>(new GetRecovered(previous), timeout);
         }
         catch (AskTimeoutException)
         {
             system.Stop(coordinator);
             throw new InvalidDataException($"the durable state could not be read within {timeout.TotalSeconds:N0} s; is the store reachable? (see the log for the journal's error)");
         }
+        durability.LatestNumber = recovered.LatestNumber;
+        if (previous && recovered.Last is null)
+            throw new InvalidDataException(recovered.LatestNumber == 0 ? "there is no checkpoint to go back from" : $"there is no checkpoint before checkpoint {recovered.LatestNumber} to go back to");
         if (recovered.Last is not { } last) return durability;
 
         if (recovered.Weights is null) throw new InvalidDataException($"checkpoint {last.Number} names weights version {last.WeightsVersion}, which is not in the journal");

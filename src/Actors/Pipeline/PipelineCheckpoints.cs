@@ -15,8 +15,8 @@ namespace RnnStream.Actors.Pipeline;
 internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule? schedule, ModelRegistry registry, ReplayBuffer replay,
     RunMetrics metrics, IReadOnlyList<IActorRef> partitions, OutputCommits? outputCommits)
 {
-    /// <summary>The number of the last checkpoint taken (committed or not); the resumed one's before any.</summary>
-    public long Last { get; private set; } = durability.Cut?.Number ?? 0;
+    /// <summary>The number of the last checkpoint taken (committed or not); before any, the last committed in the store (past the one resumed from, when going back).</summary>
+    public long Last { get; private set; } = Math.Max(durability.Cut?.Number ?? 0, durability.LatestNumber);
 
     public RouterCheckpoints ForRouter() =>
         new(durability.CheckpointEvery, durability.Cut?.PredictionsWritten ?? 0, Take) { Interval = durability.CheckpointInterval };

@@ -101,6 +101,7 @@ internal sealed class Deployment
         DataDirectory = config.PathOf("persistence.data-dir");
         PersistenceProvider = config.OneOf("persistence.provider", "sqlite", "postgresql");
         PersistenceConnectionString = NullIfEmpty(config.String("persistence.connection-string"));
+        ResumeFromPrevious = config.Choice("persistence.resume-from", ("last", false), ("previous", true));
         CheckpointEvery = config.Long("persistence.checkpoint-every");
         CheckpointInterval = config.Duration("persistence.checkpoint-interval");
         if (CheckpointEvery < 0) throw new ArgumentException("persistence.checkpoint-every must be 0 (off) or positive");
@@ -150,6 +151,9 @@ internal sealed class Deployment
     public string? DataDirectory { get; }
     public string PersistenceProvider { get; }
     public string? PersistenceConnectionString { get; }
+
+    /// <summary>Resume from the commit before the last one (the way back when the last is damaged).</summary>
+    public bool ResumeFromPrevious { get; }
     public long CheckpointEvery { get; }
     public TimeSpan? CheckpointInterval { get; }
     public TimeSpan ProgressEvery { get; }

@@ -41,8 +41,10 @@ internal static class RunCommand
         // Not committed by the end: failed, or still unanswered by a store that stopped answering.
         long lost = checkpoints is null ? 0 : checkpoints.StartedCount - checkpoints.CommittedCount;
         if (checkpoints is null || lost <= 0) return (0, null);
+        long unanswered = lost - checkpoints.FailedCount;
+        string how = unanswered > 0 ? $"{checkpoints.FailedCount:N0} failed, {unanswered:N0} never answered by the store" : $"{checkpoints.FailedCount:N0} failed";
         return (CheckpointsFailedExit, $"the run finished, but {lost:N0} of {checkpoints.StartedCount:N0} checkpoints were not committed " +
-                                       $"({checkpoints.FailedCount:N0} failed; see the log for why); a restart with this --data-dir resumes from checkpoint {checkpoints.LastCommitted:N0}");
+                                       $"({how}; see the log for why); a restart with this --data-dir resumes from checkpoint {checkpoints.LastCommitted:N0}");
     }
 
     /// <summary>
@@ -119,7 +121,7 @@ internal static class RunCommand
     {
         try
         {
-            return await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
+            return await Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval, deployment.ResumeFromPrevious);
         }
         catch (Exception e) when (e is InvalidDataException or EndOfStreamException or System.Data.Common.DbException)
         {
@@ -156,6 +158,9 @@ internal static class RunCommand
     {
         // Before the store's plugins start: they initialize missing tables, which would hide an emptied journal.
         CheckStoreFiles(deployment);
+        if (deployment.PersistenceProvider == "sqlite" && DiskSpace.FreeUnder(deployment.DataDirectory!) is < DiskSpace.MinimumForAStore and var free)
+            throw new InvalidDataException($"the disk under the data directory '{deployment.DataDirectory}' is full ({free:N0} bytes free); nothing was written. " +
+                "Free space there and run again.");
         try
         {
             return PersistenceConfig.For(deployment.DataDirectory!, deployment.PersistenceProvider, deployment.PersistenceConnectionString);
@@ -180,9 +185,19 @@ internal static class RunCommand
     }
 
     /// <summary>Damaged durable state: what is wrong, that nothing was written, and the way out (exit 2).</summary>
-    private static InvalidDataException DamagedStore(string what, string directory, Exception? cause = null) =>
-        new($"{what}. The data directory '{directory}' cannot be resumed as it is; nothing was written. " +
-            "To start over, move it away or give another --data-dir.", cause);
+    private static InvalidDataException DamagedStore(string what, string directory, Exception? cause = null) => IsDiskFull(cause)
+        ? new($"{what}. The disk under the data directory '{directory}' is full; nothing was written. Free space there and run again.", cause)
+        : new($"{what}. The data directory '{directory}' cannot be resumed as it is; nothing was written. " +
+            "To go back to the checkpoint before the last, run again with --resume-from previous; to start over, move it away or give another --data-dir.", cause);
+
+    /// <summary>SQLite's SQLITE_FULL (13), or ENOSPC (28) from the file system: space, not damage.</summary>
+    private static bool IsDiskFull(Exception? cause) => cause switch
+    {
+        Microsoft.Data.Sqlite.SqliteException { SqliteErrorCode: 13 } => true,
+        IOException { HResult: 28 } => true,
+        null => false,
+        _ => IsDiskFull(cause.InnerException),
+    };
 
     private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
     {

@@ -32,8 +32,17 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         var line = TheOneErrorLine(resumed);
         Assert.Contains(named, line);
         Assert.Contains("is damaged (checksum mismatch)", line);
-        Assert.Contains("To start over, move it away or give another --data-dir", line);
+        Assert.Contains("run again with --resume-from previous; to start over, move it away or give another --data-dir", line);
         Assert.Equal(written, File.ReadAllBytes(predictions));
+
+        // The way back: the checkpoint before the damaged one is whole, and a run from it writes exactly what an uninterrupted run does.
+        var back = await Run(Prefix(600), predictions, state, "--resume-from", "previous");
+        Assert.True(back.Exit == 0, back.Errors);
+        Assert.Contains("resuming from checkpoint", back.Errors);
+        string uninterrupted = Path.Combine(_scratch.Path, "uninterrupted.csv");
+        var straight = await Run(Prefix(600), uninterrupted, Path.Combine(_scratch.Path, "state-uninterrupted"));
+        Assert.True(straight.Exit == 0, straight.Errors);
+        Assert.Equal(File.ReadAllLines(uninterrupted).Order(StringComparer.Ordinal), File.ReadAllLines(predictions).Order(StringComparer.Ordinal));
     }
 
     [Theory]
@@ -49,7 +58,7 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         var line = TheOneErrorLine(resumed);
         Assert.StartsWith($"rnnstream: {starts}", line);
         Assert.Contains(says, line);
-        Assert.Contains("To start over, move it away or give another --data-dir", line);
+        Assert.Contains("run again with --resume-from previous; to start over, move it away or give another --data-dir", line);
         Assert.DoesNotContain("   at ", resumed.Errors);
         Assert.Equal(written, File.ReadAllBytes(predictions));
     }
@@ -129,12 +138,13 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(1, write.ExecuteNonQuery());
     }
 
-    private async Task<(int Exit, string Errors)> Run(string input, string predictions, string state)
+    private async Task<(int Exit, string Errors)> Run(string input, string predictions, string state, params string[] more)
     {
         var (exit, _, errors) = await RnnstreamProcess.RunToEndAsync([
             "run", "--config", RepositoryPaths.Config("prices.conf"), "--input", input,
             "--output", predictions, "--data-dir", state, "--set", "training.every-event-time=60d", "--set", "training.batches=10",
             "--set", "persistence.checkpoint-every=3000", "--set", $"output.quarantine={Path.Combine(_scratch.Path, "quarantine.jsonl")}",
+            .. more,
         ]);
         return (exit, errors);
     }
