@@ -30,7 +30,7 @@ public sealed record FeedSchema
     public double MaxAbsValue { get; init; } = 1e12;
 
     /// <summary>New series beyond this many are rejected, so memory stays bounded.</summary>
-    public int MaxSeries { get; init; } = 1_000_000;
+    public int MaxSeries { get; init; } = 250_000;
 
     public int MaxSeriesIdLength { get; init; } = 128;
 
