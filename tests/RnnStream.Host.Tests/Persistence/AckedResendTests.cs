@@ -13,22 +13,28 @@ namespace RnnStream.Host.Tests.Persistence;
 /// checkpoint acks them, and after the service is killed and restarted it resends everything after
 /// its last ack. The predictions file then holds exactly what an uninterrupted run wrote: nothing
 /// lost, nothing forecast twice (lines the state already held are refused as not newer). Real
-/// processes, a real socket, SIGKILL.
+/// processes, a real socket, SIGKILL; the store on SQLite and on a real PostgreSQL server.
 /// </summary>
-public sealed partial class AckedResendTests(ITestOutputHelper log) : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
 {
     private ITestOutputHelper Log { get; } = log;
+    private string[] _store = [];
     private const int Minutes = 30, Series = 2, CrashAfterMinutes = 20;
     private readonly ScratchDirectory _scratch = new("acked");
 
     public void Dispose() => _scratch.Dispose();
 
-    [Fact]
-    public async Task A_client_that_resends_after_its_last_ack_gets_exactly_the_uninterrupted_runs_predictions_after_a_SIGKILL()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_client_that_resends_after_its_last_ack_gets_exactly_the_uninterrupted_runs_predictions_after_a_SIGKILL(string provider)
     {
+        if (provider == "postgresql")
+            _store = ["--set", "persistence.provider=postgresql", "--set", $"persistence.connection-string={await postgres.CreateDatabaseAsync("acked")}"];
         var lines = Lines();
         string uninterrupted = Path.Combine(_scratch.Path, "uninterrupted.jsonl");
-        await using (var run = await LiveRun.Start(this, uninterrupted, Path.Combine(_scratch.Path, "state-u")))
+        await using (var run = await LiveRun.Start(this, uninterrupted, Path.Combine(_scratch.Path, "state-u"), []))
         {
             await run.Send(lines);
             await run.WaitForTicks(lines.Count);
@@ -37,7 +43,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log) : IDisposabl
 
         string resumed = Path.Combine(_scratch.Path, "resumed.jsonl"), state = Path.Combine(_scratch.Path, "state-r");
         long acked;
-        await using (var run = await LiveRun.Start(this, resumed, state))
+        await using (var run = await LiveRun.Start(this, resumed, state, _store))
         {
             var sent = lines.Take(CrashAfterMinutes * Series).ToList();
             await run.Send(sent);
@@ -48,7 +54,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log) : IDisposabl
         Log.WriteLine($"acked {acked} of {CrashAfterMinutes * Series} lines before the kill");
         Assert.InRange(acked, CrashAfterMinutes * Series / 2, CrashAfterMinutes * Series - 1);
 
-        await using (var run = await LiveRun.Start(this, resumed, state))
+        await using (var run = await LiveRun.Start(this, resumed, state, _store))
         {
             await run.Send(lines.Skip((int)acked).ToList());
             await run.WaitForTicks(lines.Count);
@@ -90,13 +96,14 @@ public sealed partial class AckedResendTests(ITestOutputHelper log) : IDisposabl
             _acks = new StreamReader(client.GetStream());
         }
 
-        public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state)
+        /// <param name="store">Arguments that choose the store (none: SQLite in the data directory).</param>
+        public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state, string[] store)
         {
             int port = Loopback.FreePort();
             var process = Process.Start(RnnstreamProcess.StartInfo([
                 "run", "--config", RepositoryPaths.Config("live.conf"), "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
                 "--set", $"output.quarantine={predictions}.quarantine", "--set", "metrics.progress-every=10ms",
-                "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off",
+                "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off", .. store,
             ]))!;
             _ = process.StandardOutput.ReadToEndAsync();
             using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));

@@ -10,18 +10,25 @@ namespace RnnStream.Host.Tests.Persistence;
 /// <summary>
 /// `rnnstream run --data-dir` as a child process, killed with SIGKILL at chosen points of its work
 /// and restarted, against one uninterrupted run with the same seed: the predictions file must hold the same rows, none lost
-/// and none doubled, retrains included.
+/// and none doubled, retrains included. On the embedded SQLite store and on a real PostgreSQL server.
 /// </summary>
-public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposable
+[Collection(PostgresCollection.Name)]
+public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
 {
     private readonly ScratchDirectory _scratch = new("crash");
     private string _output => _scratch.Path;
+    private string[] _store = [];
 
     public void Dispose() => _scratch.Dispose();
 
-    [Fact]
-    public async Task A_run_killed_during_a_retrain_a_checkpoint_and_at_random_resumes_to_exactly_the_uninterrupted_predictions()
+    [Theory]
+    [InlineData("sqlite")]
+    [InlineData("postgresql")]
+    public async Task A_run_killed_during_a_retrain_a_checkpoint_and_at_random_resumes_to_exactly_the_uninterrupted_predictions(string provider)
     {
+        if (provider == "postgresql")
+            _store = ["--set", "persistence.provider=postgresql", "--set", $"persistence.connection-string={await postgres.CreateDatabaseAsync("crash")}"];
+
         string input = Path.Combine(_output, "dow30-prefix.csv");
         File.WriteAllLines(input, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + 900));
 
@@ -86,6 +93,7 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log) : IDisposa
         {
             start.ArgumentList.Add("--data-dir");
             start.ArgumentList.Add(dataDir);
+            foreach (string arg in _store) start.ArgumentList.Add(arg);
         }
         start.Environment.Remove(CrashPoints.Variable);
         if (crashAt is not null) start.Environment[CrashPoints.Variable] = crashAt;
