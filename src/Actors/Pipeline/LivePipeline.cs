@@ -86,7 +86,8 @@ public static class LivePipeline
     private static void CheckFits(ModelWeights weights, PipelineSettings settings, PipelineCut? cut)
     {
         if (cut is not null && cut.Partitions != settings.Router.Partitions)
-            throw new ArgumentException($"the data directory's state has {cut.Partitions} partitions, this deployment {settings.Router.Partitions}");
+            throw new ArgumentException($"the data directory's state was written with router.partitions = {cut.Partitions}, this deployment has {settings.Router.Partitions}: " +
+                $"run with --set router.partitions={cut.Partitions} to resume it, or give another --data-dir to start over");
         settings.Series.Validate();
         if (weights.Spec.InputFeatures != settings.Series.NetworkInputs)
             throw new ArgumentException($"the model takes {weights.Spec.InputFeatures} inputs, the feed gives {settings.Series.NetworkInputs} (features, time features, seasonal inputs)");

@@ -17,6 +17,7 @@ internal static class BenchCommand
         var cell = new Option<CellType>("--cell") { Description = "Cell of the one-layer network.", DefaultValueFactory = _ => CellType.SimpleRnn };
         var units = new Option<int>("--units") { Description = "Hidden units H.", DefaultValueFactory = _ => 32 };
         var maxInFlight = new Option<int>("--max-in-flight") { Description = "Router bound on ticks in flight.", DefaultValueFactory = _ => new RouterSettings().MaxInFlight };
+        var partitions = new Option<int>("--partitions") { Description = "Key groups (partition actors) the series are spread over.", DefaultValueFactory = _ => new RouterSettings().Partitions };
         var seconds = new Option<double>("--latency-seconds") { Description = "Length of the paced latency run.", DefaultValueFactory = _ => 10 };
         var latencyRate = new Option<double>("--latency-rate") { Description = "Ticks per second offered in the latency run (0: half the measured throughput)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Also measure throughput with durable state (checkpoints to SQLite) in this directory, emptied first." };
@@ -24,7 +25,7 @@ internal static class BenchCommand
         var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval,
         };
         command.SetAction(async (result, _) =>
         {
@@ -36,7 +37,7 @@ internal static class BenchCommand
                 config = config.WithFallback(Actors.Persistence.PersistenceConfig.For(directory));
             }
             using var system = ActorSystem.Create("rnnstream-bench", config);
-            var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), result.GetValue(maxInFlight), output);
+            var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output);
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));
             if (directory is not null)
@@ -54,7 +55,7 @@ internal static class BenchCommand
                 var resumed = await Actors.Persistence.Durability.OpenAsync(recovering, result.GetValue(checkpointEvery), TimeSpan.FromMinutes(1),
                     every > 0 ? TimeSpan.FromSeconds(every) : null);
                 var readBack = clock.Elapsed;
-                await new PipelineBench(recovering, result.GetValue(cell), result.GetValue(units), result.GetValue(maxInFlight), output)
+                await new PipelineBench(recovering, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output)
                     .RecoveryAsync(result.GetValue(series), resumed, readBack);
                 await recovering.Terminate();
             }

@@ -17,7 +17,7 @@ namespace RnnStream.Host.Bench;
 /// through parsing-free ingestion, the router, the series actors (one network step each) and back,
 /// into a sink that discards them. No retraining, so the figures are the stream's own.
 /// </summary>
-internal sealed class PipelineBench(ActorSystem system, CellType cell, int units, int maxInFlight, TextWriter output)
+internal sealed class PipelineBench(ActorSystem system, CellType cell, int units, RouterSettings router, TextWriter output)
 {
     private static readonly SeriesSettings Series = new()
     {
@@ -158,13 +158,13 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long after = GC.GetTotalMemory(forceFullCollection: true);
         double perSeries = (after - before) / (double)series;
         output.WriteLine($"memory: {series:N0} live series, heap {before / 1048576.0:F0} MB -> {after / 1048576.0:F0} MB = {perSeries:N0} bytes per series " +
-                         $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {new RouterSettings().Partitions} partition actors)");
+                         $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {router.Partitions} partition actors)");
         run.Drain();
         await run.Completion;
     }
 
     private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null) =>
-        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series, Router = new RouterSettings { MaxInFlight = maxInFlight } },
+        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series, Router = router },
             Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
 }

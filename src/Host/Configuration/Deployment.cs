@@ -58,7 +58,12 @@ internal sealed class Deployment
         PredictChange = config.Choice("series.target", ("level", false), ("change", true));
         WeightsFile = config.PathOf("model.weights-file");
 
-        Router = new RouterSettings { MaxInFlight = config.Int("router.max-in-flight"), IdleTimeout = config.Duration("series.idle-timeout") };
+        Router = new RouterSettings
+        {
+            MaxInFlight = config.Int("router.max-in-flight"),
+            Partitions = config.Int("router.partitions") is var keyGroups and >= 1 and <= 4096 ? keyGroups : throw new ArgumentException("router.partitions must be between 1 and 4096"),
+            IdleTimeout = config.Duration("series.idle-timeout"),
+        };
         string notBefore = config.String("training.not-before");
         Schedule = new RetrainSchedule
         {

@@ -87,6 +87,18 @@ public sealed class DamagedStateTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(written, File.ReadAllBytes(predictions));
     }
 
+    [Fact]
+    public async Task A_resume_with_another_number_of_key_groups_stops_with_the_key_to_set_and_changes_nothing()
+    {
+        var (state, predictions) = CopyFixture();
+        var written = File.ReadAllBytes(predictions);
+
+        var resumed = await Run(Prefix(120), predictions, state, "--set", "router.partitions=64");
+        var line = TheOneErrorLine(resumed);
+        Assert.Contains("written with router.partitions = 16, this deployment has 64: run with --set router.partitions=16 to resume it", line);
+        Assert.Equal(written, File.ReadAllBytes(predictions));
+    }
+
     /// <summary>A data directory and its predictions file as a run left them (checkpoint 3, 1,800 rows).</summary>
     private (string State, string Predictions) CopyFixture() => DataDirectoryFixture.CopyTo("state3-cut3-hashed", _scratch.Path);
 
