@@ -31,14 +31,15 @@ internal sealed class DeploymentConfig
 
     public static DeploymentConfig Load(string? file, IEnumerable<string> overrides)
     {
-        Config config = Reference;
-        string baseDirectory = Directory.GetCurrentDirectory();
-        if (file is not null)
-        {
-            if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' does not exist", file);
-            baseDirectory = Path.GetDirectoryName(Path.GetFullPath(file))!;
-            config = ConfigurationFactory.ParseString(File.ReadAllText(file)).WithFallback(Reference);
-        }
+        if (file is null) return Parse(null, Directory.GetCurrentDirectory(), overrides);
+        if (!File.Exists(file)) throw new FileNotFoundException($"config file '{file}' does not exist", file);
+        return Parse(File.ReadAllText(file), Path.GetDirectoryName(Path.GetFullPath(file))!, overrides);
+    }
+
+    /// <summary>A deployment given as HOCON text (an embedding application's own); its relative paths resolve against <paramref name="baseDirectory"/>.</summary>
+    public static DeploymentConfig Parse(string? hocon, string baseDirectory, IEnumerable<string> overrides)
+    {
+        Config config = hocon is null ? Reference : ConfigurationFactory.ParseString(hocon).WithFallback(Reference);
         var setOnCommandLine = new HashSet<string>(StringComparer.Ordinal);
         foreach (var item in overrides)
         {

@@ -70,18 +70,8 @@ internal static class RunCommand
         var feed = FeedFactory.Open(system, deployment);
         if (durability is not null && feed.Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
-        var weights = InitialWeights(deployment, spec);
-        var settings = new PipelineSettings
-        {
-            Series = deployment.Series(feed.Features, feed.Targets),
-            Router = deployment.Router,
-            Schedule = deployment.Schedule.IsEnabled ? deployment.Schedule : null,
-            Retrain = deployment.Retrain,
-            ReplayCapacity = deployment.ReplayCapacity,
-            ScoreFromOffset = deployment.ScoreFrom,
-            ReplayableFeed = deployment.FeedType != "tcp",
-            FeedClock = feed.Clock,
-        };
+        var weights = DeploymentPipeline.InitialWeights(deployment, spec);
+        var settings = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
@@ -198,16 +188,6 @@ internal static class RunCommand
         null => false,
         _ => IsDiskFull(cause.InnerException),
     };
-
-    private static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
-    {
-        if (deployment.WeightsFile is not { } path) return WeightInitializer.Initialize(spec, deployment.Seed);
-        using var file = File.OpenRead(path);
-        var weights = ModelWeightsSerializer.Read(file);
-        if (!weights.Spec.Equals(spec))
-            throw new ArgumentException($"weights file '{path}' is for a different model ({weights.Spec.ParameterCount:N0} parameters, this deployment needs {spec.ParameterCount:N0})");
-        return weights;
-    }
 
     /// <summary>Ctrl+C and SIGTERM drain the pipeline: in-flight ticks are forecast and written, then the run ends normally.</summary>
     private static IDisposable StopSignals(RunHandle run, IAnsiConsole console)

@@ -1,0 +1,32 @@
+using RnnStream.Actors.Pipeline;
+using RnnStream.Host.Configuration;
+using RnnStream.Model.Weights;
+
+namespace RnnStream.Host.Running;
+
+/// <summary>What a deployment and its opened feed make of the pipeline: its settings and the weights it starts from (the command line's run and an embedding host alike).</summary>
+internal static class DeploymentPipeline
+{
+    public static PipelineSettings Settings(Deployment deployment, OpenedFeed feed, bool replayableFeed) => new()
+    {
+        Series = deployment.Series(feed.Features, feed.Targets),
+        Router = deployment.Router,
+        Schedule = deployment.Schedule.IsEnabled ? deployment.Schedule : null,
+        Retrain = deployment.Retrain,
+        ReplayCapacity = deployment.ReplayCapacity,
+        ScoreFromOffset = deployment.ScoreFrom,
+        ReplayableFeed = replayableFeed,
+        FeedClock = feed.Clock,
+    };
+
+    /// <summary>The deployment's weights file, checked against the model it describes, or fresh weights from its seed.</summary>
+    public static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)
+    {
+        if (deployment.WeightsFile is not { } path) return WeightInitializer.Initialize(spec, deployment.Seed);
+        using var file = File.OpenRead(path);
+        var weights = ModelWeightsSerializer.Read(file);
+        if (!weights.Spec.Equals(spec))
+            throw new ArgumentException($"weights file '{path}' is for a different model ({weights.Spec.ParameterCount:N0} parameters, this deployment needs {spec.ParameterCount:N0})");
+        return weights;
+    }
+}
