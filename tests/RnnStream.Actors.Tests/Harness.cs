@@ -8,7 +8,7 @@ using RnnStream.Model.Weights;
 
 namespace RnnStream.Actors.Tests;
 
-/// <summary>A node's series machinery (registry, replay buffer, inbox, parent) wired for a test.</summary>
+/// <summary>A node's series machinery (registry, replay buffer, key groups) wired for a test.</summary>
 internal sealed class Harness
 {
     public static readonly Config TestSchedulerConfig = ConfigurationFactory.ParseString(
@@ -20,8 +20,7 @@ internal sealed class Harness
         Spec = new ModelSpec(Settings.NetworkInputs, [new LayerSpec(cell, 8)], Settings.Targets, Settings.Horizon);
         Registry = new ModelRegistry(WeightInitializer.Initialize(Spec, seed));
         Replay = new ReplayBuffer(1024);
-        Inbox = new PredictionInbox();
-        Context = new SeriesContext(new SeriesForecaster(Settings), Registry, Replay, Inbox);
+        Context = new SeriesContext(new SeriesForecaster(Settings), Registry, Replay);
         RouterSettings = router ?? new RouterSettings { Partitions = 2 };
         Partitions = Enumerable.Range(0, RouterSettings.Partitions)
             .Select(_ => system.ActorOf(SeriesPartition.Props(Context, RouterSettings.IdleTimeout, RouterSettings.PassivationScan)))
@@ -41,13 +40,12 @@ internal sealed class Harness
     public ModelSpec Spec { get; }
     public ModelRegistry Registry { get; }
     public ReplayBuffer Replay { get; }
-    public PredictionInbox Inbox { get; }
     public SeriesContext Context { get; }
     public RouterSettings RouterSettings { get; }
     public IReadOnlyList<IActorRef> Partitions { get; }
 
     public SeriesRouter Router(RetrainSchedule? schedule = null, Func<DateTime?, Task<RetrainOutcome>>? retrain = null) =>
-        new(Partitions, Inbox, RouterSettings, schedule is null ? null : new RouterRetrains(schedule, retrain ?? (_ => throw new InvalidOperationException("no retrain function"))));
+        new(Partitions, RouterSettings, schedule is null ? null : new RouterRetrains(schedule, retrain ?? (_ => throw new InvalidOperationException("no retrain function"))));
 
     /// <summary>Live and passivated series over all partitions.</summary>
     public async Task<(int Active, int Passivated)> CountSeries()

@@ -1,5 +1,6 @@
+using System.Buffers;
 using Akka.Actor;
-using RnnStream.Actors.Series;
+using RnnStream.Actors.Protocol;
 using RnnStream.Feeds.Records;
 
 namespace RnnStream.Actors.Pipeline;
@@ -7,31 +8,50 @@ namespace RnnStream.Actors.Pipeline;
 /// <summary>
 /// The router's batches, per key group: at most one at work; ticks that come meanwhile gather in
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
-/// a batch carries hundreds); answered batches are read out in the order they came back, then kept
-/// as spares, so batching allocates nothing in steady state. Used on the stream's thread only.
+/// a batch carries hundreds); answers are read out in the order they came back. The arrays are
+/// rented from the shared pool and returned once read, so batching allocates nothing per tick in
+/// steady state. Used on the stream's thread only.
 /// </summary>
-internal sealed class KeyGroupBatches(IReadOnlyList<IActorRef> partitions)
+internal sealed class KeyGroupBatches(IReadOnlyList<IActorRef> keyGroups, IActorRef replyTo)
 {
-    private readonly Queue<TickBatch> _answered = new();
-    private readonly Stack<TickBatch>[] _spare = partitions.Select(_ => new Stack<TickBatch>()).ToArray();
-    private readonly TickBatch?[] _gathering = new TickBatch?[partitions.Count];
-    private readonly bool[] _atWork = new bool[partitions.Count];
-    private TickBatch? _delivering;
+    private const int FirstSize = 16;
+    private readonly Queue<KeyGroupAnswers> _answered = new();
+    private readonly Tick[]?[] _gathering = new Tick[]?[keyGroups.Count];
+    private readonly int[] _gathered = new int[keyGroups.Count];
+
+    /// <summary>The ticks each key group is working on (null: idle), given back to the pool when it answers.</summary>
+    private readonly Tick[]?[] _atWork = new Tick[]?[keyGroups.Count];
+
+    private KeyGroupAnswers? _delivering;
     private int _delivered;
 
-    public void Add(int partition, Tick tick)
+    public void Add(int keyGroup, Tick tick)
     {
-        var batch = _gathering[partition] ??= _spare[partition].TryPop(out var spare) ? spare : new TickBatch(partition);
-        batch.Add(tick);
-        if (!_atWork[partition]) Send(partition);
+        var gathering = _gathering[keyGroup] ??= ArrayPool<Tick>.Shared.Rent(FirstSize);
+        int count = _gathered[keyGroup];
+        if (count == gathering.Length)
+        {
+            var larger = ArrayPool<Tick>.Shared.Rent(2 * count);
+            gathering.AsSpan().CopyTo(larger);
+            Release(gathering, count);
+            _gathering[keyGroup] = gathering = larger;
+        }
+        gathering[count] = tick;
+        _gathered[keyGroup] = count + 1;
+        if (_atWork[keyGroup] is null) Send(keyGroup);
     }
 
-    /// <summary>A batch came back answered: its key group may take the next one.</summary>
-    public void Answered(TickBatch batch)
+    /// <summary>A key group answered: its ticks go back to the pool and it may take the next batch.</summary>
+    public void Answered(KeyGroupAnswers answers)
     {
-        _atWork[batch.Partition] = false;
-        if (_gathering[batch.Partition] is not null) Send(batch.Partition);
-        _answered.Enqueue(batch);
+        int keyGroup = answers.KeyGroup;
+        if (_atWork[keyGroup] is { } done)
+        {
+            Release(done, answers.Count);
+            _atWork[keyGroup] = null;
+        }
+        if (_gathered[keyGroup] > 0) Send(keyGroup);
+        _answered.Enqueue(answers);
     }
 
     /// <summary>The next answer in the order the batches came back; null when none is waiting.</summary>
@@ -40,19 +60,27 @@ internal sealed class KeyGroupBatches(IReadOnlyList<IActorRef> partitions)
         while (true)
         {
             if (_delivering is null && !_answered.TryDequeue(out _delivering)) return null;
-            if (_delivered < _delivering.Count) return _delivering.Answers[_delivered++];
-            _delivering.Clear();
-            _spare[_delivering.Partition].Push(_delivering);
+            if (_delivered < _delivering.Count) return _delivering.Buffer[_delivered++];
+            Release(_delivering.Buffer, _delivering.Count);
             _delivering = null;
             _delivered = 0;
         }
     }
 
-    private void Send(int partition)
+    private void Send(int keyGroup)
     {
-        var batch = _gathering[partition]!;
-        _gathering[partition] = null;
-        _atWork[partition] = true;
-        partitions[partition].Tell(batch, ActorRefs.NoSender);
+        var ticks = _gathering[keyGroup]!;
+        int count = _gathered[keyGroup];
+        _gathering[keyGroup] = null;
+        _gathered[keyGroup] = 0;
+        _atWork[keyGroup] = ticks;
+        keyGroups[keyGroup].Tell(new KeyGroupTicks(keyGroup, ticks, count), replyTo);
+    }
+
+    /// <summary>Back to the pool, without the references it held (so the pool keeps no tick or prediction alive).</summary>
+    private static void Release<T>(T[] array, int used) where T : class
+    {
+        Array.Clear(array, 0, used);
+        ArrayPool<T>.Shared.Return(array);
     }
 }

@@ -48,13 +48,12 @@ public static class LivePipeline
             if (clockRestored) settings.FeedClock!.Restore(lastTimes, settings.ReplayableFeed ? cut.NextOffset : null);
             if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, clockRestored ? 0 : cut.SkipAtNextOffset);
         }
-        var inbox = new PredictionInbox();
-        var partitions = StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, inbox, metrics), durability);
+        var partitions = StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics), durability);
         var trainer = StartTrainer(system, settings, registry, replay);
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
         var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, partitions, outputCommits);
-        var router = new SeriesRouter(partitions, inbox, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
+        var router = new SeriesRouter(partitions, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = metrics.Record,

@@ -8,12 +8,22 @@ public static class PipelineConfig
     /// <summary>
     /// One pinned thread for training, so a retrain never takes a series actor's thread; MathNet
     /// and the trainer are single-threaded, so two cores stay shared between stream and actors.
+    /// The key-group protocol goes through our own serializer wherever it crosses a node.
     /// </summary>
     public const string Hocon = """
         rnnstream.trainer-dispatcher {
           type = PinnedDispatcher
         }
         akka.actor.default-dispatcher.throughput = 64
+        akka.actor {
+          serializers.rnnstream-protocol = "RnnStream.Actors.Protocol.ProtocolSerializer, RnnStream.Actors"
+          serialization-bindings {
+            "RnnStream.Actors.Protocol.KeyGroupTicks, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.KeyGroupAnswers, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.KeyGroupFailed, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.AnswerTo, RnnStream.Actors" = rnnstream-protocol
+          }
+        }
         """;
 
     public static Config Config => ConfigurationFactory.ParseString(Hocon);

@@ -16,8 +16,9 @@ namespace RnnStream.Actors.Pipeline;
 /// <list type="bullet">
 /// <item>Each tick goes to the partition actor that owns its series, in batches
 /// (<see cref="KeyGroupBatches"/>: at most one at work per partition, the next gathering meanwhile;
-/// one message, one wake-up for hundreds of ticks under load). Answered batches come back through
-/// the node's inbox; a partition that fails or stops fails the stage with its reason.
+/// one message, one wake-up for hundreds of ticks under load). Answers come back as messages to the
+/// stage's own actor, so a key group may live on any node; a key group that fails or stops fails
+/// the stage with its reason.
 /// No ask per tick, no temporary actors, no timeouts that could stop the graph.</item>
 /// <item>At most <see cref="RouterSettings.MaxInFlight"/> ticks are between the stage's inlet and
 /// its outlet; beyond that it stops pulling, so a slow sink slows the source and memory stays flat.</item>
@@ -37,18 +38,16 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
     /// <param name="retrains">When and how to retrain; null: never.</param>
     /// <param name="checkpoints">When and how to take checkpoints; null: never.</param>
-    public SeriesRouter(IReadOnlyList<IActorRef> partitions, PredictionInbox inbox, RouterSettings settings,
+    public SeriesRouter(IReadOnlyList<IActorRef> partitions, RouterSettings settings,
         RouterRetrains? retrains = null, RouterCheckpoints? checkpoints = null)
     {
         Partitions = partitions.Count > 0 ? partitions : throw new ArgumentException("at least one partition", nameof(partitions));
-        Inbox = inbox;
         Settings = settings;
         Retrains = retrains;
         Checkpoints = checkpoints;
     }
 
     public IReadOnlyList<IActorRef> Partitions { get; }
-    public PredictionInbox Inbox { get; }
     public RouterSettings Settings { get; }
     public RouterRetrains? Retrains { get; }
     public RetrainSchedule? Schedule => Retrains?.Schedule;
@@ -70,10 +69,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private bool _checkpointDue;
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
-        private readonly KeyGroupBatches _batches;
+        private KeyGroupBatches _batches = null!;
         private readonly bool _replay;
-        private Action _wake = () => { };
-        private Action<TickBatch> _onAnswered = _ => { };
+        private StageActor _self = null!;
         private Action<Task<RetrainOutcome>> _retrainDone = _ => { };
         private int _inFlight;
         private Tick? _held;
@@ -91,7 +89,6 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _stage = stage;
             _replay = stage.Schedule?.Mode != RetrainMode.Live;
             _extractor = new SeriesMessageExtractor(stage.Partitions.Count);
-            _batches = new KeyGroupBatches(stage.Partitions);
             _written = stage.Checkpoints?.InitialWritten ?? 0;
             SetHandler(stage._in, onPush: OnPush, onUpstreamFinish: () =>
             {
@@ -103,13 +100,15 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         public override void PreStart()
         {
-            _wake = GetAsyncCallback(DrainInbox);
-            _onAnswered = _batches.Answered;
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
-            _stage.Inbox.OnAvailable(() => _wake());
+            _self = GetStageActor(OnStageMessage);
+            _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
-            var self = GetStageActor(OnStageMessage);
-            foreach (var partition in _stage.Partitions) self.Watch(partition);
+            foreach (var partition in _stage.Partitions)
+            {
+                _self.Watch(partition);
+                partition.Tell(AnswerTo.Instance, _self.Ref);
+            }
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
             Pull(_stage._in);
@@ -162,21 +161,26 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void OnStageMessage((IActorRef Sender, object Message) received)
         {
-            if (received.Message is not Terminated { ActorRef: var stopped }) return;
-            int index = 0;
-            while (index < _stage.Partitions.Count && !_stage.Partitions[index].Equals(stopped)) index++;
-            FailStage(_stage.Inbox.Failure ?? new KeyGroupFailedException(index, "its actor stopped"));
-        }
-
-        private void DrainInbox()
-        {
-            if (_stage.Inbox.Failure is { } failure)
+            switch (received.Message)
             {
-                FailStage(failure);
-                return;
+                case KeyGroupAnswers answers:
+                    _batches.Answered(answers);
+                    Deliver();
+                    break;
+                case KeyGroupFailed failed:
+                    FailStage(new KeyGroupFailedException(failed.KeyGroup, failed.Reason));
+                    break;
+                case Terminated { ActorRef: var stopped }:
+                    // The death notice can overtake the key group's last word (its reason): look again
+                    // behind whatever it sent, by a message to self that queues after it.
+                    int index = 0;
+                    while (index < _stage.Partitions.Count && !_stage.Partitions[index].Equals(stopped)) index++;
+                    _self.Ref.Tell(new KeyGroupStopped(index));
+                    break;
+                case KeyGroupStopped gone:
+                    FailStage(new KeyGroupFailedException(gone.KeyGroup, "its actor stopped"));
+                    break;
             }
-            _stage.Inbox.Drain(_onAnswered);
-            Deliver();
         }
 
         private void Deliver()
@@ -281,3 +285,6 @@ public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Act
 
 /// <summary>Where the stream stands at a checkpoint: resume at feed offset <paramref name="NextOffset"/>, after its first <paramref name="SkipAtNextOffset"/> ticks, with <paramref name="PredictionsWritten"/> predictions out.</summary>
 public readonly record struct RouterCut(long NextOffset, int SkipAtNextOffset, long PredictionsWritten);
+
+/// <summary>The router's note to itself that a key group's actor stopped, read after anything the key group sent before it stopped.</summary>
+internal sealed record KeyGroupStopped(int KeyGroup);

@@ -3,5 +3,5 @@ using RnnStream.Actors.Training;
 
 namespace RnnStream.Actors.Series;
 
-/// <summary>What the series actors of a node share: the forecaster, the current weights, the replay buffer, the way back to the stream and, if kept, the run's per-series scores.</summary>
-public sealed record SeriesContext(SeriesForecaster Forecaster, ModelRegistry Registry, ReplayBuffer Replay, PredictionInbox Inbox, RunMetrics? Metrics = null);
+/// <summary>What the series actors of a node share: the forecaster, the current weights, the replay buffer and, if kept, the run's per-series scores.</summary>
+public sealed record SeriesContext(SeriesForecaster Forecaster, ModelRegistry Registry, ReplayBuffer Replay, RunMetrics? Metrics = null);

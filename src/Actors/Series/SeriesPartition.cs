@@ -1,10 +1,9 @@
+using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
-using RnnStream.Feeds.Records;
-
+using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
-
-using RnnStream.Actors.Series;
+using RnnStream.Feeds.Records;
 
 namespace RnnStream.Actors.Series;
 
@@ -12,8 +11,9 @@ namespace RnnStream.Actors.Series;
 /// The actor that holds the live memory of a fixed slice of the series (those whose id hashes to
 /// it). Each series keeps its own state object, updated only here, so a series is still processed
 /// strictly in order by one actor; but thousands of series share one mailbox, and the router sends
-/// their ticks in batches (<see cref="TickBatch"/>), so under load one message carries hundreds of
-/// ticks instead of waking a thread per tick.
+/// their ticks in batches (<see cref="KeyGroupTicks"/>), so under load one message carries hundreds of
+/// ticks instead of waking a thread per tick; the answers go back to the batch's sender in one
+/// <see cref="KeyGroupAnswers"/>.
 /// Idle series are passivated: their state leaves the hot table as compact bytes (a few hundred,
 /// against the live objects' couple of kilobytes) and comes back, bit for bit, on their next tick.
 /// </summary>
@@ -25,6 +25,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private readonly Dictionary<string, ActiveSeries> _active = new(StringComparer.Ordinal);
     private readonly Dictionary<string, StoredSeries> _passivated = new(StringComparer.Ordinal);
     private ILoggingAdapter? _log;
+
+    /// <summary>Who fed the last batch: told why, should this key group fail.</summary>
+    private IActorRef _stream = ActorRefs.Nobody;
 
     /// <summary>Made once: a method group passed on every tick would allocate a delegate every tick.</summary>
     private readonly Action<TrainingWindow> _addWindow;
@@ -65,7 +68,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     /// <summary>
     /// Anything that escapes a message stops the partition instead of restarting it: a restart would
     /// come back with the state of the run's start, silently dropping every series' progress since,
-    /// and the stream would wait forever for the batch in hand. The inbox tells the stream why.
+    /// and the stream would wait forever for the batch in hand. The stream is told why.
     /// </summary>
     protected override bool AroundReceive(Receive receive, object message)
     {
@@ -76,7 +79,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         catch (Exception e)
         {
             (_log ??= Context.GetLogger()).Error(e, "key group {0} failed on {1}; it stops", _index, message.GetType().Name);
-            _context.Inbox.Fail(new KeyGroupFailedException(_index, $"{e.GetType().Name} on {message.GetType().Name}: {e.Message}", e));
+            _stream.Tell(new KeyGroupFailed(_index, $"{e.GetType().Name} on {message.GetType().Name}: {e.Message}"));
             Context.Stop(Self);
             return true;
         }
@@ -86,8 +89,12 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     {
         switch (message)
         {
-            case TickBatch batch:
-                OnBatch(batch);
+            case AnswerTo:
+                _stream = Sender;
+                break;
+            case KeyGroupTicks batch:
+                _stream = Sender;
+                Sender.Tell(OnBatch(batch));
                 break;
             case ScanIdle:
                 Passivate();
@@ -109,10 +116,12 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     /// tick does may throw out of here: one bad tick fails that tick, never the whole key group
     /// (which would stop and fail the run).
     /// </summary>
-    private void OnBatch(TickBatch batch)
+    private KeyGroupAnswers OnBatch(KeyGroupTicks batch)
     {
         var ticks = batch.Ticks;
-        var answers = batch.Answers;
+        // Rented: the stream returns it to the pool once the predictions are on their way.
+        var buffer = ArrayPool<Prediction>.Shared.Rent(Math.Max(ticks.Length, 1));
+        var answers = buffer.AsSpan(0, ticks.Length);
         if (_batchSeries.Length < ticks.Length) _batchSeries = new ActiveSeries?[Math.Max(ticks.Length, 2 * _batchSeries.Length)];
         // Two passes: first find every tick's series and touch the memory its tick will use, so the
         // cache misses of the whole batch overlap instead of stalling one tick after another (with
@@ -151,7 +160,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
             }
         }
         Array.Clear(_batchSeries, 0, ticks.Length);
-        _context.Inbox.Deliver(batch);
+        return new KeyGroupAnswers(batch.KeyGroup, buffer, ticks.Length);
     }
 
     private Prediction Failed(Tick tick, Exception error)

@@ -63,6 +63,10 @@ public sealed class Prediction
     public long Offset { get; }
 
     public int Count { get; }
+
+    /// <summary>Every value as the constructor took them (predicted, lower, upper, then any matured outcome), e.g. to serialize it.</summary>
+    public ReadOnlySpan<float> Values => _values;
+
     public ReadOnlySpan<float> Predicted => _values.AsSpan(0, Count);
     public ReadOnlySpan<float> Lower => _values.AsSpan(Count, Count);
     public ReadOnlySpan<float> Upper => _values.AsSpan(2 * Count, Count);

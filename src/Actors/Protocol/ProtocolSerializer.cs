@@ -1,0 +1,174 @@
+using System.Buffers;
+using System.Text;
+using Akka.Actor;
+using Akka.Serialization;
+using RnnStream.Feeds.Records;
+
+namespace RnnStream.Actors.Protocol;
+
+/// <summary>
+/// The wire format of the messages between the stream and the key groups, for when a key group
+/// lives on another node: a short manifest names the message, its fields follow in a fixed binary
+/// order. No type names are read, so nothing from the wire can make this process build anything else.
+/// Arrays come from the shared pool, as the router rents them, so it can give them back alike.
+/// </summary>
+public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerWithStringManifest(system)
+{
+    private const string TicksManifest = "key-group-ticks.v1";
+    private const string AnswersManifest = "key-group-answers.v1";
+    private const string FailedManifest = "key-group-failed.v1";
+    private const string AnswerToManifest = "answer-to.v1";
+
+    public override int Identifier => 7_462;
+
+    public override string Manifest(object o) => o switch
+    {
+        KeyGroupTicks => TicksManifest,
+        KeyGroupAnswers => AnswersManifest,
+        KeyGroupFailed => FailedManifest,
+        AnswerTo => AnswerToManifest,
+        _ => throw new ArgumentException($"{o.GetType().Name} is not a message of the key-group protocol"),
+    };
+
+    public override byte[] ToBinary(object obj)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new BinaryWriter(buffer, Encoding.UTF8, leaveOpen: true))
+        {
+            switch (obj)
+            {
+                case KeyGroupTicks ticks:
+                    writer.Write(ticks.KeyGroup);
+                    writer.Write(ticks.Count);
+                    foreach (var tick in ticks.Ticks) WriteTick(writer, tick);
+                    break;
+                case KeyGroupAnswers answers:
+                    writer.Write(answers.KeyGroup);
+                    writer.Write(answers.Count);
+                    foreach (var prediction in answers.Predictions) WritePrediction(writer, prediction);
+                    break;
+                case KeyGroupFailed failed:
+                    writer.Write(failed.KeyGroup);
+                    writer.Write(failed.Reason);
+                    break;
+                case AnswerTo:
+                    break;
+                default:
+                    throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
+            }
+        }
+        return buffer.ToArray();
+    }
+
+    public override object FromBinary(byte[] bytes, string manifest)
+    {
+        using var reader = new BinaryReader(new MemoryStream(bytes), Encoding.UTF8);
+        switch (manifest)
+        {
+            case TicksManifest:
+            {
+                int keyGroup = reader.ReadInt32(), count = reader.ReadInt32();
+                var ticks = ArrayPool<Tick>.Shared.Rent(Math.Max(count, 1));
+                for (int i = 0; i < count; i++) ticks[i] = ReadTick(reader);
+                return new KeyGroupTicks(keyGroup, ticks, count);
+            }
+            case AnswersManifest:
+            {
+                int keyGroup = reader.ReadInt32(), count = reader.ReadInt32();
+                var predictions = ArrayPool<Prediction>.Shared.Rent(Math.Max(count, 1));
+                for (int i = 0; i < count; i++) predictions[i] = ReadPrediction(reader);
+                return new KeyGroupAnswers(keyGroup, predictions, count);
+            }
+            case FailedManifest:
+                return new KeyGroupFailed(reader.ReadInt32(), reader.ReadString());
+            case AnswerToManifest:
+                return AnswerTo.Instance;
+            default:
+                throw new InvalidDataException($"unknown key-group message '{manifest}' (from a newer rnnstream?)");
+        }
+    }
+
+    private static void WriteTick(BinaryWriter writer, Tick tick)
+    {
+        writer.Write(tick.SeriesId);
+        writer.Write(tick.Timestamp.ToBinary());
+        writer.Write(tick.RawTimestamp);
+        WriteFloats(writer, tick.Values);
+        writer.Write(tick.Offset);
+        WriteFormat(writer, tick.Format);
+        writer.Write(tick.ReceivedAt);
+    }
+
+    private static Tick ReadTick(BinaryReader reader) => new(reader.ReadString(), DateTime.FromBinary(reader.ReadInt64()), reader.ReadString(),
+        ReadFloats(reader), reader.ReadInt64(), ReadFormat(reader) ?? TimestampFormat.Seconds, reader.ReadInt64());
+
+    private static void WritePrediction(BinaryWriter writer, Prediction prediction)
+    {
+        writer.Write(prediction.SeriesId);
+        writer.Write(prediction.Timestamp);
+        writer.Write(prediction.TargetTime?.ToBinary() ?? long.MinValue);
+        WriteFormat(writer, prediction.Format);
+        writer.Write(prediction.Features.Count);
+        foreach (var feature in prediction.Features) writer.Write(feature);
+        WriteFloats(writer, prediction.Values);
+        writer.Write(prediction.WeightsVersion);
+        writer.Write(prediction.Forecaster);
+        writer.Write(prediction.ReceivedAt);
+        writer.Write(prediction.Offset);
+        writer.Write(prediction.Failure is not null);
+        if (prediction.Failure is { } failure)
+        {
+            writer.Write(failure.ErrorType);
+            writer.Write(failure.Message);
+        }
+    }
+
+    private static Prediction ReadPrediction(BinaryReader reader)
+    {
+        string seriesId = reader.ReadString(), timestamp = reader.ReadString();
+        long target = reader.ReadInt64();
+        var format = ReadFormat(reader);
+        var features = new string[reader.ReadInt32()];
+        for (int i = 0; i < features.Length; i++) features[i] = reader.ReadString();
+        var values = ReadFloats(reader);
+        long version = reader.ReadInt64();
+        string forecaster = reader.ReadString();
+        long receivedAt = reader.ReadInt64(), offset = reader.ReadInt64();
+        var failure = reader.ReadBoolean() ? new PredictionFailure(reader.ReadString(), reader.ReadString()) : null;
+        return new Prediction(seriesId, timestamp, target == long.MinValue ? null : DateTime.FromBinary(target), format, features, values, version, forecaster,
+            receivedAt, offset, failure);
+    }
+
+    /// <summary>0: none; 1: seconds; 2: a pattern, which follows.</summary>
+    private static void WriteFormat(BinaryWriter writer, TimestampFormat? format)
+    {
+        if (format is null) writer.Write((byte)0);
+        else if (ReferenceEquals(format, TimestampFormat.Seconds)) writer.Write((byte)1);
+        else
+        {
+            writer.Write((byte)2);
+            writer.Write(format.ToString());
+        }
+    }
+
+    private static TimestampFormat? ReadFormat(BinaryReader reader) => reader.ReadByte() switch
+    {
+        0 => null,
+        1 => TimestampFormat.Seconds,
+        2 => TimestampFormat.Pattern(reader.ReadString()),
+        var tag => throw new InvalidDataException($"unknown timestamp format tag {tag}"),
+    };
+
+    private static void WriteFloats(BinaryWriter writer, ReadOnlySpan<float> values)
+    {
+        writer.Write(values.Length);
+        foreach (float value in values) writer.Write(value);
+    }
+
+    private static float[] ReadFloats(BinaryReader reader)
+    {
+        var values = new float[reader.ReadInt32()];
+        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
+        return values;
+    }
+}

@@ -1,0 +1,56 @@
+using Akka.Serialization;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Protocol;
+using RnnStream.Feeds.Records;
+using Xunit;
+
+namespace RnnStream.Actors.Tests.Protocol;
+
+/// <summary>The key-group protocol through the serializer Akka finds for it (the one a remote hop uses): every field comes back.</summary>
+public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(PipelineConfig.Config)
+{
+    private T RoundTrip<T>(T message) where T : class
+    {
+        var serializer = Sys.Serialization.FindSerializerFor(message);
+        Assert.IsType<ProtocolSerializer>(serializer);
+        var bytes = serializer.ToBinary(message);
+        return Assert.IsType<T>(Sys.Serialization.Deserialize(bytes, serializer.Identifier, Serialization.ManifestFor(serializer, message)));
+    }
+
+    [Fact]
+    public void Ticks_answers_and_failures_come_back_field_for_field()
+    {
+        var ticks = Ticks.Interleaved(["a", "β"], 3).ToArray();
+        var sent = new KeyGroupTicks(7, [.. ticks, null!, null!], ticks.Length);
+        var back = RoundTrip(sent);
+        Assert.Equal(7, back.KeyGroup);
+        Assert.Equal(ticks.Length, back.Count);
+        for (int i = 0; i < ticks.Length; i++)
+        {
+            var (expected, actual) = (ticks[i], back.Ticks[i]);
+            Assert.Equal((expected.SeriesId, expected.Timestamp, expected.RawTimestamp, expected.Offset, expected.ReceivedAt),
+                (actual.SeriesId, actual.Timestamp, actual.RawTimestamp, actual.Offset, actual.ReceivedAt));
+            Assert.Equal(expected.Values, actual.Values);
+            Assert.Equal(expected.Format.ToString(), actual.Format.ToString());
+        }
+
+        string[] features = ["close", "volume"];
+        var forecast = new Prediction("a", "2024-01-01 00:03:00", new DateTime(2024, 1, 1, 0, 4, 0), Ticks.Format, features,
+            [1.5f, 2.5f, 1f, 2f, 2f, 3f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f], 3, "network", 12345, 42);
+        var failed = new Prediction("β", "2024-01-01 00:03:00", null, null, features, [0, 0, 0, 0, 0, 0], 3, "none", 1, 43,
+            new PredictionFailure("InvalidOperationException", "broken"));
+        var answers = RoundTrip(new KeyGroupAnswers(7, [forecast, failed], 2));
+        Assert.Equal(2, answers.Count);
+        foreach (var (expected, actual) in new[] { forecast, failed }.Zip(answers.Predictions.ToArray()))
+        {
+            Assert.Equal((expected.SeriesId, expected.Timestamp, expected.TargetTime, expected.TargetTimestamp, expected.WeightsVersion, expected.Forecaster, expected.ReceivedAt, expected.Offset),
+                (actual.SeriesId, actual.Timestamp, actual.TargetTime, actual.TargetTimestamp, actual.WeightsVersion, actual.Forecaster, actual.ReceivedAt, actual.Offset));
+            Assert.Equal(expected.Features, actual.Features);
+            Assert.Equal(expected.Values.ToArray(), actual.Values.ToArray());
+            Assert.Equal(expected.Failure, actual.Failure);
+        }
+
+        Assert.Equal(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot"), RoundTrip(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot")));
+        Assert.Same(AnswerTo.Instance, RoundTrip(AnswerTo.Instance));
+    }
+}
