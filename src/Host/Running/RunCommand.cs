@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using Akka.Actor;
 using Akka.Configuration;
@@ -59,7 +58,8 @@ internal static class RunCommand
     public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default,
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null)
     {
-        var systemConfig = ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING").WithFallback(PipelineConfig.Config);
+        var systemConfig = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
+                $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {RunShutdown.DrainTimeout.TotalSeconds:F0}s").WithFallback(PipelineConfig.Config);
         if (deployment.DataDirectory is not null) systemConfig = systemConfig.WithFallback(StoreConfig(deployment));
         using var system = ActorSystem.Create("rnnstream", systemConfig);
         var durability = deployment.DataDirectory is null ? null : await OpenDurability(system, deployment);
@@ -83,8 +83,10 @@ internal static class RunCommand
         var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
 
-        using var stop = StopSignals(run, progressConsole);
-        using var cancelRegistration = cancellation.Register(run.Drain);
+        // CoordinatedShutdown (a signal, or the caller's cancellation) drains the stream and lets the system go only once this method is done with it.
+        var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var stop = RunShutdown.Install(system, run, finished.Task, progressConsole);
+        using var cancelRegistration = cancellation.Register(() => RunShutdown.Begin(system, "cancelled"));
         await ProgressDisplay.RunAsync(run, progressConsole, deployment.ProgressEvery);
         try
         {
@@ -92,6 +94,7 @@ internal static class RunCommand
         }
         catch (Exception e)
         {
+            finished.TrySetResult();
             string state = durability is null ? "no durable state was kept (no --data-dir)"
                 : run.Checkpoints?.LastCommitted is > 0 and var committed ? $"a restart with the same --data-dir resumes from checkpoint {committed}"
                 : durability.Last is { } resumedFrom ? $"a restart with the same --data-dir resumes from checkpoint {resumedFrom.Number}"
@@ -99,6 +102,7 @@ internal static class RunCommand
             await system.Terminate();
             throw new RunFailedException($"the run stopped: {e.GetBaseException().Message}; {state}", e);
         }
+        finished.TrySetResult();
         await system.Terminate();
         if (deployment.FeedType == "tcp") progressConsole.MarkupLine($"tcp feed: {deployment.TcpCounters}");
         if (run.Checkpoints is { } checkpoints)
@@ -188,35 +192,4 @@ internal static class RunCommand
         null => false,
         _ => IsDiskFull(cause.InnerException),
     };
-
-    /// <summary>Ctrl+C and SIGTERM drain the pipeline: in-flight ticks are forecast and written, then the run ends normally.</summary>
-    private static IDisposable StopSignals(RunHandle run, IAnsiConsole console)
-    {
-        void Stop(string why)
-        {
-            console.MarkupLine($"[yellow]{why}: draining in-flight ticks...[/]");
-            run.Drain();
-        }
-        ConsoleCancelEventHandler onCancel = (_, e) =>
-        {
-            e.Cancel = true;
-            Stop("Ctrl+C");
-        };
-        Console.CancelKeyPress += onCancel;
-        var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, context =>
-        {
-            context.Cancel = true;
-            Stop("SIGTERM");
-        });
-        return new Unsubscribe(() =>
-        {
-            Console.CancelKeyPress -= onCancel;
-            sigterm.Dispose();
-        });
-    }
-
-    private sealed class Unsubscribe(Action action) : IDisposable
-    {
-        public void Dispose() => action();
-    }
 }
