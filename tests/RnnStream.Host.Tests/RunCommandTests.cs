@@ -95,6 +95,44 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(mases.Average() < 0.4, $"mean MASE {mases.Average():F3}: the network did not learn the sines");
     }
 
+    /// <summary>
+    /// README's own example for a CSV of one's own (only its columns named): with no training key
+    /// the run retrains on a schedule from the feed's length, says which on its first line, and the
+    /// network earns its keep; with training.auto = off it says at the end why nothing changed.
+    /// </summary>
+    [Fact]
+    public async Task A_replay_with_no_training_keys_retrains_on_a_schedule_from_the_feed_says_which_and_beats_persistence()
+    {
+        string input = Path.Combine(_output, "sine_long.csv");
+        var noise = new Random(1);
+        File.WriteAllLines(input, new[] { "time,sensor,value" }.Concat(
+            from t in Enumerable.Range(0, 2000)
+            from s in Enumerable.Range(0, 3)
+            let value = 10 + 5 * Math.Sin(2 * Math.PI * t / 48 + s) + 2 * Math.Sin(2 * Math.PI * t / 13 + 2 * s) + 0.6 * (noise.NextDouble() - 0.5)
+            select string.Create(CultureInfo.InvariantCulture, $"{60 * t},s{s},{value:F4}")));
+        string[] args = ["run", "--input", input, "--set", "feed.series-column=sensor", "--set", "feed.timestamp-column=time", "--set", "model.horizon=3"];
+        double OverallMase(string predictions) => double.Parse(File.ReadLines(Path.ChangeExtension(predictions, ".metrics.csv"))
+            .Single(r => r.StartsWith("overall,", StringComparison.Ordinal)).Split(',')[6], CultureInfo.InvariantCulture);
+
+        string auto = Path.Combine(_output, "auto.csv");
+        var (exit, text) = await Run([.. args, "--output", auto]);
+        Assert.Equal(0, exit);
+        Assert.Contains("retrain every 1,024 ticks (auto: 5% of the feed's 6,000 ticks; training.every-ticks or every-event-time sets it)", text);
+        var promoted = System.Text.RegularExpressions.Regex.Match(text, @"retrains: (\d+) promoted of (\d+)");
+        Assert.True(promoted.Success && int.Parse(promoted.Groups[1].Value, CultureInfo.InvariantCulture) >= 2, text);
+        Assert.DoesNotContain("no retrain in this run", text);
+        double mase = OverallMase(auto);
+        log.WriteLine($"auto schedule: MASE {mase:F4}");
+        Assert.True(mase < 0.8, $"MASE {mase:F4}: the auto-trained network did not beat persistence clearly");
+
+        string off = Path.Combine(_output, "off.csv");
+        var (offExit, offText) = await Run([.. args, "--output", off, "--set", "training.auto=off"]);
+        Assert.Equal(0, offExit);
+        Assert.Contains("no retraining (training.auto = off and no training.every-* key)", offText);
+        Assert.Contains("no retrain in this run: retraining is off", offText);
+        Assert.True(OverallMase(off) > 0.95, $"MASE {OverallMase(off):F4} without a retrain");
+    }
+
     [Fact]
     public async Task A_replay_with_the_same_seed_writes_the_same_predictions()
     {

@@ -73,6 +73,7 @@ internal sealed class Deployment
             EveryWallClock = config.Duration("training.every-wall-clock"),
             NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
         };
+        AutoTraining = config.Bool("training.auto");
         Retrain = new RetrainSettings
         {
             Options = new TrainingOptions
@@ -141,7 +142,11 @@ internal sealed class Deployment
     public bool PredictChange { get; }
     public string? WeightsFile { get; }
     public RouterSettings Router { get; }
+    /// <summary>The retrain triggers the keys set; with none set, see <see cref="AutoTraining"/>.</summary>
     public RetrainSchedule Schedule { get; }
+
+    /// <summary>With no trigger key set: retrain on a schedule derived from the feed (Running.AutoSchedule), or never.</summary>
+    public bool AutoTraining { get; }
     public RetrainSettings Retrain { get; }
     public int ReplayCapacity { get; }
     public string OutputFormat { get; }

@@ -67,7 +67,7 @@ public sealed class RnnStreamGateway : ReceiveActor
         var (rejects, rejectsIn) = BroadcastHub.Sink<Rejected>(bufferSize: 256).PreMaterialize(materializer);
         var spec = _deployment.Spec(feed.Features.Count, feed.Targets.Count);
         _run = LivePipeline.Run(Context.System, feed.Records, DeploymentPipeline.InitialWeights(_deployment, spec),
-            DeploymentPipeline.Settings(_deployment, feed, replayableFeed: false),
+            DeploymentPipeline.Settings(_deployment, feed, replayableFeed: false).Settings,
             Flow.Create<Prediction>().WatchTermination(Keep.Right).To(predictionsIn).MapMaterializedValue(done => (Task)done),
             // Unread rejects must not hold up forecasts: past the buffer the oldest go.
             Flow.Create<Rejected>().Buffer(1024, OverflowStrategy.DropHead).WatchTermination(Keep.Right).To(rejectsIn).MapMaterializedValue(done => (Task)done),

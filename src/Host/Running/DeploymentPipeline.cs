@@ -7,17 +7,24 @@ namespace RnnStream.Host.Running;
 /// <summary>What a deployment and its opened feed make of the pipeline: its settings and the weights it starts from (the command line's run and an embedding host alike).</summary>
 internal static class DeploymentPipeline
 {
-    public static PipelineSettings Settings(Deployment deployment, OpenedFeed feed, bool replayableFeed) => new()
+    /// <returns>The settings, and what the run says about its retraining (the keys' schedule, or the one chosen for it).</returns>
+    public static (PipelineSettings Settings, string Training) Settings(Deployment deployment, OpenedFeed feed, bool replayableFeed)
     {
-        Series = deployment.Series(feed.Features, feed.Targets),
-        Router = deployment.Router,
-        Schedule = deployment.Schedule.IsEnabled ? deployment.Schedule : null,
-        Retrain = deployment.Retrain,
-        ReplayCapacity = deployment.ReplayCapacity,
-        ScoreFromOffset = deployment.ScoreFrom,
-        ReplayableFeed = replayableFeed,
-        FeedClock = feed.Clock,
-    };
+        var series = deployment.Series(feed.Features, feed.Targets);
+        var (schedule, training) = AutoSchedule.Choose(deployment, series.TrainEvery);
+        var settings = new PipelineSettings
+        {
+            Series = series,
+            Router = deployment.Router,
+            Schedule = schedule,
+            Retrain = deployment.Retrain,
+            ReplayCapacity = deployment.ReplayCapacity,
+            ScoreFromOffset = deployment.ScoreFrom,
+            ReplayableFeed = replayableFeed,
+            FeedClock = feed.Clock,
+        };
+        return (settings, training);
+    }
 
     /// <summary>The deployment's weights file, checked against the model it describes, or fresh weights from its seed.</summary>
     public static ModelWeights InitialWeights(Deployment deployment, Model.Specs.ModelSpec spec)

@@ -71,11 +71,11 @@ internal static class RunCommand
         if (durability is not null && feed.Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
-        var settings = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
+        var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
-            $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}");
+            $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {Markup.Escape(training)}");
 
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
@@ -105,9 +105,23 @@ internal static class RunCommand
         finished.TrySetResult();
         await system.Terminate();
         if (deployment.FeedType == "tcp") progressConsole.MarkupLine($"tcp feed: {deployment.TcpCounters}");
+        if (NoRetrain(settings.Schedule, run.Metrics) is { } why) progressConsole.MarkupLine($"[yellow]no retrain in this run:[/] {Markup.Escape(why)}");
         if (run.Checkpoints is { } checkpoints)
             progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}");
         return run;
+    }
+
+    /// <summary>Why the weights never changed, when no retrain ran at all; null when one did.</summary>
+    private static string? NoRetrain(RetrainSchedule? schedule, Actors.Metrics.RunMetrics metrics)
+    {
+        if (metrics.Retrains.Count > 0 || metrics.RetrainsStarted > 0) return null;
+        if (schedule is null) return "retraining is off (training.auto = off and no training.every-* key); the forecasts are the initial weights' and the baselines'";
+        if (schedule.EveryTicks > 0 && metrics.Predictions <= schedule.EveryTicks)
+            return $"the feed ended after {metrics.Predictions:N0} ticks, before the first retrain was due at {schedule.EveryTicks:N0} (set training.every-ticks lower)";
+        if (schedule.NotBefore is { } start) return $"none was due after training.not-before ({start:u})";
+        return schedule.EveryWallClock is { } clock
+            ? $"the run lasted {metrics.Elapsed.TotalSeconds:N0} s, less than the {clock} between retrains"
+            : "none came due on the schedule's event-time period";
     }
 
     /// <summary>The durable state, read and checked; damage ends the command (exit 2) with the way out, never a different forecast.</summary>
