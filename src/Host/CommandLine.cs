@@ -20,6 +20,7 @@ internal static class CommandLine
         root.Subcommands.Add(EvalCommandLine(output));
         root.Subcommands.Add(SummaryCommand(output));
         root.Subcommands.Add(BenchCommand.Create(output));
+        root.Subcommands.Add(NodeCommandLine(output));
         return root;
     }
 
@@ -107,6 +108,37 @@ internal static class CommandLine
         var (from, to) = (Row(text[..dash]), Row(text[(dash + 1)..]));
         if (from > to) throw new ArgumentException($"--plot-rows: {from} comes after {to}");
         return (from, to);
+    }
+
+    private static Command NodeCommandLine(TextWriter output)
+    {
+        var config = ConfigOption();
+        var set = SetOption();
+        var input = new Option<string?>("--input", "-i") { Description = "Shorthand for --set feed.type=file --set feed.path=PATH." };
+        var outputPath = new Option<string?>("--output", "-o") { Description = "Shorthand for --set output.predictions=PATH (written by the node that coordinates the run)." };
+        var host = new Option<string>("--host") { Description = "Address this node listens on and is reached at.", DefaultValueFactory = _ => "127.0.0.1" };
+        var port = new Option<int>("--port") { Description = "Port this node listens on.", Required = true };
+        var seeds = new Option<string[]>("--seed") { Description = "A seed node, HOST:PORT (repeatable); the first seed starts the cluster, so give it its own address.", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = false };
+        var minNodes = new Option<int>("--min-nodes") { Description = "Members the cluster waits for before the run starts.", DefaultValueFactory = _ => 1 };
+        var command = new Command("node", "Run one node of an RnnStream cluster: key groups sharded over the nodes, the feed run by the oldest node; a replay ends the whole cluster when its feed ends.")
+        {
+            config, set, input, outputPath, host, port, seeds, minNodes,
+        };
+        command.SetAction(async (result, _) =>
+        {
+            var overrides = new List<string>(result.GetValue(set) ?? []);
+            if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
+            if (result.GetValue(outputPath) is { } target)
+            {
+                overrides.Add($"output.predictions={Path.GetFullPath(target)}");
+                overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
+            }
+            string self = $"{result.GetValue(host)}:{result.GetValue(port)}";
+            string[] seedList = result.GetValue(seeds) is { Length: > 0 } given ? given : [self];
+            return await Guarded(output, () => Cluster.NodeCommand.ExecuteAsync(new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides)),
+                result.GetValue(host)!, result.GetValue(port), seedList, Math.Max(1, result.GetValue(minNodes)), Consoles.Progress(output)));
+        });
+        return command;
     }
 
     private static Command SummaryCommand(TextWriter output)

@@ -26,7 +26,16 @@ internal static class RnnstreamProcess
         var output = process.StandardOutput.ReadToEndAsync();
         var errors = process.StandardError.ReadToEndAsync();
         using var hang = new CancellationTokenSource(within ?? TimeSpan.FromMinutes(3));
-        await process.WaitForExitAsync(hang.Token);
+        try
+        {
+            await process.WaitForExitAsync(hang.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            // A hung child must not outlive the test (a cluster node would keep its port and its peers waiting).
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException($"rnnstream {string.Join(' ', start.ArgumentList)} did not end within {within ?? TimeSpan.FromMinutes(3)}");
+        }
         return (process.ExitCode, await output, await errors);
     }
 

@@ -25,7 +25,7 @@ public static class LivePipeline
     /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
         Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
-        Durability? durability = null, OutputCommits? outputCommits = null)
+        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null)
     {
         var cut = durability?.Cut;
         initial = ResumedWeights(initial, durability);
@@ -48,15 +48,20 @@ public static class LivePipeline
             if (clockRestored) settings.FeedClock!.Restore(lastTimes, settings.ReplayableFeed ? cut.NextOffset : null);
             if (settings.ReplayableFeed) feed = ResumeAt(feed, cut.NextOffset, clockRestored ? 0 : cut.SkipAtNextOffset);
         }
-        var partitions = StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics), durability);
+        // Key groups of this node score their own series; a cluster's, elsewhere, are scored here as their predictions pass.
+        bool external = keyGroups is not null;
+        if (external && durability?.PartitionStates is not null)
+            throw new ArgumentException("a cluster run does not resume from a checkpoint yet: start it on an empty store");
+        var partitions = external ? [] : StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics), durability);
+        keyGroups ??= KeyGroups.Local(partitions);
         var trainer = StartTrainer(system, settings, registry, replay);
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
-        var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, partitions, outputCommits);
-        var router = new SeriesRouter(partitions, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
+        var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits);
+        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
-            OnDeliver = metrics.Record,
+            OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
         };
 
         var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
@@ -71,6 +76,12 @@ public static class LivePipeline
             done.GetAwaiter().GetResult();
         }, TaskScheduler.Default).Unwrap();
         return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
+    }
+
+    private static void ScoreHere(RunMetrics metrics, Prediction prediction)
+    {
+        metrics.Record(prediction);
+        if (!prediction.IsFailed) metrics.ScoresFor(prediction.SeriesId).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
     }
 
     /// <summary>The weights a resumed run continues with, if the data directory holds any, else <paramref name="initial"/>.</summary>
@@ -95,7 +106,7 @@ public static class LivePipeline
     }
 
     /// <summary>The key groups (series partitions), each with its series as of the resumed checkpoint.</summary>
-    private static IActorRef[] StartKeyGroups(ActorSystem system, PipelineSettings settings, SeriesContext context, Durability? durability)
+    private static IReadOnlyList<IActorRef> StartKeyGroups(ActorSystem system, PipelineSettings settings, SeriesContext context, Durability? durability)
     {
         string runId = Guid.NewGuid().ToString("N");
         return Enumerable.Range(0, settings.Router.Partitions)

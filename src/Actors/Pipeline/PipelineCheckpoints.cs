@@ -13,7 +13,7 @@ namespace RnnStream.Actors.Pipeline;
 /// before any key group can answer, then asks every key group to store its series.
 /// </summary>
 internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule? schedule, ModelRegistry registry, ReplayBuffer replay,
-    RunMetrics metrics, IReadOnlyList<IActorRef> partitions, OutputCommits? outputCommits)
+    RunMetrics metrics, KeyGroups partitions, OutputCommits? outputCommits)
 {
     /// <summary>The number of the last checkpoint taken (committed or not); before any, the last committed in the store (past the one resumed from, when going back).</summary>
     public long Last { get; private set; } = Math.Max(durability.Cut?.Number ?? 0, durability.LatestNumber);
@@ -30,6 +30,6 @@ internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule
             registry.Version, partitions.Count, replay.Snapshot()) { Metrics = metrics.ExportScores() };
         durability.Coordinator.Tell(new CheckpointStarted(taken, outputCommits?.FlushAt(cutAt.PredictionsWritten) ?? Task.FromResult(OutputMark.None)));
         for (int p = 0; p < partitions.Count; p++)
-            partitions[p].Tell(new SeriesPartition.TakeSnapshot(number, CheckpointCoordinator.PartitionId(p), durability.Snapshots, durability.Coordinator));
+            partitions.Tell(p, new SeriesPartition.TakeSnapshot(number, CheckpointCoordinator.PartitionId(p), durability.Snapshots, durability.Coordinator), ActorRefs.Nobody);
     }
 }

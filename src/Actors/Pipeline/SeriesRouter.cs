@@ -40,14 +40,19 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     /// <param name="checkpoints">When and how to take checkpoints; null: never.</param>
     public SeriesRouter(IReadOnlyList<IActorRef> partitions, RouterSettings settings,
         RouterRetrains? retrains = null, RouterCheckpoints? checkpoints = null)
+        : this(KeyGroups.Local(partitions), settings, retrains, checkpoints)
     {
-        Partitions = partitions.Count > 0 ? partitions : throw new ArgumentException("at least one partition", nameof(partitions));
+    }
+
+    public SeriesRouter(KeyGroups keyGroups, RouterSettings settings, RouterRetrains? retrains = null, RouterCheckpoints? checkpoints = null)
+    {
+        Partitions = keyGroups;
         Settings = settings;
         Retrains = retrains;
         Checkpoints = checkpoints;
     }
 
-    public IReadOnlyList<IActorRef> Partitions { get; }
+    public KeyGroups Partitions { get; }
     public RouterSettings Settings { get; }
     public RouterRetrains? Retrains { get; }
     public RetrainSchedule? Schedule => Retrains?.Schedule;
@@ -104,11 +109,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             _self = GetStageActor(OnStageMessage);
             _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
-            foreach (var partition in _stage.Partitions)
-            {
-                _self.Watch(partition);
-                partition.Tell(AnswerTo.Instance, _self.Ref);
-            }
+            foreach (var watched in _stage.Partitions.Watched) _self.Watch(watched);
+            for (int keyGroup = 0; keyGroup < _stage.Partitions.Count; keyGroup++) _stage.Partitions.Tell(keyGroup, AnswerTo.Instance, _self.Ref);
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
             Pull(_stage._in);
@@ -173,9 +175,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 case Terminated { ActorRef: var stopped }:
                     // The death notice can overtake the key group's last word (its reason): look again
                     // behind whatever it sent, by a message to self that queues after it.
-                    int index = 0;
-                    while (index < _stage.Partitions.Count && !_stage.Partitions[index].Equals(stopped)) index++;
-                    _self.Ref.Tell(new KeyGroupStopped(index));
+                    _self.Ref.Tell(new KeyGroupStopped(_stage.Partitions.KeyGroupOf(stopped)));
                     break;
                 case KeyGroupStopped gone:
                     FailStage(new KeyGroupFailedException(gone.KeyGroup, "its actor stopped"));

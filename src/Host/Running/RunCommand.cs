@@ -17,19 +17,23 @@ internal static class RunCommand
     {
         using var locks = LockFiles(deployment);
         var run = await RunToEndAsync(deployment, progressConsole, cancellation);
-        ResultsTable.Write(console, run.Metrics);
-        if (deployment.PredictionsPath is { } predictions)
-        {
-            string directory = Path.GetDirectoryName(predictions)!;
-            string stem = Path.GetFileNameWithoutExtension(predictions);
-            ResultsTable.WriteCsv(Path.Combine(directory, $"{stem}.metrics.csv"), run.Metrics);
-            string weightsPath = Path.Combine(directory, $"{stem}.weights.rnnw");
-            using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
-            console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
-        }
+        WriteResults(console, deployment, run);
         var (exit, warning) = ExitFor(run.Checkpoints);
         if (warning is not null) Console.Error.WriteLine($"rnnstream: {warning}");
         return exit;
+    }
+
+    /// <summary>The end of a run: the accuracy table, and beside the predictions file its per-series metrics and the final weights.</summary>
+    public static void WriteResults(IAnsiConsole console, Deployment deployment, RunHandle run)
+    {
+        ResultsTable.Write(console, run.Metrics);
+        if (deployment.PredictionsPath is not { } predictions || DevicePath.Is(predictions)) return;
+        string directory = Path.GetDirectoryName(predictions)!;
+        string stem = Path.GetFileNameWithoutExtension(predictions);
+        ResultsTable.WriteCsv(Path.Combine(directory, $"{stem}.metrics.csv"), run.Metrics);
+        string weightsPath = Path.Combine(directory, $"{stem}.weights.rnnw");
+        using (var file = File.Create(weightsPath)) ModelWeightsSerializer.Write(run.Registry.Current.Weights, file);
+        console.MarkupLine($"predictions: {Markup.Escape(predictions)}; per-series metrics: {Markup.Escape(stem)}.metrics.csv; final weights (version {run.Registry.Version}): {Markup.Escape(weightsPath)}");
     }
 
     /// <summary>Exit code 3 when the run finished but some of its checkpoints failed: durability was not what it promised, and the operator must hear it.</summary>

@@ -1,0 +1,69 @@
+using Akka.Cluster.Hosting;
+using Akka.Cluster.Hosting.SBR;
+using Akka.Hosting;
+using Akka.Remote.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Protocol;
+using RnnStream.Actors.Series;
+using RnnStream.Actors.Training;
+using RnnStream.Host.Configuration;
+using RnnStream.Host.Running;
+using Spectre.Console;
+
+namespace RnnStream.Host.Cluster;
+
+/// <summary>
+/// One node of an RnnStream cluster, on the Generic Host with Akka.Hosting: remoting on its port,
+/// cluster membership through the seeds (keep-majority split-brain resolver), a shard region
+/// hosting its share of the key groups, and the run coordinator as a cluster singleton on the
+/// oldest node. SIGTERM and Ctrl+C stop the host, whose CoordinatedShutdown leaves the cluster.
+/// </summary>
+internal static class NodeCommand
+{
+    public const string SystemName = "rnnstream";
+
+    public static async Task<int> ExecuteAsync(Deployment deployment, string host, int port, IReadOnlyList<string> seeds, int minNodes, IAnsiConsole console)
+    {
+        if (deployment.DataDirectory is not null)
+            throw new ArgumentException("a cluster run keeps no durable state yet: leave persistence.data-dir empty (checkpoints on a cluster come with failover)");
+        var layout = FeedLayout.Of(deployment);
+        if (!layout.IsKnown) throw new ArgumentException("every node needs the feed's layout: a file feed's header, or feed.features (and feed.columns for CSV)");
+        var series = deployment.Series(layout.Features, layout.Targets);
+        if (AutoSchedule.Choose(deployment, series.TrainEvery).Schedule is not null)
+            throw new ArgumentException("retraining on a cluster is not built yet (each node's training windows stay on that node): set training.auto = off and no training.every-* key");
+        var spec = deployment.Spec(layout.Features.Count, layout.Targets.Count);
+        // Every node builds the same initial weights from the deployment's seed (or weights file), so a key group forecasts alike wherever it runs.
+        var context = new SeriesContext(new SeriesForecaster(series), new ModelRegistry(DeploymentPipeline.InitialWeights(deployment, spec)),
+            new ReplayBuffer(deployment.ReplayCapacity));
+        var node = new RnnStreamNode(deployment, console, minNodes);
+        var router = deployment.Router;
+
+        var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.Services.AddAkka(SystemName, akka => akka
+            // Key groups stay where they were placed when the run started: moving one would drop its live state (hand-off comes with checkpoints on a cluster).
+            // A batch of answers is at most router.max-in-flight predictions (about 1.6 MB at the default 8,192): frames are sized to carry any.
+            .AddHocon(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.cluster.sharding.rebalance-interval = 3650d\n" +
+                    "akka.remote.dot-netty.tcp { maximum-frame-size = 16MiB, send-buffer-size = 16MiB, receive-buffer-size = 16MiB }")
+                .WithFallback(PipelineConfig.Config), HoconAddMode.Prepend)
+            .WithRemoting(host, port)
+            .WithClustering(new ClusterOptions
+            {
+                SeedNodes = seeds.Select(seed => $"akka.tcp://{SystemName}@{seed}").ToArray(),
+                MinimumNumberOfMembers = minNodes,
+                SplitBrainResolver = new KeepMajorityOption(),
+            })
+            .WithShardRegion<KeyGroupRegion>("key-groups",
+                entityId => SeriesPartition.Props(context, router.IdleTimeout, router.PassivationScan, KeyGroupExtractor.KeyGroupOf(entityId)),
+                new KeyGroupExtractor(), new ShardOptions { StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData })
+            .WithActors((system, _) => system.ActorOf(NodeControl.Props(node), NodeControl.Name))
+            .WithSingleton<RunCoordinator>("run-coordinator", RunCoordinator.Props(node), new ClusterSingletonOptions(), createProxyToo: false));
+        using var app = builder.Build();
+        console.MarkupLine($"rnnstream node {host}:{port}: joining {string.Join(", ", seeds)} (waiting for {minNodes} node{(minNodes == 1 ? "" : "s")})");
+        await app.RunAsync();
+        return node.Failed ? 1 : 0;
+    }
+}

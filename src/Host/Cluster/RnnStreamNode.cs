@@ -1,0 +1,27 @@
+using RnnStream.Host.Configuration;
+using Spectre.Console;
+
+namespace RnnStream.Host.Cluster;
+
+/// <summary>What one `rnnstream node` process is: its deployment, where it prints, and whether the run it coordinated failed.</summary>
+public sealed class RnnStreamNode
+{
+    internal RnnStreamNode(Deployment deployment, IAnsiConsole console, int minNodes)
+    {
+        Deployment = deployment;
+        Console = console;
+        MinNodes = minNodes;
+    }
+
+    /// <summary>Nodes whose shard regions must be known before key groups are placed (so they spread over all of them).</summary>
+    internal int MinNodes { get; }
+
+    internal Deployment Deployment { get; }
+    internal IAnsiConsole Console { get; }
+
+    /// <summary>Set by the coordinator when its run stopped on an error: that node exits 1.</summary>
+    public bool Failed { get; set; }
+
+    /// <summary>The cluster's run is over: a coordinator starting here (the singleton moving as members leave) must not run it again.</summary>
+    public bool Finished { get; set; }
+}
