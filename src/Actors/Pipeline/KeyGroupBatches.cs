@@ -12,7 +12,7 @@ namespace RnnStream.Actors.Pipeline;
 /// rented from the shared pool and returned once read, so batching allocates nothing per tick in
 /// steady state. Used on the stream's thread only.
 /// </summary>
-internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo)
+internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion)
 {
     private const int FirstSize = 16;
     private readonly Queue<KeyGroupAnswers> _answered = new();
@@ -74,7 +74,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo)
         _gathering[keyGroup] = null;
         _gathered[keyGroup] = 0;
         _atWork[keyGroup] = ticks;
-        keyGroups.Tell(keyGroup, new KeyGroupTicks(keyGroup, ticks, count), replyTo);
+        keyGroups.Tell(keyGroup, new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()), replyTo);
     }
 
     /// <summary>Back to the pool, without the references it held (so the pool keeps no tick or prediction alive).</summary>

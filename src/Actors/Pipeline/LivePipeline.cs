@@ -25,7 +25,7 @@ public static class LivePipeline
     /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
         Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
-        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null)
+        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null)
     {
         var cut = durability?.Cut;
         initial = ResumedWeights(initial, durability);
@@ -58,10 +58,11 @@ public static class LivePipeline
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
         var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits);
-        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability), checkpoints?.ForRouter())
+        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter())
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
+            WeightsVersion = () => registry.Version,
         };
 
         var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
@@ -123,17 +124,22 @@ public static class LivePipeline
     }
 
     /// <summary>Retrains as an ask of the trainer with a timeout; every outcome is recorded, a promotion journaled.</summary>
-    private static RouterRetrains? Retrains(ActorSystem system, PipelineSettings settings, IActorRef trainer, ModelRegistry registry, RunMetrics metrics, Durability? durability) =>
+    private static RouterRetrains? Retrains(ActorSystem system, PipelineSettings settings, IActorRef trainer, ModelRegistry registry, RunMetrics metrics, Durability? durability,
+        SharedTraining? shared) =>
         settings.Schedule is not { } schedule ? null : new RouterRetrains(schedule, cutoff =>
         {
             metrics.RetrainStarting();
-            return trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff), settings.Retrain.Timeout);
+            return shared is null
+                ? trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff), settings.Retrain.Timeout)
+                : shared.GatherWindows(cutoff).ContinueWith(gathered => trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff, gathered.Result), settings.Retrain.Timeout)).Unwrap();
         })
         {
             OnOutcome = outcome =>
             {
                 metrics.Record(outcome);
-                if (durability is not null && outcome.Promoted is { } promoted) durability.Coordinator.Tell(Promoted(promoted));
+                if (outcome.Promoted is not { } promoted) return;
+                shared?.Publish(promoted);
+                if (durability is not null) durability.Coordinator.Tell(Promoted(promoted));
             },
             OnFailure = error =>
             {

@@ -22,6 +22,8 @@ public static class PipelineConfig
             "RnnStream.Actors.Protocol.KeyGroupAnswers, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.KeyGroupFailed, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.AnswerTo, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.WindowsRequest, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.WindowsReply, RnnStream.Actors" = rnnstream-protocol
           }
         }
         """;

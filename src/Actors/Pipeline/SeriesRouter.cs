@@ -61,6 +61,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics).</summary>
     public Action<Prediction>? OnDeliver { get; init; }
 
+    /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
+    public Func<long> WeightsVersion { get; init; } = static () => 0;
+
     public override FlowShape<Tick, Prediction> Shape => new(_in, _out);
 
     public static Flow<Tick, Prediction, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
@@ -107,7 +110,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _self = GetStageActor(OnStageMessage);
-            _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref);
+            _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
             foreach (var watched in _stage.Partitions.Watched) _self.Watch(watched);
             for (int keyGroup = 0; keyGroup < _stage.Partitions.Count; keyGroup++) _stage.Partitions.Tell(keyGroup, AnswerTo.Instance, _self.Ref);

@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Text;
 using Akka.Actor;
 using Akka.Serialization;
+using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
 
 namespace RnnStream.Actors.Protocol;
@@ -18,6 +19,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string AnswersManifest = "key-group-answers.v1";
     private const string FailedManifest = "key-group-failed.v1";
     private const string AnswerToManifest = "answer-to.v1";
+    private const string WindowsRequestManifest = "windows-request.v1";
+    private const string WindowsReplyManifest = "windows-reply.v1";
 
     public override int Identifier => 7_462;
 
@@ -27,6 +30,8 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         KeyGroupAnswers => AnswersManifest,
         KeyGroupFailed => FailedManifest,
         AnswerTo => AnswerToManifest,
+        WindowsRequest => WindowsRequestManifest,
+        WindowsReply => WindowsReplyManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a message of the key-group protocol"),
     };
 
@@ -39,6 +44,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             {
                 case KeyGroupTicks ticks:
                     writer.Write(ticks.KeyGroup);
+                    writer.Write(ticks.WeightsVersion);
                     writer.Write(ticks.Count);
                     foreach (var tick in ticks.Ticks) WriteTick(writer, tick);
                     break;
@@ -52,6 +58,20 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     writer.Write(failed.Reason);
                     break;
                 case AnswerTo:
+                    break;
+                case WindowsRequest request:
+                    writer.Write(request.Cutoff?.ToBinary() ?? long.MinValue);
+                    break;
+                case WindowsReply reply:
+                    writer.Write(reply.Windows.Count);
+                    foreach (var window in reply.Windows)
+                    {
+                        writer.Write(window.SeriesId);
+                        writer.Write(window.EndTime.ToBinary());
+                        writer.Write(window.Steps);
+                        WriteFloats(writer, window.Inputs);
+                        WriteFloats(writer, window.Targets);
+                    }
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
@@ -67,10 +87,12 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         {
             case TicksManifest:
             {
-                int keyGroup = reader.ReadInt32(), count = reader.ReadInt32();
+                int keyGroup = reader.ReadInt32();
+                long version = reader.ReadInt64();
+                int count = reader.ReadInt32();
                 var ticks = ArrayPool<Tick>.Shared.Rent(Math.Max(count, 1));
                 for (int i = 0; i < count; i++) ticks[i] = ReadTick(reader);
-                return new KeyGroupTicks(keyGroup, ticks, count);
+                return new KeyGroupTicks(keyGroup, ticks, count, version);
             }
             case AnswersManifest:
             {
@@ -83,6 +105,20 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 return new KeyGroupFailed(reader.ReadInt32(), reader.ReadString());
             case AnswerToManifest:
                 return AnswerTo.Instance;
+            case WindowsRequestManifest:
+                return new WindowsRequest(reader.ReadInt64() is var cutoff && cutoff == long.MinValue ? null : DateTime.FromBinary(cutoff));
+            case WindowsReplyManifest:
+            {
+                var windows = new TrainingWindow[reader.ReadInt32()];
+                for (int i = 0; i < windows.Length; i++)
+                {
+                    string seriesId = reader.ReadString();
+                    var endTime = DateTime.FromBinary(reader.ReadInt64());
+                    int steps = reader.ReadInt32();
+                    windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
+                }
+                return new WindowsReply(windows);
+            }
             default:
                 throw new InvalidDataException($"unknown key-group message '{manifest}' (from a newer rnnstream?)");
         }

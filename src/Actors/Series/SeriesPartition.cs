@@ -17,7 +17,7 @@ namespace RnnStream.Actors.Series;
 /// Idle series are passivated: their state leaves the hot table as compact bytes (a few hundred,
 /// against the live objects' couple of kilobytes) and comes back, bit for bit, on their next tick.
 /// </summary>
-public sealed class SeriesPartition : UntypedActor, IWithTimers
+public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedStash
 {
     private const string IdleTimer = "idle";
     private readonly SeriesContext _context;
@@ -54,6 +54,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
     private readonly TimeSpan _scanEvery;
 
     public ITimerScheduler Timers { get; set; } = null!;
+    public IStash Stash { get; set; } = null!;
+    private bool _awaitingWeights;
 
     public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null, int index = 0,
         IReadOnlyDictionary<string, StoredSeries>? restored = null) =>
@@ -91,6 +93,14 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers
         {
             case AnswerTo:
                 _stream = Sender;
+                break;
+            case KeyGroupTicks batch when batch.WeightsVersion > _context.Registry.Version:
+                // The stream is past a swap whose weights have not reached this node yet: forecast with them, not before.
+                Stash.Stash();
+                if (!_awaitingWeights) _awaitingWeights = Context.System.EventStream.Subscribe(Self, typeof(WeightsArrived));
+                break;
+            case WeightsArrived:
+                Stash.UnstashAll();
                 break;
             case KeyGroupTicks batch:
                 _stream = Sender;

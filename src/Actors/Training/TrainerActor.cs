@@ -38,7 +38,7 @@ public sealed class TrainerActor : UntypedActor
         }
         try
         {
-            var windows = _replay.Snapshot(request.Cutoff);
+            var windows = request.Windows ?? _replay.Snapshot(request.Cutoff);
             CrashPoints.Reach(CrashPoints.Retrain);
             var outcome = _retrainer.Run(_registry.Current.Weights, windows);
             if (outcome.Promoted is { } weights) _registry.Promote(weights);
@@ -53,5 +53,5 @@ public sealed class TrainerActor : UntypedActor
     }
 }
 
-/// <summary>Retrain on the windows that ended before <paramref name="Cutoff"/> (all of them if null).</summary>
-public sealed record RetrainRequest(DateTime? Cutoff);
+/// <summary>Retrain on the windows that ended before <paramref name="Cutoff"/> (all of them if null): the given ones (gathered from a cluster's nodes), or else this node's replay buffer's.</summary>
+public sealed record RetrainRequest(DateTime? Cutoff, IReadOnlyList<TrainingWindow>? Windows = null);

@@ -32,13 +32,11 @@ internal static class NodeCommand
         var layout = FeedLayout.Of(deployment);
         if (!layout.IsKnown) throw new ArgumentException("every node needs the feed's layout: a file feed's header, or feed.features (and feed.columns for CSV)");
         var series = deployment.Series(layout.Features, layout.Targets);
-        if (AutoSchedule.Choose(deployment, series.TrainEvery).Schedule is not null)
-            throw new ArgumentException("retraining on a cluster is not built yet (each node's training windows stay on that node): set training.auto = off and no training.every-* key");
         var spec = deployment.Spec(layout.Features.Count, layout.Targets.Count);
         // Every node builds the same initial weights from the deployment's seed (or weights file), so a key group forecasts alike wherever it runs.
         var context = new SeriesContext(new SeriesForecaster(series), new ModelRegistry(DeploymentPipeline.InitialWeights(deployment, spec)),
             new ReplayBuffer(deployment.ReplayCapacity));
-        var node = new RnnStreamNode(deployment, console, minNodes);
+        var node = new RnnStreamNode(deployment, console, minNodes, context);
         var router = deployment.Router;
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
@@ -48,7 +46,7 @@ internal static class NodeCommand
             // A batch of answers is at most router.max-in-flight predictions (about 1.6 MB at the default 8,192): frames are sized to carry any.
             .AddHocon(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.cluster.sharding.rebalance-interval = 3650d\n" +
                     "akka.remote.dot-netty.tcp { maximum-frame-size = 16MiB, send-buffer-size = 16MiB, receive-buffer-size = 16MiB }")
-                .WithFallback(PipelineConfig.Config), HoconAddMode.Prepend)
+                .WithFallback(PipelineConfig.Config).WithFallback(Actors.Persistence.PersistenceConfig.RecordSerialization), HoconAddMode.Prepend)
             .WithRemoting(host, port)
             .WithClustering(new ClusterOptions
             {

@@ -1,9 +1,15 @@
 using Akka.Actor;
+using RnnStream.Actors.Persistence;
+using RnnStream.Actors.Protocol;
+using RnnStream.Actors.Training;
+using RnnStream.Model.Weights;
 
 namespace RnnStream.Host.Cluster;
 
 /// <summary>
-/// Each node's mailbox for the cluster's own news (at <c>/user/node-control</c>): when a replay
+/// Each node's mailbox for the cluster's own business (at <c>/user/node-control</c>): the trainer
+/// asks it for this node's training windows and sends it every promoted weights version (key
+/// groups waiting for that version go on once it is in the node's registry); and when a replay
 /// has finished, the coordinator tells every node before the members leave, so the singleton
 /// does not start the run again on the next oldest node as the first one goes.
 /// </summary>
@@ -16,6 +22,15 @@ public sealed class NodeControl : ReceiveActor
 
     public NodeControl(RnnStreamNode node)
     {
+        var registry = node.KeyGroups.Registry;
+        Receive<WindowsRequest>(request => Sender.Tell(new WindowsReply(node.KeyGroups.Replay.Snapshot(request.Cutoff))));
+        Receive<WeightsPromoted>(promoted =>
+        {
+            if (promoted.Version <= registry.Version) return;
+            using var bytes = new MemoryStream(promoted.Weights);
+            registry.Promote(ModelWeightsSerializer.Read(bytes));
+            Context.System.EventStream.Publish(new WeightsArrived(promoted.Version));
+        });
         Receive<string>(message => message == RunFinished, _ =>
         {
             node.Finished = true;

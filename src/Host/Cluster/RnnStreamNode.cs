@@ -1,3 +1,4 @@
+using RnnStream.Actors.Series;
 using RnnStream.Host.Configuration;
 using Spectre.Console;
 
@@ -6,12 +7,16 @@ namespace RnnStream.Host.Cluster;
 /// <summary>What one `rnnstream node` process is: its deployment, where it prints, and whether the run it coordinated failed.</summary>
 public sealed class RnnStreamNode
 {
-    internal RnnStreamNode(Deployment deployment, IAnsiConsole console, int minNodes)
+    internal RnnStreamNode(Deployment deployment, IAnsiConsole console, int minNodes, SeriesContext keyGroups)
     {
         Deployment = deployment;
         Console = console;
         MinNodes = minNodes;
+        KeyGroups = keyGroups;
     }
+
+    /// <summary>What this node's key groups share: its weights registry (fed by the trainer's versions) and its replay buffer (read by the trainer).</summary>
+    internal SeriesContext KeyGroups { get; }
 
     /// <summary>Nodes whose shard regions must be known before key groups are placed (so they spread over all of them).</summary>
     internal int MinNodes { get; }

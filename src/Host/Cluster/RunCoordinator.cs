@@ -3,6 +3,8 @@ using Akka.Cluster.Sharding;
 using Akka.Event;
 using Akka.Hosting;
 using RnnStream.Actors.Pipeline;
+using RnnStream.Actors.Protocol;
+using RnnStream.Actors.Training;
 using RnnStream.Host.Configuration;
 using RnnStream.Host.Running;
 using Spectre.Console;
@@ -19,6 +21,9 @@ public sealed class RunCoordinator : ReceiveActor
 {
     private readonly ILoggingAdapter _log = Context.GetLogger();
 
+    /// <summary>Kept: the trainer's hooks run off this actor's thread, where Context is not to be used.</summary>
+    private readonly ActorSystem _system = Context.System;
+
     public RunCoordinator(RnnStreamNode node)
     {
         ReceiveAsync<Start>(async _ =>
@@ -31,6 +36,27 @@ public sealed class RunCoordinator : ReceiveActor
     }
 
     public static Props Props(RnnStreamNode node) => Akka.Actor.Props.Create(() => new RunCoordinator(node));
+
+    private IEnumerable<ActorSelection> NodeControls() => Akka.Cluster.Cluster.Get(_system).State.Members
+        .Select(member => _system.ActorSelection(new RootActorPath(member.Address) / "user" / NodeControl.Name));
+
+    /// <summary>Every node's windows before the cutoff; the newest of their union, as one node's buffer would have kept them.</summary>
+    private async Task<IReadOnlyList<TrainingWindow>> GatherWindows(DateTime? cutoff, int capacity)
+    {
+        var replies = await Task.WhenAll(NodeControls().Select(node => node.Ask<WindowsReply>(new WindowsRequest(cutoff), TimeSpan.FromMinutes(1))));
+        var merged = new ReplayBuffer(capacity);
+        foreach (var window in replies.SelectMany(reply => reply.Windows)) merged.Add(window);
+        return merged.Snapshot();
+    }
+
+    /// <summary>A promoted version to every node's registry (its key groups wait for it where it has not arrived yet).</summary>
+    private void Publish(Model.Weights.ModelWeights weights)
+    {
+        using var bytes = new MemoryStream();
+        Model.Weights.ModelWeightsSerializer.Write(weights, bytes);
+        var promoted = new Actors.Persistence.WeightsPromoted(weights.Version, bytes.ToArray());
+        foreach (var node in NodeControls()) node.Tell(promoted);
+    }
 
     /// <summary>Key groups are placed on their first message: first let every node's region register, so they spread over all of them.</summary>
     private static async Task WaitForRegions(IActorRef region, int nodes)
@@ -66,7 +92,7 @@ public sealed class RunCoordinator : ReceiveActor
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
             var run = LivePipeline.Run(system, feed.Records, DeploymentPipeline.InitialWeights(deployment, spec), settings,
                 OutputFactory.Predictions(system, deployment), OutputFactory.Quarantine(deployment),
-                keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions));
+                keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish));
             await run.Completion;
             RunCommand.WriteResults(console, deployment, run);
             var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(15));

@@ -18,12 +18,13 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
     }
 
     [Fact]
-    public void Ticks_answers_and_failures_come_back_field_for_field()
+    public void Ticks_answers_failures_and_windows_come_back_field_for_field()
     {
         var ticks = Ticks.Interleaved(["a", "β"], 3).ToArray();
-        var sent = new KeyGroupTicks(7, [.. ticks, null!, null!], ticks.Length);
+        var sent = new KeyGroupTicks(7, [.. ticks, null!, null!], ticks.Length, weightsVersion: 4);
         var back = RoundTrip(sent);
         Assert.Equal(7, back.KeyGroup);
+        Assert.Equal(4, back.WeightsVersion);
         Assert.Equal(ticks.Length, back.Count);
         for (int i = 0; i < ticks.Length; i++)
         {
@@ -52,5 +53,12 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
 
         Assert.Equal(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot"), RoundTrip(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot")));
         Assert.Same(AnswerTo.Instance, RoundTrip(AnswerTo.Instance));
+        Assert.Equal(new WindowsRequest(new DateTime(2024, 3, 1)), RoundTrip(new WindowsRequest(new DateTime(2024, 3, 1))));
+        Assert.Equal(new WindowsRequest(null), RoundTrip(new WindowsRequest(null)));
+        var window = new RnnStream.Actors.Training.TrainingWindow("a", new DateTime(2024, 1, 1, 0, 3, 0), [1, 2, 3, 4], [5, 6], 2);
+        var windowBack = Assert.Single(RoundTrip(new WindowsReply([window])).Windows);
+        Assert.Equal((window.SeriesId, window.EndTime, window.Steps), (windowBack.SeriesId, windowBack.EndTime, windowBack.Steps));
+        Assert.Equal(window.Inputs, windowBack.Inputs);
+        Assert.Equal(window.Targets, windowBack.Targets);
     }
 }

@@ -7,9 +7,10 @@ namespace RnnStream.Host.Tests.Cluster;
 
 /// <summary>
 /// Three `rnnstream node` processes on 127.0.0.1 form a cluster: the key groups spread over all
-/// three, every batch to a key group on another node crosses a real socket, and the replay's
-/// predictions equal a single-node `run` of the same deployment row for row; when the feed ends
-/// the whole cluster leaves and every node exits 0.
+/// three, every batch to a key group on another node crosses a real socket, retrains gather the
+/// windows of every node and send each promoted version to every node, and the replay's
+/// predictions equal a single-node `run` of the same deployment row for row, retrains included;
+/// when the feed ends the whole cluster leaves and every node exits 0.
 /// </summary>
 public sealed partial class ThreeNodeClusterTests(ITestOutputHelper log) : IDisposable
 {
@@ -23,7 +24,8 @@ public sealed partial class ThreeNodeClusterTests(ITestOutputHelper log) : IDisp
         string input = Path.Combine(_scratch.Path, "dow300.csv");
         File.WriteAllLines(input, File.ReadLines(Path.Combine(RepositoryPaths.Root, "data", "prices", "dow30_close_daily.csv")).Take(1 + 300));
         string clustered = Path.Combine(_scratch.Path, "cluster.csv"), single = Path.Combine(_scratch.Path, "single.csv");
-        string[] common = ["--config", RepositoryPaths.Config("cluster.conf"), "--input", input, "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q.jsonl")}"];
+        string[] common = ["--config", RepositoryPaths.Config("cluster.conf"), "--input", input, "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q.jsonl")}",
+            "--set", "training.batches=20"];
 
         int[] ports = [Loopback.FreePort(), Loopback.FreePort(), Loopback.FreePort()];
         string seed = $"127.0.0.1:{ports[0]}";
@@ -46,6 +48,8 @@ public sealed partial class ThreeNodeClusterTests(ITestOutputHelper log) : IDisp
         Assert.Equal(3, perNode.Count);
         Assert.All(perNode, count => Assert.True(count >= 1, placement.Value));
         Assert.Equal(16, perNode.Sum());
+        var promoted = Promoted().Match(coordinator.Output + coordinator.Errors);
+        Assert.True(promoted.Success && int.Parse(promoted.Groups[1].Value) >= 2, coordinator.Output + coordinator.Errors);
 
         var alone = await RnnstreamProcess.RunToEndAsync(["run", .. common, "--output", single]);
         Assert.True(alone.Exit == 0, alone.Errors);
@@ -56,4 +60,7 @@ public sealed partial class ThreeNodeClusterTests(ITestOutputHelper log) : IDisp
 
     [GeneratedRegex(@"key groups per node: (.+)")]
     private static partial Regex Placement();
+
+    [GeneratedRegex(@"retrains: (\d+) promoted")]
+    private static partial Regex Promoted();
 }
