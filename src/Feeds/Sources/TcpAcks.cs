@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using Akka.IO;
-using Akka.Streams;
+using Akka.Actor;
 
 namespace RnnStream.Feeds.Sources;
 
@@ -40,9 +40,10 @@ public sealed class TcpAcks
     {
         private readonly Queue<long> _unacked = new();
         private long _acked;
-        private ISourceQueueWithComplete<ByteString>? _replies;
+        private IActorRef? _replies;
 
-        public void Attach(ISourceQueueWithComplete<ByteString> replies) => _replies = replies;
+        /// <summary>The connection's way back: an actor source, which takes a line from any thread at any time (a queue would refuse an offer while the last is pending).</summary>
+        public void Attach(IActorRef replies) => _replies = replies;
 
         /// <summary>One of this client's lines took feed position <paramref name="offset"/> (called in feed order).</summary>
         public void Arrived(long offset)
@@ -64,9 +65,8 @@ public sealed class TcpAcks
                 if (covered == 0) return;
                 acked = _acked += covered;
             }
-            // Acks are totals, so when the client reads slowly an older one can go (the queue drops the oldest).
-            _replies?.OfferAsync(ByteString.FromString($"{{\"acked\":{acked}}}\n"))
-                .ContinueWith(offer => _ = offer.Exception, TaskContinuationOptions.OnlyOnFaulted);
+            // Acks are totals, so when the client reads slowly an older one can go (the source drops the oldest).
+            _replies?.Tell(ByteString.FromString($"{{\"acked\":{acked}}}\n"));
         }
     }
 }

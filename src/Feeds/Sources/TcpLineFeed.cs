@@ -43,7 +43,7 @@ public static class TcpLineFeed
                 counters.CountAccepted();
                 var client = acks?.Open();
                 // The way back stays open for acks; only the latest matters, so a slow reader drops older ones.
-                return Source.Queue<ByteString>(4, OverflowStrategy.DropHead)
+                return Source.ActorRef<ByteString>(4, OverflowStrategy.DropHead)
                     .MapMaterializedValue(replies =>
                     {
                         client?.Attach(replies);

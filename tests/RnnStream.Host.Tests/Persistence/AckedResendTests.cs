@@ -104,6 +104,8 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
                 "run", "--config", RepositoryPaths.Config("live.conf"), "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
                 "--set", $"output.quarantine={predictions}.quarantine", "--set", "metrics.progress-every=10ms",
                 "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off", .. store,
+                // Two key groups: a checkpoint every 8 ticks is then 3 snapshot writes, not 17, so commits keep up on a loaded machine.
+                "--set", "router.partitions=2",
             ]))!;
             _ = process.StandardOutput.ReadToEndAsync();
             using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));
@@ -115,19 +117,56 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         /// <summary>Reads acks until one covers at least <paramref name="atLeast"/> lines; returns it.</summary>
         public async Task<long> WaitForAck(long atLeast)
         {
-            while (await _acks.ReadLineAsync(_hang.Token) is { } line)
-                if (AckLine().Match(line) is { Success: true } ack && long.Parse(ack.Groups[1].Value, CultureInfo.InvariantCulture) is var acked && acked >= atLeast)
-                    return acked;
+            var acks = new List<string>();
+            try
+            {
+                while (await _acks.ReadLineAsync(_hang.Token) is { } line)
+                {
+                    acks.Add(line);
+                    if (AckLine().Match(line) is { Success: true } ack && long.Parse(ack.Groups[1].Value, CultureInfo.InvariantCulture) is var acked && acked >= atLeast)
+                        return acked;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no ack of {atLeast} lines in time; acks read: [{string.Join(", ", acks)}]; the run said: {await StderrSoFar()}");
+            }
             throw new InvalidOperationException("the connection closed before the ack");
+        }
+
+        /// <summary>What the run printed that nobody read yet, for a failure's message (at most a few seconds' worth).</summary>
+        private async Task<string> StderrSoFar()
+        {
+            var lines = new List<string>();
+            using var brief = new CancellationTokenSource(TimeSpan.FromSeconds(2));
+            try
+            {
+                while (await _process.StandardError.ReadLineAsync(brief.Token) is { } line) lines.Add(line);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+            return string.Join("\n", lines.TakeLast(20));
         }
 
         /// <summary>Waits until the progress line has counted <paramref name="ticks"/> in all (a resumed run counts on from its checkpoint).</summary>
         public async Task WaitForTicks(long ticks)
         {
-            while (await _process.StandardError.ReadLineAsync(_hang.Token) is { } line)
-                if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= ticks)
-                    return;
-            throw new InvalidOperationException($"the run ended before {ticks} ticks");
+            var seen = new List<string>();
+            try
+            {
+                while (await _process.StandardError.ReadLineAsync(_hang.Token) is { } line)
+                {
+                    seen.Add(line);
+                    if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= ticks)
+                        return;
+                }
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the run did not reach {ticks} ticks in time; it said: {string.Join("\n", seen.Where(l => !l.StartsWith("ticks", StringComparison.Ordinal)).Concat(seen.TakeLast(3)))}");
+            }
+            throw new InvalidOperationException($"the run ended before {ticks} ticks: {string.Join("\n", seen.TakeLast(20))}");
         }
 
         /// <summary>SIGTERM: drain, checkpoint, exit 0.</summary>
