@@ -15,6 +15,19 @@ internal static class Loopback
         return port;
     }
 
+    /// <summary>
+    /// A live run asked for port 0 binds a port the system chooses and says which: read its lines
+    /// up to that one. (A port picked by the test and handed over could be taken by a test running
+    /// beside it, whose client would then talk to the wrong run.)
+    /// </summary>
+    public static async Task<int> ListeningPort(StreamReader runErrors, CancellationToken cancellation)
+    {
+        while (await runErrors.ReadLineAsync(cancellation) is { } line)
+            if (line.StartsWith("tcp feed listening on ", StringComparison.Ordinal))
+                return int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        throw new InvalidOperationException("the run ended before its feed was listening");
+    }
+
     /// <summary>The run prints its first line before its socket is bound: connect as a client would, again until it listens.</summary>
     public static async Task<TcpClient> ConnectWhenListening(int port, CancellationToken cancellation)
     {

@@ -49,9 +49,23 @@ internal static class FeedFactory
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
         var layout = FeedLayout.Of(deployment);
         var acks = deployment.TcpFeed.Acks ? new TcpAcks() : null;
+        var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks)
-            .MapMaterializedValue(_ => Akka.NotUsed.Instance)
+            .MapMaterializedValue(binding =>
+            {
+                binding.ContinueWith(bound =>
+                {
+                    if (bound.IsCompletedSuccessfully) listening.TrySetResult(bound.Result.LocalAddress);
+                    else listening.TrySetException(bound.Exception?.GetBaseException() ?? new InvalidOperationException("the feed's socket was not bound"));
+                }, TaskContinuationOptions.ExecuteSynchronously);
+                return Akka.NotUsed.Instance;
+            })
             .Via(ParsingFlow.Create(layout.Parser));
-        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}") { Clock = layout.Parser, Acks = acks };
+        return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}")
+        {
+            Clock = layout.Parser,
+            Acks = acks,
+            Listening = listening.Task,
+        };
     }
 }

@@ -81,6 +81,8 @@ internal static class RunCommand
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
             $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {Markup.Escape(training)}");
 
+        // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect.
+        feed.Listening?.ContinueWith(bound => progressConsole.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);

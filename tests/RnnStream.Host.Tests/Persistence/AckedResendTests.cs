@@ -99,9 +99,8 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         /// <param name="store">Arguments that choose the store (none: SQLite in the data directory).</param>
         public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state, string[] store)
         {
-            int port = Loopback.FreePort();
             var process = Process.Start(RnnstreamProcess.StartInfo([
-                "run", "--config", RepositoryPaths.Config("live.conf"), "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
+                "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--data-dir", state, "--output", predictions,
                 "--set", $"output.quarantine={predictions}.quarantine", "--set", "metrics.progress-every=10ms",
                 "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off", .. store,
                 // Two key groups: a checkpoint every 8 ticks is then 3 snapshot writes, not 17, so commits keep up on a loaded machine.
@@ -109,6 +108,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
             ]))!;
             _ = process.StandardOutput.ReadToEndAsync();
             using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+            int port = await Loopback.ListeningPort(process.StandardError, connecting.Token);
             return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token));
         }
 

@@ -23,12 +23,11 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
     [Fact]
     public async Task Ticks_resent_after_a_resume_are_rejected_as_before_it_and_nothing_is_forecast_twice()
     {
-        int port = Loopback.FreePort();
         string predictions = Path.Combine(_scratch.Path, "predictions.jsonl"), state = Path.Combine(_scratch.Path, "state");
 
-        await RunUntilStopped(port, predictions, state, "q1.jsonl", expectedTicks: 10, Ticks(0, 5));
+        await RunUntilStopped(predictions, state, "q1.jsonl", expectedTicks: 10, Ticks(0, 5));
         // The last two ticks again (one per series), then one new tick each.
-        await RunUntilStopped(port, predictions, state, "q2.jsonl", expectedTicks: 12, Ticks(4, 6));
+        await RunUntilStopped(predictions, state, "q2.jsonl", expectedTicks: 12, Ticks(4, 6));
 
         var rejected = File.ReadAllLines(Path.Combine(_scratch.Path, "q2.jsonl")).Select(l => JsonDocument.Parse(l).RootElement).ToList();
         Assert.Equal(2, rejected.Count);
@@ -47,11 +46,11 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
         select $"{{\"timestamp\":\"{time}\",\"ticker\":\"{series}\",\"open\":{10 + minute},\"high\":{11 + minute},\"low\":{9 + minute},\"close\":{10 + minute}}}\n");
 
     /// <summary>Starts the live run, sends the lines, waits until the run has forecast <paramref name="expectedTicks"/> in all, and stops it with SIGTERM (drain, checkpoint, exit 0).</summary>
-    private async Task RunUntilStopped(int port, string predictions, string state, string quarantine, int expectedTicks, string lines)
+    private async Task RunUntilStopped(string predictions, string state, string quarantine, int expectedTicks, string lines)
     {
         var start = RnnstreamProcess.StartInfo([
                      "run", "--config", RepositoryPaths.Config("live.conf"),
-                     "--set", $"feed.tcp.port={port}", "--data-dir", state, "--output", predictions,
+                     "--set", "feed.tcp.port=0", "--data-dir", state, "--output", predictions,
                      "--set", $"output.quarantine={Path.Combine(_scratch.Path, quarantine)}", "--set", "metrics.progress-every=10ms",
                  ]);
         using var process = Process.Start(start)!;
@@ -59,7 +58,7 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
         using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(1));
         try
         {
-            while (await process.StandardError.ReadLineAsync(hang.Token) is { } line && !line.StartsWith("rnnstream tcp", StringComparison.Ordinal)) { }
+            int port = await Loopback.ListeningPort(process.StandardError, hang.Token);
             using (var client = await Loopback.ConnectWhenListening(port, hang.Token))
                 await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(lines), hang.Token);
             while (await process.StandardError.ReadLineAsync(hang.Token) is { } line)
