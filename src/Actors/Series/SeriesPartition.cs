@@ -98,6 +98,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
                 // The stream is past a swap whose weights have not reached this node yet: forecast with them, not before.
                 Stash.Stash();
                 if (!_awaitingWeights) _awaitingWeights = Context.System.EventStream.Subscribe(Self, typeof(WeightsArrived));
+                // They may have arrived between the check and the subscription, their news already gone: look again.
+                if (batch.WeightsVersion <= _context.Registry.Version) Stash.UnstashAll();
                 break;
             case WeightsArrived:
                 Stash.UnstashAll();
