@@ -39,13 +39,7 @@ internal static class CommandLine
         var command = new Command("run", "Run a deployment: replay or stream its feed through the series actors, print progress and a per-series table.") { config, set, input, outputPath, dataDir, resumeFrom };
         command.SetAction(async (result, cancellation) =>
         {
-            var overrides = new List<string>(result.GetValue(set) ?? []);
-            if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
-            if (result.GetValue(outputPath) is { } target)
-            {
-                overrides.Add($"output.predictions={Path.GetFullPath(target)}");
-                overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
-            }
+            var overrides = Overrides(result, set, input, outputPath);
             if (result.GetValue(dataDir) is { } directory) overrides.Add($"persistence.data-dir={Path.GetFullPath(directory)}");
             if (result.GetValue(resumeFrom) is { } from) overrides.Add($"persistence.resume-from={from}");
             return await Guarded(output, async () =>
@@ -56,6 +50,19 @@ internal static class CommandLine
             });
         });
         return command;
+    }
+
+    /// <summary>The --set assignments, with --input and --output turned into the keys they stand for.</summary>
+    private static List<string> Overrides(ParseResult result, Option<string[]> set, Option<string?> input, Option<string?> outputPath)
+    {
+        var overrides = new List<string>(result.GetValue(set) ?? []);
+        if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
+        if (result.GetValue(outputPath) is { } target)
+        {
+            overrides.Add($"output.predictions={Path.GetFullPath(target)}");
+            overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
+        }
+        return overrides;
     }
 
     private static Command EvalCommandLine(TextWriter output)
@@ -126,13 +133,7 @@ internal static class CommandLine
         };
         command.SetAction(async (result, _) =>
         {
-            var overrides = new List<string>(result.GetValue(set) ?? []);
-            if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
-            if (result.GetValue(outputPath) is { } target)
-            {
-                overrides.Add($"output.predictions={Path.GetFullPath(target)}");
-                overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
-            }
+            var overrides = Overrides(result, set, input, outputPath);
             string self = $"{result.GetValue(host)}:{result.GetValue(port)}";
             string[] seedList = result.GetValue(seeds) is { Length: > 0 } given ? given : [self];
             return await Guarded(output, () => Cluster.NodeCommand.ExecuteAsync(new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides)),

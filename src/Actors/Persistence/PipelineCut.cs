@@ -48,14 +48,7 @@ public sealed record PipelineCut(
             writer.Write(WeightsVersion);
             writer.Write(Partitions);
             writer.Write(ReplayWindows.Count);
-            foreach (var window in ReplayWindows)
-            {
-                writer.Write(window.SeriesId);
-                writer.Write(window.EndTime.Ticks);
-                writer.Write(window.Steps);
-                WriteFloats(writer, window.Inputs);
-                WriteFloats(writer, window.Targets);
-            }
+            foreach (var window in ReplayWindows) TrainingWindowFormat.Write(writer, window);
             writer.Write(Metrics.Length);
             writer.Write(Metrics);
         }
@@ -93,34 +86,12 @@ public sealed record PipelineCut(
         int count = reader.ReadInt32();
         if (count < 0 || count > bytes.Length) throw new InvalidDataException($"checkpoint: {count} replay windows");
         var windows = new TrainingWindow[count];
-        for (int i = 0; i < count; i++)
-        {
-            string seriesId = reader.ReadString();
-            var endTime = new DateTime(reader.ReadInt64());
-            int steps = reader.ReadInt32();
-            windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
-        }
+        for (int i = 0; i < count; i++) windows[i] = TrainingWindowFormat.Read(reader, "checkpoint");
         var metrics = withMetrics ? reader.ReadBytes(reader.ReadInt32()) : [];
         if (stream.Position != bytes.Length) throw new InvalidDataException($"checkpoint: {bytes.Length - stream.Position} bytes left over");
         return new PipelineCut(number, nextOffset, skip, written, scheduleTicks, trigger < 0 ? null : new DateTime(trigger), weightsVersion, partitions, windows)
         {
             Metrics = metrics,
         };
-    }
-
-    private static void WriteFloats(BinaryWriter writer, float[] values)
-    {
-        writer.Write(values.Length);
-        foreach (float value in values) writer.Write(value);
-    }
-
-    private static float[] ReadFloats(BinaryReader reader)
-    {
-        int length = reader.ReadInt32();
-        if (length < 0 || 4L * length > reader.BaseStream.Length - reader.BaseStream.Position)
-            throw new InvalidDataException($"checkpoint: {length} numbers where {reader.BaseStream.Length - reader.BaseStream.Position} bytes are left");
-        var values = new float[length];
-        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadSingle();
-        return values;
     }
 }

@@ -56,7 +56,7 @@ public static class LivePipeline
         keyGroups ??= KeyGroups.Local(partitions);
         var trainer = StartTrainer(system, settings, registry, replay);
 
-        if (durability is not null && cut is null) durability.Coordinator.Tell(Promoted(initial));
+        if (durability is not null && cut is null) durability.Coordinator.Tell(WeightsPromoted.Of(initial));
         var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits);
         var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter())
         {
@@ -139,7 +139,7 @@ public static class LivePipeline
                 metrics.Record(outcome);
                 if (outcome.Promoted is not { } promoted) return;
                 shared?.Publish(promoted);
-                if (durability is not null) durability.Coordinator.Tell(Promoted(promoted));
+                if (durability is not null) durability.Coordinator.Tell(WeightsPromoted.Of(promoted));
             },
             OnFailure = error =>
             {
@@ -179,12 +179,5 @@ public static class LivePipeline
         // A plain filter with its count in the closure: this source is materialized once, by this run, and nothing is allocated per record.
         int skipped = 0;
         return feed.Where(record => record.Offset > offset || record.Offset == offset && (record is not Tick || skipped++ >= skipTicks));
-    }
-
-    private static WeightsPromoted Promoted(ModelWeights weights)
-    {
-        using var bytes = new MemoryStream();
-        ModelWeightsSerializer.Write(weights, bytes);
-        return new WeightsPromoted(weights.Version, bytes.ToArray());
     }
 }

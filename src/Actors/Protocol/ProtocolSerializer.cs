@@ -64,14 +64,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     break;
                 case WindowsReply reply:
                     writer.Write(reply.Windows.Count);
-                    foreach (var window in reply.Windows)
-                    {
-                        writer.Write(window.SeriesId);
-                        writer.Write(window.EndTime.ToBinary());
-                        writer.Write(window.Steps);
-                        WriteFloats(writer, window.Inputs);
-                        WriteFloats(writer, window.Targets);
-                    }
+                    foreach (var window in reply.Windows) TrainingWindowFormat.Write(writer, window);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
@@ -110,13 +103,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case WindowsReplyManifest:
             {
                 var windows = new TrainingWindow[reader.ReadInt32()];
-                for (int i = 0; i < windows.Length; i++)
-                {
-                    string seriesId = reader.ReadString();
-                    var endTime = DateTime.FromBinary(reader.ReadInt64());
-                    int steps = reader.ReadInt32();
-                    windows[i] = new TrainingWindow(seriesId, endTime, ReadFloats(reader), ReadFloats(reader), steps);
-                }
+                for (int i = 0; i < windows.Length; i++) windows[i] = TrainingWindowFormat.Read(reader, "a windows reply");
                 return new WindowsReply(windows);
             }
             default:

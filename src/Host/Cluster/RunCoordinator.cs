@@ -52,9 +52,7 @@ public sealed class RunCoordinator : ReceiveActor
     /// <summary>A promoted version to every node's registry (its key groups wait for it where it has not arrived yet).</summary>
     private void Publish(Model.Weights.ModelWeights weights)
     {
-        using var bytes = new MemoryStream();
-        Model.Weights.ModelWeightsSerializer.Write(weights, bytes);
-        var promoted = new Actors.Persistence.WeightsPromoted(weights.Version, bytes.ToArray());
+        var promoted = Actors.Persistence.WeightsPromoted.Of(weights);
         foreach (var node in NodeControls()) node.Tell(promoted);
     }
 
