@@ -88,6 +88,9 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         private readonly StreamReader _acks;
         private readonly CancellationTokenSource _hang = new(TimeSpan.FromMinutes(1));
 
+        /// <summary>What the run wrote to standard output (Akka's warnings and errors among it), for a failure's message.</summary>
+        private System.Text.StringBuilder _output = new();
+
         private LiveRun(AckedResendTests test, Process process, TcpClient client)
         {
             _test = test;
@@ -106,10 +109,12 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
                 // Two key groups: a checkpoint every 8 ticks is then 3 snapshot writes, not 17, so commits keep up on a loaded machine.
                 "--set", "router.partitions=2",
             ]))!;
-            _ = process.StandardOutput.ReadToEndAsync();
+            var output = new System.Text.StringBuilder();
+            process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
+            process.BeginOutputReadLine();
             using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));
             int port = await Loopback.ListeningPort(process.StandardError, connecting.Token);
-            return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token));
+            return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token)) { _output = output };
         }
 
         public Task Send(IEnumerable<string> lines) => _client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), _hang.Token).AsTask();
@@ -164,7 +169,9 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"the run did not reach {ticks} ticks in time; it said: {string.Join("\n", seen.Where(l => !l.StartsWith("ticks", StringComparison.Ordinal)).Concat(seen.TakeLast(3)))}");
+                string logged;
+                lock (_output) logged = _output.ToString();
+                throw new TimeoutException($"the run did not reach {ticks} ticks in time; it said: {string.Join("\n", seen.Where(l => !l.StartsWith("ticks", StringComparison.Ordinal)).Concat(seen.TakeLast(3)))}\nits log: {logged[^Math.Min(logged.Length, 3000)..]}");
             }
             throw new InvalidOperationException($"the run ended before {ticks} ticks: {string.Join("\n", seen.TakeLast(20))}");
         }
