@@ -127,13 +127,15 @@ internal static class CommandLine
         var port = new Option<int>("--port") { Description = "Port this node listens on.", Required = true };
         var seeds = new Option<string[]>("--seed") { Description = "A seed node, HOST:PORT (repeatable); the first seed starts the cluster, so give it its own address.", DefaultValueFactory = _ => [], AllowMultipleArgumentsPerToken = false };
         var minNodes = new Option<int>("--min-nodes") { Description = "Members the cluster waits for before the run starts.", DefaultValueFactory = _ => 1 };
+        var dataDir = new Option<string?>("--data-dir") { Description = "Shorthand for --set persistence.data-dir=DIR: checkpoint into the cluster's shared store (persistence.provider = postgresql), roll back to the last one when a node is lost, resume from it on restart." };
         var command = new Command("node", "Run one node of an RnnStream cluster: key groups sharded over the nodes, the feed run by the oldest node; a replay ends the whole cluster when its feed ends.")
         {
-            config, set, input, outputPath, host, port, seeds, minNodes,
+            config, set, input, outputPath, host, port, seeds, minNodes, dataDir,
         };
         command.SetAction(async (result, _) =>
         {
             var overrides = Overrides(result, set, input, outputPath);
+            if (result.GetValue(dataDir) is { } directory) overrides.Add($"persistence.data-dir={Path.GetFullPath(directory)}");
             string self = $"{result.GetValue(host)}:{result.GetValue(port)}";
             string[] seedList = result.GetValue(seeds) is { Length: > 0 } given ? given : [self];
             return await Guarded(output, () => Cluster.NodeCommand.ExecuteAsync(new Deployment(DeploymentConfig.Load(result.GetValue(config), overrides)),

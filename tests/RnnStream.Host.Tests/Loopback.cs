@@ -20,11 +20,15 @@ internal static class Loopback
     /// up to that one. (A port picked by the test and handed over could be taken by a test running
     /// beside it, whose client would then talk to the wrong run.)
     /// </summary>
-    public static async Task<int> ListeningPort(StreamReader runErrors, CancellationToken cancellation)
+    /// <param name="said">Collects the lines read on the way, for a failure's message.</param>
+    public static async Task<int> ListeningPort(StreamReader runErrors, CancellationToken cancellation, List<string>? said = null)
     {
         while (await runErrors.ReadLineAsync(cancellation) is { } line)
+        {
+            said?.Add(line);
             if (line.StartsWith("tcp feed listening on ", StringComparison.Ordinal))
                 return int.Parse(line[(line.LastIndexOf(':') + 1)..], System.Globalization.CultureInfo.InvariantCulture);
+        }
         throw new InvalidOperationException("the run ended before its feed was listening");
     }
 

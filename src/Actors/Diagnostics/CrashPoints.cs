@@ -10,7 +10,8 @@ namespace RnnStream.Actors.Diagnostics;
 /// after one line on stderr saying so (the test's proof that the point was hit). Without the
 /// variable each call is one test of a static field. The points: <c>retrain</c> (a retrain has
 /// taken its windows and is training), <c>checkpoint-part-stored</c> (a part of a checkpoint is in
-/// the store, the checkpoint not yet committed), <c>tick</c> (a tick enters the router).
+/// the store, the checkpoint not yet committed), <c>tick</c> (a tick enters the router), <c>key-group-batch</c>
+/// (a key group takes a batch of ticks: on a cluster, the node dies with its key groups).
 /// </summary>
 public static class CrashPoints
 {
@@ -18,6 +19,7 @@ public static class CrashPoints
     public const string Retrain = "retrain";
     public const string CheckpointPartStored = "checkpoint-part-stored";
     public const string Tick = "tick";
+    public const string KeyGroupBatch = "key-group-batch";
 
     private static readonly (string Name, long Count)? Armed = Parse(Environment.GetEnvironmentVariable(Variable));
     private static readonly ConcurrentDictionary<string, long> Reached = new();
@@ -39,9 +41,9 @@ public static class CrashPoints
     {
         if (string.IsNullOrWhiteSpace(value)) return null;
         var parts = value.Split(':');
-        if (parts.Length != 2 || parts[0] is not (Retrain or CheckpointPartStored or Tick)
+        if (parts.Length != 2 || parts[0] is not (Retrain or CheckpointPartStored or Tick or KeyGroupBatch)
             || !long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out long count) || count < 1)
-            throw new InvalidOperationException($"{Variable}={value}: expected NAME:N with NAME one of {Retrain}, {CheckpointPartStored}, {Tick} and N >= 1");
+            throw new InvalidOperationException($"{Variable}={value}: expected NAME:N with NAME one of {Retrain}, {CheckpointPartStored}, {Tick}, {KeyGroupBatch} and N >= 1");
         return (parts[0], count);
     }
 }

@@ -8,8 +8,8 @@ namespace RnnStream.Actors.Persistence;
 
 /// <summary>
 /// Keeps the run's durable log and turns checkpoints into commits. The stream side starts a
-/// checkpoint with its cut (stored as a snapshot under the checkpoint's number); every partition
-/// stores its series under the same number and the snapshot store answers here; the output answers
+/// checkpoint with its cut (stored as a snapshot under the checkpoint's number); every key group
+/// stores its series under the same number, on whichever node it runs, and says so here; the output answers
 /// with its flushed length. When every part is in, the commit is journaled, and only then do older
 /// snapshots go; the commit before it stays whole too, as the way back when the last one is found
 /// damaged. A crash at any moment leaves the last commit whole. The stream tells this actor of
@@ -64,6 +64,10 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 _weights[weights.Version] = weights.Weights;
                 _weightsEvents[weights.Version] = LastSequenceNr;
                 break;
+            // Journals written before commits were ordered may hold a later checkpoint before an earlier one: the highest number is the last.
+            case CheckpointCommitted committed when _last is { } later && committed.Number < later.Number:
+                if (_previous is null || committed.Number > _previous.Number) _previous = committed;
+                break;
             case CheckpointCommitted committed:
                 _previous = _last;
                 _last = committed;
@@ -98,6 +102,17 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                     CrashPoints.Reach(CrashPoints.CheckpointPartStored);
                     TryCommit(saved.Metadata.SequenceNr, pending);
                 }
+                break;
+            case Protocol.KeyGroupStored { Failure: null } stored:
+                if (_pending.TryGetValue(stored.Number, out var storedFor))
+                {
+                    storedFor.Stored++;
+                    CrashPoints.Reach(CrashPoints.CheckpointPartStored);
+                    TryCommit(stored.Number, storedFor);
+                }
+                break;
+            case Protocol.KeyGroupStored { Failure: { } failure } notStored:
+                Abort(notStored.Number, $"key group {notStored.KeyGroup} was not stored", new IOException(failure));
                 break;
             case SaveSnapshotFailure failed:
                 Abort(failed.Metadata.SequenceNr, $"snapshot {failed.Metadata.PersistenceId} failed", failed.Cause);
@@ -139,9 +154,15 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         started.OutputFlushed.PipeTo(Self, success: mark => new OutputFlushed(number, mark), failure: e => new OutputFlushFailed(number, e));
     }
 
+    /// <summary>
+    /// Commits checkpoint <paramref name="number"/> once all its parts are in and every earlier
+    /// checkpoint is committed or given up. Commits are journaled in checkpoint order: the store may
+    /// finish a later checkpoint's snapshots first (PostgreSQL does), and recovery takes the last
+    /// commit in the journal as the one to resume from, after a client was already acked for it.
+    /// </summary>
     private void TryCommit(long number, Pending pending)
     {
-        if (pending.Stored < pending.Parts || pending.Output is not { } output || pending.Committing) return;
+        if (pending.Stored < pending.Parts || pending.Output is not { } output || pending.Committing || _pending.Keys.First() != number) return;
         pending.Committing = true;
         var cut = pending.Cut;
         var commit = new CheckpointCommitted(number, cut.NextOffset, cut.PredictionsWritten, output.Length, cut.WeightsVersion, cut.Partitions) { OutputSha256 = output.Sha256 };
@@ -163,7 +184,14 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 foreach (long version in _weightsEvents.Keys.Where(v => v < keptVersion).ToList()) _weightsEvents.Remove(version);
             }
             NotifyWaiters();
+            CommitNextIfReady();
         });
+    }
+
+    /// <summary>The earliest pending checkpoint may have been complete while it waited for the one before it.</summary>
+    private void CommitNextIfReady()
+    {
+        if (_pending.Count > 0 && _pending.First() is var (next, waiting)) TryCommit(next, waiting);
     }
 
     private void Abort(long number, string what, Exception cause)
@@ -172,6 +200,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
         _stats.Failed(number);
         _log.Error(cause, "checkpoint {0} not committed: {1}; the last committed checkpoint stays {2}", number, what, _last?.Number ?? 0);
         NotifyWaiters();
+        CommitNextIfReady();
     }
 
     private bool IsSettled(long number) => !_pending.Keys.Any(k => k <= number);

@@ -20,7 +20,7 @@ public static class PersistenceConfig
             // Two files: the journal's small appends never wait behind a large snapshot write for SQLite's single writer lock.
             "sqlite" => ("SQLite.MS", WriteAheadLogged(Path.Combine(Path.GetFullPath(dataDirectory), "journal.db")),
                 WriteAheadLogged(Path.Combine(Path.GetFullPath(dataDirectory), "snapshots.db"))),
-            "postgresql" when !string.IsNullOrWhiteSpace(connectionString) => ("PostgreSQL.15", connectionString, connectionString),
+            "postgresql" when !string.IsNullOrWhiteSpace(connectionString) => ("PostgreSQL.15", WithPoolCap(connectionString), WithPoolCap(connectionString)),
             "postgresql" => throw new ArgumentException("persistence.provider = postgresql needs persistence.connection-string"),
             _ => throw new ArgumentException($"persistence.provider '{provider}' is not sqlite or postgresql"),
         };
@@ -73,6 +73,19 @@ public static class PersistenceConfig
         command.ExecuteNonQuery();
         return connectionString;
     }
+
+    /// <summary>
+    /// Connections per process, unless the connection string says otherwise. A checkpoint stores
+    /// every key group at once and then deletes their older snapshots at once; uncapped, three nodes
+    /// opened more than PostgreSQL's default 100 connections ("too many clients") and checkpoints
+    /// failed. Capped, the writes queue for a connection instead.
+    /// </summary>
+    public const int PostgresPoolCap = 16;
+
+    private static string WithPoolCap(string connectionString) =>
+        System.Text.RegularExpressions.Regex.IsMatch(connectionString, @"(?i)max(imum)?\s*pool\s*size")
+            ? connectionString
+            : $"{connectionString.TrimEnd(';')};Maximum Pool Size={PostgresPoolCap}";
 
     private static string Quote(string text) => System.Text.Json.JsonSerializer.Serialize(text);
 }

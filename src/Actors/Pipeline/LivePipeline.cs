@@ -50,19 +50,20 @@ public static class LivePipeline
         }
         // Key groups of this node score their own series; a cluster's, elsewhere, are scored here as their predictions pass.
         bool external = keyGroups is not null;
-        if (external && durability?.PartitionStates is not null)
-            throw new ArgumentException("a cluster run does not resume from a checkpoint yet: start it on an empty store");
         var partitions = external ? [] : StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics), durability);
         keyGroups ??= KeyGroups.Local(partitions);
         var trainer = StartTrainer(system, settings, registry, replay);
 
         if (durability is not null && cut is null) durability.Coordinator.Tell(WeightsPromoted.Of(initial));
-        var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits);
+        var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits,
+            shared is null ? null : () => shared.GatherWindows(null));
         var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter())
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
             WeightsVersion = () => registry.Version,
+            // A cluster's key groups may hold anything (a run before, a rollback): each returns to the cut, wherever sharding placed it.
+            RestoreFrom = external ? cut?.Number ?? 0 : null,
         };
 
         var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());

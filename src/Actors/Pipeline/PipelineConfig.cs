@@ -24,6 +24,11 @@ public static class PipelineConfig
             "RnnStream.Actors.Protocol.AnswerTo, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.WindowsRequest, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.WindowsReply, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.StoreKeyGroup, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.KeyGroupStored, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.RestoreKeyGroup, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.KeyGroupRestored, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.NodeReset, RnnStream.Actors" = rnnstream-protocol
           }
         }
         """;

@@ -21,4 +21,7 @@ public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetric
 
     /// <summary>Stops taking new ticks; what is in flight is still forecast and written (Ctrl+C).</summary>
     public void Drain() => killSwitch.Shutdown();
+
+    /// <summary>Stops the stream at once with <paramref name="reason"/>, nothing drained (a cluster lost a node and rolls back to its last checkpoint).</summary>
+    public void Abort(Exception reason) => killSwitch.Abort(reason);
 }

@@ -1,5 +1,6 @@
 using Akka;
 using Akka.Actor;
+using Akka.Event;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.Stage;
@@ -27,8 +28,11 @@ namespace RnnStream.Actors.Pipeline;
 /// series sees the new version at the same point of the feed; in live mode it never waits.</item>
 /// <item>Checkpoints: every so many ticks or seconds, and when the stream ends, the stage holds the next tick
 /// until nothing is in flight and hands the cut (the next tick's offset, the predictions written)
-/// to <see cref="RouterCheckpoints.Take"/>, which must tell the partitions before it returns; the
-/// tick then goes on. The stall lasts one drain of the in-flight ticks.</item>
+/// to <see cref="RouterCheckpoints.Take"/>, which must tell the partitions before its task completes; the
+/// tick then goes on. The stall lasts one drain of the in-flight ticks (and, on a cluster, one
+/// gathering of the nodes' training windows).</item>
+/// <item>Restoring: when <see cref="RestoreFrom"/> is set, every key group first returns to that
+/// checkpoint (wherever it runs) and the first tick is pulled only once all have said so.</item>
 /// </list>
 /// </summary>
 public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
@@ -61,6 +65,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics).</summary>
     public Action<Prediction>? OnDeliver { get; init; }
 
+    /// <summary>The checkpoint every key group returns to before the first tick (0: a fresh start, each drops what it holds); null: they start as they are.</summary>
+    public long? RestoreFrom { get; init; }
+
     /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
     public Func<long> WeightsVersion { get; init; } = static () => 0;
 
@@ -87,6 +94,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private bool _retraining;
         private bool _upstreamDone;
         private bool _heldForCheckpoint;
+        private bool _checkpointing;
+        private int _restoring;
+        private Action<Task> _checkpointTaken = _ => { };
         private long _sinceCheckpoint;
         private long _written;
         private long _lastOffset = -1;
@@ -109,14 +119,20 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         public override void PreStart()
         {
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
+            _checkpointTaken = GetAsyncCallback<Task>(OnCheckpointTaken);
             _self = GetStageActor(OnStageMessage);
             _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
             foreach (var watched in _stage.Partitions.Watched) _self.Watch(watched);
             for (int keyGroup = 0; keyGroup < _stage.Partitions.Count; keyGroup++) _stage.Partitions.Tell(keyGroup, AnswerTo.Instance, _self.Ref);
+            if (_stage.RestoreFrom is { } number)
+            {
+                _restoring = _stage.Partitions.Count;
+                for (int keyGroup = 0; keyGroup < _stage.Partitions.Count; keyGroup++) _stage.Partitions.Tell(keyGroup, new RestoreKeyGroup(number), _self.Ref);
+            }
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
-            Pull(_stage._in);
+            PullIfPossible();
         }
 
         private void OnPush()
@@ -172,6 +188,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                     _batches.Answered(answers);
                     Deliver();
                     break;
+                case KeyGroupRestored:
+                    if (--_restoring == 0) PullIfPossible();
+                    break;
                 case KeyGroupFailed failed:
                     FailStage(new KeyGroupFailedException(failed.KeyGroup, failed.Reason));
                     break;
@@ -202,19 +221,19 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void PullIfPossible()
         {
-            if (!_upstreamDone && _held is null && _inFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
+            if (!_upstreamDone && _held is null && _restoring == 0 && _inFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
                 Pull(_stage._in);
         }
 
         private void TryStartBarrier()
         {
-            if (_held is not { } held || _inFlight > 0) return;
+            if (_held is not { } held || _inFlight > 0 || _checkpointing) return;
             if (_heldForCheckpoint)
             {
                 if (_retraining && _replay) return;
                 _heldForCheckpoint = false;
+                if (!TakeCheckpoint(held.Offset, 0)) return;
                 _held = null;
-                TakeCheckpoint(held.Offset, 0);
                 Route(held);
                 return;
             }
@@ -222,11 +241,42 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             StartRetrain(_heldCutoff);
         }
 
-        private void TakeCheckpoint(long nextOffset, int skipAtNextOffset)
+        /// <returns>False while the checkpoint is still being taken: the held tick (or the end) waits for <see cref="OnCheckpointTaken"/>.</returns>
+        private bool TakeCheckpoint(long nextOffset, int skipAtNextOffset)
         {
             _sinceCheckpoint = 0;
             _checkpointDue = false;
-            _stage.Checkpoints!.Take(new RouterCut(nextOffset, skipAtNextOffset, _written));
+            Task taking;
+            try
+            {
+                taking = _stage.Checkpoints!.Take(new RouterCut(nextOffset, skipAtNextOffset, _written));
+            }
+            catch (Exception e)
+            {
+                taking = Task.FromException(e);
+            }
+            if (taking.IsCompleted)
+            {
+                if (taking.IsFaulted) Log.Warning(taking.Exception?.GetBaseException(), "the checkpoint at offset {0} was not taken; the stream goes on", nextOffset);
+                return true;
+            }
+            _checkpointing = true;
+            taking.ContinueWith(done => _checkpointTaken(done), TaskContinuationOptions.ExecuteSynchronously);
+            return false;
+        }
+
+        /// <summary>A checkpoint that took time (a cluster's gathering of windows) is taken: the held tick goes on, or the stream ends.</summary>
+        private void OnCheckpointTaken(Task taken)
+        {
+            _checkpointing = false;
+            if (taken.IsFaulted) Log.Warning(taken.Exception?.GetBaseException(), "a checkpoint was not taken; the stream goes on");
+            if (_held is { } tick && !_heldForCheckpoint)
+            {
+                _held = null;
+                Route(tick);
+            }
+            PullIfPossible();
+            CompleteIfDone();
         }
 
         private void StartRetrain(DateTime? cutoff)
@@ -270,9 +320,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void CompleteIfDone()
         {
-            if (!_upstreamDone || _inFlight > 0 || _held is not null || (_retraining && _replay)) return;
+            if (!_upstreamDone || _inFlight > 0 || _held is not null || _checkpointing || (_retraining && _replay)) return;
             // A drain can stop the feed in the middle of a record (a wide row): the cut is then inside it.
-            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0) TakeCheckpoint(_lastOffset, _ticksAtLastOffset);
+            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0 && !TakeCheckpoint(_lastOffset, _ticksAtLastOffset)) return;
             CompleteStage();
         }
     }
@@ -280,8 +330,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
 /// <summary>How the router takes checkpoints: every <paramref name="EveryTicks"/> ticks (0: not by count), every <see cref="Interval"/> of wall-clock time, and at the end.</summary>
 /// <param name="InitialWritten">Predictions the output already holds (a resumed run continues the count).</param>
-/// <param name="Take">Called with nothing in flight, with where the stream stands.</param>
-public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Action<RouterCut> Take)
+/// <param name="Take">Called with nothing in flight, with where the stream stands; the stream goes on when its task completes (a failed one is logged, never fatal).</param>
+public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Func<RouterCut, Task> Take)
 {
     public TimeSpan? Interval { get; init; }
 }

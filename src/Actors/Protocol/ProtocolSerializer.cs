@@ -21,6 +21,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string AnswerToManifest = "answer-to.v1";
     private const string WindowsRequestManifest = "windows-request.v1";
     private const string WindowsReplyManifest = "windows-reply.v1";
+    private const string StoreManifest = "store-key-group.v1";
+    private const string StoredManifest = "key-group-stored.v1";
+    private const string RestoreManifest = "restore-key-group.v1";
+    private const string RestoredManifest = "key-group-restored.v1";
+    private const string NodeResetManifest = "node-reset.v1";
 
     public override int Identifier => 7_462;
 
@@ -32,6 +37,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         AnswerTo => AnswerToManifest,
         WindowsRequest => WindowsRequestManifest,
         WindowsReply => WindowsReplyManifest,
+        StoreKeyGroup => StoreManifest,
+        KeyGroupStored => StoredManifest,
+        RestoreKeyGroup => RestoreManifest,
+        KeyGroupRestored => RestoredManifest,
+        NodeReset => NodeResetManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a message of the key-group protocol"),
     };
 
@@ -65,6 +75,29 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 case WindowsReply reply:
                     writer.Write(reply.Windows.Count);
                     foreach (var window in reply.Windows) TrainingWindowFormat.Write(writer, window);
+                    break;
+                case StoreKeyGroup store:
+                    writer.Write(store.Number);
+                    writer.Write(Akka.Serialization.Serialization.SerializedActorPath(store.ReplyTo));
+                    break;
+                case KeyGroupStored stored:
+                    writer.Write(stored.Number);
+                    writer.Write(stored.KeyGroup);
+                    writer.Write(stored.Failure is not null);
+                    if (stored.Failure is { } failure) writer.Write(failure);
+                    break;
+                case RestoreKeyGroup restore:
+                    writer.Write(restore.Number);
+                    break;
+                case KeyGroupRestored restored:
+                    writer.Write(restored.KeyGroup);
+                    writer.Write(restored.Number);
+                    break;
+                case NodeReset reset:
+                    writer.Write(reset.Weights.Length);
+                    writer.Write(reset.Weights);
+                    writer.Write(reset.Windows.Count);
+                    foreach (var window in reset.Windows) TrainingWindowFormat.Write(writer, window);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
@@ -105,6 +138,21 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 var windows = new TrainingWindow[reader.ReadInt32()];
                 for (int i = 0; i < windows.Length; i++) windows[i] = TrainingWindowFormat.Read(reader, "a windows reply");
                 return new WindowsReply(windows);
+            }
+            case StoreManifest:
+                return new StoreKeyGroup(reader.ReadInt64(), system.Provider.ResolveActorRef(reader.ReadString()));
+            case StoredManifest:
+                return new KeyGroupStored(reader.ReadInt64(), reader.ReadInt32(), reader.ReadBoolean() ? reader.ReadString() : null);
+            case RestoreManifest:
+                return new RestoreKeyGroup(reader.ReadInt64());
+            case RestoredManifest:
+                return new KeyGroupRestored(reader.ReadInt32(), reader.ReadInt64());
+            case NodeResetManifest:
+            {
+                var weights = reader.ReadBytes(reader.ReadInt32());
+                var windows = new TrainingWindow[reader.ReadInt32()];
+                for (int i = 0; i < windows.Length; i++) windows[i] = TrainingWindowFormat.Read(reader, "a node reset");
+                return new NodeReset(weights, windows);
             }
             default:
                 throw new InvalidDataException($"unknown key-group message '{manifest}' (from a newer rnnstream?)");

@@ -1,6 +1,7 @@
 using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
+using RnnStream.Actors.Diagnostics;
 using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
@@ -32,6 +33,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     /// <summary>Made once: a method group passed on every tick would allocate a delegate every tick.</summary>
     private readonly Action<TrainingWindow> _addWindow;
     private ActiveSeries?[] _batchSeries = new ActiveSeries?[64];
+
+    /// <summary>Checkpoints whose snapshot the store has not answered yet, and whom to tell.</summary>
+    private readonly Dictionary<long, IActorRef> _storing = [];
 
     /// <summary>Where the touch pass leaves its sum, so the compiler cannot drop its reads.</summary>
     private float _touched;
@@ -105,14 +109,24 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
                 Stash.UnstashAll();
                 break;
             case KeyGroupTicks batch:
+                if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.KeyGroupBatch);
                 _stream = Sender;
                 Sender.Tell(OnBatch(batch));
                 break;
             case ScanIdle:
                 Passivate();
                 break;
-            case TakeSnapshot snapshot:
-                Snapshot(snapshot);
+            case StoreKeyGroup store:
+                Snapshot(store);
+                break;
+            case Akka.Persistence.SaveSnapshotSuccess saved when _storing.Remove(saved.Metadata.SequenceNr, out var stored):
+                stored.Tell(new KeyGroupStored(saved.Metadata.SequenceNr, _index));
+                break;
+            case Akka.Persistence.SaveSnapshotFailure failed when _storing.Remove(failed.Metadata.SequenceNr, out var notStored):
+                notStored.Tell(new KeyGroupStored(failed.Metadata.SequenceNr, _index, $"snapshot {failed.Metadata.PersistenceId} failed: {failed.Cause.Message}"));
+                break;
+            case RestoreKeyGroup restore:
+                Restore(restore);
                 break;
             case CountSeries:
                 Sender.Tell(new SeriesCounts(_active.Count, _passivated.Count));
@@ -195,17 +209,60 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     }
 
     /// <summary>
-    /// Every series of the partition, as of the ticks received so far, handed to the snapshot store
-    /// under the checkpoint's number; the store answers the coordinator. Serialized here, in order
-    /// with the ticks, so the snapshot is exactly the state at the cut; stored asynchronously.
+    /// Every series of the key group, as of the ticks received so far, handed to this node's snapshot
+    /// store under the checkpoint's number; its answer comes here and goes on to the coordinator as
+    /// our own message, so it may cross nodes. Serialized here, in order with the ticks, so the
+    /// snapshot is exactly the state at the cut; stored asynchronously.
     /// </summary>
-    private void Snapshot(TakeSnapshot request)
+    private void Snapshot(StoreKeyGroup request)
     {
         var states = new List<KeyValuePair<string, StoredSeries>>(_active.Count + _passivated.Count);
         foreach (var (id, series) in _active) states.Add(new(id, new StoredSeries(SeriesStateSerializer.Write(series.State), series.State.LastTimestamp)));
         states.AddRange(_passivated);
-        var metadata = new Akka.Persistence.SnapshotMetadata(request.PersistenceId, request.Number, DateTime.UtcNow);
-        request.Store.Tell(new Akka.Persistence.SaveSnapshot(metadata, PartitionSnapshot.Write(states)), request.ReplyTo);
+        var metadata = new Akka.Persistence.SnapshotMetadata(Persistence.CheckpointCoordinator.PartitionId(_index), request.Number, DateTime.UtcNow);
+        _storing[request.Number] = request.ReplyTo;
+        SnapshotStore.Tell(new Akka.Persistence.SaveSnapshot(metadata, PartitionSnapshot.Write(states)), Self);
+    }
+
+    private IActorRef SnapshotStore => Akka.Persistence.Persistence.Instance.Apply(Context.System).SnapshotStoreFor(null);
+
+    /// <summary>
+    /// Drops every series and reads back those of the checkpoint from this node's store (none for
+    /// checkpoint 0); ticks that come meanwhile wait in the stash, behind the restored state.
+    /// </summary>
+    private void Restore(RestoreKeyGroup request)
+    {
+        if (request.Number < 0) throw new InvalidDataException($"there is no checkpoint {request.Number}: they count from 1 (0: none)");
+        var requester = Sender;
+        _active.Clear();
+        _passivated.Clear();
+        if (request.Number == 0)
+        {
+            requester.Tell(new KeyGroupRestored(_index, 0));
+            return;
+        }
+        string persistenceId = Persistence.CheckpointCoordinator.PartitionId(_index);
+        var criteria = new Akka.Persistence.SnapshotSelectionCriteria(request.Number, DateTime.MaxValue, request.Number, DateTime.MinValue);
+        SnapshotStore.Tell(new Akka.Persistence.LoadSnapshot(persistenceId, criteria, request.Number), Self);
+        BecomeStacked(message =>
+        {
+            switch (message)
+            {
+                case Akka.Persistence.LoadSnapshotResult { Snapshot.Snapshot: byte[] bytes }:
+                    foreach (var (id, state) in PartitionSnapshot.Read(bytes, $"the snapshot of {persistenceId} at checkpoint {request.Number}")) _passivated[id] = state;
+                    break;
+                case Akka.Persistence.LoadSnapshotResult:
+                    throw new InvalidDataException($"checkpoint {request.Number} is committed but the snapshot of {persistenceId} is missing");
+                case Akka.Persistence.LoadSnapshotFailed failed:
+                    throw new InvalidDataException($"the snapshot of {persistenceId} at checkpoint {request.Number} could not be read: {failed.Cause.Message}", failed.Cause);
+                default:
+                    Stash.Stash();
+                    return;
+            }
+            requester.Tell(new KeyGroupRestored(_index, request.Number));
+            UnbecomeStacked();
+            Stash.UnstashAll();
+        });
     }
 
     /// <summary>Moves series without a tick for the idle timeout out of the hot table.</summary>
@@ -236,12 +293,6 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     {
         public static readonly ScanIdle Instance = new();
     }
-
-    /// <summary>
-    /// Store every series under checkpoint <paramref name="Number"/> as <paramref name="PersistenceId"/>
-    /// (the durable name of this key group); the store's answer goes to <paramref name="ReplyTo"/>.
-    /// </summary>
-    public sealed record TakeSnapshot(long Number, string PersistenceId, IActorRef Store, IActorRef ReplyTo);
 
     /// <summary>Asks a partition how many series it holds live and passivated.</summary>
     public sealed class CountSeries

@@ -34,4 +34,15 @@ public sealed class ModelRegistry
             _current = new InferenceNetwork(weights);
         }
     }
+
+    /// <summary>Makes <paramref name="weights"/> current whatever its version: a cluster rolling back to a checkpoint takes its nodes back to that checkpoint's weights.</summary>
+    public void Reset(ModelWeights weights)
+    {
+        lock (_lock)
+        {
+            if (!weights.Spec.Equals(_current.Spec))
+                throw new InvalidOperationException("the weights to go back to have another model spec");
+            _current = new InferenceNetwork(weights);
+        }
+    }
 }

@@ -27,6 +27,20 @@ public sealed class ReplayBuffer(int capacity)
         }
     }
 
+    /// <summary>Holds exactly <paramref name="windows"/> (the newest of them, up to the capacity): where a cluster's run starts again from a checkpoint.</summary>
+    public void Replace(IEnumerable<TrainingWindow> windows)
+    {
+        lock (_lock)
+        {
+            _windows.Clear();
+            foreach (var window in windows)
+            {
+                _windows.Add(window);
+                if (_windows.Count > Capacity) _windows.Remove(_windows.Min!);
+            }
+        }
+    }
+
     /// <summary>The windows that ended before <paramref name="cutoff"/> (all, if null), oldest first.</summary>
     public IReadOnlyList<TrainingWindow> Snapshot(DateTime? cutoff = null)
     {

@@ -27,8 +27,9 @@ internal static class NodeCommand
 
     public static async Task<int> ExecuteAsync(Deployment deployment, string host, int port, IReadOnlyList<string> seeds, int minNodes, IAnsiConsole console)
     {
-        if (deployment.DataDirectory is not null)
-            throw new ArgumentException("a cluster run keeps no durable state yet: leave persistence.data-dir empty (checkpoints on a cluster come with failover)");
+        if (deployment.DataDirectory is not null && deployment.PersistenceProvider != "postgresql")
+            throw new ArgumentException("the nodes of a cluster share one store: with persistence.data-dir set, persistence.provider must be postgresql " +
+                "(with persistence.connection-string); SQLite is the store of a single `run`");
         var layout = FeedLayout.Of(deployment);
         if (!layout.IsKnown) throw new ArgumentException("every node needs the feed's layout: a file feed's header, or feed.features (and feed.columns for CSV)");
         var series = deployment.Series(layout.Features, layout.Targets);
@@ -44,9 +45,13 @@ internal static class NodeCommand
         builder.Services.AddAkka(SystemName, akka => akka
             // Key groups stay where they were placed when the run started: moving one would drop its live state (hand-off comes with checkpoints on a cluster).
             // A batch of answers is at most router.max-in-flight predictions (about 1.6 MB at the default 8,192): frames are sized to carry any.
+            // A lost node is downed (keep-majority) once the partition has been stable for cluster.stable-after; only then can its key groups start elsewhere.
             .AddHocon(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.cluster.sharding.rebalance-interval = 3650d\n" +
+                    $"akka.cluster.split-brain-resolver.stable-after = {deployment.ClusterStableAfter.TotalMilliseconds:F0}ms\n" +
                     "akka.remote.dot-netty.tcp { maximum-frame-size = 16MiB, send-buffer-size = 16MiB, receive-buffer-size = 16MiB }")
-                .WithFallback(PipelineConfig.Config).WithFallback(Actors.Persistence.PersistenceConfig.RecordSerialization), HoconAddMode.Prepend)
+                .WithFallback(PipelineConfig.Config).WithFallback(Actors.Persistence.PersistenceConfig.RecordSerialization)
+                .WithFallback(deployment.DataDirectory is null ? Akka.Configuration.Config.Empty
+                    : Actors.Persistence.PersistenceConfig.For(deployment.DataDirectory, deployment.PersistenceProvider, deployment.PersistenceConnectionString)), HoconAddMode.Prepend)
             .WithRemoting(host, port)
             .WithClustering(new ClusterOptions
             {

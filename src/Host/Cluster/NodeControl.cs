@@ -9,7 +9,8 @@ namespace RnnStream.Host.Cluster;
 /// <summary>
 /// Each node's mailbox for the cluster's own business (at <c>/user/node-control</c>): the trainer
 /// asks it for this node's training windows and sends it every promoted weights version (key
-/// groups waiting for that version go on once it is in the node's registry); and when a replay
+/// groups waiting for that version go on once it is in the node's registry); before a run starts,
+/// or starts again from a checkpoint, the coordinator resets its weights and windows; and when a replay
 /// has finished, the coordinator tells every node before the members leave, so the singleton
 /// does not start the run again on the next oldest node as the first one goes.
 /// </summary>
@@ -19,6 +20,9 @@ public sealed class NodeControl : ReceiveActor
 
     /// <summary>A plain string, so it needs no serializer of ours.</summary>
     public const string RunFinished = "rnnstream:run-finished";
+
+    /// <summary>The run stopped without finishing (it failed, or its coordinating node was lost): every node exits 1.</summary>
+    public const string RunStopped = "rnnstream:run-stopped";
 
     public NodeControl(RnnStreamNode node)
     {
@@ -31,10 +35,18 @@ public sealed class NodeControl : ReceiveActor
             registry.Promote(ModelWeightsSerializer.Read(bytes));
             Context.System.EventStream.Publish(new WeightsArrived(promoted.Version));
         });
-        Receive<string>(message => message == RunFinished, _ =>
+        Receive<NodeReset>(reset =>
+        {
+            node.RunStarted = true;
+            using (var bytes = new MemoryStream(reset.Weights)) registry.Reset(ModelWeightsSerializer.Read(bytes));
+            node.KeyGroups.Replay.Replace(reset.Windows);
+            Sender.Tell(NodeReset.Done);
+        });
+        Receive<string>(message => message is RunFinished or RunStopped, message =>
         {
             node.Finished = true;
-            Sender.Tell(RunFinished);
+            if (message == RunStopped) node.Failed = true;
+            Sender.Tell(message);
         });
     }
 

@@ -27,6 +27,9 @@ public sealed class RnnStreamNode
     /// <summary>Set by the coordinator when its run stopped on an error: that node exits 1.</summary>
     public bool Failed { get; set; }
 
+    /// <summary>A coordinator started the cluster's run (it reset this node): a coordinator starting here later is a takeover.</summary>
+    public bool RunStarted { get; set; }
+
     /// <summary>The cluster's run is over: a coordinator starting here (the singleton moving as members leave) must not run it again.</summary>
     public bool Finished { get; set; }
 }

@@ -29,16 +29,46 @@ public sealed class RunCoordinator : ReceiveActor
         ReceiveAsync<Start>(async _ =>
         {
             if (node.Finished) return;
+            if (node.RunStarted)
+            {
+                // The singleton moved: the node that coordinated the run is gone. Taking over in place left the shard coordinator's
+                // moved singleton answering no region (measured: key groups of the lost node were never placed again), so the cluster
+                // stops cleanly instead; started again, it resumes from the last committed checkpoint.
+                node.Console.MarkupLine($"[red]rnnstream: the node that coordinated the run was lost; the cluster stops. Start its nodes again to resume from the last committed checkpoint" +
+                    $"{(node.Deployment.DataDirectory is null ? " (none: without persistence.data-dir the run starts over)" : "")}.[/]");
+                node.Failed = true;
+                await EndClusterRun(NodeControl.RunStopped);
+                return;
+            }
             var region = await ActorRegistry.For(Context.System).GetAsync<KeyGroupRegion>();
-            await WaitForRegions(region, node.MinNodes);
+            // A coordinator taking over from one that died starts with one node fewer than the cluster began with.
+            var cluster = Akka.Cluster.Cluster.Get(Context.System);
+            await WaitForRegions(region, Math.Min(node.MinNodes, cluster.State.Members.Count(m => m.Status == Akka.Cluster.MemberStatus.Up)));
             await RunAsync(node, region);
         });
     }
 
     public static Props Props(RnnStreamNode node) => Akka.Actor.Props.Create(() => new RunCoordinator(node));
 
-    private IEnumerable<ActorSelection> NodeControls() => Akka.Cluster.Cluster.Get(_system).State.Members
-        .Select(member => _system.ActorSelection(new RootActorPath(member.Address) / "user" / NodeControl.Name));
+    /// <summary>The nodes a run can count on (up and reachable), by their control actor.</summary>
+    private IEnumerable<ActorSelection> NodeControls() => NodeAddresses().Select(NodeControlAt);
+
+    private IEnumerable<Address> NodeAddresses()
+    {
+        var state = Akka.Cluster.Cluster.Get(_system).State;
+        return state.Members.Where(member => member.Status == Akka.Cluster.MemberStatus.Up && !state.Unreachable.Contains(member)).Select(member => member.Address);
+    }
+
+    private ActorSelection NodeControlAt(Address address) => _system.ActorSelection(new RootActorPath(address) / "user" / NodeControl.Name);
+
+    /// <summary>Every node's weights and replay buffer back to the run's starting point (only this node's buffer gets the windows: the trainer merges them all).</summary>
+    private async Task ResetNodes(Model.Weights.ModelWeights weights, IReadOnlyList<TrainingWindow> windows)
+    {
+        var record = Actors.Persistence.WeightsPromoted.Of(weights).Weights;
+        var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
+        await Task.WhenAll(NodeAddresses().Select(address => NodeControlAt(address).Ask<string>(
+            new NodeReset(record, address.Equals(self) ? windows : []), TimeSpan.FromSeconds(30))));
+    }
 
     /// <summary>Every node's windows before the cutoff; the newest of their union, as one node's buffer would have kept them.</summary>
     private async Task<IReadOnlyList<TrainingWindow>> GatherWindows(DateTime? cutoff, int capacity)
@@ -69,6 +99,83 @@ public sealed class RunCoordinator : ReceiveActor
         throw new TimeoutException($"fewer than {nodes} nodes' key-group regions registered within a minute");
     }
 
+    /// <summary>
+    /// One attempt at the run: from the last committed checkpoint (or the start), every node reset to
+    /// it and every key group restored to it, wherever sharding places it now. If a member is lost
+    /// meanwhile, the stream stops at once, and, once the cluster has removed the member, the caller
+    /// tries again: a global rollback to the last commit, the feed rewound to its cut, the output cut
+    /// back to its length. Without durable state there is nothing to roll back to: the run fails.
+    /// </summary>
+    /// <returns>The finished run; null when it rolled back.</returns>
+    private async Task<RunHandle?> RunUntilMemberLost(RnnStreamNode node, IActorRef region, int attempt)
+    {
+        var deployment = node.Deployment;
+        var console = node.Console;
+        var system = _system;
+        var durability = deployment.DataDirectory is null ? null
+            : await Actors.Persistence.Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
+        if (durability?.Last is { } last) RunCommand.CheckOutputContinues(deployment, last);
+        var feed = FeedFactory.Open(system, deployment);
+        var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
+        var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
+        var weights = durability?.Weights ?? DeploymentPipeline.InitialWeights(deployment, spec);
+        await ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []);
+        if (attempt == 1)
+            console.MarkupLine($"[bold]rnnstream[/] coordinating {Markup.Escape(feed.Description)} on {Akka.Cluster.Cluster.Get(system).SelfAddress}: " +
+                $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
+        if (durability?.Last is { } from)
+            console.MarkupLine($"{(attempt == 1 ? "resuming from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
+        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment), null) : OutputFactory.Durable(system, deployment, durability.Last);
+        using var runEnded = new CancellationTokenSource();
+        var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
+        var run = LivePipeline.Run(system, feed.Records, DeploymentPipeline.InitialWeights(deployment, spec), settings, output, OutputFactory.Quarantine(deployment),
+            durability: durability, outputCommits: commits,
+            keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish));
+        try
+        {
+            if (await Task.WhenAny(run.Completion, lost) == run.Completion)
+            {
+                await run.Completion;
+                return run;
+            }
+        }
+        finally
+        {
+            runEnded.Cancel();
+        }
+
+        var member = lost.Result;
+        if (durability is null)
+            throw new InvalidOperationException($"node {member.Address} was lost with its key groups, and without persistence.data-dir there is no checkpoint to roll back to");
+        var stopped = DateTime.UtcNow;
+        console.MarkupLine($"node {member.Address} lost: stopping the stream to roll back to the last committed checkpoint");
+        run.Abort(new IOException($"node {member.Address} was lost"));
+        try
+        {
+            await run.Completion;
+        }
+        catch (Exception)
+        {
+            // Expected: the abort's reason.
+        }
+        await durability.Coordinator.GracefulStop(TimeSpan.FromSeconds(30));
+        await WaitUntilRemoved(member.Address);
+        console.MarkupLine($"node {member.Address} removed after {(DateTime.UtcNow - stopped).TotalSeconds:N1} s; starting again from the last commit");
+        return null;
+    }
+
+    /// <summary>The split-brain resolver downs an unreachable member after it has been stable for a while; sharding places its key groups elsewhere only after that.</summary>
+    private async Task WaitUntilRemoved(Address address)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_system);
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
+        while (cluster.State.Members.Any(m => m.Address.Equals(address)) && cluster.State.Unreachable.Any(m => m.Address.Equals(address)))
+        {
+            if (DateTime.UtcNow > deadline) throw new TimeoutException($"node {address} stayed unreachable without being removed for 2 minutes; is the split-brain resolver on?");
+            await Task.Delay(100);
+        }
+    }
+
     private sealed class Start
     {
         public static readonly Start Instance = new();
@@ -82,16 +189,8 @@ public sealed class RunCoordinator : ReceiveActor
         var console = node.Console;
         try
         {
-            var system = Context.System;
-            var feed = FeedFactory.Open(system, deployment);
-            var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
-            var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
-            console.MarkupLine($"[bold]rnnstream[/] coordinating {Markup.Escape(feed.Description)} on {Akka.Cluster.Cluster.Get(system).SelfAddress}: " +
-                $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
-            var run = LivePipeline.Run(system, feed.Records, DeploymentPipeline.InitialWeights(deployment, spec), settings,
-                OutputFactory.Predictions(system, deployment), OutputFactory.Quarantine(deployment),
-                keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish));
-            await run.Completion;
+            RunHandle? run = null;
+            for (int attempt = 1; run is null; attempt++) run = await RunUntilMemberLost(node, region, attempt);
             RunCommand.WriteResults(console, deployment, run);
             var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(15));
             console.MarkupLine("key groups per node: " + string.Join(", ", stats.Regions.OrderBy(r => r.Key.Port)
@@ -104,14 +203,19 @@ public sealed class RunCoordinator : ReceiveActor
             console.MarkupLine($"[red]rnnstream: the run stopped: {Markup.Escape(e.GetBaseException().Message)}[/]");
             node.Failed = true;
         }
-        // Every node hears the run is over before any leaves; then all leave, and each node's CoordinatedShutdown ends its process.
+        await EndClusterRun(node.Failed ? NodeControl.RunStopped : NodeControl.RunFinished);
+    }
+
+    /// <summary>Every node hears the run is over (<paramref name="how"/>) before any leaves; then all leave, and each node's CoordinatedShutdown ends its process.</summary>
+    private async Task EndClusterRun(string how)
+    {
         var cluster = Akka.Cluster.Cluster.Get(Context.System);
         var members = cluster.State.Members.Select(m => m.Address).ToList();
         await Task.WhenAll(members.Select(async address =>
         {
             try
             {
-                await Context.System.ActorSelection(new RootActorPath(address) / "user" / NodeControl.Name).Ask<string>(NodeControl.RunFinished, TimeSpan.FromSeconds(10));
+                await Context.System.ActorSelection(new RootActorPath(address) / "user" / NodeControl.Name).Ask<string>(how, TimeSpan.FromSeconds(10));
             }
             catch (AskTimeoutException)
             {

@@ -114,7 +114,12 @@ internal sealed class Deployment
         if (CheckpointEvery == 0 && CheckpointInterval is null)
             throw new ArgumentException("persistence: set checkpoint-every or checkpoint-interval, or there is only the checkpoint at the end");
         ProgressEvery = config.Duration("metrics.progress-every") ?? TimeSpan.FromSeconds(1);
+        ClusterStableAfter = config.Duration("cluster.stable-after") is { } stable && stable > TimeSpan.Zero ? stable
+            : throw new ArgumentException("cluster.stable-after must be a positive duration, e.g. 5s");
     }
+
+    /// <summary>How long a cluster's view must be stable before the split-brain resolver downs an unreachable node.</summary>
+    public TimeSpan ClusterStableAfter { get; }
 
     public DeploymentConfig Config { get; }
     public int Seed { get; }

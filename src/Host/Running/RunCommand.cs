@@ -149,7 +149,7 @@ internal static class RunCommand
     /// least that many bytes, the last of them ending a row, and those bytes the ones it hashed. Otherwise continuing it would fuse rows
     /// or lose them, and a restart would fail the same way: say so before anything is written.
     /// </summary>
-    private static void CheckOutputContinues(Deployment deployment, CheckpointCommitted committed)
+    internal static void CheckOutputContinues(Deployment deployment, CheckpointCommitted committed)
     {
         if (deployment.OutputFormat is not ("csv" or "jsonl") || deployment.PredictionsPath is not { } path || committed.OutputLength <= 0) return;
         string wayOut = $"Put back the file as checkpoint {committed.Number} left it, or start over: move the data directory '{deployment.DataDirectory}' away (or give another --data-dir).";

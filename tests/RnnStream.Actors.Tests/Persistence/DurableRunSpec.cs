@@ -16,25 +16,8 @@ namespace RnnStream.Actors.Tests.Persistence;
 /// The durable pipeline against Akka.Persistence.TestKit's journal and snapshot store (wired in by
 /// HOCON), whose writes a test can make fail.
 /// </summary>
-public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.WithFallback(PersistenceConfig.RecordSerialization).WithFallback(PipelineConfig.Config))
+public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Config.WithFallback(PersistenceConfig.RecordSerialization).WithFallback(PipelineConfig.Config))
 {
-    private static readonly Config TestStores = ConfigurationFactory.ParseString("""
-        akka.persistence.journal {
-          plugin = "akka.persistence.journal.test"
-          test {
-            class = "Akka.Persistence.TestKit.TestJournal, Akka.Persistence.TestKit"
-            plugin-dispatcher = "akka.actor.default-dispatcher"
-          }
-        }
-        akka.persistence.snapshot-store {
-          plugin = "akka.persistence.snapshot-store.test"
-          test {
-            class = "Akka.Persistence.TestKit.TestSnapshotStore, Akka.Persistence.TestKit"
-            plugin-dispatcher = "akka.actor.default-dispatcher"
-          }
-        }
-        """);
-
     private static readonly string[] SeriesIds = ["a", "b", "c"];
     private const int Steps = 160;
 

@@ -6,6 +6,7 @@ using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
+using RnnStream.Actors.Protocol;
 using Xunit;
 
 namespace RnnStream.Actors.Tests.Pipeline;
@@ -35,13 +36,13 @@ public sealed class KeyGroupFailureSpec() : Akka.TestKit.Xunit2.TestKit(Pipeline
         var broken = run.Partitions[3];
         Watch(broken);
 
-        // Injected fault: a snapshot request with no store throws inside the partition.
-        broken.Tell(new SeriesPartition.TakeSnapshot(1, "partition-3", null!, ActorRefs.Nobody));
+        // Injected fault: a restore to a checkpoint that cannot exist throws inside the key group.
+        broken.Tell(new RestoreKeyGroup(-1), ActorRefs.Nobody);
 
         ExpectTerminated(broken, TimeSpan.FromSeconds(10));
         var failure = await Assert.ThrowsAsync<KeyGroupFailedException>(() => run.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
         Assert.Equal(3, failure.Partition);
-        Assert.Equal("key group 3 failed: NullReferenceException on TakeSnapshot: Object reference not set to an instance of an object.", failure.Message);
+        Assert.Equal("key group 3 failed: InvalidDataException on RestoreKeyGroup: there is no checkpoint -1: they count from 1 (0: none)", failure.Message);
     }
 
     [Fact]

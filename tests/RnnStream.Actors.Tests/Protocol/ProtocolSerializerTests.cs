@@ -60,5 +60,14 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
         Assert.Equal((window.SeriesId, window.EndTime, window.Steps), (windowBack.SeriesId, windowBack.EndTime, windowBack.Steps));
         Assert.Equal(window.Inputs, windowBack.Inputs);
         Assert.Equal(window.Targets, windowBack.Targets);
+
+        Assert.Equal(new StoreKeyGroup(12, TestActor), RoundTrip(new StoreKeyGroup(12, TestActor)));
+        Assert.Equal(new KeyGroupStored(12, 5), RoundTrip(new KeyGroupStored(12, 5)));
+        Assert.Equal(new KeyGroupStored(12, 5, "disk full"), RoundTrip(new KeyGroupStored(12, 5, "disk full")));
+        Assert.Equal(new RestoreKeyGroup(9), RoundTrip(new RestoreKeyGroup(9)));
+        Assert.Equal(new KeyGroupRestored(4, 9), RoundTrip(new KeyGroupRestored(4, 9)));
+        var reset = RoundTrip(new NodeReset([1, 2, 3], [window]));
+        Assert.Equal([1, 2, 3], reset.Weights);
+        Assert.Equal(window.Inputs, Assert.Single(reset.Windows).Inputs);
     }
 }

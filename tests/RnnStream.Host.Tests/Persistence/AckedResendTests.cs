@@ -91,6 +91,9 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         /// <summary>What the run wrote to standard output (Akka's warnings and errors among it), for a failure's message.</summary>
         private System.Text.StringBuilder _output = new();
 
+        /// <summary>What the run printed to standard error before it listened (where it resumed from), for a failure's message.</summary>
+        private List<string> _said = [];
+
         private LiveRun(AckedResendTests test, Process process, TcpClient client)
         {
             _test = test;
@@ -113,8 +116,10 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
             process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
             process.BeginOutputReadLine();
             using var connecting = new CancellationTokenSource(TimeSpan.FromMinutes(1));
-            int port = await Loopback.ListeningPort(process.StandardError, connecting.Token);
-            return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token)) { _output = output };
+            var said = new List<string>();
+            int port = await Loopback.ListeningPort(process.StandardError, connecting.Token, said);
+            foreach (string line in said) test.Log.WriteLine(line);
+            return new LiveRun(test, process, await Loopback.ConnectWhenListening(port, connecting.Token)) { _output = output, _said = said };
         }
 
         public Task Send(IEnumerable<string> lines) => _client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), _hang.Token).AsTask();
@@ -171,7 +176,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
             {
                 string logged;
                 lock (_output) logged = _output.ToString();
-                throw new TimeoutException($"the run did not reach {ticks} ticks in time; it said: {string.Join("\n", seen.Where(l => !l.StartsWith("ticks", StringComparison.Ordinal)).Concat(seen.TakeLast(3)))}\nits log: {logged[^Math.Min(logged.Length, 3000)..]}");
+                throw new TimeoutException($"the run did not reach {ticks} ticks in time; it said: {string.Join("\n", _said.Concat(seen).Where(l => !l.StartsWith("ticks", StringComparison.Ordinal)).Concat(seen.TakeLast(3)))}\nits log: {logged[^Math.Min(logged.Length, 3000)..]}");
             }
             throw new InvalidOperationException($"the run ended before {ticks} ticks: {string.Join("\n", seen.TakeLast(20))}");
         }
