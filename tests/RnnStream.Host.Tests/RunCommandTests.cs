@@ -280,7 +280,7 @@ public sealed class RunExitTests
     public void A_run_whose_checkpoints_failed_exits_3_and_says_how_many_and_where_a_restart_resumes()
     {
         var checkpoints = new RnnStream.Actors.Persistence.CheckpointStats();
-        for (int i = 1; i <= 4; i++) checkpoints.Started();
+        for (int i = 1; i <= 4; i++) checkpoints.Started(i);
         checkpoints.Committed(1);
         checkpoints.Committed(2);
         // The third failed; the fourth was never answered (the store stopped answering).

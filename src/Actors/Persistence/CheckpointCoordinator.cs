@@ -172,6 +172,7 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
             _previous = _last;
             _last = committed;
             _stats.Committed(committed);
+            CrashPoints.Reach(CrashPoints.CheckpointCommitted);
             // Snapshots older than the previous commit's go; the previous commit's and this one's stay.
             var older = new SnapshotSelectionCriteria((_previous?.Number ?? number) - 1);
             _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);

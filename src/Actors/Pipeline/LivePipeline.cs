@@ -25,7 +25,7 @@ public static class LivePipeline
     /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
         Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
-        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null)
+        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null, Func<Task>? afterRestore = null)
     {
         var cut = durability?.Cut;
         initial = ResumedWeights(initial, durability);
@@ -64,6 +64,7 @@ public static class LivePipeline
             WeightsVersion = () => registry.Version,
             // A cluster's key groups may hold anything (a run before, a rollback): each returns to the cut, wherever sharding placed it.
             RestoreFrom = external ? cut?.Number ?? 0 : null,
+            AfterRestore = afterRestore,
         };
 
         var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());

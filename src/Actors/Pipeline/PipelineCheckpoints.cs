@@ -25,7 +25,7 @@ internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule
     private Task Take(RouterCut cutAt)
     {
         long number = ++Last;
-        durability.Stats.Started();
+        durability.Stats.Started(number);
         var position = schedule?.Position ?? (0, null);
         long version = registry.Version;
         var scores = metrics.ExportScores();

@@ -68,6 +68,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     /// <summary>The checkpoint every key group returns to before the first tick (0: a fresh start, each drops what it holds); null: they start as they are.</summary>
     public long? RestoreFrom { get; init; }
 
+    /// <summary>Runs once every key group is restored, before the first tick (a cluster resets its nodes' weights and windows there, when no batch of an earlier run can reach them any more).</summary>
+    public Func<Task>? AfterRestore { get; init; }
+
     /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
     public Func<long> WeightsVersion { get; init; } = static () => 0;
 
@@ -97,6 +100,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private bool _checkpointing;
         private int _restoring;
         private Action<Task> _checkpointTaken = _ => { };
+        private Action<Task> _afterRestoreDone = _ => { };
         private long _sinceCheckpoint;
         private long _written;
         private long _lastOffset = -1;
@@ -120,6 +124,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _checkpointTaken = GetAsyncCallback<Task>(OnCheckpointTaken);
+            _afterRestoreDone = GetAsyncCallback<Task>(done =>
+            {
+                if (done.IsFaulted) FailStage(done.Exception!.GetBaseException());
+                _restoring = 0;
+                PullIfPossible();
+            });
             _self = GetStageActor(OnStageMessage);
             _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
@@ -189,7 +199,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                     Deliver();
                     break;
                 case KeyGroupRestored:
-                    if (--_restoring == 0) PullIfPossible();
+                    if (--_restoring > 0) break;
+                    if (_stage.AfterRestore is { } reset)
+                    {
+                        _restoring = 1;
+                        reset().ContinueWith(done => _afterRestoreDone(done), TaskContinuationOptions.ExecuteSynchronously);
+                    }
+                    else PullIfPossible();
                     break;
                 case KeyGroupFailed failed:
                     FailStage(new KeyGroupFailedException(failed.KeyGroup, failed.Reason));

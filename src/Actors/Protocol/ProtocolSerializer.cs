@@ -103,6 +103,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
             }
         }
+        if (obj is KeyGroupTicks sent) WireStats.TicksSent(sent.Count, (int)buffer.Length);
         return buffer.ToArray();
     }
 
@@ -125,6 +126,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 int keyGroup = reader.ReadInt32(), count = reader.ReadInt32();
                 var predictions = ArrayPool<Prediction>.Shared.Rent(Math.Max(count, 1));
                 for (int i = 0; i < count; i++) predictions[i] = ReadPrediction(reader);
+                WireStats.AnswersReceived(count, bytes.Length);
                 return new KeyGroupAnswers(keyGroup, predictions, count);
             }
             case FailedManifest:

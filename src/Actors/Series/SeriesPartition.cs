@@ -42,8 +42,12 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private DateTimeOffset _now;
 
     /// <param name="restored">Series states from the last committed checkpoint; they come back live on their first tick.</param>
-    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, StoredSeries>? restored = null)
+    /// <param name="mustRestore">A cluster's key group: it takes no ticks before a <see cref="RestoreKeyGroup"/>, because sharding may start it again
+    /// anywhere (after its node left) with none of its state, and forecasting from nothing would be silently wrong.</param>
+    public SeriesPartition(SeriesContext context, TimeSpan? idleTimeout, TimeSpan scanEvery, int index = 0, IReadOnlyDictionary<string, StoredSeries>? restored = null,
+        bool mustRestore = false)
     {
+        _restored = !mustRestore;
         _context = context;
         _addWindow = context.Replay.Add;
         _idleTimeout = idleTimeout;
@@ -62,8 +66,16 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private bool _awaitingWeights;
 
     public static Props Props(SeriesContext context, TimeSpan? idleTimeout = null, TimeSpan? scanEvery = null, int index = 0,
-        IReadOnlyDictionary<string, StoredSeries>? restored = null) =>
-        Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1), index, restored));
+        IReadOnlyDictionary<string, StoredSeries>? restored = null, bool mustRestore = false) =>
+        Akka.Actor.Props.Create(() => new SeriesPartition(context, idleTimeout, scanEvery ?? TimeSpan.FromSeconds(1), index, restored, mustRestore));
+
+    /// <summary>What a key group of a cluster that sharding started again without its state says when ticks reach it; the run rolls back on it.</summary>
+    public const string StartedWithoutState = "started again without its state";
+
+    private bool _restored;
+
+    /// <summary>The stream that restored this key group: batches from any other (a run before a rollback) are dropped.</summary>
+    private IActorRef? _restoredFor;
 
     protected override void PreStart()
     {
@@ -98,6 +110,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             case AnswerTo:
                 _stream = Sender;
                 break;
+            case KeyGroupTicks when _restoredFor is not null && !Sender.Equals(_restoredFor):
+                // A batch of a run that has since rolled back (delivered late by sharding after a hand-off): its stream is gone, and it must not touch the restored state.
+                break;
             case KeyGroupTicks batch when batch.WeightsVersion > _context.Registry.Version:
                 // The stream is past a swap whose weights have not reached this node yet: forecast with them, not before.
                 Stash.Stash();
@@ -107,6 +122,12 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
                 break;
             case WeightsArrived:
                 Stash.UnstashAll();
+                break;
+            case KeyGroupTicks when !_restored:
+                _stream = Sender;
+                throw new InvalidOperationException($"key group {_index} {StartedWithoutState} (sharding placed it again after its node left)");
+            case StoreKeyGroup store when !_restored:
+                store.ReplyTo.Tell(new KeyGroupStored(store.Number, _index, $"key group {_index} {StartedWithoutState}"));
                 break;
             case KeyGroupTicks batch:
                 if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.KeyGroupBatch);
@@ -234,6 +255,10 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     {
         if (request.Number < 0) throw new InvalidDataException($"there is no checkpoint {request.Number}: they count from 1 (0: none)");
         var requester = Sender;
+        _restored = true;
+        _restoredFor = requester;
+        // Batches stashed for weights of the run before the rollback: their stream is gone.
+        Stash.ClearStash();
         _active.Clear();
         _passivated.Clear();
         if (request.Number == 0)

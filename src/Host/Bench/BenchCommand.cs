@@ -22,10 +22,11 @@ internal static class BenchCommand
         var latencyRate = new Option<double>("--latency-rate") { Description = "Ticks per second offered in the latency run (0: half the measured throughput)." };
         var dataDir = new Option<string?>("--data-dir") { Description = "Also measure throughput with durable state (checkpoints to SQLite) in this directory, emptied first." };
         var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run (0: by the clock only).", DefaultValueFactory = _ => 0 };
+        var postgres = new Option<string?>("--postgres") { Description = "With --data-dir: checkpoint to this PostgreSQL database (a connection string; its tables are emptied first) instead of SQLite." };
         var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres,
         };
         command.SetAction(async (result, _) =>
         {
@@ -34,7 +35,10 @@ internal static class BenchCommand
             if (directory is not null)
             {
                 if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
-                config = config.WithFallback(Actors.Persistence.PersistenceConfig.For(directory));
+                if (result.GetValue(postgres) is { } connection) await EmptyPostgres(connection);
+                config = config.WithFallback(result.GetValue(postgres) is { } database
+                    ? Actors.Persistence.PersistenceConfig.For(directory, "postgresql", database)
+                    : Actors.Persistence.PersistenceConfig.For(directory));
             }
             using var system = ActorSystem.Create("rnnstream-bench", config);
             var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output);
@@ -47,7 +51,9 @@ internal static class BenchCommand
                     every > 0 ? TimeSpan.FromSeconds(every) : null);
                 double durableRate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks), durability);
                 output.WriteLine($"durable: {durableRate:N0} ticks/s with checkpoints every {(result.GetValue(checkpointEvery) > 0 ? $"{result.GetValue(checkpointEvery):N0} ticks" : "")}{(every > 0 ? $" {every:G} s" : "")} = {durableRate / rate:P0} of {rate:N0} without " +
-                                 $"({durability.Stats.CommittedCount} committed, {durability.Stats.FailedCount} failed; snapshots {SizeOf(Path.Combine(directory, "snapshots.db"))} MB on disk after cleanup)");
+                                 $"({durability.Stats.CommittedCount} committed, {durability.Stats.FailedCount} failed; cut to commit {durability.Stats.MeanCommitTime.TotalMilliseconds:N0} ms mean, " +
+                                 $"{durability.Stats.MaxCommitTime.TotalMilliseconds:N0} ms max; snapshots " +
+                                 $"{(result.GetValue(postgres) is { } db ? await PostgresSnapshotMegabytes(db) : SizeOf(Path.Combine(directory, "snapshots.db")))} MB on disk after cleanup)");
 
                 // A second node-like process would do this: a fresh actor system on the same data directory.
                 using var recovering = ActorSystem.Create("rnnstream-recovery", config);
@@ -65,6 +71,23 @@ internal static class BenchCommand
             return 0;
         });
         return command;
+    }
+
+    /// <summary>A measurement starts from an empty store: the plugin's tables go (it makes them again).</summary>
+    private static async Task EmptyPostgres(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("DROP TABLE IF EXISTS journal, tags, snapshot, journal_metadata CASCADE", connection);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    private static async Task<string> PostgresSnapshotMegabytes(string connectionString)
+    {
+        await using var connection = new Npgsql.NpgsqlConnection(connectionString);
+        await connection.OpenAsync();
+        await using var command = new Npgsql.NpgsqlCommand("SELECT pg_total_relation_size('snapshot')", connection);
+        return (Convert.ToInt64(await command.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture) / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture);
     }
 
     private static string SizeOf(string file) => File.Exists(file) ? (new FileInfo(file).Length / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "?";

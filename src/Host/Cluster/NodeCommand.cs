@@ -60,7 +60,7 @@ internal static class NodeCommand
                 SplitBrainResolver = new KeepMajorityOption(),
             })
             .WithShardRegion<KeyGroupRegion>("key-groups",
-                entityId => SeriesPartition.Props(context, router.IdleTimeout, router.PassivationScan, KeyGroupExtractor.KeyGroupOf(entityId)),
+                entityId => SeriesPartition.Props(context, router.IdleTimeout, router.PassivationScan, KeyGroupExtractor.KeyGroupOf(entityId), mustRestore: true),
                 new KeyGroupExtractor(), new ShardOptions { StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData })
             .WithActors((system, _) => system.ActorOf(NodeControl.Props(node), NodeControl.Name))
             .WithSingleton<RunCoordinator>("run-coordinator", RunCoordinator.Props(node), new ClusterSingletonOptions(), createProxyToo: false));

@@ -106,8 +106,9 @@ public sealed class RunCoordinator : ReceiveActor
     /// tries again: a global rollback to the last commit, the feed rewound to its cut, the output cut
     /// back to its length. Without durable state there is nothing to roll back to: the run fails.
     /// </summary>
-    /// <returns>The finished run; null when it rolled back.</returns>
-    private async Task<RunHandle?> RunUntilMemberLost(RnnStreamNode node, IActorRef region, int attempt)
+    /// <param name="previous">The loss the last attempt ended on: this attempt says when the stream flows again, and when a moved key group forecasts again.</param>
+    /// <returns>The finished run; or, when it rolled back, the loss to start again after.</returns>
+    private async Task<(RunHandle? Run, Failover? Loss)> RunUntilMemberLost(RnnStreamNode node, IActorRef region, int attempt, Failover? previous)
     {
         var deployment = node.Deployment;
         var console = node.Console;
@@ -119,59 +120,104 @@ public sealed class RunCoordinator : ReceiveActor
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
         var weights = durability?.Weights ?? DeploymentPipeline.InitialWeights(deployment, spec);
-        await ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []);
         if (attempt == 1)
             console.MarkupLine($"[bold]rnnstream[/] coordinating {Markup.Escape(feed.Description)} on {Akka.Cluster.Cluster.Get(system).SelfAddress}: " +
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
         if (durability?.Last is { } from)
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
-        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment), null) : OutputFactory.Durable(system, deployment, durability.Last);
+        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment), null)
+            : OutputFactory.Durable(system, deployment, durability.Last, previous?.Watch(console, settings.Router.Partitions));
         using var runEnded = new CancellationTokenSource();
         var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
         var run = LivePipeline.Run(system, feed.Records, DeploymentPipeline.InitialWeights(deployment, spec), settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits,
-            keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish));
+            keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish),
+            // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.
+            afterRestore: () => ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []));
+        var placement = PlacementOnceFlowing(region, run, runEnded.Token);
+        Address? gone = null;
         try
         {
             if (await Task.WhenAny(run.Completion, lost) == run.Completion)
             {
                 await run.Completion;
-                return run;
+                return (run, null);
             }
+            gone = lost.Result.Address;
+        }
+        catch (Actors.Series.KeyGroupFailedException e) when (e.Message.Contains(Actors.Series.SeriesPartition.StartedWithoutState, StringComparison.Ordinal))
+        {
+            // A node is leaving (SIGTERM) and sharding handed its key groups to the others, which have none of their state: the same rollback as a loss.
+            // Its hand-off runs before its leave is gossiped: wait to see which member goes, so the rollback starts after it has gone.
+            gone = await LeavingMember(TimeSpan.FromSeconds(10));
         }
         finally
         {
             runEnded.Cancel();
         }
 
-        var member = lost.Result;
+        string which = gone is null ? "a node" : $"node {gone}";
         if (durability is null)
-            throw new InvalidOperationException($"node {member.Address} was lost with its key groups, and without persistence.data-dir there is no checkpoint to roll back to");
+            throw new InvalidOperationException($"{which} was lost with its key groups, and without persistence.data-dir there is no checkpoint to roll back to");
         var stopped = DateTime.UtcNow;
-        console.MarkupLine($"node {member.Address} lost: stopping the stream to roll back to the last committed checkpoint");
-        run.Abort(new IOException($"node {member.Address} was lost"));
+        console.MarkupLine($"{which} lost at {stopped:HH:mm:ss.fff} UTC: stopping the stream to roll back to the last committed checkpoint");
+        run.Abort(new IOException($"{which} was lost"));
+        IReadOnlySet<int> moved = placement.IsCompletedSuccessfully && gone is not null
+            ? placement.Result.Where(home => home.Value.Equals(gone)).Select(home => home.Key).ToHashSet()
+            : Enumerable.Range(0, settings.Router.Partitions).ToHashSet();
         try
         {
             await run.Completion;
         }
         catch (Exception)
         {
-            // Expected: the abort's reason.
+            // Expected: the abort's reason, or the key group's.
         }
         await durability.Coordinator.GracefulStop(TimeSpan.FromSeconds(30));
-        await WaitUntilRemoved(member.Address);
-        console.MarkupLine($"node {member.Address} removed after {(DateTime.UtcNow - stopped).TotalSeconds:N1} s; starting again from the last commit");
+        await WaitUntilSettled();
+        console.MarkupLine($"{which} removed after {(DateTime.UtcNow - stopped).TotalSeconds:N1} s; starting again from the last commit " +
+            $"({moved.Count} key groups move: {string.Join(", ", moved)})");
+        return (null, new Failover(stopped, moved));
+    }
+
+    /// <summary>Where sharding placed each key group (on their first batches): what a lost member held, so the next attempt can say when those forecast again.</summary>
+    private static async Task<IReadOnlyDictionary<int, Address>> PlacementOnceFlowing(IActorRef region, RunHandle run, CancellationToken cancellation)
+    {
+        // A resumed run's count starts at its checkpoint's.
+        long before = run.Metrics.Predictions;
+        while (run.Metrics.Predictions == before) await Task.Delay(50, cancellation);
+        var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10), cancellation);
+        return stats.Regions.SelectMany(r => r.Value.Stats.Keys.Select(shard => (KeyGroup: Actors.Protocol.KeyGroupExtractor.KeyGroupOf(shard), Home: r.Key)))
+            .ToDictionary(home => home.KeyGroup, home => home.Home);
+    }
+
+    /// <summary>The first member seen leaving (or unreachable) within <paramref name="patience"/>; null if none.</summary>
+    private async Task<Address?> LeavingMember(TimeSpan patience)
+    {
+        var cluster = Akka.Cluster.Cluster.Get(_system);
+        var deadline = DateTime.UtcNow + patience;
+        while (DateTime.UtcNow < deadline)
+        {
+            var state = cluster.State;
+            if ((state.Unreachable.FirstOrDefault() ?? state.Members.FirstOrDefault(m => m.Status != Akka.Cluster.MemberStatus.Up)) is { } leaving) return leaving.Address;
+            await Task.Delay(50);
+        }
         return null;
     }
 
-    /// <summary>The split-brain resolver downs an unreachable member after it has been stable for a while; sharding places its key groups elsewhere only after that.</summary>
-    private async Task WaitUntilRemoved(Address address)
+    /// <summary>
+    /// Until every member is up and reachable again: the split-brain resolver downs an unreachable
+    /// member after the cluster has been stable for a while, a leaving one goes once its hand-off is
+    /// done; sharding places their key groups elsewhere only after that.
+    /// </summary>
+    private async Task WaitUntilSettled()
     {
         var cluster = Akka.Cluster.Cluster.Get(_system);
         var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(2);
-        while (cluster.State.Members.Any(m => m.Address.Equals(address)) && cluster.State.Unreachable.Any(m => m.Address.Equals(address)))
+        while (cluster.State.Unreachable.Count > 0 || cluster.State.Members.Any(m => m.Status != Akka.Cluster.MemberStatus.Up))
         {
-            if (DateTime.UtcNow > deadline) throw new TimeoutException($"node {address} stayed unreachable without being removed for 2 minutes; is the split-brain resolver on?");
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException("the cluster's membership did not settle within 2 minutes (a member stayed unreachable or leaving); is the split-brain resolver on?");
             await Task.Delay(100);
         }
     }
@@ -190,11 +236,17 @@ public sealed class RunCoordinator : ReceiveActor
         try
         {
             RunHandle? run = null;
-            for (int attempt = 1; run is null; attempt++) run = await RunUntilMemberLost(node, region, attempt);
+            Failover? failover = null;
+            for (int attempt = 1; run is null; attempt++) (run, failover) = await RunUntilMemberLost(node, region, attempt, failover);
             RunCommand.WriteResults(console, deployment, run);
             var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(10)), TimeSpan.FromSeconds(15));
             console.MarkupLine("key groups per node: " + string.Join(", ", stats.Regions.OrderBy(r => r.Key.Port)
                 .Select(r => $"{r.Key.Host}:{r.Key.Port} {r.Value.Stats.Count}")));
+            var wire = Actors.Protocol.WireStats.Snapshot();
+            if (wire.TickBatches > 0)
+                console.MarkupLine($"across nodes: {wire.Ticks:N0} ticks in {wire.TickBatches:N0} batches (mean {(double)wire.Ticks / wire.TickBatches:N1} ticks, " +
+                    $"{(double)wire.TickBytes / wire.Ticks:N0} bytes a tick) out, {wire.Answers:N0} predictions in {wire.AnswerBatches:N0} batches " +
+                    $"({(double)wire.AnswerBytes / Math.Max(1, wire.Answers):N0} bytes a prediction) back; {(double)wire.Ticks / Math.Max(1, run.Metrics.Predictions):P0} of the run's ticks crossed a node");
             console.MarkupLine("run finished");
         }
         catch (Exception e)

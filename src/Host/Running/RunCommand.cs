@@ -113,7 +113,8 @@ internal static class RunCommand
         if (deployment.FeedType == "tcp") progressConsole.MarkupLine($"tcp feed: {deployment.TcpCounters}");
         if (NoRetrain(settings.Schedule, run.Metrics) is { } why) progressConsole.MarkupLine($"[yellow]no retrain in this run:[/] {Markup.Escape(why)}");
         if (run.Checkpoints is { } checkpoints)
-            progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}");
+            progressConsole.MarkupLine($"checkpoints: {checkpoints.CommittedCount:N0} committed, {checkpoints.FailedCount:N0} failed; last committed {checkpoints.LastCommitted:N0}" +
+                (checkpoints.MeanCommitTime > TimeSpan.Zero ? $"; cut to commit {checkpoints.MeanCommitTime.TotalMilliseconds:N0} ms mean, {checkpoints.MaxCommitTime.TotalMilliseconds:N0} ms max" : ""));
         return run;
     }
 

@@ -8,8 +8,8 @@ namespace RnnStream.Host.Tests.Cluster;
 
 /// <summary>
 /// Losing a node of a three-node cluster mid-replay, with real processes on 127.0.0.1, checkpoints
-/// in a real PostgreSQL and retrains on. Each node is killed by SIGKILL at a deterministic point
-/// (<see cref="CrashPoints"/>), and each test asserts the point was hit. Whatever is lost, the
+/// in a real PostgreSQL and retrains on. Each node is killed by SIGKILL (or stopped by SIGTERM) at a
+/// deterministic point (<see cref="CrashPoints"/>), and each test asserts the point was hit. Whatever is lost, the
 /// predictions file ends up equal to an uninterrupted single-node run's, row for row.
 /// The oldest member coordinates the run; members that become up together are ordered by address,
 /// so the node on the lowest port coordinates.
@@ -34,10 +34,29 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
         Assert.DoesNotContain("coordinating", killed.Errors);
         var coordinator = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Min())];
         Assert.True(coordinator.Exit == 0, coordinator.Errors);
-        Assert.Contains("lost: stopping the stream to roll back", coordinator.Errors);
+        Assert.Contains(": stopping the stream to roll back to the last committed checkpoint", coordinator.Errors);
+        // Usually to a committed checkpoint (11 to 21 in runs here); on a machine where the store lags far behind the stream, to the start.
         var rolledBack = RolledBack().Match(coordinator.Errors);
-        Assert.True(rolledBack.Success && int.Parse(rolledBack.Groups[1].Value, CultureInfo.InvariantCulture) >= 1,
-            $"the run should roll back to a committed checkpoint: {coordinator.Errors}");
+        Assert.True(rolledBack.Success || coordinator.Errors.Contains("starting again from the last commit", StringComparison.Ordinal), coordinator.Errors);
+        Log.WriteLine(rolledBack.Success ? $"rolled back to checkpoint {rolledBack.Groups[1].Value}" : "rolled back to the start: nothing was committed yet");
+        Assert.Contains("run finished", coordinator.Errors);
+
+        Assert.Equal(await cluster.SingleNodePredictions(), File.ReadAllLines(cluster.Predictions).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task A_node_stopped_by_SIGTERM_mid_replay_leaves_with_exit_0_and_the_run_rolls_back_to_exactly_the_uninterrupted_predictions()
+    {
+        var cluster = await Cluster("term_one");
+        // As an operator's `kill -TERM`, at a known point: its 150th batch.
+        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Max(), $"{CrashPoints.KeyGroupBatch}:150:term"));
+
+        var stopped = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Max())];
+        Assert.Contains($"crash point {CrashPoints.KeyGroupBatch}:150 reached: sending SIGTERM", stopped.Errors);
+        Assert.True(stopped.Exit == 0, $"the node that left should exit 0, exited {stopped.Exit}: {stopped.Errors}");
+        var coordinator = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Min())];
+        Assert.True(coordinator.Exit == 0, coordinator.Errors);
+        Assert.Contains(": stopping the stream to roll back to the last committed checkpoint", coordinator.Errors);
         Assert.Contains("run finished", coordinator.Errors);
 
         Assert.Equal(await cluster.SingleNodePredictions(), File.ReadAllLines(cluster.Predictions).Order(StringComparer.Ordinal));
@@ -47,11 +66,12 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
     public async Task When_the_coordinating_node_dies_the_others_stop_with_exit_1_and_a_restart_resumes_to_exactly_the_uninterrupted_predictions()
     {
         var cluster = await Cluster("kill_coordinator");
-        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Min(), $"{CrashPoints.Tick}:4000"));
+        // It dies right after its 5th commit (of about 30), with the stream running ahead of it.
+        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Min(), $"{CrashPoints.CheckpointCommitted}:5"));
 
         int coordinating = Array.IndexOf(cluster.Ports, cluster.Ports.Min());
         var killed = ended[coordinating];
-        Assert.Contains($"crash point {CrashPoints.Tick}:4000 reached", killed.Errors);
+        Assert.Contains($"crash point {CrashPoints.CheckpointCommitted}:5 reached", killed.Errors);
         Assert.Contains("coordinating", killed.Errors);
         foreach (var survivor in ended.Where((_, i) => i != coordinating))
             Assert.True(survivor.Exit == 1, $"a survivor should exit 1 after the coordinator's loss, exited {survivor.Exit}: {survivor.Errors}");
@@ -61,7 +81,7 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
         Assert.All(restarted, node => Assert.True(node.Exit == 0, node.Errors));
         var coordinator = restarted[Array.IndexOf(cluster.Ports, cluster.Ports.Min())];
         var resumed = Resumed().Match(coordinator.Errors);
-        Assert.True(resumed.Success && int.Parse(resumed.Groups[1].Value, CultureInfo.InvariantCulture) >= 1, coordinator.Errors);
+        Assert.True(resumed.Success && int.Parse(resumed.Groups[1].Value, CultureInfo.InvariantCulture) >= 5, coordinator.Errors);
 
         Assert.Equal(await cluster.SingleNodePredictions(), File.ReadAllLines(cluster.Predictions).Order(StringComparer.Ordinal));
     }
@@ -97,7 +117,8 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
                 return RnnstreamProcess.RunToEndAsync(start, TimeSpan.FromMinutes(3));
             }).ToArray();
             var ended = await Task.WhenAll(nodes);
-            for (int i = 0; i < ended.Length; i++) test.Log.WriteLine($"node on port {Ports[i]}, exit {ended[i].Exit}:\n{ended[i].Errors}");
+            for (int i = 0; i < ended.Length; i++)
+                test.Log.WriteLine($"node on port {Ports[i]}, exit {ended[i].Exit}:\n{ended[i].Errors}\nits log:\n{ended[i].Output[^Math.Min(ended[i].Output.Length, 4000)..]}");
             return ended;
         }
 
