@@ -28,6 +28,9 @@ public sealed class RetrainSchedule
 
     public bool IsEnabled => EveryTicks > 0 || EveryEventTime is not null || EveryWallClock is not null;
 
+    /// <summary>The same schedule, not yet started: each run counts from its own start (a cluster's run after a rollback to nothing ran on a used one and skipped its retrains).</summary>
+    public RetrainSchedule Unstarted() => new() { Mode = Mode, EveryTicks = EveryTicks, EveryEventTime = EveryEventTime, EveryWallClock = EveryWallClock, NotBefore = NotBefore };
+
     /// <summary>
     /// Called for each tick in stream order, before it is dispatched. True when a retrain is due
     /// first; <paramref name="cutoff"/> is then the event time the training data must end before

@@ -29,6 +29,10 @@ public static class TcpLineFeed
         int active = 0;
         return system.TcpStream()
             .Bind(settings.Host, settings.Port)
+            // Akka says only "bind failed": say where, and which keys choose it.
+            .SelectError(error => error is BindFailedException
+                ? new IOException($"the tcp feed cannot listen on {settings.Host}:{settings.Port}: another process holds the port, or the address is not this machine's (feed.tcp.host, feed.tcp.port)")
+                : error)
             // One slot more than the cap, so a connection past it is taken, refused and gone at once.
             .MergeMany(settings.MaxConnections + 1, connection =>
             {

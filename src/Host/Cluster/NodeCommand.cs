@@ -66,7 +66,23 @@ internal static class NodeCommand
             .WithSingleton<RunCoordinator>("run-coordinator", RunCoordinator.Props(node), new ClusterSingletonOptions(), createProxyToo: false));
         using var app = builder.Build();
         console.MarkupLine($"rnnstream node {host}:{port}: joining {string.Join(", ", seeds)} (waiting for {minNodes} node{(minNodes == 1 ? "" : "s")})");
-        await app.RunAsync();
+        try
+        {
+            await app.RunAsync();
+        }
+        catch (Exception e) when (BindFailure(e) is { } socket)
+        {
+            throw new ResourceInUseException($"the node cannot listen on {host}:{port}: {socket.Message} (another process holds the port, or the address is not this machine's; --host, --port)");
+        }
         return node.Failed ? 1 : 0;
+    }
+
+    /// <summary>Remoting's failure to bind, somewhere down the hosting's chain of wrapped exceptions.</summary>
+    private static System.Net.Sockets.SocketException? BindFailure(Exception? error)
+    {
+        for (; error is not null; error = error.InnerException)
+            if (error is System.Net.Sockets.SocketException { SocketErrorCode: System.Net.Sockets.SocketError.AddressAlreadyInUse or System.Net.Sockets.SocketError.AddressNotAvailable } socket)
+                return socket;
+        return null;
     }
 }

@@ -19,7 +19,8 @@ internal static class AutoSchedule
     public static (RetrainSchedule? Schedule, string Said) Choose(Deployment deployment, int seriesTrainEvery)
     {
         var keys = deployment.Schedule;
-        if (keys.IsEnabled) return (keys, Describe(keys));
+        // A copy: the deployment's own would carry one run's position into the next (a rollback's restart, an embedding's second run).
+        if (keys.IsEnabled) return (keys.Unstarted(), Describe(keys));
         if (!deployment.AutoTraining) return (null, "no retraining (training.auto = off and no training.every-* key)");
         if (deployment.FeedType == "tcp" || keys.Mode == RetrainMode.Live)
         {

@@ -52,7 +52,8 @@ public sealed class RemoteKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Remote.W
             .Via(SeriesRouter.Create(new SeriesRouter(keyGroups ?? harness.Partitions, harness.RouterSettings)))
             .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 
-    private static List<string> Rows(IEnumerable<Prediction> predictions) => predictions
+    /// <summary>Every prediction as one comparable row (series, offset, values, version, forecaster, target), sorted.</summary>
+    internal static List<string> Rows(IEnumerable<Prediction> predictions) => predictions
         .Select(p => $"{p.SeriesId}@{p.Offset}:{string.Join(";", p.Values.ToArray().Select(v => v.ToString("R")))}|v{p.WeightsVersion}|{p.Forecaster}|{p.TargetTimestamp}")
         .Order(StringComparer.Ordinal).ToList();
 }

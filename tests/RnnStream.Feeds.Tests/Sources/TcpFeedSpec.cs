@@ -41,6 +41,25 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
         await bound.Unbind();
     }
 
+    [Fact]
+    public void A_port_another_process_holds_fails_the_feed_with_an_error_that_names_the_address_the_port_and_the_keys()
+    {
+        var holder = new TcpListener(IPAddress.Loopback, 0);
+        holder.Start();
+        try
+        {
+            int port = ((IPEndPoint)holder.LocalEndpoint).Port;
+            var lines = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", port)).RunWith(this.SinkProbe<RawLine>(), Sys.Materializer());
+            lines.Request(1);
+            var error = Assert.IsType<IOException>(lines.ExpectError());
+            Assert.Equal($"the tcp feed cannot listen on 127.0.0.1:{port}: another process holds the port, or the address is not this machine's (feed.tcp.host, feed.tcp.port)", error.Message);
+        }
+        finally
+        {
+            holder.Stop();
+        }
+    }
+
     private async Task<(Akka.Streams.Dsl.Tcp.ServerBinding Binding, int Port, TestSubscriber.Probe<RawLine> Lines, TcpFeedCounters Counters)> Listen(TcpFeedSettings settings)
     {
         var counters = new TcpFeedCounters();

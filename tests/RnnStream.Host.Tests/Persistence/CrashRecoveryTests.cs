@@ -117,7 +117,11 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         await process.WaitForExitAsync();
         if (crashAt is not null)
         {
-            Assert.True(crashLine == $"crash point {crashAt} reached: killing the process", $"crash point {crashAt} was not reached; last line: {lastLine}");
+            if (crashLine != $"crash point {crashAt} reached: killing the process")
+            {
+                string log = await stdout;
+                Assert.Fail($"crash point {crashAt} was not reached; exit {process.ExitCode}, last line: {lastLine}; its log: {log[^Math.Min(log.Length, 3000)..]}");
+            }
             Assert.Equal(128 + 9, process.ExitCode);
             return new Outcome("killed", crashLine);
         }
