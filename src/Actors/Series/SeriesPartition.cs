@@ -255,6 +255,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     {
         if (request.Number < 0) throw new InvalidDataException($"there is no checkpoint {request.Number}: they count from 1 (0: none)");
         var requester = Sender;
+        // A failure while restoring (a missing snapshot) must reach the stream that waits for this key group.
+        _stream = requester;
         _restored = true;
         _restoredFor = requester;
         // Batches stashed for weights of the run before the rollback: their stream is gone.

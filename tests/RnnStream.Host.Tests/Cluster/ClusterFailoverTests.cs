@@ -48,12 +48,12 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
     public async Task A_node_stopped_by_SIGTERM_mid_replay_leaves_with_exit_0_and_the_run_rolls_back_to_exactly_the_uninterrupted_predictions()
     {
         var cluster = await Cluster("term_one");
-        // As an operator's `kill -TERM`, at a known point: its 40th batch. No checkpoint is taken before the end, so the run rolls
+        // As an operator's `kill -TERM`, at a known point: its 10th batch, early in the run. No checkpoint is taken before the end, so the run rolls
         // back to its start: the restart must retrain where the first attempt did (it once ran on with the first's retrain schedule).
-        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Max(), $"{CrashPoints.KeyGroupBatch}:40:term"), checkpointEvery: 1_000_000);
+        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Max(), $"{CrashPoints.KeyGroupBatch}:10:term"), checkpointEvery: 1_000_000);
 
         var stopped = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Max())];
-        Assert.Contains($"crash point {CrashPoints.KeyGroupBatch}:40 reached: sending SIGTERM", stopped.Errors);
+        Assert.Contains($"crash point {CrashPoints.KeyGroupBatch}:10 reached: sending SIGTERM", stopped.Errors);
         Assert.True(stopped.Exit == 0, $"the node that left should exit 0, exited {stopped.Exit}: {stopped.Errors}");
         var coordinator = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Min())];
         Assert.True(coordinator.Exit == 0, coordinator.Errors);

@@ -104,7 +104,8 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         {
             lastLine = line;
             if (line.StartsWith("resuming", StringComparison.Ordinal)) log.WriteLine(line);
-            if (line.StartsWith("crash point", StringComparison.Ordinal)) crashLine = line;
+            // The progress display writes from another thread and may have begun a line the crash point's line then ends.
+            if (line.IndexOf("crash point", StringComparison.Ordinal) is >= 0 and var at) crashLine = line[at..];
             if (terminateAtTick is not { } tick || ProgressLine().Match(line) is not { Success: true } match
                 || long.Parse(match.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) < tick) continue;
             using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync();
