@@ -96,20 +96,10 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 Start(started);
                 break;
             case SaveSnapshotSuccess saved:
-                if (_pending.TryGetValue(saved.Metadata.SequenceNr, out var pending))
-                {
-                    pending.Stored++;
-                    CrashPoints.Reach(CrashPoints.CheckpointPartStored);
-                    TryCommit(saved.Metadata.SequenceNr, pending);
-                }
+                PartStored(saved.Metadata.SequenceNr);
                 break;
             case Protocol.KeyGroupStored { Failure: null } stored:
-                if (_pending.TryGetValue(stored.Number, out var storedFor))
-                {
-                    storedFor.Stored++;
-                    CrashPoints.Reach(CrashPoints.CheckpointPartStored);
-                    TryCommit(stored.Number, storedFor);
-                }
+                PartStored(stored.Number);
                 break;
             case Protocol.KeyGroupStored { Failure: { } failure } notStored:
                 Abort(notStored.Number, $"key group {notStored.KeyGroup} was not stored", new IOException(failure));
@@ -143,6 +133,15 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
                 Unhandled(message);
                 break;
         }
+    }
+
+    /// <summary>One part of checkpoint <paramref name="number"/> is in the store: the pipeline's cut, or a key group's series.</summary>
+    private void PartStored(long number)
+    {
+        if (!_pending.TryGetValue(number, out var pending)) return;
+        pending.Stored++;
+        CrashPoints.Reach(CrashPoints.CheckpointPartStored);
+        TryCommit(number, pending);
     }
 
     private void Start(CheckpointStarted started)

@@ -13,17 +13,15 @@ namespace RnnStream.Actors.Persistence;
 /// </summary>
 public sealed class Durability
 {
-    private Durability(IActorRef coordinator, IActorRef snapshots, CheckpointStats stats, long checkpointEvery, TimeSpan? checkpointInterval)
+    private Durability(IActorRef coordinator, CheckpointStats stats, long checkpointEvery, TimeSpan? checkpointInterval)
     {
         CheckpointInterval = checkpointInterval;
         Coordinator = coordinator;
-        Snapshots = snapshots;
         Stats = stats;
         CheckpointEvery = checkpointEvery;
     }
 
     public IActorRef Coordinator { get; }
-    public IActorRef Snapshots { get; }
     public CheckpointStats Stats { get; }
 
     /// <summary>Ticks between checkpoints (0: not by count).</summary>
@@ -55,7 +53,7 @@ public sealed class Durability
         var snapshots = Akka.Persistence.Persistence.Instance.Apply(system).SnapshotStoreFor(null);
         var stats = new CheckpointStats();
         var coordinator = system.ActorOf(CheckpointCoordinator.Supervised(snapshots, stats), $"checkpoints-{Guid.NewGuid():N}");
-        var durability = new Durability(coordinator, snapshots, stats, checkpointEvery, checkpointInterval);
+        var durability = new Durability(coordinator, stats, checkpointEvery, checkpointInterval);
         RecoveredCheckpoint recovered;
         try
         {

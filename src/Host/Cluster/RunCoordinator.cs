@@ -119,7 +119,8 @@ public sealed class RunCoordinator : ReceiveActor
         var feed = FeedFactory.Open(system, deployment);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
-        var weights = durability?.Weights ?? DeploymentPipeline.InitialWeights(deployment, spec);
+        var initial = DeploymentPipeline.InitialWeights(deployment, spec);
+        var weights = durability?.Weights ?? initial;
         if (attempt == 1)
             console.MarkupLine($"[bold]rnnstream[/] coordinating {Markup.Escape(feed.Description)} on {Akka.Cluster.Cluster.Get(system).SelfAddress}: " +
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
@@ -129,7 +130,7 @@ public sealed class RunCoordinator : ReceiveActor
             : OutputFactory.Durable(system, deployment, durability.Last, previous?.Watch(console, settings.Router.Partitions));
         using var runEnded = new CancellationTokenSource();
         var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
-        var run = LivePipeline.Run(system, feed.Records, DeploymentPipeline.InitialWeights(deployment, spec), settings, output, OutputFactory.Quarantine(deployment),
+        var run = LivePipeline.Run(system, feed.Records, initial, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits,
             keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish),
             // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.
