@@ -107,6 +107,14 @@ public sealed class Durability
         }
     }
 
+    /// <summary>
+    /// Stops the coordinator, as the end of the process would: what it has not committed stays
+    /// uncommitted. The run's log must be closed before it is opened again in the same process,
+    /// since a coordinator left running may still commit a later checkpoint of a failed run and
+    /// delete the snapshots the new one is resuming from.
+    /// </summary>
+    public async Task CloseAsync(TimeSpan timeout) => await Coordinator.GracefulStop(timeout);
+
     /// <summary>The snapshot stored under exactly this checkpoint number.</summary>
     private static async Task<byte[]> Load(IActorRef snapshots, string persistenceId, long number, TimeSpan timeout)
     {

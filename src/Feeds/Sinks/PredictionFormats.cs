@@ -9,9 +9,20 @@ namespace RnnStream.Feeds.Sinks;
 /// <summary>How predictions are written: the scoring-friendly CSV (one row per series, time and feature) and JSON lines.</summary>
 public static class PredictionFormats
 {
-    public const string CsvHeader = "series,timestamp,target_timestamp,feature,predicted,lower,upper,weights_version";
+    public const string CsvHeader = "series,timestamp,target_timestamp,feature,predicted,lower,upper,weights_version,forecaster";
 
-    public static void WriteCsv(Prediction prediction, TextWriter writer)
+    /// <summary>The header of files written before the forecaster had a column; a resumed file of that kind goes on without it.</summary>
+    public const string CsvHeaderWithoutForecaster = "series,timestamp,target_timestamp,feature,predicted,lower,upper,weights_version";
+
+    /// <summary>The writer whose rows match a continued file's <paramref name="header"/> (null: a new file).</summary>
+    public static Action<Prediction, TextWriter> CsvWriterFor(string? header) =>
+        header == CsvHeaderWithoutForecaster ? WriteCsvWithoutForecaster : WriteCsv;
+
+    public static void WriteCsv(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: true);
+
+    public static void WriteCsvWithoutForecaster(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: false);
+
+    private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)
     {
         for (int k = 0; k < prediction.Predicted.Length; k++)
         {
@@ -30,6 +41,11 @@ public static class PredictionFormats
             writer.Write(Number(prediction.Upper[k]));
             writer.Write(',');
             writer.Write(prediction.WeightsVersion.ToString(CultureInfo.InvariantCulture));
+            if (withForecaster)
+            {
+                writer.Write(',');
+                writer.Write(prediction.Forecaster);
+            }
             writer.Write('\n');
         }
     }

@@ -7,21 +7,24 @@ namespace RnnStream.Feeds.Sinks;
 /// <summary>
 /// Writes elements as text lines to a writer it owns, pulling one element at a time (so a slow
 /// disk backpressures the stream). The materialized task completes once everything is flushed and
-/// closed, and fails if writing failed; it closes the writer on failure too.
+/// closed, and fails if writing failed; it closes the writer on failure too. Given a flush interval,
+/// it flushes what it wrote since the last flush that often, so a reader (<c>tail -f</c>) sees lines
+/// while the run goes on, not only at checkpoints and at the end.
 /// </summary>
 public static class TextFileSink
 {
     /// <param name="commits">Answers checkpoints' questions about where the output stands; null when nobody asks.</param>
-    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null) =>
-        Sink.FromGraph(new WriterStage<T>(open, write, header, commits));
+    /// <param name="flushEvery">How often what was written goes to the file; null: only at checkpoints and the end.</param>
+    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null, TimeSpan? flushEvery = null) =>
+        Sink.FromGraph(new WriterStage<T>(open, write, header, commits, flushEvery));
 
-    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false) =>
+    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false, TimeSpan? flushEvery = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(path, append, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header);
+        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header, flushEvery: flushEvery);
 
     /// <summary>
     /// A file that continues a committed output: cut back to <paramref name="committedLength"/>
@@ -29,21 +32,23 @@ public static class TextFileSink
     /// only if nothing was committed. Checkpoints learn its length and the hash of what it holds
     /// through <paramref name="commits"/>.
     /// </summary>
-    public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits) =>
+    public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits, TimeSpan? flushEvery = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(PrefixHashingStream.Continue(path, committedLength), new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, committedLength == 0 ? header : null, commits);
+        }, write, committedLength == 0 ? header : null, commits, flushEvery);
 
-    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
+    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits, TimeSpan? flushEvery)
+        : GraphStageWithMaterializedValue<SinkShape<T>, Task>
     {
         private readonly Inlet<T> _in = new("text-file.in");
         public Func<TextWriter> Open { get; } = open;
         public Action<T, TextWriter> Write { get; } = write;
         public string? Header { get; } = header;
         public OutputCommits? Commits { get; } = commits;
+        public TimeSpan? FlushEvery { get; } = flushEvery;
         public override SinkShape<T> Shape => new(_in);
 
         public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
@@ -52,12 +57,13 @@ public static class TextFileSink
             return new LogicAndMaterializedValue<Task>(new Logic(this, done), done.Task);
         }
 
-        private sealed class Logic : GraphStageLogic
+        private sealed class Logic : TimerGraphStageLogic
         {
             private readonly WriterStage<T> _stage;
             private readonly TaskCompletionSource _done;
             private TextWriter? _writer;
             private long _written;
+            private bool _unflushed;
 
             public Logic(WriterStage<T> stage, TaskCompletionSource done) : base(stage.Shape)
             {
@@ -79,6 +85,7 @@ public static class TextFileSink
                         commits.OnRequest(() => answer());
                         AnswerCommits();
                     }
+                    if (_stage.FlushEvery is { } every) ScheduleRepeatedly("flush", every);
                     Pull(_stage._in);
                 }
                 catch (Exception e)
@@ -94,7 +101,22 @@ public static class TextFileSink
                     AnswerCommits();
                     _stage.Write(Grab(_stage._in), _writer!);
                     _written++;
+                    _unflushed = true;
                     Pull(_stage._in);
+                }
+                catch (Exception e)
+                {
+                    Fail(e);
+                }
+            }
+
+            protected override void OnTimer(object timerKey)
+            {
+                if (!_unflushed) return;
+                try
+                {
+                    _writer!.Flush();
+                    _unflushed = false;
                 }
                 catch (Exception e)
                 {

@@ -11,6 +11,11 @@ namespace RnnStream.Host.Cluster;
 /// </summary>
 internal sealed record Failover(DateTime DetectedAt, IReadOnlySet<int> Moved)
 {
+    /// <summary>A member that left gracefully (after a drain to a checkpoint), not one that was lost.</summary>
+    public bool Graceful { get; init; }
+
+    private string Since => Graceful ? "the leave was asked" : "the loss was detected";
+
     /// <summary>A tap on the next attempt's predictions that says, once each, when the first one and the first of a moved key group pass.</summary>
     public Func<Prediction, Prediction> Watch(IAnsiConsole console, int keyGroups)
     {
@@ -21,12 +26,12 @@ internal sealed record Failover(DateTime DetectedAt, IReadOnlySet<int> Moved)
             if (!flowing)
             {
                 flowing = true;
-                console.MarkupLine($"failover: predictions flow again {(DateTime.UtcNow - DetectedAt).TotalSeconds:N2} s after the loss was detected");
+                console.MarkupLine($"failover: predictions flow again {(DateTime.UtcNow - DetectedAt).TotalSeconds:N2} s after {Since}");
             }
             if (!movedForecast && Moved.Contains(extractor.Partition(prediction.SeriesId)))
             {
                 movedForecast = true;
-                console.MarkupLine($"failover: a moved key group forecasts again {(DateTime.UtcNow - DetectedAt).TotalSeconds:N2} s after the loss was detected");
+                console.MarkupLine($"failover: a moved key group forecasts again {(DateTime.UtcNow - DetectedAt).TotalSeconds:N2} s after {Since}");
             }
             return prediction;
         };

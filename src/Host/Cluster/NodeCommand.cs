@@ -42,12 +42,15 @@ internal static class NodeCommand
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
+        // A leaving node waits for the run to drain to a checkpoint before its CoordinatedShutdown goes on.
+        builder.Services.Configure<HostOptions>(options => options.ShutdownTimeout = GracefulLeave.Patience + TimeSpan.FromMinutes(1));
         builder.Services.AddAkka(SystemName, akka => akka
             // Key groups stay where they were placed when the run started: moving one would drop its live state (hand-off comes with checkpoints on a cluster).
             // A batch of answers is at most router.max-in-flight predictions (about 1.6 MB at the default 8,192): frames are sized to carry any.
             // A lost node is downed (keep-majority) once the partition has been stable for cluster.stable-after; only then can its key groups start elsewhere.
             .AddHocon(Akka.Configuration.ConfigurationFactory.ParseString("akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\nakka.cluster.sharding.rebalance-interval = 3650d\n" +
                     $"akka.cluster.split-brain-resolver.stable-after = {deployment.ClusterStableAfter.TotalMilliseconds:F0}ms\n" +
+                    GracefulLeave.Hocon + "\n" +
                     "akka.remote.dot-netty.tcp { maximum-frame-size = 16MiB, send-buffer-size = 16MiB, receive-buffer-size = 16MiB }")
                 .WithFallback(PipelineConfig.Config).WithFallback(Actors.Persistence.PersistenceConfig.RecordSerialization)
                 .WithFallback(deployment.DataDirectory is null ? Akka.Configuration.Config.Empty
@@ -62,7 +65,11 @@ internal static class NodeCommand
             .WithShardRegion<KeyGroupRegion>("key-groups",
                 entityId => SeriesPartition.Props(context, router.IdleTimeout, router.PassivationScan, KeyGroupExtractor.KeyGroupOf(entityId), mustRestore: true),
                 new KeyGroupExtractor(), new ShardOptions { StateStoreMode = Akka.Cluster.Sharding.StateStoreMode.DData })
-            .WithActors((system, _) => system.ActorOf(NodeControl.Props(node), NodeControl.Name))
+            .WithActors((system, _) =>
+            {
+                system.ActorOf(NodeControl.Props(node), NodeControl.Name);
+                GracefulLeave.Register(system, node);
+            })
             .WithSingleton<RunCoordinator>("run-coordinator", RunCoordinator.Props(node), new ClusterSingletonOptions(), createProxyToo: false));
         using var app = builder.Build();
         console.MarkupLine($"rnnstream node {host}:{port}: joining {string.Join(", ", seeds)} (waiting for {minNodes} node{(minNodes == 1 ? "" : "s")})");

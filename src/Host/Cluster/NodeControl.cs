@@ -1,4 +1,5 @@
 using Akka.Actor;
+using Akka.Cluster.Tools.PublishSubscribe;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
@@ -8,8 +9,9 @@ namespace RnnStream.Host.Cluster;
 
 /// <summary>
 /// Each node's mailbox for the cluster's own business (at <c>/user/node-control</c>): the trainer
-/// asks it for this node's training windows and sends it every promoted weights version (key
-/// groups waiting for that version go on once it is in the node's registry); before a run starts,
+/// asks it for this node's training windows; it subscribes to the <see cref="WeightsTopic"/>, where
+/// the trainer publishes every promoted weights version (key groups waiting for that version go
+/// on once it is in the node's registry); before a run starts,
 /// or starts again from a checkpoint, the coordinator resets its weights and windows; and when a replay
 /// has finished, the coordinator tells every node before the members leave, so the singleton
 /// does not start the run again on the next oldest node as the first one goes.
@@ -24,9 +26,26 @@ public sealed class NodeControl : ReceiveActor
     /// <summary>The run stopped without finishing (it failed, or its coordinating node was lost): every node exits 1.</summary>
     public const string RunStopped = "rnnstream:run-stopped";
 
+    /// <summary>A member stopping gracefully asks every other node for a drain to a checkpoint; the coordinator's node answers <see cref="Drained"/> and the checkpoint's number, the others <see cref="NotCoordinating"/>.</summary>
+    public const string Leaving = "rnnstream:leaving";
+
+    public const string Drained = "rnnstream:drained:";
+    public const string NotDrained = "rnnstream:not-drained";
+    public const string NotCoordinating = "rnnstream:not-coordinating";
+
+    /// <summary>The distributed pub/sub topic of promoted weights versions; each node's control actor is its one subscriber.</summary>
+    public const string WeightsTopic = "rnnstream-weights";
+
+    /// <summary>Published by the coordinator before a run's first tick; each node answers <see cref="TopicHeard"/> directly.</summary>
+    public const string TopicProbe = "rnnstream:weights-topic-probe";
+
+    public const string TopicHeard = "rnnstream:weights-topic-heard";
+
     public NodeControl(RnnStreamNode node)
     {
         var registry = node.KeyGroups.Registry;
+        DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(WeightsTopic, Self));
+        Receive<SubscribeAck>(_ => { });
         Receive<WindowsRequest>(request => Sender.Tell(new WindowsReply(node.KeyGroups.Replay.Snapshot(request.Cutoff))));
         Receive<WeightsPromoted>(promoted =>
         {
@@ -42,13 +61,22 @@ public sealed class NodeControl : ReceiveActor
             node.KeyGroups.Replay.Replace(reset.Windows);
             Sender.Tell(NodeReset.Done);
         });
+        Receive<string>(message => message == TopicProbe, _ => Sender.Tell(TopicHeard));
+        Receive<string>(message => message == TopicHeard, _ => node.HeardOnWeightsTopic[SenderNode()] = true);
+        Receive<string>(message => message == Leaving, _ =>
+        {
+            if (!node.Coordinating || !node.Leaves.Writer.TryWrite(new LeaveRequest(SenderNode(), Sender))) Sender.Tell(NotCoordinating);
+        });
         Receive<string>(message => message is RunFinished or RunStopped, message =>
         {
             node.Finished = true;
-            if (message == RunStopped) node.Failed = true;
+            if (message == RunStopped && !node.StoppedByOperator) node.Failed = true;
             Sender.Tell(message);
         });
     }
+
+    /// <summary>The member the current message came from; this node's own messages come from a local path, which names no host.</summary>
+    private Address SenderNode() => Sender.Path.Address.HasGlobalScope ? Sender.Path.Address : Akka.Cluster.Cluster.Get(Context.System).SelfAddress;
 
     public static Props Props(RnnStreamNode node) => Akka.Actor.Props.Create(() => new NodeControl(node));
 }

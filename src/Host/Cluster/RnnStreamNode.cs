@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using RnnStream.Actors.Series;
 using RnnStream.Host.Configuration;
 using Spectre.Console;
@@ -29,6 +30,18 @@ public sealed class RnnStreamNode
 
     /// <summary>A coordinator started the cluster's run (it reset this node): a coordinator starting here later is a takeover.</summary>
     public bool RunStarted { get; set; }
+
+    /// <summary>This node was stopped by a signal (SIGTERM, Ctrl+C): the run stopping with it is no failure of this node.</summary>
+    public bool StoppedByOperator { get; set; }
+
+    /// <summary>The run coordinator is on this node and its run is under way.</summary>
+    public bool Coordinating { get; set; }
+
+    /// <summary>Nodes whose control actor answered the coordinator's probe through the weights topic.</summary>
+    internal System.Collections.Concurrent.ConcurrentDictionary<Akka.Actor.Address, bool> HeardOnWeightsTopic { get; } = new();
+
+    /// <summary>Members stopping gracefully that asked this node's coordinator to drain to a checkpoint first (<see cref="GracefulLeave"/>).</summary>
+    internal Channel<LeaveRequest> Leaves { get; } = Channel.CreateUnbounded<LeaveRequest>();
 
     /// <summary>The cluster's run is over: a coordinator starting here (the singleton moving as members leave) must not run it again.</summary>
     public bool Finished { get; set; }

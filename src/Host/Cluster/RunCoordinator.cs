@@ -1,5 +1,6 @@
 using Akka.Actor;
 using Akka.Cluster.Sharding;
+using Akka.Cluster.Tools.PublishSubscribe;
 using Akka.Event;
 using Akka.Hosting;
 using RnnStream.Actors.Pipeline;
@@ -24,8 +25,11 @@ public sealed class RunCoordinator : ReceiveActor
     /// <summary>Kept: the trainer's hooks run off this actor's thread, where Context is not to be used.</summary>
     private readonly ActorSystem _system = Context.System;
 
+    private readonly RnnStreamNode _node;
+
     public RunCoordinator(RnnStreamNode node)
     {
+        _node = node;
         ReceiveAsync<Start>(async _ =>
         {
             if (node.Finished) return;
@@ -61,13 +65,31 @@ public sealed class RunCoordinator : ReceiveActor
 
     private ActorSelection NodeControlAt(Address address) => _system.ActorSelection(new RootActorPath(address) / "user" / NodeControl.Name);
 
-    /// <summary>Every node's weights and replay buffer back to the run's starting point (only this node's buffer gets the windows: the trainer merges them all).</summary>
+    /// <summary>
+    /// Every node's weights and replay buffer back to the run's starting point (only this node's
+    /// buffer gets the windows: the trainer merges them all); then until this node's pub/sub mediator
+    /// knows every node's subscription to the weights topic, since a version published before a
+    /// node's subscription reached it by gossip would never arrive there, and its key groups would
+    /// wait for it.
+    /// </summary>
     private async Task ResetNodes(Model.Weights.ModelWeights weights, IReadOnlyList<TrainingWindow> windows)
     {
         var record = Actors.Persistence.WeightsPromoted.Of(weights).Weights;
         var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
-        await Task.WhenAll(NodeAddresses().Select(address => NodeControlAt(address).Ask<string>(
+        var nodes = NodeAddresses().ToList();
+        await Task.WhenAll(nodes.Select(address => NodeControlAt(address).Ask<string>(
             new NodeReset(record, address.Equals(self) ? windows : []), TimeSpan.FromSeconds(30))));
+        // A probe through the topic itself: each node's control actor answers it, so an answer means that node hears versions published here.
+        var mediator = DistributedPubSub.Get(_system).Mediator;
+        var control = await _system.ActorSelection($"/user/{NodeControl.Name}").ResolveOne(TimeSpan.FromSeconds(10));
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        while (nodes.Where(address => !_node.HeardOnWeightsTopic.ContainsKey(address)).ToList() is { Count: > 0 } silent)
+        {
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"{string.Join(", ", silent)} did not hear the weights topic within 30 s (its subscription never reached this node)");
+            mediator.Tell(new Publish(NodeControl.WeightsTopic, NodeControl.TopicProbe), control);
+            await Task.Delay(100);
+        }
     }
 
     /// <summary>Every node's windows before the cutoff; the newest of their union, as one node's buffer would have kept them.</summary>
@@ -79,12 +101,9 @@ public sealed class RunCoordinator : ReceiveActor
         return merged.Snapshot();
     }
 
-    /// <summary>A promoted version to every node's registry (its key groups wait for it where it has not arrived yet).</summary>
-    private void Publish(Model.Weights.ModelWeights weights)
-    {
-        var promoted = Actors.Persistence.WeightsPromoted.Of(weights);
-        foreach (var node in NodeControls()) node.Tell(promoted);
-    }
+    /// <summary>A promoted version to every node's registry, by publish/subscribe (key groups wait for it where it has not arrived yet).</summary>
+    private void Publish(Model.Weights.ModelWeights weights) =>
+        DistributedPubSub.Get(_system).Mediator.Tell(new Publish(NodeControl.WeightsTopic, Actors.Persistence.WeightsPromoted.Of(weights)));
 
     /// <summary>Key groups are placed on their first message: first let every node's region register, so they spread over all of them.</summary>
     private static async Task WaitForRegions(IActorRef region, int nodes)
@@ -125,7 +144,7 @@ public sealed class RunCoordinator : ReceiveActor
             console.MarkupLine($"[bold]rnnstream[/] coordinating {Markup.Escape(feed.Description)} on {Akka.Cluster.Cluster.Get(system).SelfAddress}: " +
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
         if (durability?.Last is { } from)
-            console.MarkupLine($"{(attempt == 1 ? "resuming from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
+            console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
         var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment), null)
             : OutputFactory.Durable(system, deployment, durability.Last, previous?.Watch(console, settings.Router.Partitions));
         using var runEnded = new CancellationTokenSource();
@@ -136,15 +155,28 @@ public sealed class RunCoordinator : ReceiveActor
             // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.
             afterRestore: () => ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []));
         var placement = PlacementOnceFlowing(region, run, runEnded.Token);
+        var leave = node.Leaves.Reader.ReadAsync(runEnded.Token).AsTask();
         Address? gone = null;
         try
         {
-            if (await Task.WhenAny(run.Completion, lost) == run.Completion)
+            while (true)
             {
-                await run.Completion;
-                return (run, null);
+                var first = await Task.WhenAny(run.Completion, lost, leave);
+                if (first == run.Completion)
+                {
+                    await run.Completion;
+                    return (run, null);
+                }
+                if (first == lost)
+                {
+                    gone = lost.Result.Address;
+                    break;
+                }
+                if (durability is not null) return await DrainForLeave(node, run, durability, leave.Result, placement, settings.Router.Partitions);
+                // Nothing to hand the key groups off with: the leave is a loss, and fails the run.
+                leave.Result.ReplyTo.Tell(NodeControl.NotDrained);
+                leave = node.Leaves.Reader.ReadAsync(runEnded.Token).AsTask();
             }
-            gone = lost.Result.Address;
         }
         catch (Actors.Series.KeyGroupFailedException e) when (e.Message.Contains(Actors.Series.SeriesPartition.StartedWithoutState, StringComparison.Ordinal))
         {
@@ -174,11 +206,57 @@ public sealed class RunCoordinator : ReceiveActor
         {
             // Expected: the abort's reason, or the key group's.
         }
-        await durability.Coordinator.GracefulStop(TimeSpan.FromSeconds(30));
+        await durability.CloseAsync(TimeSpan.FromSeconds(30));
         await WaitUntilSettled();
         console.MarkupLine($"{which} removed after {(DateTime.UtcNow - stopped).TotalSeconds:N1} s; starting again from the last commit " +
             $"({moved.Count} key groups move: {string.Join(", ", moved)})");
         return (null, new Failover(stopped, moved));
+    }
+
+    /// <summary>
+    /// A member is stopping gracefully: the stream drains (no new ticks, every one in flight forecast
+    /// and written) and the run ends on a final checkpoint that holds every key group, the leaving
+    /// member's too. Once that is committed the member may hand its key groups off and go; the next
+    /// attempt restores them wherever sharding places them and goes on from the checkpoint's cut, the
+    /// point where this attempt stopped, so no tick is forecast twice.
+    /// </summary>
+    private async Task<(RunHandle? Run, Failover? Loss)> DrainForLeave(RnnStreamNode node, RunHandle run, Actors.Persistence.Durability durability,
+        LeaveRequest leave, Task<IReadOnlyDictionary<int, Address>> placement, int keyGroups)
+    {
+        var console = node.Console;
+        var asked = DateTime.UtcNow;
+        bool itself = leave.Member.Equals(Akka.Cluster.Cluster.Get(_system).SelfAddress);
+        console.MarkupLine(itself ? "this node is stopping: draining the stream to a checkpoint"
+            : $"node {leave.Member} is leaving: draining the stream to a checkpoint before its key groups hand off");
+        run.Drain();
+        await run.Completion;
+        var last = await durability.SettleAsync(0, TimeSpan.FromSeconds(30));
+        await durability.CloseAsync(TimeSpan.FromSeconds(30));
+        long afterCut = run.Metrics.Predictions - (last?.PredictionsWritten ?? 0);
+        console.MarkupLine($"drained to checkpoint {last?.Number ?? 0} in {(DateTime.UtcNow - asked).TotalSeconds:N2} s: {run.Metrics.Predictions:N0} predictions, " +
+            $"{afterCut:N0} of them after its cut (forecast again after the restart)");
+        string number = (last?.Number ?? 0).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var cluster = Akka.Cluster.Cluster.Get(_system);
+        if (itself)
+        {
+            // The coordinator's own node is stopping. Every node hears that the run stopped before the answer lets this one's shutdown go on,
+            // so the singleton, moving to the next oldest node, does not take it for a lost coordinator.
+            console.MarkupLine($"[yellow]rnnstream: this node coordinates the run and is stopping: the cluster stops at checkpoint {number}. " +
+                $"Start its nodes again to go on from there (nothing is forecast twice).[/]");
+            await EndClusterRun(NodeControl.RunStopped);
+            leave.ReplyTo.Tell(NodeControl.Drained + number);
+            throw new CoordinatorStopped();
+        }
+        leave.ReplyTo.Tell(NodeControl.Drained + number);
+        IReadOnlySet<int> moved = placement.IsCompletedSuccessfully
+            ? placement.Result.Where(home => home.Value.Equals(leave.Member)).Select(home => home.Key).ToHashSet()
+            : Enumerable.Range(0, keyGroups).ToHashSet();
+        var deadline = DateTime.UtcNow + GracefulLeave.Patience;
+        while (cluster.State.Members.Any(m => m.Address.Equals(leave.Member)) && DateTime.UtcNow < deadline) await Task.Delay(100);
+        await WaitUntilSettled();
+        console.MarkupLine($"node {leave.Member} left {(DateTime.UtcNow - asked).TotalSeconds:N1} s after it asked; going on from checkpoint {last?.Number ?? 0} " +
+            $"({moved.Count} key groups move: {string.Join(", ", moved)})");
+        return (null, new Failover(asked, moved) { Graceful = true });
     }
 
     /// <summary>Where sharding placed each key group (on their first batches): what a lost member held, so the next attempt can say when those forecast again.</summary>
@@ -223,6 +301,9 @@ public sealed class RunCoordinator : ReceiveActor
         }
     }
 
+    /// <summary>The coordinating node was stopped by its operator, and the run stopped at a checkpoint with it.</summary>
+    private sealed class CoordinatorStopped : Exception;
+
     private sealed class Start
     {
         public static readonly Start Instance = new();
@@ -236,6 +317,7 @@ public sealed class RunCoordinator : ReceiveActor
         var console = node.Console;
         try
         {
+            node.Coordinating = true;
             RunHandle? run = null;
             Failover? failover = null;
             for (int attempt = 1; run is null; attempt++) (run, failover) = await RunUntilMemberLost(node, region, attempt, failover);
@@ -250,12 +332,20 @@ public sealed class RunCoordinator : ReceiveActor
                     $"({(double)wire.AnswerBytes / Math.Max(1, wire.Answers):N0} bytes a prediction) back; {(double)wire.Ticks / Math.Max(1, run.Metrics.Predictions):P0} of the run's ticks crossed a node");
             console.MarkupLine("run finished");
         }
+        catch (CoordinatorStopped)
+        {
+            node.Coordinating = false;
+            return;
+        }
         catch (Exception e)
         {
             _log.Error(e, "the run failed");
             console.MarkupLine($"[red]rnnstream: the run stopped: {Markup.Escape(e.GetBaseException().Message)}[/]");
             node.Failed = true;
         }
+        node.Coordinating = false;
+        // A member that asked to leave after the last attempt began draining hears that there is nothing to wait for.
+        while (node.Leaves.Reader.TryRead(out var late)) late.ReplyTo.Tell(NodeControl.NotDrained);
         await EndClusterRun(node.Failed ? NodeControl.RunStopped : NodeControl.RunFinished);
     }
 

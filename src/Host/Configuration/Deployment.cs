@@ -101,6 +101,8 @@ internal sealed class Deployment
         PredictionsPath = config.PathOf("output.predictions");
         QuarantinePath = config.PathOf("output.quarantine");
         QuarantineMaxBytes = config.Long("output.quarantine-max-bytes") is var quarantineCap and > 0 ? quarantineCap : throw new ArgumentException("output.quarantine-max-bytes must be positive");
+        FlushEvery = config.Duration("output.flush-every");
+        if (FlushEvery is { } flush && flush <= TimeSpan.Zero) throw new ArgumentException("output.flush-every must be a positive duration (e.g. 200ms) or off");
         OutputTcpHost = config.String("output.tcp.host");
         OutputTcpPort = config.Int("output.tcp.port");
         ScoreFrom = config.Long("metrics.score-from");
@@ -158,6 +160,9 @@ internal sealed class Deployment
     public string? PredictionsPath { get; }
     public string? QuarantinePath { get; }
     public long QuarantineMaxBytes { get; }
+
+    /// <summary>How often the output files are flushed while the run goes on; null: only at checkpoints and at the end.</summary>
+    public TimeSpan? FlushEvery { get; }
     public string OutputTcpHost { get; }
     public int OutputTcpPort { get; }
     public long ScoreFrom { get; }

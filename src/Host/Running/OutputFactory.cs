@@ -27,19 +27,23 @@ internal static class OutputFactory
             return (Predictions(system, deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
-            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits)
-            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits);
+            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.CsvWriterFor(ContinuedHeader(path, last)), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
+            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
         return (WithTap(sink, tap), commits);
     }
+
+    /// <summary>The first line of a predictions file a checkpoint committed part of; null when it starts afresh.</summary>
+    private static string? ContinuedHeader(string path, Actors.Persistence.CheckpointCommitted? last) =>
+        last is { OutputLength: > 0 } && File.Exists(path) ? File.ReadLines(path).FirstOrDefault() : null;
 
     private static Sink<Prediction, Task> WithTap(Sink<Prediction, Task> sink, Func<Prediction, Prediction>? tap) =>
         tap is null ? sink : Flow.Create<Prediction>().Select(tap).ToMaterialized(sink, Keep.Right);
 
     private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
-        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader),
-        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson),
-        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader),
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson, flushEvery: deployment.FlushEvery),
+        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
         "tcp" => Flow.Create<Prediction>().WatchTermination(Keep.Right)
             .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
             .MapMaterializedValue(done => (Task)done),
@@ -48,7 +52,7 @@ internal static class OutputFactory
     };
 
     public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
-        ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected), Keep.Right)
+        ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected, flushEvery: deployment.FlushEvery), Keep.Right)
         : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
 
     /// <summary>Lets a sink "close" the console without closing the process's standard output.</summary>

@@ -1,5 +1,6 @@
 using Akka.Streams;
 using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
@@ -20,8 +21,48 @@ public sealed class SinkTests() : Akka.TestKit.Xunit2.TestKit()
         var writer = new StringWriter();
         PredictionFormats.WriteCsv(Sample("A,B"), writer);
         Assert.Equal(
-            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,open,1.5,1,2,3\n" +
-            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,close,2.25,2,2.5,3\n", writer.ToString());
+            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,open,1.5,1,2,3,rnn\n" +
+            "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,close,2.25,2,2.5,3,rnn\n", writer.ToString());
+    }
+
+    [Fact]
+    public void A_continued_file_of_an_earlier_release_gets_rows_in_its_own_columns()
+    {
+        var old = new StringWriter();
+        PredictionFormats.CsvWriterFor(PredictionFormats.CsvHeaderWithoutForecaster)(Sample("x"), old);
+        Assert.All(old.ToString().TrimEnd('\n').Split('\n'), row => Assert.Equal(8, row.Split(',').Length));
+        var current = new StringWriter();
+        PredictionFormats.CsvWriterFor(PredictionFormats.CsvHeader)(Sample("x"), current);
+        Assert.All(current.ToString().TrimEnd('\n').Split('\n'), row => Assert.Equal(9, row.Split(',').Length));
+    }
+
+    [Fact]
+    public async Task With_a_flush_interval_rows_reach_the_file_while_the_stream_is_still_open()
+    {
+        string path = Path.Combine(Path.GetTempPath(), $"rnnstream-{Guid.NewGuid():N}", "p.csv");
+        try
+        {
+            var (probe, done) = this.SourceProbe<Prediction>()
+                .ToMaterialized(TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: TimeSpan.FromMilliseconds(50)), Keep.Both)
+                .Run(Sys.Materializer());
+            await probe.SendNextAsync(Sample("x"));
+            await probe.SendNextAsync(Sample("y"));
+            // The 64 KiB buffer would hold these rows until the end; the interval's flush puts them in the file.
+            await AwaitAssertAsync(() => Assert.Equal(5, ReadShared(path).Length), TimeSpan.FromSeconds(5));
+            Assert.False(done.IsCompleted);
+            probe.SendComplete();
+            await done;
+        }
+        finally
+        {
+            Directory.Delete(Path.GetDirectoryName(path)!, recursive: true);
+        }
+    }
+
+    private static string[] ReadShared(string path)
+    {
+        using var reader = new StreamReader(new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite));
+        return reader.ReadToEnd().Split('\n', StringSplitOptions.RemoveEmptyEntries);
     }
 
     [Fact]

@@ -45,20 +45,56 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
     }
 
     [Fact]
-    public async Task A_node_stopped_by_SIGTERM_mid_replay_leaves_with_exit_0_and_the_run_rolls_back_to_exactly_the_uninterrupted_predictions()
+    public async Task A_node_stopped_by_SIGTERM_mid_replay_hands_off_after_a_checkpoint_nothing_is_forecast_twice_and_the_predictions_equal_the_uninterrupted_runs()
     {
         var cluster = await Cluster("term_one");
-        // As an operator's `kill -TERM`, at a known point: its 10th batch, early in the run. No checkpoint is taken before the end, so the run rolls
-        // back to its start: the restart must retrain where the first attempt did (it once ran on with the first's retrain schedule).
+        // As an operator's `kill -TERM`, at a known point: its 10th batch, early in the run. No checkpoint is due before the end, so the only one
+        // to go on from is the one the leave asks for.
         var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Max(), $"{CrashPoints.KeyGroupBatch}:10:term"), checkpointEvery: 1_000_000);
 
         var stopped = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Max())];
         Assert.Contains($"crash point {CrashPoints.KeyGroupBatch}:10 reached: sending SIGTERM", stopped.Errors);
         Assert.True(stopped.Exit == 0, $"the node that left should exit 0, exited {stopped.Exit}: {stopped.Errors}");
+        var handedOff = HandedOff().Match(stopped.Errors);
+        Assert.True(handedOff.Success, stopped.Errors);
         var coordinator = ended[Array.IndexOf(cluster.Ports, cluster.Ports.Min())];
         Assert.True(coordinator.Exit == 0, coordinator.Errors);
-        Assert.Contains(": stopping the stream to roll back to the last committed checkpoint", coordinator.Errors);
+        var drained = DrainedTo().Match(coordinator.Errors);
+        Assert.True(drained.Success, coordinator.Errors);
+        Assert.Equal(handedOff.Groups[1].Value, drained.Groups[1].Value);
+        // Nothing rolled back: every prediction before the leave is in the checkpoint, and the run goes on from its cut.
+        Assert.Equal("0", drained.Groups[2].Value);
+        Assert.Contains($"going on from checkpoint {drained.Groups[1].Value}:", coordinator.Errors);
+        Assert.DoesNotContain("roll back", coordinator.Errors);
         Assert.Contains("run finished", coordinator.Errors);
+
+        Assert.Equal(await cluster.SingleNodePredictions(), File.ReadAllLines(cluster.Predictions).Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
+    public async Task When_the_coordinating_node_is_stopped_by_SIGTERM_the_cluster_stops_at_a_checkpoint_and_a_restart_goes_on_from_it_to_exactly_the_uninterrupted_predictions()
+    {
+        var cluster = await Cluster("term_coordinator");
+        var ended = await cluster.RunNodes(crashAt: (cluster.Ports.Min(), $"{CrashPoints.KeyGroupBatch}:10:term"), checkpointEvery: 1_000_000);
+
+        int coordinating = Array.IndexOf(cluster.Ports, cluster.Ports.Min());
+        var stopped = ended[coordinating];
+        Assert.Contains($"crash point {CrashPoints.KeyGroupBatch}:10 reached: sending SIGTERM", stopped.Errors);
+        Assert.True(stopped.Exit == 0, $"the node stopped by its operator should exit 0, exited {stopped.Exit}: {stopped.Errors}");
+        var drained = DrainedTo().Match(stopped.Errors);
+        Assert.True(drained.Success, stopped.Errors);
+        Assert.Equal("0", drained.Groups[2].Value);
+        Assert.Contains($"stopping: the run drained to checkpoint {drained.Groups[1].Value}, and the cluster stops with it", stopped.Errors);
+        // The others did not finish the run, and say so; none of them took the stop for a lost coordinator.
+        foreach (var survivor in ended.Where((_, i) => i != coordinating))
+        {
+            Assert.True(survivor.Exit == 1, $"a node whose run stopped unfinished should exit 1, exited {survivor.Exit}: {survivor.Errors}");
+            Assert.DoesNotContain("was lost", survivor.Errors);
+        }
+
+        var restarted = await cluster.RunNodes(crashAt: null);
+        Assert.All(restarted, node => Assert.True(node.Exit == 0, node.Errors));
+        Assert.Contains($"resuming from checkpoint {drained.Groups[1].Value}:", restarted[coordinating].Errors);
 
         Assert.Equal(await cluster.SingleNodePredictions(), File.ReadAllLines(cluster.Predictions).Order(StringComparer.Ordinal));
     }
@@ -133,6 +169,12 @@ public sealed partial class ClusterFailoverTests(ITestOutputHelper log, Postgres
             return rows.Order(StringComparer.Ordinal);
         }
     }
+
+    [GeneratedRegex(@"the run drained to checkpoint (\d+), this node's key groups hand off")]
+    private static partial Regex HandedOff();
+
+    [GeneratedRegex(@"drained to checkpoint (\d+) in [\d.]+ s: [\d,]+ predictions, ([\d,]+) of them after its cut")]
+    private static partial Regex DrainedTo();
 
     [GeneratedRegex(@"rolled back to checkpoint (\d+)")]
     private static partial Regex RolledBack();
