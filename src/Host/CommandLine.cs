@@ -79,9 +79,10 @@ internal static class CommandLine
         var plotSeries = new Option<string?>("--plot-series") { Description = "Series to plot (default: the first one scored)." };
         var plotRows = new Option<string?>("--plot-rows") { Description = "Feed rows (of the target) for actual against predicted: FROM-TO, FROM- or -TO (default: the last 672 scored)." };
         var rolling = new Option<int>("--rolling-window") { Description = "Rows in the rolling error's window.", DefaultValueFactory = _ => 336 };
+        var http = new Option<bool>("--http") { Description = "Serve the live service (/metrics, /health, /series/ID, the page at /) while the replay runs, on http.port (any free port if it is off)." };
         var command = new Command("eval", "Replay a file through the live pipeline and score it (MAE, RMSE, NRMSE, MAPE, MASE, coverage), beside other systems' prediction files; plot actual against predicted and the rolling error.")
         {
-            config, set, compare, report, plots, plotSeries, plotRows, rolling,
+            config, set, compare, report, plots, plotSeries, plotRows, rolling, http,
         };
         command.SetAction(async (result, cancellation) => await Guarded(output, async () =>
         {
@@ -97,7 +98,7 @@ internal static class CommandLine
             var plotOptions = plotDirectory is null ? null
                 : new EvalPlotOptions(plotDirectory, result.GetValue(plotSeries), fromRow, toRow, result.GetValue(rolling) is > 0 and var window ? window
                     : throw new ArgumentException("--rolling-window must be at least 1"));
-            return await EvalCommand.ExecuteAsync(deployment, others, reportPath, plotOptions, Consoles.For(output), Consoles.Progress(output), cancellation);
+            return await EvalCommand.ExecuteAsync(deployment, others, reportPath, plotOptions, Consoles.For(output), Consoles.Progress(output), cancellation, result.GetValue(http));
         }));
         return command;
     }

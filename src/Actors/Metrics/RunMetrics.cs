@@ -93,6 +93,22 @@ public sealed class RunMetrics
     /// <summary>Scores per series, copied into a new table on every call; read it when the run is over (the partitions write them without locks).</summary>
     public IReadOnlyDictionary<string, ForecastScore> PerSeries => _series.ToDictionary(entry => entry.Key, entry => entry.Value.Scored, StringComparer.Ordinal);
 
+    private int _inFlight;
+
+    /// <summary>Ticks between the router's inlet and their prediction's delivery, as the router last said.</summary>
+    public int InFlight => Volatile.Read(ref _inFlight);
+
+    public void SetInFlight(int ticks) => Volatile.Write(ref _inFlight, ticks);
+
+    /// <summary>Where each prediction's latency goes too, in seconds (the /metrics histogram); null: only the run's own histogram.</summary>
+    public System.Diagnostics.Metrics.Histogram<double>? LatencyInstrument { get; set; }
+
+    /// <summary>The series forecast here so far, in ordinal order.</summary>
+    public IReadOnlyList<string> SeriesIds => _series.Keys.Order(StringComparer.Ordinal).ToList();
+
+    /// <summary>A series' scores so far; null if it has none here.</summary>
+    public ForecastScore? PerSeriesScore(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Scored : null;
+
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
     public SeriesScores ScoresFor(string seriesId) => _series.GetOrAdd(seriesId, static _ => new SeriesScores());
 
@@ -106,7 +122,11 @@ public sealed class RunMetrics
         Volatile.Write(ref _predictions, _predictions + 1);
         LastWeightsVersion = prediction.WeightsVersion;
         if (prediction.ReceivedAt != 0)
-            Latency.Record(Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds);
+        {
+            double microseconds = Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds;
+            Latency.Record(microseconds);
+            LatencyInstrument?.Record(microseconds * 1e-6);
+        }
         if (prediction.Matured is not { } outcome) return;
         WholeStream.Add(outcome);
         if (prediction.Offset >= ScoreFromOffset) Overall.Add(outcome);

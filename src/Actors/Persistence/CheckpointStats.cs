@@ -37,6 +37,9 @@ public sealed class CheckpointStats
     /// <summary>Called (on the coordinator's thread) with each checkpoint once it is committed, e.g. to ack what it covers to the feed's clients.</summary>
     public Action<CheckpointCommitted>? OnCommitted { get; set; }
 
+    /// <summary>Where each commit's cut-to-commit time goes too, in seconds (the /metrics histogram); null: only these figures.</summary>
+    public System.Diagnostics.Metrics.Histogram<double>? DurationInstrument { get; set; }
+
     /// <summary>Checkpoint <paramref name="number"/> was cut; its commit time counts from here.</summary>
     public void Started(long number)
     {
@@ -50,6 +53,7 @@ public sealed class CheckpointStats
         Interlocked.Exchange(ref _lastCommitted, number);
         if (!_startedAt.TryRemove(number, out long startedAt)) return;
         long took = Stopwatch.GetTimestamp() - startedAt;
+        DurationInstrument?.Record(Stopwatch.GetElapsedTime(0, took).TotalSeconds);
         Interlocked.Increment(ref _timedCommits);
         Interlocked.Add(ref _commitTicksTotal, took);
         long max;

@@ -14,6 +14,9 @@ public abstract class KeyGroups
 
     public abstract void Tell(int keyGroup, object message, IActorRef sender);
 
+    /// <summary>A question to one key group, wherever it runs; its answer, or a timeout.</summary>
+    public abstract Task<object> Ask(int keyGroup, object message, TimeSpan timeout);
+
     /// <summary>What the stream watches: if one of these stops, answers it waits for may never come.</summary>
     public abstract IReadOnlyList<IActorRef> Watched { get; }
 
@@ -33,6 +36,7 @@ public abstract class KeyGroups
 
         public override int Count => _actors.Count;
         public override void Tell(int keyGroup, object message, IActorRef sender) => _actors[keyGroup].Tell(message, sender);
+        public override Task<object> Ask(int keyGroup, object message, TimeSpan timeout) => _actors[keyGroup].Ask(message, timeout);
         public override IReadOnlyList<IActorRef> Watched => _actors;
 
         public override int KeyGroupOf(IActorRef stopped)
@@ -50,6 +54,9 @@ public abstract class KeyGroups
 
         public override void Tell(int keyGroup, object message, IActorRef sender) =>
             region.Tell(message is Protocol.KeyGroupTicks ? message : new ShardingEnvelope(Protocol.KeyGroupExtractor.EntityIdOf(keyGroup), message), sender);
+
+        public override Task<object> Ask(int keyGroup, object message, TimeSpan timeout) =>
+            region.Ask(new ShardingEnvelope(Protocol.KeyGroupExtractor.EntityIdOf(keyGroup), message), timeout);
 
         public override IReadOnlyList<IActorRef> Watched { get; } = [region];
         public override int KeyGroupOf(IActorRef stopped) => -1;

@@ -61,6 +61,7 @@ public static class LivePipeline
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
+            Metrics = metrics,
             WeightsVersion = () => registry.Version,
             // A cluster's key groups may hold anything (a run before, a rollback): each returns to the cut, wherever sharding placed it.
             RestoreFrom = external ? cut?.Number ?? 0 : null,
@@ -78,7 +79,7 @@ public static class LivePipeline
             foreach (var partition in partitions) system.Stop(partition);
             done.GetAwaiter().GetResult();
         }, TaskScheduler.Default).Unwrap();
-        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats };
+        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats, KeyGroups = keyGroups };
     }
 
     private static void ScoreHere(RunMetrics metrics, Prediction prediction)

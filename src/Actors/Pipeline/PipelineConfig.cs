@@ -29,6 +29,11 @@ public static class PipelineConfig
             "RnnStream.Actors.Protocol.RestoreKeyGroup, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.KeyGroupRestored, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Protocol.NodeReset, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.SeriesQuery, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.SeriesUnknown, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Protocol.SeriesStatus, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Series.SeriesPartition+CountSeries, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Actors.Series.SeriesPartition+SeriesCounts, RnnStream.Actors" = rnnstream-protocol
           }
         }
         """;

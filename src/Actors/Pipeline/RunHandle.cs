@@ -16,6 +16,22 @@ public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetric
     /// <summary>Checkpoints of a run that keeps durable state; null otherwise.</summary>
     public Persistence.CheckpointStats? Checkpoints { get; init; }
 
+    /// <summary>Where the run's key groups are: on this node, or sharded over a cluster.</summary>
+    public KeyGroups? KeyGroups { get; init; }
+
+    /// <summary>
+    /// How one series stands (<see cref="Protocol.SeriesStatus"/>, or <see cref="Protocol.SeriesUnknown"/>), from the
+    /// key group that owns it, between two of its batches; scores from this node's metrics where the key group keeps none.
+    /// </summary>
+    public async Task<object> DescribeSeries(string seriesId, TimeSpan timeout)
+    {
+        var keyGroups = KeyGroups ?? throw new InvalidOperationException("the run has no key groups to ask");
+        var answer = await keyGroups.Ask(new Protocol.SeriesMessageExtractor(keyGroups.Count).Partition(seriesId), new Protocol.SeriesQuery(seriesId), timeout);
+        return answer is Protocol.SeriesStatus { Scores: null } status && Metrics.PerSeriesScore(seriesId) is { } score
+            ? status with { Scores = new Protocol.SeriesScoreSummary(score.Count, score.Mae, score.Rmse, score.Mase, score.Coverage) }
+            : answer;
+    }
+
     /// <summary>Completes when every accepted tick has been forecast and every sink has flushed.</summary>
     public Task Completion { get; } = completion;
 

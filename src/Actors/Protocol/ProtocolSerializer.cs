@@ -26,6 +26,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string RestoreManifest = "restore-key-group.v1";
     private const string RestoredManifest = "key-group-restored.v1";
     private const string NodeResetManifest = "node-reset.v1";
+    private const string SeriesQueryManifest = "series-query.v1";
+    private const string SeriesUnknownManifest = "series-unknown.v1";
+    private const string SeriesStatusManifest = "series-status.v1";
+    private const string CountSeriesManifest = "count-series.v1";
+    private const string SeriesCountsManifest = "series-counts.v1";
 
     public override int Identifier => 7_462;
 
@@ -42,6 +47,11 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         RestoreKeyGroup => RestoreManifest,
         KeyGroupRestored => RestoredManifest,
         NodeReset => NodeResetManifest,
+        SeriesQuery => SeriesQueryManifest,
+        SeriesUnknown => SeriesUnknownManifest,
+        SeriesStatus => SeriesStatusManifest,
+        Series.SeriesPartition.CountSeries => CountSeriesManifest,
+        Series.SeriesPartition.SeriesCounts => SeriesCountsManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a message of the key-group protocol"),
     };
 
@@ -98,6 +108,21 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     writer.Write(reset.Weights);
                     writer.Write(reset.Windows.Count);
                     foreach (var window in reset.Windows) TrainingWindowFormat.Write(writer, window);
+                    break;
+                case SeriesQuery query:
+                    writer.Write(query.SeriesId);
+                    break;
+                case SeriesUnknown unknown:
+                    writer.Write(unknown.SeriesId);
+                    break;
+                case SeriesStatus status:
+                    WriteStatus(writer, status);
+                    break;
+                case Series.SeriesPartition.CountSeries:
+                    break;
+                case Series.SeriesPartition.SeriesCounts counts:
+                    writer.Write(counts.Active);
+                    writer.Write(counts.Passivated);
                     break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
@@ -156,9 +181,62 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 for (int i = 0; i < windows.Length; i++) windows[i] = TrainingWindowFormat.Read(reader, "a node reset");
                 return new NodeReset(weights, windows);
             }
+            case SeriesQueryManifest:
+                return new SeriesQuery(reader.ReadString());
+            case SeriesUnknownManifest:
+                return new SeriesUnknown(reader.ReadString());
+            case SeriesStatusManifest:
+                return ReadStatus(reader);
+            case CountSeriesManifest:
+                return Series.SeriesPartition.CountSeries.Instance;
+            case SeriesCountsManifest:
+                return new Series.SeriesPartition.SeriesCounts(reader.ReadInt32(), reader.ReadInt32());
             default:
                 throw new InvalidDataException($"unknown key-group message '{manifest}' (from a newer rnnstream?)");
         }
+    }
+
+    private static void WriteStatus(BinaryWriter writer, SeriesStatus status)
+    {
+        writer.Write(status.SeriesId);
+        writer.Write(status.Live);
+        writer.Write(status.Ticks);
+        writer.Write(status.LastTickTime.ToBinary());
+        WriteStrings(writer, status.Features);
+        WriteFloats(writer, status.LastValues);
+        writer.Write(status.TargetTime?.ToBinary() ?? long.MinValue);
+        WriteStrings(writer, status.Targets);
+        WriteFloats(writer, status.Predicted);
+        WriteFloats(writer, status.Lower);
+        WriteFloats(writer, status.Upper);
+        writer.Write(status.Forecaster);
+        writer.Write(status.WeightsVersion);
+        writer.Write(status.Scores is not null);
+        if (status.Scores is not { } scores) return;
+        writer.Write(scores.Count);
+        writer.Write(scores.Mae);
+        writer.Write(scores.Rmse);
+        writer.Write(scores.Mase);
+        writer.Write(scores.Coverage);
+    }
+
+    private static SeriesStatus ReadStatus(BinaryReader reader) => new(
+        reader.ReadString(), reader.ReadBoolean(), reader.ReadInt64(), DateTime.FromBinary(reader.ReadInt64()), ReadStrings(reader), ReadFloats(reader),
+        reader.ReadInt64() is var target && target == long.MinValue ? null : DateTime.FromBinary(target), ReadStrings(reader),
+        ReadFloats(reader), ReadFloats(reader), ReadFloats(reader), reader.ReadString(), reader.ReadInt64(),
+        reader.ReadBoolean() ? new SeriesScoreSummary(reader.ReadInt64(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble(), reader.ReadDouble()) : null);
+
+    private static void WriteStrings(BinaryWriter writer, IReadOnlyList<string> values)
+    {
+        writer.Write(values.Count);
+        foreach (string value in values) writer.Write(value);
+    }
+
+    private static string[] ReadStrings(BinaryReader reader)
+    {
+        var values = new string[reader.ReadInt32()];
+        for (int i = 0; i < values.Length; i++) values[i] = reader.ReadString();
+        return values;
     }
 
     private static void WriteTick(BinaryWriter writer, Tick tick)

@@ -322,6 +322,45 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         return new TrainingWindow(state.SeriesId, endTime, inputValues, targetValues, steps);
     }
 
+    /// <summary>
+    /// How a series stands after its last tick: that tick's values and the forecast it published
+    /// then, read back from its owed forecasts. Which forecaster published it is the candidate whose
+    /// value it equals (a tie is a tie of values: either name describes the same forecast).
+    /// </summary>
+    public Protocol.SeriesStatus Describe(SeriesState state, bool live, Protocol.SeriesScoreSummary? scores)
+    {
+        int k = _targets, d = _features;
+        var lastValues = new float[d];
+        if (state.RecentCount > 0)
+            state.RecentValues.AsSpan(((state.RecentStart + state.RecentCount - 1) % _window) * d, d).CopyTo(lastValues);
+        float[] predicted = new float[k], lower = new float[k], upper = new float[k];
+        string forecaster = Settings.Forecaster switch
+        {
+            ForecasterChoice.Network => ForecasterNames.Network,
+            ForecasterChoice.Persistence => ForecasterNames.Persistence,
+            _ => ForecasterNames.Persistence,
+        };
+        if (state.TicksSeen > 0)
+        {
+            var owed = new OwedForecasts(state.Owed.AsSpan((int)((state.TicksSeen - 1) % _horizon) * OwedForecasts.Stride(k), OwedForecasts.Stride(k)), k);
+            for (int j = 0; j < k; j++)
+            {
+                predicted[j] = owed.Published(j);
+                lower[j] = owed.Lower(j);
+                upper[j] = owed.Upper(j);
+            }
+            if (Settings.Forecaster is not (ForecasterChoice.Network or ForecasterChoice.Persistence))
+                forecaster = predicted[0].Equals(owed.Network(0)) ? ForecasterNames.Network
+                    : Settings.RidgeLags > 0 && predicted[0].Equals(owed.Blend(0)) ? ForecasterNames.Blend
+                    : Settings.RidgeLags > 0 && predicted[0].Equals(owed.Ridge(0)) ? ForecasterNames.Ridge
+                    : ForecasterNames.Persistence;
+        }
+        var step = Settings.Step ?? state.LastStep;
+        return new Protocol.SeriesStatus(state.SeriesId, live, state.TicksSeen, state.LastTimestamp, Settings.FeatureNames, lastValues,
+            state.TicksSeen > 0 && step > TimeSpan.Zero ? state.LastTimestamp + _horizon * step : null, Settings.TargetNames,
+            predicted, lower, upper, forecaster, state.WeightsVersion, scores);
+    }
+
     private DateTime? TargetTime(SeriesState state, Tick tick)
     {
         var step = Settings.Step ?? state.LastStep;

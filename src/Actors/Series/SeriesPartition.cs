@@ -152,6 +152,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             case CountSeries:
                 Sender.Tell(new SeriesCounts(_active.Count, _passivated.Count));
                 break;
+            case SeriesQuery query:
+                Sender.Tell(Describe(query.SeriesId));
+                break;
             default:
                 Unhandled(message);
                 break;
@@ -214,6 +217,17 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     {
         (_log ??= Context.GetLogger()).Warning(error, "series {0}: tick at {1} failed", tick.SeriesId, tick.RawTimestamp);
         return FailedPrediction.For(tick, error);
+    }
+
+    /// <summary>A series as it stands, live or passivated (read back without waking it); unknown if this key group never had a tick of it.</summary>
+    private object Describe(string seriesId)
+    {
+        var forecaster = _context.Forecaster;
+        var scores = _context.Metrics?.PerSeriesScore(seriesId) is { } score ? new SeriesScoreSummary(score.Count, score.Mae, score.Rmse, score.Mase, score.Coverage) : null;
+        if (_active.TryGetValue(seriesId, out var series)) return forecaster.Describe(series.State, live: true, scores);
+        if (_passivated.TryGetValue(seriesId, out var kept))
+            return forecaster.Describe(SeriesStateSerializer.Read(kept.State, forecaster.Settings, _context.Registry.Current.StateLayout), live: false, scores);
+        return new SeriesUnknown(seriesId);
     }
 
     /// <summary>The series' live state: already live, restored from passivation, or new.</summary>

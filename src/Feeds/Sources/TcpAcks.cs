@@ -51,6 +51,9 @@ public sealed class TcpAcks
             lock (_unacked) _unacked.Enqueue(offset);
         }
 
+        /// <summary>A line to the client on its connection, from any thread; dropped once the connection has closed.</summary>
+        public void Reply(string line) => _replies?.Tell(ByteString.FromString(line));
+
         public void CoveredBelow(long nextOffset)
         {
             long acked;

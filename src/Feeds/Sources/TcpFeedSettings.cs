@@ -13,4 +13,7 @@ public sealed record TcpFeedSettings(string Host, int Port)
 
     /// <summary>Tell each client, on its connection, how many of its lines a committed checkpoint covers (runs with a data directory).</summary>
     public bool Acks { get; init; } = true;
+
+    /// <summary>Send each client the predictions of the ticks it sent, on its own connection (<see cref="TcpReplies"/>).</summary>
+    public bool PredictionsBack { get; init; }
 }

@@ -19,8 +19,10 @@ namespace RnnStream.Feeds.Sources;
 /// </summary>
 public static class TcpLineFeed
 {
-    /// <param name="acks">Counts each connection's lines so checkpoints can ack them; null: clients get nothing back.</param>
-    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null)
+    /// <param name="acks">Counts each connection's lines so checkpoints can ack them; null: clients get no acks.</param>
+    /// <param name="replies">Remembers which connection sent which line, so its predictions can go back there; null: none go back.</param>
+    public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null,
+        TcpReplies? replies = null)
     {
         counters ??= new TcpFeedCounters();
         var log = system.Log;
@@ -45,9 +47,9 @@ public static class TcpLineFeed
                     return Source.Empty<(FramedLine Line, TcpAcks.Client? Client)>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
                 }
                 counters.CountAccepted();
-                var client = acks?.Open();
-                // The way back stays open for acks; only the latest matters, so a slow reader drops older ones.
-                return Source.ActorRef<ByteString>(4, OverflowStrategy.DropHead)
+                var client = acks?.Open() ?? (replies is not null ? new TcpAcks.Client() : null);
+                // The way back stays open for acks (only the latest matters) and predictions: a slow reader drops the oldest, never holds the feed.
+                return Source.ActorRef<ByteString>(replies is null ? 4 : TcpReplies.UnreadLimit, OverflowStrategy.DropHead)
                     .MapMaterializedValue(replies =>
                     {
                         client?.Attach(replies);
@@ -88,6 +90,7 @@ public static class TcpLineFeed
             {
                 long position = offset++;
                 arrived.Client?.Arrived(position);
+                if (arrived.Client is { } from) replies?.Arrived(position, from);
                 return new RawLine(arrived.Line.Text, position, Truncated: !arrived.Line.Terminated);
             });
     }

@@ -73,6 +73,8 @@ internal static class NodeCommand
             .WithSingleton<RunCoordinator>("run-coordinator", RunCoordinator.Props(node), new ClusterSingletonOptions(), createProxyToo: false));
         using var app = builder.Build();
         console.MarkupLine($"rnnstream node {host}:{port}: joining {string.Join(", ", seeds)} (waiting for {minNodes} node{(minNodes == 1 ? "" : "s")})");
+        await using var service = await Http.LiveService.StartAsync(deployment, node.Service = new Http.ServiceState());
+        if (service is not null) console.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
         try
         {
             await app.RunAsync();

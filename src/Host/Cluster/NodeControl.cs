@@ -59,6 +59,9 @@ public sealed class NodeControl : ReceiveActor
             node.RunStarted = true;
             using (var bytes = new MemoryStream(reset.Weights)) registry.Reset(ModelWeightsSerializer.Read(bytes));
             node.KeyGroups.Replay.Replace(reset.Windows);
+            if (node.Service is { Run: null } service && !node.Coordinating)
+                service.Joined(Actors.Pipeline.KeyGroups.Sharded(Akka.Hosting.ActorRegistry.For(Context.System).Get<KeyGroupRegion>(), node.Deployment.Router.Partitions),
+                    $"cluster node {Akka.Cluster.Cluster.Get(Context.System).SelfAddress}");
             Sender.Tell(NodeReset.Done);
         });
         Receive<string>(message => message == TopicProbe, _ => Sender.Tell(TopicHeard));

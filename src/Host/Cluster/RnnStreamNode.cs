@@ -31,6 +31,9 @@ public sealed class RnnStreamNode
     /// <summary>A coordinator started the cluster's run (it reset this node): a coordinator starting here later is a takeover.</summary>
     public bool RunStarted { get; set; }
 
+    /// <summary>The node's live service's view (null with http.port = off): the coordinator's run, or this node's key groups.</summary>
+    internal Http.ServiceState? Service { get; set; }
+
     /// <summary>This node was stopped by a signal (SIGTERM, Ctrl+C): the run stopping with it is no failure of this node.</summary>
     public bool StoppedByOperator { get; set; }
 

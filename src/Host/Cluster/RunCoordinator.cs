@@ -145,8 +145,10 @@ public sealed class RunCoordinator : ReceiveActor
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
         if (durability?.Last is { } from)
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
-        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment), null)
-            : OutputFactory.Durable(system, deployment, durability.Last, previous?.Watch(console, settings.Router.Partitions));
+        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
+        if (node.Service is { } service) tap = tap is { } watch ? prediction => service.Events.Tap(watch(prediction)) : service.Events.Tap;
+        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment, tap), null)
+            : OutputFactory.Durable(system, deployment, durability.Last, tap);
         using var runEnded = new CancellationTokenSource();
         var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
         var run = LivePipeline.Run(system, feed.Records, initial, settings, output, OutputFactory.Quarantine(deployment),
@@ -154,6 +156,7 @@ public sealed class RunCoordinator : ReceiveActor
             keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish),
             // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.
             afterRestore: () => ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []));
+        node.Service?.Started(run, $"{feed.Description} on a cluster");
         var placement = PlacementOnceFlowing(region, run, runEnded.Token);
         var leave = node.Leaves.Reader.ReadAsync(runEnded.Token).AsTask();
         Address? gone = null;

@@ -44,6 +44,7 @@ internal sealed class Deployment
             MaxConnections = config.Int("feed.tcp.max-connections") is var cap and > 0 ? cap : throw new ArgumentException("feed.tcp.max-connections must be positive"),
             IdleTimeout = config.Duration("feed.tcp.idle-timeout") ?? throw new ArgumentException("feed.tcp.idle-timeout must be a duration (e.g. 60s)"),
             Acks = config.Bool("feed.tcp.acks"),
+            PredictionsBack = config.Bool("feed.tcp.predictions-back"),
         };
 
         Cell = config.Choice("model.cell", ("simple-rnn", CellType.SimpleRnn), ("lstm", CellType.Lstm), ("gru", CellType.Gru),
@@ -101,6 +102,10 @@ internal sealed class Deployment
         PredictionsPath = config.PathOf("output.predictions");
         QuarantinePath = config.PathOf("output.quarantine");
         QuarantineMaxBytes = config.Long("output.quarantine-max-bytes") is var quarantineCap and > 0 ? quarantineCap : throw new ArgumentException("output.quarantine-max-bytes must be positive");
+        HttpPort = config.String("http.port") is "off" or "false" ? null
+            : config.Int("http.port") is var httpPort and >= 0 and <= 65535 ? httpPort : throw new ArgumentException("http.port must be 0 (any free port), a port number, or off");
+        HttpHost = config.String("http.host");
+        HttpToken = config.String("http.token");
         FlushEvery = config.Duration("output.flush-every");
         if (FlushEvery is { } flush && flush <= TimeSpan.Zero) throw new ArgumentException("output.flush-every must be a positive duration (e.g. 200ms) or off");
         OutputTcpHost = config.String("output.tcp.host");
@@ -160,6 +165,12 @@ internal sealed class Deployment
     public string? PredictionsPath { get; }
     public string? QuarantinePath { get; }
     public long QuarantineMaxBytes { get; }
+
+    /// <summary>The live service's port (0: any free one); null: no service.</summary>
+    public int? HttpPort { get; }
+
+    public string HttpHost { get; }
+    public string HttpToken { get; }
 
     /// <summary>How often the output files are flushed while the run goes on; null: only at checkpoints and at the end.</summary>
     public TimeSpan? FlushEvery { get; }

@@ -15,13 +15,16 @@ internal static class EvalCommand
 {
     /// <param name="report">Where to write the side-by-side scores as CSV (model,scored,mae,rmse,nrmse,mape,mase,coverage); null for none.</param>
     /// <param name="plots">What to draw and where; null for no plots.</param>
+    /// <param name="http">Serve the live service while the replay runs (off unless asked: an evaluation is a batch job).</param>
     public static async Task<int> ExecuteAsync(Deployment deployment, IReadOnlyList<(string Name, string Path)> others, string? report,
-        EvalPlotOptions? plots, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation)
+        EvalPlotOptions? plots, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation, bool http = false)
     {
         var files = others.Select(o => PredictionFile.Read(o.Name, o.Path)).ToList();
         var trace = plots is null ? null : new ForecastTrace(plots.SeriesId);
         using var locks = RunCommand.LockFiles(deployment);
-        var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation, trace is null ? null : trace.Record);
+        await using var service = http ? await Http.LiveService.StartAsync(deployment, new Http.ServiceState(), evenIfOff: true) : null;
+        if (service is not null) progressConsole.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
+        var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation, trace is null ? null : trace.Record, service?.State);
         var metrics = run.Metrics;
 
         var table = new Table().Title($"side by side, scored from feed row {deployment.ScoreFrom:N0}, horizon {deployment.Horizon}");

@@ -49,8 +49,9 @@ internal static class FeedFactory
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
         var layout = FeedLayout.Of(deployment);
         var acks = deployment.TcpFeed.Acks ? new TcpAcks() : null;
+        var replies = deployment.TcpFeed.PredictionsBack ? new TcpReplies() : null;
         var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks)
+        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks, replies)
             .MapMaterializedValue(binding =>
             {
                 binding.ContinueWith(bound =>
@@ -65,6 +66,7 @@ internal static class FeedFactory
         {
             Clock = layout.Parser,
             Acks = acks,
+            Replies = replies,
             Listening = listening.Task,
         };
     }

@@ -13,6 +13,9 @@ internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnly
     /// <summary>A socket feed's acks to its clients, told of each committed checkpoint; null when the feed has no clients to tell.</summary>
     public Feeds.Sources.TcpAcks? Acks { get; init; }
 
+    /// <summary>A socket feed's way to send each client its own predictions (feed.tcp.predictions-back); null: none go back.</summary>
+    public Feeds.Sources.TcpReplies? Replies { get; init; }
+
     /// <summary>A socket feed's address once it is bound (the real port when port 0 asked the system for one); null for other feeds.</summary>
     public Task<System.Net.EndPoint>? Listening { get; init; }
 }

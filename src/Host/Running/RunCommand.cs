@@ -16,7 +16,9 @@ internal static class RunCommand
     public static async Task<int> ExecuteAsync(Deployment deployment, IAnsiConsole console, IAnsiConsole progressConsole, CancellationToken cancellation = default)
     {
         using var locks = LockFiles(deployment);
-        var run = await RunToEndAsync(deployment, progressConsole, cancellation);
+        await using var service = await Http.LiveService.StartAsync(deployment, new Http.ServiceState());
+        if (service is not null) progressConsole.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
+        var run = await RunToEndAsync(deployment, progressConsole, cancellation, service: service?.State);
         WriteResults(console, deployment, run);
         var (exit, warning) = ExitFor(run.Checkpoints);
         if (warning is not null) Console.Error.WriteLine($"rnnstream: {warning}");
@@ -59,9 +61,11 @@ internal static class RunCommand
 
     /// <summary>Runs the deployment until its feed ends (or it is stopped) and everything is written; the handle's metrics stay readable after.</summary>
     /// <param name="tap">Sees every prediction on its way to the output (on the stream's thread), e.g. to trace one series for plots.</param>
+    /// <param name="service">The live service's view, told when the run has started; its page's series events tap the predictions.</param>
     public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default,
-        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null)
+        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null, Http.ServiceState? service = null)
     {
+        if (service is not null) tap = tap is { } first ? prediction => service.Events.Tap(first(prediction)) : service.Events.Tap;
         var systemConfig = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
                 $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {RunShutdown.DrainTimeout.TotalSeconds:F0}s").WithFallback(PipelineConfig.Config);
         if (deployment.DataDirectory is not null) systemConfig = systemConfig.WithFallback(StoreConfig(deployment));
@@ -83,11 +87,13 @@ internal static class RunCommand
 
         // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect.
         feed.Listening?.ContinueWith(bound => progressConsole.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
+        if (feed.Replies is { } replies) tap = tap is { } inner ? prediction => replies.Send(inner(prediction)) : replies.Send;
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
         var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
+        service?.Started(run, feed.Description);
 
         // CoordinatedShutdown (a signal, or the caller's cancellation) drains the stream and lets the system go only once this method is done with it.
         var finished = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -56,6 +56,23 @@ public sealed class ShardedKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Cluster
             var stats = await region.Ask<ClusterShardingStats>(new GetClusterShardingStats(TimeSpan.FromSeconds(5)), TimeSpan.FromSeconds(10));
             Assert.Equal(2, stats.Regions.Count);
             Assert.All(stats.Regions.Values, r => Assert.NotEmpty(r.Stats));
+
+            // Asked through the region, wherever its key group runs (half of them on the other member), each series says how it stands:
+            // its last tick and exactly the forecast it published after it.
+            var keyGroups = KeyGroups.Sharded(region, here.RouterSettings.Partitions);
+            var extractor = new SeriesMessageExtractor(keyGroups.Count);
+            foreach (string id in Series)
+            {
+                var status = Assert.IsType<SeriesStatus>(await keyGroups.Ask(extractor.Partition(id), new SeriesQuery(id), TimeSpan.FromSeconds(10)));
+                var last = crossed.Last(p => p.SeriesId == id);
+                Assert.Equal(40, status.Ticks);
+                Assert.Equal(last.Predicted.ToArray(), status.Predicted);
+                Assert.Equal(last.Lower.ToArray(), status.Lower);
+                Assert.Equal(last.Upper.ToArray(), status.Upper);
+                Assert.Equal(last.Forecaster, status.Forecaster);
+                Assert.Equal(last.TargetTime, status.TargetTime);
+            }
+            Assert.IsType<SeriesUnknown>(await keyGroups.Ask(extractor.Partition("omega"), new SeriesQuery("omega"), TimeSpan.FromSeconds(10)));
         }
         finally
         {

@@ -53,6 +53,25 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
 
         Assert.Equal(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot"), RoundTrip(new KeyGroupFailed(3, "NullReferenceException on TakeSnapshot")));
         Assert.Same(AnswerTo.Instance, RoundTrip(AnswerTo.Instance));
+        Assert.Equal(new SeriesQuery("β"), RoundTrip(new SeriesQuery("β")));
+        Assert.Equal(new SeriesUnknown("x"), RoundTrip(new SeriesUnknown("x")));
+        Assert.Same(RnnStream.Actors.Series.SeriesPartition.CountSeries.Instance, RoundTrip(RnnStream.Actors.Series.SeriesPartition.CountSeries.Instance));
+        Assert.Equal(new RnnStream.Actors.Series.SeriesPartition.SeriesCounts(3, 4), RoundTrip(new RnnStream.Actors.Series.SeriesPartition.SeriesCounts(3, 4)));
+        foreach (var status in new[]
+        {
+            new SeriesStatus("a", true, 12, new DateTime(2024, 1, 1, 0, 3, 0), features, [1.5f, 7f], new DateTime(2024, 1, 1, 0, 4, 0), ["close"],
+                [1.25f], [1f], [1.5f], "rnn+ridge", 3, new SeriesScoreSummary(11, 0.5, 0.75, 0.9, 0.95)),
+            new SeriesStatus("b", false, 1, new DateTime(2024, 1, 1), features, [2f, 8f], null, ["close"], [2f], [2f], [2f], "persistence", 0, null),
+        })
+        {
+            var statusBack = RoundTrip(status);
+            Assert.Equal((status.SeriesId, status.Live, status.Ticks, status.LastTickTime, status.TargetTime, status.Forecaster, status.WeightsVersion, status.Scores),
+                (statusBack.SeriesId, statusBack.Live, statusBack.Ticks, statusBack.LastTickTime, statusBack.TargetTime, statusBack.Forecaster, statusBack.WeightsVersion, statusBack.Scores));
+            Assert.Equal(status.Features, statusBack.Features);
+            Assert.Equal(status.Targets, statusBack.Targets);
+            Assert.Equal(status.LastValues, statusBack.LastValues);
+            Assert.Equal(status.Predicted.Concat(status.Lower).Concat(status.Upper), statusBack.Predicted.Concat(statusBack.Lower).Concat(statusBack.Upper));
+        }
         Assert.Equal(new WindowsRequest(new DateTime(2024, 3, 1)), RoundTrip(new WindowsRequest(new DateTime(2024, 3, 1))));
         Assert.Equal(new WindowsRequest(null), RoundTrip(new WindowsRequest(null)));
         var window = new RnnStream.Actors.Training.TrainingWindow("a", new DateTime(2024, 1, 1, 0, 3, 0), [1, 2, 3, 4], [5, 6], 2);

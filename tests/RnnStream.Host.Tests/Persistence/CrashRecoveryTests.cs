@@ -66,7 +66,7 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         Assert.Equal(expected[0], actual[0]);
         Assert.Equal(30 * 900, expected.Length - 1);
         Assert.Equal(expected.Order(StringComparer.Ordinal), actual.Order(StringComparer.Ordinal));
-        Assert.Contains(expected, row => !row.EndsWith(",0", StringComparison.Ordinal));
+        Assert.Contains(expected, row => row.Split(',')[7] != "0");
 
         // The per-series scores came back through the checkpoints as well.
         string[] PerSeries(string file) => File.ReadAllLines(Path.Combine(_output, file)).Where(r => !r.StartsWith("overall,", StringComparison.Ordinal)).ToArray();

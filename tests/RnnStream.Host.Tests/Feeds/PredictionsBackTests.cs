@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests.Feeds;
+
+/// <summary>With <c>feed.tcp.predictions-back = on</c>, each client of a live run reads the predictions of its own ticks on its own connection.</summary>
+public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
+{
+    private readonly ScratchDirectory _scratch = new("predictions-back");
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task Each_client_reads_one_JSON_line_per_tick_it_sent_and_none_of_the_others_with_interval_forecaster_and_weights_version()
+    {
+        using var process = Process.Start(RnnstreamProcess.StartInfo([
+            "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "feed.tcp.predictions-back=on", "--set", "http.port=off",
+            "--output", Path.Combine(_scratch.Path, "p.jsonl"), "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q.jsonl")}"]))!;
+        process.OutputDataReceived += (_, _) => { };
+        process.BeginOutputReadLine();
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(1));
+        try
+        {
+            int port = await Loopback.ListeningPort(process.StandardError, hang.Token);
+            using var first = await Loopback.ConnectWhenListening(port, hang.Token);
+            using var second = await Loopback.ConnectWhenListening(port, hang.Token);
+            const int Minutes = 30;
+            await Send(first, Lines(["A", "B"], Minutes), hang.Token);
+            await Send(second, Lines(["C"], Minutes), hang.Token);
+
+            var firstBack = await Read(first, 2 * Minutes, hang.Token);
+            var secondBack = await Read(second, Minutes, hang.Token);
+            Assert.Equal(["A", "B"], firstBack.Select(p => p.GetProperty("series").GetString()).Distinct().Order());
+            Assert.Equal(["C"], secondBack.Select(p => p.GetProperty("series").GetString()).Distinct());
+            // One per tick sent, every tick of each series in its order.
+            foreach (var series in new[] { "A", "B" })
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), firstBack.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+            var last = secondBack[^1];
+            var close = last.GetProperty("predictions").GetProperty("close");
+            Assert.True(close.GetProperty("lower").GetDouble() <= close.GetProperty("predicted").GetDouble());
+            Assert.True(close.GetProperty("upper").GetDouble() >= close.GetProperty("predicted").GetDouble());
+            Assert.False(string.IsNullOrEmpty(last.GetProperty("forecaster").GetString()));
+            Assert.Equal(0, last.GetProperty("weights_version").GetInt64());
+        }
+        finally
+        {
+            if (!process.HasExited) process.Kill(entireProcessTree: true);
+        }
+    }
+
+    /// <summary>Reads JSON lines until <paramref name="count"/> predictions came (acks, if any, are not predictions).</summary>
+    private async Task<List<JsonElement>> Read(TcpClient client, int count, CancellationToken cancellation)
+    {
+        var reader = new StreamReader(client.GetStream());
+        var predictions = new List<JsonElement>();
+        while (predictions.Count < count && await reader.ReadLineAsync(cancellation) is { } line)
+        {
+            var json = JsonDocument.Parse(line).RootElement;
+            if (json.TryGetProperty("series", out _)) predictions.Add(json.Clone());
+        }
+        log.WriteLine($"{predictions.Count} predictions back");
+        return predictions;
+    }
+
+    private static Task Send(TcpClient client, IEnumerable<string> lines, CancellationToken cancellation) =>
+        client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), cancellation).AsTask();
+
+    private static string Time(int minute) => new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Lines(string[] series, int minutes) =>
+        from minute in Enumerable.Range(0, minutes)
+        from id in series
+        let close = (10 + Math.Sin(minute * 0.5 + id[0]) + minute * 0.05).ToString("0.####", CultureInfo.InvariantCulture)
+        select $"{{\"timestamp\":\"{Time(minute)}\",\"ticker\":\"{id}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}\n";
+}
