@@ -32,7 +32,7 @@ public sealed class RunInstruments : IDisposable
         _meter.CreateObservableCounter("rnnstream.failures", () => metrics.Failures, "{tick}", "Ticks that could not be forecast (each has its reason in the log)");
         _meter.CreateObservableCounter("rnnstream.rejects", () => metrics.RejectsByReason.Select(reject =>
             new Measurement<long>(reject.Value, new KeyValuePair<string, object?>("reason", reject.Key.ToString()))), "{record}", "Input records set aside, by reason");
-        _meter.CreateObservableGauge("rnnstream.in_flight", () => metrics.InFlight, "{tick}", "Ticks between the router and their prediction");
+        _meter.CreateObservableGauge("rnnstream.in_flight", () => metrics.InFlight.Ticks, "{tick}", "Ticks between the router and their prediction");
         metrics.LatencyInstrument = _meter.CreateHistogram("rnnstream.latency", "s", "From a tick's arrival to its prediction",
             advice: new InstrumentAdvice<double> { HistogramBucketBoundaries = LatencyBuckets });
         _meter.CreateObservableCounter("rnnstream.retrains", () => Retrains(metrics), "{retrain}", "Retrains finished, by whether their candidate was promoted");

@@ -93,12 +93,8 @@ public sealed class RunMetrics
     /// <summary>Scores per series, copied into a new table on every call; read it when the run is over (the partitions write them without locks).</summary>
     public IReadOnlyDictionary<string, ForecastScore> PerSeries => _series.ToDictionary(entry => entry.Key, entry => entry.Value.Scored, StringComparer.Ordinal);
 
-    private int _inFlight;
-
     /// <summary>Ticks between the router's inlet and their prediction's delivery, as the router last said.</summary>
-    public int InFlight => Volatile.Read(ref _inFlight);
-
-    public void SetInFlight(int ticks) => Volatile.Write(ref _inFlight, ticks);
+    public InFlightGauge InFlight { get; } = new();
 
     /// <summary>Where each prediction's latency goes too, in seconds (the /metrics histogram); null: only the run's own histogram.</summary>
     public System.Diagnostics.Metrics.Histogram<double>? LatencyInstrument { get; set; }

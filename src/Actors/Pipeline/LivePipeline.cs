@@ -61,7 +61,7 @@ public static class LivePipeline
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
-            Metrics = metrics,
+            InFlight = metrics.InFlight,
             WeightsVersion = () => registry.Version,
             // A cluster's key groups may hold anything (a run before, a rollback): each returns to the cut, wherever sharding placed it.
             RestoreFrom = external ? cut?.Number ?? 0 : null,

@@ -66,7 +66,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     public Action<Prediction>? OnDeliver { get; init; }
 
     /// <summary>Where the stage reports how many ticks are in flight (read by the run's gauges); null: nowhere.</summary>
-    public Metrics.RunMetrics? Metrics { get; init; }
+    public Metrics.InFlightGauge? InFlight { get; init; }
 
     /// <summary>The checkpoint every key group returns to before the first tick (0: a fresh start, each drops what it holds); null: they start as they are.</summary>
     public long? RestoreFrom { get; init; }
@@ -186,7 +186,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void Dispatch(Tick tick)
         {
             _inFlight++;
-            _stage.Metrics?.SetInFlight(_inFlight);
+            _stage.InFlight?.Set(_inFlight);
             _sinceCheckpoint++;
             _ticksAtLastOffset = tick.Offset == _lastOffset ? _ticksAtLastOffset + 1 : 1;
             _lastOffset = tick.Offset;
@@ -233,7 +233,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 _stage.OnDeliver?.Invoke(prediction);
                 Push(_stage._out, prediction);
                 _inFlight--;
-                _stage.Metrics?.SetInFlight(_inFlight);
+                _stage.InFlight?.Set(_inFlight);
             }
             PullIfPossible();
             TryStartBarrier();

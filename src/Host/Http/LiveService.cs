@@ -144,7 +144,7 @@ internal sealed class LiveService : IAsyncDisposable
             deployment = state.Description,
             ticks = run.Metrics.Predictions,
             ticksPerSecond = run.Metrics.TicksPerSecond,
-            inFlight = run.Metrics.InFlight,
+            inFlight = run.Metrics.InFlight.Ticks,
             latencyP50Ms = run.Metrics.Latency.Count > 0 ? run.Metrics.Latency.Percentile(0.5) / 1000 : (double?)null,
             latencyP99Ms = run.Metrics.Latency.Count > 0 ? run.Metrics.Latency.Percentile(0.99) / 1000 : (double?)null,
             rejects = run.Metrics.RejectsByReason.ToDictionary(r => r.Key.ToString(), r => r.Value),
