@@ -28,7 +28,7 @@ public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetric
         var keyGroups = KeyGroups ?? throw new InvalidOperationException("the run has no key groups to ask");
         var answer = await keyGroups.Ask(new Protocol.SeriesMessageExtractor(keyGroups.Count).Partition(seriesId), new Protocol.SeriesQuery(seriesId), timeout);
         return answer is Protocol.SeriesStatus { Scores: null } status && Metrics.PerSeriesScore(seriesId) is { } score
-            ? status with { Scores = new Protocol.SeriesScoreSummary(score.Count, score.Mae, score.Rmse, score.Mase, score.Coverage) }
+            ? status with { Scores = Protocol.SeriesScoreSummary.Of(score) }
             : answer;
     }
 

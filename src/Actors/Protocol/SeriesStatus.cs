@@ -25,4 +25,7 @@ public sealed record SeriesStatus(
     SeriesScoreSummary? Scores) : IWithSeriesId;
 
 /// <summary>A series' running scores of its published forecast (NaN until one matured).</summary>
-public sealed record SeriesScoreSummary(long Count, double Mae, double Rmse, double Mase, double Coverage);
+public sealed record SeriesScoreSummary(long Count, double Mae, double Rmse, double Mase, double Coverage)
+{
+    public static SeriesScoreSummary Of(Metrics.ForecastScore score) => new(score.Count, score.Mae, score.Rmse, score.Mase, score.Coverage);
+}

@@ -334,12 +334,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (state.RecentCount > 0)
             state.RecentValues.AsSpan(((state.RecentStart + state.RecentCount - 1) % _window) * d, d).CopyTo(lastValues);
         float[] predicted = new float[k], lower = new float[k], upper = new float[k];
-        string forecaster = Settings.Forecaster switch
-        {
-            ForecasterChoice.Network => ForecasterNames.Network,
-            ForecasterChoice.Persistence => ForecasterNames.Persistence,
-            _ => ForecasterNames.Persistence,
-        };
+        string forecaster = Settings.Forecaster == ForecasterChoice.Network ? ForecasterNames.Network : ForecasterNames.Persistence;
         if (state.TicksSeen > 0)
         {
             var owed = new OwedForecasts(state.Owed.AsSpan((int)((state.TicksSeen - 1) % _horizon) * OwedForecasts.Stride(k), OwedForecasts.Stride(k)), k);

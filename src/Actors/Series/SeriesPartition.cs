@@ -223,7 +223,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private object Describe(string seriesId)
     {
         var forecaster = _context.Forecaster;
-        var scores = _context.Metrics?.PerSeriesScore(seriesId) is { } score ? new SeriesScoreSummary(score.Count, score.Mae, score.Rmse, score.Mase, score.Coverage) : null;
+        var scores = _context.Metrics?.PerSeriesScore(seriesId) is { } score ? SeriesScoreSummary.Of(score) : null;
         if (_active.TryGetValue(seriesId, out var series)) return forecaster.Describe(series.State, live: true, scores);
         if (_passivated.TryGetValue(seriesId, out var kept))
             return forecaster.Describe(SeriesStateSerializer.Read(kept.State, forecaster.Settings, _context.Registry.Current.StateLayout), live: false, scores);

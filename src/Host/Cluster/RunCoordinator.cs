@@ -146,7 +146,7 @@ public sealed class RunCoordinator : ReceiveActor
         if (durability?.Last is { } from)
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
-        if (node.Service is { } service) tap = tap is { } watch ? prediction => service.Events.Tap(watch(prediction)) : service.Events.Tap;
+        if (node.Service is { } service) tap = tap.Then(service.Events.Tap);
         var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
         using var runEnded = new CancellationTokenSource();

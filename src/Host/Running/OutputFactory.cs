@@ -36,6 +36,10 @@ internal static class OutputFactory
     private static string? ContinuedHeader(string path, Actors.Persistence.CheckpointCommitted? last) =>
         last is { OutputLength: > 0 } && File.Exists(path) ? File.ReadLines(path).FirstOrDefault() : null;
 
+    /// <summary>Two taps in a row: <paramref name="first"/> (if any), then <paramref name="next"/>.</summary>
+    public static Func<Prediction, Prediction> Then(this Func<Prediction, Prediction>? first, Func<Prediction, Prediction> next) =>
+        first is null ? next : prediction => next(first(prediction));
+
     private static Sink<Prediction, Task> WithTap(Sink<Prediction, Task> sink, Func<Prediction, Prediction>? tap) =>
         tap is null ? sink : Flow.Create<Prediction>().Select(tap).ToMaterialized(sink, Keep.Right);
 

@@ -65,7 +65,7 @@ internal static class RunCommand
     public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default,
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null, Http.ServiceState? service = null)
     {
-        if (service is not null) tap = tap is { } first ? prediction => service.Events.Tap(first(prediction)) : service.Events.Tap;
+        if (service is not null) tap = tap.Then(service.Events.Tap);
         var systemConfig = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +
                 $"akka.coordinated-shutdown.phases.before-service-unbind.timeout = {RunShutdown.DrainTimeout.TotalSeconds:F0}s").WithFallback(PipelineConfig.Config);
         if (deployment.DataDirectory is not null) systemConfig = systemConfig.WithFallback(StoreConfig(deployment));
@@ -87,7 +87,7 @@ internal static class RunCommand
 
         // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect.
         feed.Listening?.ContinueWith(bound => progressConsole.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
-        if (feed.Replies is { } replies) tap = tap is { } inner ? prediction => replies.Send(inner(prediction)) : replies.Send;
+        if (feed.Replies is { } replies) tap = tap.Then(replies.Send);
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
