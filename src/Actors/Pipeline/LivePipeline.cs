@@ -57,7 +57,7 @@ public static class LivePipeline
         if (durability is not null && cut is null) durability.Coordinator.Tell(WeightsPromoted.Of(initial));
         var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits,
             shared is null ? null : () => shared.GatherWindows(null));
-        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter())
+        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter(settings.ReplayableFeed))
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,

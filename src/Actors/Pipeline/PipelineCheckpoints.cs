@@ -19,8 +19,8 @@ internal sealed class PipelineCheckpoints(Durability durability, RetrainSchedule
     /// <summary>The number of the last checkpoint taken (committed or not); before any, the last committed in the store (past the one resumed from, when going back).</summary>
     public long Last { get; private set; } = Math.Max(durability.Cut?.Number ?? 0, durability.LatestNumber);
 
-    public RouterCheckpoints ForRouter() =>
-        new(durability.CheckpointEvery, durability.Cut?.PredictionsWritten ?? 0, Take) { Interval = durability.CheckpointInterval };
+    public RouterCheckpoints ForRouter(bool replayableFeed) =>
+        new(durability.CheckpointEvery, durability.Cut?.PredictionsWritten ?? 0, Take) { Interval = durability.CheckpointInterval, CutWhenQuiet = !replayableFeed };
 
     private Task Take(RouterCut cutAt)
     {

@@ -34,6 +34,7 @@ public static class PipelineConfig
             "RnnStream.Actors.Protocol.SeriesStatus, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Series.SeriesPartition+CountSeries, RnnStream.Actors" = rnnstream-protocol
             "RnnStream.Actors.Series.SeriesPartition+SeriesCounts, RnnStream.Actors" = rnnstream-protocol
+            "RnnStream.Feeds.Sources.TcpArrivals, RnnStream.Feeds" = rnnstream-protocol
           }
         }
         """;

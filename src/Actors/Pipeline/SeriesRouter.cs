@@ -88,6 +88,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private const string RetrainTimer = "retrain";
         private const string CheckpointTimer = "checkpoint";
         private bool _checkpointDue;
+        private bool _pushedSinceTimer;
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
         private KeyGroupBatches _batches = null!;
@@ -152,6 +153,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             var tick = Grab(_stage._in);
             if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.Tick);
+            _pushedSinceTimer = true;
+            if (_checkpointing)
+            {
+                // A quiet feed's checkpoint is under way (its key groups may not have been asked yet): this tick is after its cut.
+                _held = tick;
+                return;
+            }
             // Only between feed records: one record (a wide row) can carry ticks of many series, and a
             // cut is a feed offset, so all of a record's ticks fall on the same side of it.
             if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint > 0 && tick.Offset != _lastOffset
@@ -335,8 +343,27 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         protected override void OnTimer(object timerKey)
         {
             // A checkpoint may fall anywhere without changing any forecast, so the clock may place it.
-            if (Equals(timerKey, CheckpointTimer)) _checkpointDue = true;
+            if (Equals(timerKey, CheckpointTimer))
+            {
+                _checkpointDue = true;
+                if (!_pushedSinceTimer) TryQuietCheckpoint();
+                _pushedSinceTimer = false;
+            }
             else StartRetrain(null);
+        }
+
+        /// <summary>
+        /// A live feed that has gone quiet for a whole checkpoint interval would otherwise leave its
+        /// last lines without a checkpoint (and its clients without acks) until the next line came.
+        /// The cut falls after the last record: a whole quiet interval means no record is half
+        /// through (a record's ticks come together). Only where the feed is not read again on
+        /// resume; a replay's cut stays at a tick that has arrived.
+        /// </summary>
+        private void TryQuietCheckpoint()
+        {
+            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || _inFlight > 0 || _checkpointing
+                || _upstreamDone || (_retraining && _replay)) return;
+            TakeCheckpoint(_lastOffset + 1, 0);
         }
 
         private void CompleteIfDone()
@@ -355,6 +382,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 public sealed record RouterCheckpoints(long EveryTicks, long InitialWritten, Func<RouterCut, Task> Take)
 {
     public TimeSpan? Interval { get; init; }
+
+    /// <summary>A feed that is not read again on resume (a live socket): a due checkpoint is taken when the feed has been quiet for an interval, not only at the next tick.</summary>
+    public bool CutWhenQuiet { get; init; }
 }
 
 /// <summary>Where the stream stands at a checkpoint: resume at feed offset <paramref name="NextOffset"/>, after its first <paramref name="SkipAtNextOffset"/> ticks, with <paramref name="PredictionsWritten"/> predictions out.</summary>

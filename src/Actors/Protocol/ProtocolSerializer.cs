@@ -31,6 +31,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string SeriesStatusManifest = "series-status.v1";
     private const string CountSeriesManifest = "count-series.v1";
     private const string SeriesCountsManifest = "series-counts.v1";
+    private const string TcpArrivalsManifest = "tcp-arrivals.v1";
 
     public override int Identifier => 7_462;
 
@@ -52,6 +53,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         SeriesStatus => SeriesStatusManifest,
         Series.SeriesPartition.CountSeries => CountSeriesManifest,
         Series.SeriesPartition.SeriesCounts => SeriesCountsManifest,
+        Feeds.Sources.TcpArrivals => TcpArrivalsManifest,
         _ => throw new ArgumentException($"{o.GetType().Name} is not a message of the key-group protocol"),
     };
 
@@ -124,6 +126,9 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                     writer.Write(counts.Active);
                     writer.Write(counts.Passivated);
                     break;
+                case Feeds.Sources.TcpArrivals arrivals:
+                    WriteArrivals(writer, arrivals);
+                    break;
                 default:
                     throw new ArgumentException($"{obj.GetType().Name} is not a message of the key-group protocol");
             }
@@ -191,9 +196,48 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
                 return Series.SeriesPartition.CountSeries.Instance;
             case SeriesCountsManifest:
                 return new Series.SeriesPartition.SeriesCounts(reader.ReadInt32(), reader.ReadInt32());
+            case TcpArrivalsManifest:
+                return ReadArrivals(reader);
             default:
                 throw new InvalidDataException($"unknown key-group message '{manifest}' (from a newer rnnstream?)");
         }
+    }
+
+    private const byte LineArrived = 0, TruncatedLineArrived = 1, ConnectionEnded = 2;
+
+    /// <summary>Each connection's way back once (a batch holds many lines of few connections), then every arrival by the connection's index.</summary>
+    private static void WriteArrivals(BinaryWriter writer, Feeds.Sources.TcpArrivals batch)
+    {
+        var connections = new Dictionary<IActorRef, int>();
+        foreach (var arrival in batch.Arrivals) connections.TryAdd(arrival.Connection, connections.Count);
+        writer.Write(connections.Count);
+        foreach (var connection in connections.Keys) writer.Write(Akka.Serialization.Serialization.SerializedActorPath(connection));
+        writer.Write(batch.Arrivals.Count);
+        foreach (var arrival in batch.Arrivals)
+        {
+            writer.Write(connections[arrival.Connection]);
+            writer.Write(arrival.Ended ? ConnectionEnded : arrival.Truncated ? TruncatedLineArrived : LineArrived);
+            if (!arrival.Ended) writer.Write(arrival.Text!);
+        }
+    }
+
+    private Feeds.Sources.TcpArrivals ReadArrivals(BinaryReader reader)
+    {
+        var connections = new IActorRef[reader.ReadInt32()];
+        for (int i = 0; i < connections.Length; i++) connections[i] = system.Provider.ResolveActorRef(reader.ReadString());
+        var arrivals = new Feeds.Sources.TcpArrival[reader.ReadInt32()];
+        for (int i = 0; i < arrivals.Length; i++)
+        {
+            var connection = connections[reader.ReadInt32()];
+            arrivals[i] = reader.ReadByte() switch
+            {
+                LineArrived => new Feeds.Sources.TcpArrival(connection, reader.ReadString(), false),
+                TruncatedLineArrived => new Feeds.Sources.TcpArrival(connection, reader.ReadString(), true),
+                ConnectionEnded => Feeds.Sources.TcpArrival.End(connection),
+                var tag => throw new InvalidDataException($"unknown tcp arrival tag {tag}"),
+            };
+        }
+        return new Feeds.Sources.TcpArrivals(arrivals);
     }
 
     private static void WriteStatus(BinaryWriter writer, SeriesStatus status)

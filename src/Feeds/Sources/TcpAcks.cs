@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using Akka.IO;
 using Akka.Actor;
 
 namespace RnnStream.Feeds.Sources;
@@ -42,7 +41,7 @@ public sealed class TcpAcks
         private long _acked;
         private IActorRef? _replies;
 
-        /// <summary>The connection's way back: an actor source, which takes a line from any thread at any time (a queue would refuse an offer while the last is pending).</summary>
+        /// <summary>The connection's way back: an actor that takes each line as a string, from any thread at any time, on this node or another (a queue would refuse an offer while the last is pending).</summary>
         public void Attach(IActorRef replies) => _replies = replies;
 
         /// <summary>One of this client's lines took feed position <paramref name="offset"/> (called in feed order).</summary>
@@ -52,7 +51,7 @@ public sealed class TcpAcks
         }
 
         /// <summary>A line to the client on its connection, from any thread; dropped once the connection has closed.</summary>
-        public void Reply(string line) => _replies?.Tell(ByteString.FromString(line));
+        public void Reply(string line) => _replies?.Tell(line);
 
         public void CoveredBelow(long nextOffset)
         {
@@ -69,7 +68,7 @@ public sealed class TcpAcks
                 acked = _acked += covered;
             }
             // Acks are totals, so when the client reads slowly an older one can go (the source drops the oldest).
-            _replies?.Tell(ByteString.FromString($"{{\"acked\":{acked}}}\n"));
+            _replies?.Tell($"{{\"acked\":{acked}}}\n");
         }
     }
 }

@@ -15,19 +15,33 @@ namespace RnnStream.Feeds.Sources;
 /// closes that connection alone, logged and counted, and never the feed. Past the cap a new
 /// connection is closed at once, so idle clients cannot make others queue. With
 /// <see cref="TcpAcks"/>, each client hears on its socket how many of its lines a committed
-/// checkpoint covers.
+/// checkpoint covers. On a cluster every node may listen: the others' lines join the
+/// coordinating node's before they take feed positions, so one checkpoint cut covers them all.
 /// </summary>
 public static class TcpLineFeed
 {
     /// <param name="acks">Counts each connection's lines so checkpoints can ack them; null: clients get no acks.</param>
     /// <param name="replies">Remembers which connection sent which line, so its predictions can go back there; null: none go back.</param>
+    /// <param name="elsewhere">Lines other nodes' listeners took in, merged with this one's before they take feed positions; null: this listener's alone.</param>
     public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null,
-        TcpReplies? replies = null)
+        TcpReplies? replies = null, Source<TcpArrival, NotUsed>? elsewhere = null)
+    {
+        var arrivals = Connections(system, settings, counters, replies is null ? 4 : TcpReplies.UnreadLimit);
+        if (elsewhere is not null) arrivals = arrivals.MergeMaterialized(elsewhere, Keep.Left);
+        return arrivals.Via(Positions(acks, replies));
+    }
+
+    /// <summary>
+    /// Every connection's lines as they arrive, each with its way back, and its end. This is all a
+    /// node's listener does when another node's stream gives the lines their positions.
+    /// </summary>
+    /// <param name="unreadLimit">Replies a client may leave unread before it loses the oldest.</param>
+    public static Source<TcpArrival, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Connections(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters,
+        int unreadLimit)
     {
         counters ??= new TcpFeedCounters();
         var log = system.Log;
         var materializer = system.Materializer();
-        long offset = 0;
         int active = 0;
         return system.TcpStream()
             .Bind(settings.Host, settings.Port)
@@ -44,17 +58,18 @@ public static class TcpLineFeed
                     counters.CountRefused();
                     log.Warning("tcp feed: {0} refused, {1} connections are open already", connection.RemoteAddress, settings.MaxConnections);
                     connection.HandleWith(Flow.FromSinkAndSource(Sink.Cancelled<ByteString>(), Source.Empty<ByteString>()), materializer);
-                    return Source.Empty<(FramedLine Line, TcpAcks.Client? Client)>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
+                    return Source.Empty<TcpArrival>().MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
                 }
                 counters.CountAccepted();
-                var client = acks?.Open() ?? (replies is not null ? new TcpAcks.Client() : null);
+                IActorRef back = ActorRefs.Nobody;
                 // The way back stays open for acks (only the latest matters) and predictions: a slow reader drops the oldest, never holds the feed.
-                return Source.ActorRef<ByteString>(replies is null ? 4 : TcpReplies.UnreadLimit, OverflowStrategy.DropHead)
+                return Source.ActorRef<string>(unreadLimit, OverflowStrategy.DropHead)
                     .MapMaterializedValue(replies =>
                     {
-                        client?.Attach(replies);
+                        back = replies;
                         return NotUsed.Instance;
                     })
+                    .Select(ByteString.FromString)
                     .Via(connection.Flow)
                     .IdleTimeout(settings.IdleTimeout)
                     .Via(LineFraming.Lines(settings.MaxLineLength))
@@ -76,22 +91,46 @@ public static class TcpLineFeed
                     {
                         done.ContinueWith(_ =>
                         {
-                            if (client is not null) acks!.Close(client);
                             Interlocked.Decrement(ref active);
                             counters.CountEnded();
                         }, TaskContinuationOptions.ExecuteSynchronously);
                         return NotUsed.Instance;
                     })
-                    .Select(line => (Line: line, Client: client))
+                    .Select(line => new TcpArrival(back, line.Text, Truncated: !line.Terminated))
+                    // Read when it is due, not when the graph is built: the way back exists only once the connection's stream runs.
+                    .Concat(Source.Single(0).Select(_ => TcpArrival.End(back)))
                     // MergeMany wants the inner mat type to match the outer one; it keeps only the outer (the binding).
                     .MapMaterializedValue(_ => Task.FromResult(default(Akka.Streams.Dsl.Tcp.ServerBinding)!));
-            })
-            .Select(arrived =>
-            {
-                long position = offset++;
-                arrived.Client?.Arrived(position);
-                if (arrived.Client is { } from) replies?.Arrived(position, from);
-                return new RawLine(arrived.Line.Text, position, Truncated: !arrived.Line.Terminated);
             });
     }
+
+    /// <summary>
+    /// Gives each line its feed position, in arrival order, and remembers its connection for the acks
+    /// and the predictions that go back; a connection's end lets it go.
+    /// </summary>
+    public static Flow<TcpArrival, RawLine, NotUsed> Positions(TcpAcks? acks, TcpReplies? replies) =>
+        Flow.Create<TcpArrival>().StatefulSelectMany<TcpArrival, TcpArrival, RawLine, NotUsed>(() =>
+        {
+            long offset = 0;
+            var clients = new Dictionary<IActorRef, TcpAcks.Client>();
+            return arrival =>
+            {
+                if (arrival.Ended)
+                {
+                    if (clients.Remove(arrival.Connection, out var gone)) acks?.Close(gone);
+                    return [];
+                }
+                if (!clients.TryGetValue(arrival.Connection, out var client))
+                {
+                    client = acks?.Open() ?? new TcpAcks.Client();
+                    client.Attach(arrival.Connection);
+                    clients.Add(arrival.Connection, client);
+                }
+                long position = offset++;
+                // Without acks nothing would ever take the positions off again.
+                if (acks is not null) client.Arrived(position);
+                replies?.Arrived(position, client);
+                return [new RawLine(arrival.Text!, position, arrival.Truncated)];
+            };
+        });
 }

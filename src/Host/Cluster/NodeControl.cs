@@ -3,6 +3,9 @@ using Akka.Cluster.Tools.PublishSubscribe;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using RnnStream.Feeds.Sources;
 using RnnStream.Model.Weights;
 
 namespace RnnStream.Host.Cluster;
@@ -41,9 +44,15 @@ public sealed class NodeControl : ReceiveActor
 
     public const string TopicHeard = "rnnstream:weights-topic-heard";
 
+    /// <summary>A node's TCP listener asks the coordinating node where to send the lines it takes in; the answer is a stream reference, or <see cref="NoTcpIngress"/>.</summary>
+    public const string TcpIngress = "rnnstream:tcp-ingress";
+
+    public const string NoTcpIngress = "rnnstream:no-tcp-ingress";
+
     public NodeControl(RnnStreamNode node)
     {
         var registry = node.KeyGroups.Registry;
+        var ingress = node.Deployment.FeedType == "tcp" ? new NodeTcpIngress(Context.System, node) : null;
         DistributedPubSub.Get(Context.System).Mediator.Tell(new Subscribe(WeightsTopic, Self));
         Receive<SubscribeAck>(_ => { });
         Receive<WindowsRequest>(request => Sender.Tell(new WindowsReply(node.KeyGroups.Replay.Snapshot(request.Cutoff))));
@@ -62,7 +71,20 @@ public sealed class NodeControl : ReceiveActor
             if (node.Service is { Run: null } service && !node.Coordinating)
                 service.Joined(Actors.Pipeline.KeyGroups.Sharded(Akka.Hosting.ActorRegistry.For(Context.System).Get<KeyGroupRegion>(), node.Deployment.Router.Partitions),
                     $"cluster node {Akka.Cluster.Cluster.Get(Context.System).SelfAddress}");
+            // Every attempt of the run: the listener's lines go to this attempt's stream (a rollback closed the last one's connections).
+            if (ingress is not null && !node.Coordinating) _ = ingress.ListenForAsync(SenderNode());
             Sender.Tell(NodeReset.Done);
+        });
+        Receive<string>(message => message == TcpIngress, _ =>
+        {
+            if (node.OtherNodesArrivals is not { } arrivals)
+            {
+                Sender.Tell(NoTcpIngress);
+                return;
+            }
+            var materializer = Context.System.Materializer();
+            async Task<object> Offer() => await StreamRefs.SinkRef<TcpArrivals>().To(await arrivals).Run(materializer);
+            Offer().PipeTo(Sender);
         });
         Receive<string>(message => message == TopicProbe, _ => Sender.Tell(TopicHeard));
         Receive<string>(message => message == TopicHeard, _ => node.HeardOnWeightsTopic[SenderNode()] = true);

@@ -46,6 +46,9 @@ public sealed class RnnStreamNode
     /// <summary>Members stopping gracefully that asked this node's coordinator to drain to a checkpoint first (<see cref="GracefulLeave"/>).</summary>
     internal Channel<LeaveRequest> Leaves { get; } = Channel.CreateUnbounded<LeaveRequest>();
 
+    /// <summary>While this node coordinates a run on a socket feed: where other nodes' listeners send their lines (this attempt's stream).</summary>
+    internal Task<Akka.Streams.Dsl.Sink<Feeds.Sources.TcpArrivals, Akka.NotUsed>>? OtherNodesArrivals { get; set; }
+
     /// <summary>The cluster's run is over: a coordinator starting here (the singleton moving as members leave) must not run it again.</summary>
     public bool Finished { get; set; }
 }

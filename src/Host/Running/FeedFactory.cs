@@ -10,7 +10,8 @@ namespace RnnStream.Host.Running;
 /// <summary>Opens the feed a deployment names. A file's header is read first, so the model knows its inputs before the stream starts.</summary>
 internal static class FeedFactory
 {
-    public static OpenedFeed Open(ActorSystem system, Deployment deployment)
+    /// <param name="otherNodesListen">A cluster's coordinating node: a socket feed also takes the lines other nodes' listeners send it.</param>
+    public static OpenedFeed Open(ActorSystem system, Deployment deployment, bool otherNodesListen = false)
     {
         var feed = deployment.FeedType switch
         {
@@ -19,7 +20,7 @@ internal static class FeedFactory
                 SyntheticPrices.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic prices"),
             "synthetic-vitals" => Synthetic(deployment, SyntheticVitals.Features,
                 SyntheticVitals.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic vitals"),
-            "tcp" => OpenTcp(system, deployment),
+            "tcp" => OpenTcp(system, deployment, otherNodesListen),
             var other => throw new ArgumentException($"feed.type '{other}' is not file, synthetic-prices, synthetic-vitals or tcp"),
         };
         return deployment.Pacing == "realtime" ? feed with { Records = feed.Records.Via(EventTimePacing.Create(deployment.Speed)) } : feed;
@@ -43,7 +44,7 @@ internal static class FeedFactory
         return new OpenedFeed(ticks.Select(t => (FeedRecord)t), layout.Features, layout.Targets, $"{name}, {deployment.SyntheticSeries} series");
     }
 
-    private static OpenedFeed OpenTcp(ActorSystem system, Deployment deployment)
+    private static OpenedFeed OpenTcp(ActorSystem system, Deployment deployment, bool otherNodesListen)
     {
         if (deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count == 0)
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
@@ -51,7 +52,15 @@ internal static class FeedFactory
         var acks = deployment.TcpFeed.Acks ? new TcpAcks() : null;
         var replies = deployment.TcpFeed.PredictionsBack ? new TcpReplies() : null;
         var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks, replies)
+        TaskCompletionSource<Sink<TcpArrivals, Akka.NotUsed>>? otherNodes = otherNodesListen ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;
+        // Lines come in batches only while this stream is busy; a few batches per node are enough to keep their sockets read.
+        var elsewhere = otherNodes is null ? null
+            : MergeHub.Source<TcpArrivals>(perProducerBufferSize: 4).MapMaterializedValue(sink =>
+            {
+                otherNodes.TrySetResult(sink);
+                return Akka.NotUsed.Instance;
+            }).SelectMany(batch => batch.Arrivals);
+        var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks, replies, elsewhere)
             .MapMaterializedValue(binding =>
             {
                 binding.ContinueWith(bound =>
@@ -68,6 +77,7 @@ internal static class FeedFactory
             Acks = acks,
             Replies = replies,
             Listening = listening.Task,
+            OtherNodesArrivals = otherNodes?.Task,
         };
     }
 }

@@ -18,4 +18,10 @@ internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnly
 
     /// <summary>A socket feed's address once it is bound (the real port when port 0 asked the system for one); null for other feeds.</summary>
     public Task<System.Net.EndPoint>? Listening { get; init; }
+
+    /// <summary>
+    /// On a cluster's coordinating node: where other nodes' listeners send the lines they take in,
+    /// once the stream runs (they join this node's before feed positions are given); null elsewhere.
+    /// </summary>
+    public Task<Sink<Feeds.Sources.TcpArrivals, NotUsed>>? OtherNodesArrivals { get; init; }
 }

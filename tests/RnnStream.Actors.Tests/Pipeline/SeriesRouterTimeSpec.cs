@@ -110,4 +110,47 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         source.SendComplete();
         sink.ExpectComplete();
     }
+
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public void A_live_feed_quiet_for_a_checkpoint_interval_is_checkpointed_after_its_last_record_and_a_replay_waits_for_its_next_tick(bool live)
+    {
+        var harness = new Harness(Sys);
+        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
+        var checkpoints = new RouterCheckpoints(0, 0, cut =>
+        {
+            cuts.Enqueue(cut);
+            return Task.CompletedTask;
+        }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = live };
+        var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, checkpoints: checkpoints);
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        for (int step = 0; step < 3; step++) source.SendNext(Ticks.At("a", step, 1f, 2f));
+        sink.ExpectNextN(3);
+
+        // Ticks came during the first interval: it is not quiet yet.
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Assert.Empty(cuts);
+        // A whole interval without a tick: a live feed's checkpoint covers every record taken.
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        if (live) AwaitCondition(() => cuts.Count == 1);
+        else Assert.Empty(cuts);
+
+        source.SendNext(Ticks.At("a", 3, 1f, 2f));
+        sink.ExpectNext();
+        // A replay's due checkpoint is taken at its next tick, the cut before it; the live feed's second comes with the next quiet interval.
+        if (!live) AwaitCondition(() => cuts.Count == 1);
+        Assert.Equal(new RouterCut(3, 0, 3), cuts.First());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        if (live)
+        {
+            AwaitCondition(() => cuts.Count == 2);
+            Assert.Equal(new RouterCut(4, 0, 4), cuts.Last());
+        }
+        else Assert.Single(cuts);
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
 }

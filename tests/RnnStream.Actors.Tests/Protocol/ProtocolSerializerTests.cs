@@ -89,4 +89,15 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
         Assert.Equal([1, 2, 3], reset.Weights);
         Assert.Equal(window.Inputs, Assert.Single(reset.Windows).Inputs);
     }
+
+    [Fact]
+    public void Lines_another_nodes_listener_took_in_come_back_in_order_with_each_connections_way_back()
+    {
+        var other = CreateTestProbe().Ref;
+        var sent = new RnnStream.Feeds.Sources.TcpArrivals([
+            new(TestActor, "{\"a\":1}", false), new(other, "x,y", true), new(TestActor, "é,2", false), RnnStream.Feeds.Sources.TcpArrival.End(other)]);
+        var back = RoundTrip(sent);
+        Assert.Equal(sent.Arrivals, back.Arrivals);
+        Assert.True(back.Arrivals[3].Ended);
+    }
 }

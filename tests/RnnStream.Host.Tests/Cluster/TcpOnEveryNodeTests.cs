@@ -1,0 +1,146 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests.Cluster;
+
+/// <summary>
+/// A live socket feed on a two-node cluster: each node listens, and a client connected to the node
+/// that does not coordinate the run is served as one connected to the coordinating node: its lines
+/// are forecast by the key groups wherever they run, its predictions come back on its own
+/// connection, and once a checkpoint in PostgreSQL covers them it is told they are safe.
+/// </summary>
+[Collection(PostgresCollection.Name)]
+public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
+{
+    private readonly ScratchDirectory _scratch = new("tcp-every-node");
+
+    public void Dispose() => _scratch.Dispose();
+
+    [Fact]
+    public async Task A_client_of_either_node_gets_its_own_predictions_back_and_acks_for_every_line_once_a_checkpoint_covers_them()
+    {
+        string connection = await postgres.CreateDatabaseAsync("tcp_every_node");
+        string output = Path.Combine(_scratch.Path, "p.jsonl");
+        int[] ports = [Loopback.FreePort(), Loopback.FreePort()];
+        var nodes = ports.Select(port => Node.Start(RnnstreamProcess.StartInfo([
+            "node", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "feed.tcp.predictions-back=on", "--set", "http.port=off",
+            "--output", output, "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q.jsonl")}",
+            "--data-dir", Path.Combine(_scratch.Path, $"state-{port}"), "--set", "persistence.provider=postgresql", "--set", $"persistence.connection-string={connection}",
+            "--set", "persistence.checkpoint-every=0", "--set", "persistence.checkpoint-interval=1s",
+            "--port", port.ToString(CultureInfo.InvariantCulture), "--seed", $"127.0.0.1:{ports[0]}", "--min-nodes", "2"]))).ToList();
+        using var hang = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        try
+        {
+            // Each node says where it listens; the one that does not coordinate says whose stream its lines join.
+            var listening = await Task.WhenAll(nodes.Select(node => node.WaitFor(ListeningOn(), hang.Token)));
+            int elsewhere = Array.FindIndex(listening, line => line.Groups[2].Value.Contains("join the stream of the coordinating node", StringComparison.Ordinal));
+            Assert.True(elsewhere >= 0, string.Join("\n", listening.Select(line => line.Value)));
+            int coordinating = 1 - elsewhere;
+            int Port(int node) => int.Parse(listening[node].Groups[1].Value, CultureInfo.InvariantCulture);
+
+            using var far = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
+            using var near = await Loopback.ConnectWhenListening(Port(coordinating), hang.Token);
+            const int Minutes = 40;
+            await Send(far, Lines(["FAR1", "FAR2"], Minutes), hang.Token);
+            await Send(near, Lines(["NEAR"], Minutes), hang.Token);
+
+            var (farPredictions, farAcked) = await ReadUntilAcked(far, 2 * Minutes, hang.Token);
+            var (nearPredictions, nearAcked) = await ReadUntilAcked(near, Minutes, hang.Token);
+            Assert.Equal(2 * Minutes, farAcked);
+            Assert.Equal(Minutes, nearAcked);
+            foreach (var series in new[] { "FAR1", "FAR2" })
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), farPredictions.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+            Assert.Equal(2 * Minutes, farPredictions.Count);
+            Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), nearPredictions.Select(p => p.GetProperty("timestamp").GetString()));
+            Assert.All(nearPredictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
+        }
+        finally
+        {
+            foreach (var node in nodes) node.Dispose();
+            for (int i = 0; i < nodes.Count; i++) log.WriteLine($"node {i + 1} said:\n{nodes[i].Said}");
+        }
+    }
+
+    /// <summary>Reads predictions and acks until every one of <paramref name="sent"/> lines is both forecast and acked.</summary>
+    private async Task<(List<JsonElement> Predictions, long Acked)> ReadUntilAcked(TcpClient client, int sent, CancellationToken cancellation)
+    {
+        var reader = new StreamReader(client.GetStream());
+        var predictions = new List<JsonElement>();
+        long acked = 0;
+        while ((predictions.Count < sent || acked < sent) && await reader.ReadLineAsync(cancellation) is { } line)
+        {
+            var json = JsonDocument.Parse(line).RootElement;
+            if (json.TryGetProperty("acked", out var ack)) acked = ack.GetInt64();
+            else predictions.Add(json.Clone());
+        }
+        log.WriteLine($"{predictions.Count} predictions back, {acked} lines acked");
+        return (predictions, acked);
+    }
+
+    private static Task Send(TcpClient client, IEnumerable<string> lines, CancellationToken cancellation) =>
+        client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), cancellation).AsTask();
+
+    private static string Time(int minute) => new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
+
+    private static IEnumerable<string> Lines(string[] series, int minutes) =>
+        from minute in Enumerable.Range(0, minutes)
+        from id in series
+        let close = (10 + Math.Sin(minute * 0.5 + id[^1]) + minute * 0.05).ToString("0.####", CultureInfo.InvariantCulture)
+        select $"{{\"timestamp\":\"{Time(minute)}\",\"ticker\":\"{id}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}\n";
+
+    [GeneratedRegex(@"tcp feed listening on [^\s]*:(\d+)(.*)")]
+    private static partial Regex ListeningOn();
+
+    /// <summary>A node process whose every line, on either output, can be waited for.</summary>
+    private sealed class Node : IDisposable
+    {
+        private readonly Process _process;
+        private readonly ConcurrentQueue<string> _said = new();
+        private readonly SemaphoreSlim _newLine = new(0);
+
+        private Node(Process process)
+        {
+            _process = process;
+            process.OutputDataReceived += (_, e) => Heard(e.Data);
+            process.ErrorDataReceived += (_, e) => Heard(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+        }
+
+        public static Node Start(ProcessStartInfo start) => new(Process.Start(start)!);
+
+        public string Said => string.Join("\n", _said);
+
+        private void Heard(string? line)
+        {
+            if (line is null) return;
+            _said.Enqueue(line);
+            _newLine.Release();
+        }
+
+        public async Task<Match> WaitFor(Regex pattern, CancellationToken cancellation)
+        {
+            while (true)
+            {
+                foreach (var line in _said)
+                    if (pattern.Match(line) is { Success: true } match) return match;
+                if (_process.HasExited) throw new InvalidOperationException($"the node exited {_process.ExitCode} before saying /{pattern}/:\n{Said}");
+                await _newLine.WaitAsync(cancellation);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (!_process.HasExited) _process.Kill(entireProcessTree: true);
+            _process.WaitForExit();
+            _process.Dispose();
+        }
+    }
+}
