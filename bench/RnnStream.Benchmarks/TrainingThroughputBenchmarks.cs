@@ -6,7 +6,8 @@ namespace RnnStream.Benchmarks;
 
 /// <summary>
 /// One TBPTT training step (forward, backward, clipping, Adam) on a batch of 64 windows of 32 steps,
-/// H=32, D=4, K=1, one thread. Series-steps per second = 64 × 32 / (time per operation).
+/// H=32, D=4, K=1, on one thread (the batch whole) or two (the batch in two parts, summed in order).
+/// Series-steps per second = 64 × 32 / (time per operation).
 /// </summary>
 [MemoryDiagnoser]
 [SimpleJob(warmupCount: 3, iterationCount: 10)]
@@ -20,11 +21,14 @@ public class TrainingThroughputBenchmarks
     [Params(CellType.SimpleRnn, CellType.Lstm, CellType.Gru)]
     public CellType Cell { get; set; }
 
+    [Params(1, 2)]
+    public int Threads { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
         var spec = ModelSpec.Single(Cell, 4, 32, 1);
-        _trainer = new TbpttTrainer(spec, new TrainingOptions { LearningRate = 1e-4 }, seed: 1);
+        _trainer = new TbpttTrainer(spec, new TrainingOptions { LearningRate = 1e-4, Shards = Threads, Threads = Threads }, seed: 1);
         var random = new Random(2);
         var inputs = Enumerable.Range(0, Batch * Window * 4).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
         var targets = Enumerable.Range(0, Batch * Window).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();

@@ -86,6 +86,10 @@ internal sealed class Deployment
                 L2 = config.Double("training.l2"),
                 TruncationLength = config.Int("training.truncation"),
                 WarmupSteps = config.Int("training.warmup-steps"),
+                Shards = config.Int("training.shards"),
+                Threads = config.String("training.threads") is "auto" or "" ? Environment.ProcessorCount
+                    : int.TryParse(config.String("training.threads"), System.Globalization.CultureInfo.InvariantCulture, out int threads) ? threads
+                    : throw new ArgumentException($"training.threads '{config.String("training.threads")}' is not auto or a number of threads"),
             },
             Batches = config.Int("training.batches"),
             BatchSize = config.Int("training.batch-size"),

@@ -14,7 +14,8 @@ internal static class HeadLoss
     /// <param name="outputs">rows × head width outputs.</param>
     /// <param name="gradients">Receives dLoss/dOutput, rows × head width.</param>
     /// <returns>The summed loss and how many outputs were scored.</returns>
-    public static (double Sum, int Scored) Compute<T>(ModelSpec spec, int rows, ReadOnlySpan<T> targets, ReadOnlySpan<T> outputs, Span<T> gradients)
+    /// <param name="scoredOverall">Outputs scored across the whole batch when these rows are one part of it (the gradient is of the batch's mean); null: these rows are the batch.</param>
+    public static (double Sum, int Scored) Compute<T>(ModelSpec spec, int rows, ReadOnlySpan<T> targets, ReadOnlySpan<T> outputs, Span<T> gradients, int? scoredOverall = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         int k = spec.OutputUnits, width = spec.HeadWidth;
@@ -38,7 +39,8 @@ internal static class HeadLoss
                 else sum += double.CreateChecked(error * error);
             }
         }
-        T inverseCount = scored > 0 ? T.One / T.CreateChecked(scored) : T.Zero;
+        int meanOver = scoredOverall ?? scored;
+        T inverseCount = meanOver > 0 ? T.One / T.CreateChecked(meanOver) : T.Zero;
         T two = T.CreateChecked(2), half = T.CreateChecked(0.5);
         for (int row = 0; row < rows; row++)
         {

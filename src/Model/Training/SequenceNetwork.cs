@@ -106,19 +106,22 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     /// scored (steps before <paramref name="warmup"/> and NaN targets are not), and prepares the head
     /// gradient of the mean loss over this segment for <see cref="Backward"/>.
     /// </summary>
-    public (double LossSum, int Scored) ForwardSegment(TrainingBatch batch, int start, int length, int warmup)
+    /// <param name="first">The first of this network's windows in the batch, when it runs one part of it (<see cref="BeginWindows"/> said how many).</param>
+    /// <param name="scoredOverall">Outputs scored in this segment across the whole batch, when this is one part of it: the head gradient is then of the whole batch's mean.</param>
+    public (double LossSum, int Scored) ForwardSegment(TrainingBatch batch, int start, int length, int warmup, int first = 0, int? scoredOverall = null)
     {
-        if (batch.Series != _batch) throw new InvalidOperationException("call BeginWindows with the batch size first");
+        if (first < 0 || first + _batch > batch.Series || (first == 0 && scoredOverall is null && batch.Series != _batch))
+            throw new InvalidOperationException("call BeginWindows with the batch size (or the part's) first");
         EnsureSegment(length);
         _segment = length;
         int n = _batch, d = Spec.InputFeatures, k = Spec.OutputUnits;
         for (int t = 0; t < length; t++)
             for (int s = 0; s < n; s++)
             {
-                var source = batch.Input(s, start + t);
+                var source = batch.Input(first + s, start + t);
                 var dest = _inputs.AsSpan((t * n + s) * d, d);
                 for (int j = 0; j < d; j++) dest[j] = T.CreateChecked(source[j]);
-                var target = batch.Target(s, start + t);
+                var target = batch.Target(first + s, start + t);
                 var targetDest = _targets.AsSpan((t * n + s) * k, k);
                 bool scored = start + t >= warmup;
                 for (int j = 0; j < k; j++) targetDest[j] = scored ? T.CreateChecked(target[j]) : T.NaN;
@@ -151,7 +154,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
             layer.Hidden.AsSpan(length * n * layer.Units, n * layer.Units).CopyTo(layer.CarriedHidden);
             if (layer.Cell == CellType.Lstm) layer.CellState.AsSpan(length * n * layer.Units, n * layer.Units).CopyTo(layer.CarriedCell);
         }
-        return HeadLoss.Compute<T>(Spec, length * n, _targets, _outputs, _outputGradients);
+        return HeadLoss.Compute<T>(Spec, length * n, _targets, _outputs, _outputGradients, scoredOverall);
     }
 
     /// <summary>Backpropagates the segment's mean loss through time; adds into <paramref name="gradients"/>.</summary>

@@ -10,11 +10,23 @@ namespace RnnStream.Model.Training;
 /// state flows on from segment to segment, the gradient does not, and every segment is one
 /// optimizer update (clipped to a global norm). A batch is all-or-nothing: if any loss, gradient or
 /// updated weight turns non-finite, the weights and optimizer go back to where the batch started
-/// and the report says why. Single-threaded and deterministic: same seed, same data, same bits.
+/// and the report says why. Deterministic: same seed, same data, same bits. With
+/// <see cref="TrainingOptions.Shards"/> above 1 each batch is split into that many parts whose
+/// gradients are computed at once on up to <see cref="TrainingOptions.Threads"/> threads and then
+/// summed in part order, so the bits do not depend on the number of threads.
 /// </summary>
 public sealed class TbpttTrainer
 {
+    /// <summary>The network whose parameters are trained; the parts' networks run on copies of them.</summary>
     private readonly SequenceNetwork<float> _network;
+
+    /// <summary>One network per part of a batch (the first is <see cref="_network"/>), each with its own activations.</summary>
+    private readonly SequenceNetwork<float>[] _parts;
+
+    /// <summary>Each part's gradient; the first is the one summed into and applied.</summary>
+    private readonly float[][] _partGradients;
+
+    private readonly ParallelOptions _parallel;
     private readonly IOptimizer _optimizer;
     private readonly float[] _gradients;
     private readonly float[] _checkpoint;
@@ -29,6 +41,10 @@ public sealed class TbpttTrainer
         Version = initial.Version;
         _gradients = new float[initial.ParameterCount];
         _checkpoint = new float[initial.ParameterCount];
+        _parts = [_network, .. Enumerable.Range(1, options.Shards - 1).Select(_ => new SequenceNetwork<float>(Spec))];
+        _partGradients = [_gradients, .. Enumerable.Range(1, options.Shards - 1).Select(_ => new float[initial.ParameterCount])];
+        foreach (var part in _parts.Skip(1)) initial.Values.CopyTo(part.Parameters);
+        _parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
         _optimizer = options.Optimizer == OptimizerKind.Adam
             ? new AdamOptimizer(_gradients.Length, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon)
             : new SgdOptimizer(_gradients.Length, options.LearningRate, options.Momentum);
@@ -58,7 +74,8 @@ public sealed class TbpttTrainer
         int truncation = Options.TruncationLength > 0 ? Options.TruncationLength : batch.Steps;
         _network.Parameters.CopyTo(_checkpoint, 0);
         _optimizer.Checkpoint();
-        _network.BeginWindows(batch.Series);
+        var parts = Parts(batch.Series);
+        for (int i = 0; i < parts.Length; i++) _parts[i].BeginWindows(parts[i].Count);
 
         double lossTotal = 0, maxNorm = 0;
         int updates = 0, clipped = 0;
@@ -66,13 +83,19 @@ public sealed class TbpttTrainer
         for (int start = 0; start < batch.Steps && rejection is null; start += truncation)
         {
             int length = Math.Min(truncation, batch.Steps - start);
-            var (sum, scored) = _network.ForwardSegment(batch, start, length, Options.WarmupSteps);
+            var (sum, scored) = parts.Length == 1
+                ? _network.ForwardSegment(batch, start, length, Options.WarmupSteps)
+                : ForwardParts(batch, parts, start, length);
             if (scored == 0) continue;
             double loss = sum / scored + _network.L2Penalty(Options.L2);
             if (!double.IsFinite(loss)) { rejection = $"non-finite loss ({loss}) at step {start}"; break; }
 
-            Array.Clear(_gradients);
-            _network.Backward(_gradients);
+            if (parts.Length == 1)
+            {
+                Array.Clear(_gradients);
+                _network.Backward(_gradients);
+            }
+            else BackwardParts(parts.Length);
             _network.AddL2Gradient(Options.L2, _gradients);
             double norm = GlobalNorm(_gradients);
             if (!double.IsFinite(norm)) { rejection = $"non-finite gradient norm ({norm}) at step {start}"; break; }
@@ -84,6 +107,7 @@ public sealed class TbpttTrainer
             }
             _optimizer.Apply(_network.Parameters, _gradients);
             if (!AllFinite(_network.Parameters)) { rejection = $"non-finite weights after the update at step {start}"; break; }
+            for (int i = 1; i < parts.Length; i++) _network.Parameters.CopyTo(_parts[i].Parameters, 0);
             lossTotal += loss;
             updates++;
         }
@@ -91,6 +115,7 @@ public sealed class TbpttTrainer
         if (rejection is not null)
         {
             _checkpoint.CopyTo(_network.Parameters, 0);
+            for (int i = 1; i < parts.Length; i++) _checkpoint.CopyTo(_parts[i].Parameters, 0);
             _optimizer.Rollback();
             RejectedBatches++;
             return new TrainingReport(double.NaN, maxNorm, 0, 0, rejection);
@@ -98,11 +123,62 @@ public sealed class TbpttTrainer
         return new TrainingReport(updates > 0 ? lossTotal / updates : 0, maxNorm, updates, clipped, null);
     }
 
+    /// <summary>The batch's windows split into consecutive parts as even as can be (the first ones a window longer), at most one per window.</summary>
+    private (int First, int Count)[] Parts(int windows)
+    {
+        int count = Math.Min(_parts.Length, windows);
+        var parts = new (int First, int Count)[count];
+        for (int i = 0, first = 0; i < count; i++)
+        {
+            int size = windows / count + (i < windows % count ? 1 : 0);
+            parts[i] = (first, size);
+            first += size;
+        }
+        return parts;
+    }
+
+    /// <summary>Every part's forward pass at once, each with the head gradient of the whole batch's mean; their losses summed in part order.</summary>
+    private (double Sum, int Scored) ForwardParts(TrainingBatch batch, (int First, int Count)[] parts, int start, int length)
+    {
+        int overall = ScoredTargets(batch, start, length, Options.WarmupSteps);
+        var results = new (double Sum, int Scored)[parts.Length];
+        Parallel.For(0, parts.Length, _parallel, i => results[i] = _parts[i].ForwardSegment(batch, start, length, Options.WarmupSteps, parts[i].First, overall));
+        double sum = 0;
+        foreach (var result in results) sum += result.Sum;
+        return (sum, overall);
+    }
+
+    /// <summary>Every part's backward pass at once into its own gradient; then the sum, in part order, into the first.</summary>
+    private void BackwardParts(int parts)
+    {
+        Parallel.For(0, parts, _parallel, i =>
+        {
+            Array.Clear(_partGradients[i]);
+            _parts[i].Backward(_partGradients[i]);
+        });
+        for (int i = 1; i < parts; i++) TensorPrimitives.Add(_gradients, _partGradients[i], _gradients);
+    }
+
+    /// <summary>Targets that count in steps [start, start + length) of every window: past the warm-up and known.</summary>
+    private static int ScoredTargets(TrainingBatch batch, int start, int length, int warmup)
+    {
+        int scored = 0;
+        for (int s = 0; s < batch.Series; s++)
+            for (int t = Math.Max(start, warmup); t < start + length; t++)
+                foreach (float target in batch.Target(s, t))
+                    if (!float.IsNaN(target)) scored++;
+        return scored;
+    }
+
     /// <summary>Mean loss of the current weights over whole windows (no update): for validation and champion/challenger checks.</summary>
     public double Evaluate(TrainingBatch batch)
     {
         CheckShape(batch);
-        return _network.Loss(batch, Options.WarmupSteps, 0);
+        var parts = Parts(batch.Series);
+        if (parts.Length == 1) return _network.Loss(batch, Options.WarmupSteps, 0);
+        for (int i = 0; i < parts.Length; i++) _parts[i].BeginWindows(parts[i].Count);
+        var (sum, scored) = ForwardParts(batch, parts, 0, batch.Steps);
+        return scored > 0 ? sum / scored : 0;
     }
 
     private void CheckShape(TrainingBatch batch)

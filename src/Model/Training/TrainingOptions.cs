@@ -25,6 +25,16 @@ public sealed record TrainingOptions
     /// <summary>First steps of each window that only warm the hidden state up and are not scored.</summary>
     public int WarmupSteps { get; init; }
 
+    /// <summary>
+    /// Parts each batch is split into, each part's gradient computed on its own and the parts summed
+    /// in their order. The number fixes the arithmetic, so the weights come out bit for bit the
+    /// same whatever <see cref="Threads"/> is; a batch smaller than this uses one part per window.
+    /// </summary>
+    public int Shards { get; init; } = 1;
+
+    /// <summary>Threads that work on a batch's parts at once (at most <see cref="Shards"/> are used); 1: the caller's thread alone.</summary>
+    public int Threads { get; init; } = 1;
+
     public void Validate()
     {
         if (!(LearningRate > 0) || !double.IsFinite(LearningRate)) throw new ArgumentOutOfRangeException(nameof(LearningRate), LearningRate, "must be a positive number");
@@ -35,6 +45,8 @@ public sealed record TrainingOptions
         if (!(ClipNorm >= 0)) throw new ArgumentOutOfRangeException(nameof(ClipNorm), ClipNorm, "must be 0 (off) or positive");
         if (!(L2 >= 0)) throw new ArgumentOutOfRangeException(nameof(L2), L2, "must be 0 (off) or positive");
         if (TruncationLength < 0) throw new ArgumentOutOfRangeException(nameof(TruncationLength), TruncationLength, "must be 0 (whole window) or positive");
+        if (Shards < 1) throw new ArgumentOutOfRangeException(nameof(Shards), Shards, "must be at least 1");
+        if (Threads < 1) throw new ArgumentOutOfRangeException(nameof(Threads), Threads, "must be at least 1");
         if (WarmupSteps < 0) throw new ArgumentOutOfRangeException(nameof(WarmupSteps), WarmupSteps, "must not be negative");
         if (!Enum.IsDefined(Optimizer)) throw new ArgumentOutOfRangeException(nameof(Optimizer), Optimizer, "unknown optimizer");
     }
