@@ -57,7 +57,7 @@ public static class LivePipeline
         if (durability is not null && cut is null) durability.Coordinator.Tell(WeightsPromoted.Of(initial));
         var checkpoints = durability is null ? null : new PipelineCheckpoints(durability, settings.Schedule, registry, replay, metrics, keyGroups, outputCommits,
             shared is null ? null : () => shared.GatherWindows(null));
-        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, metrics, durability, shared), checkpoints?.ForRouter(settings.ReplayableFeed))
+        var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, replay, metrics, durability, shared), checkpoints?.ForRouter(settings.ReplayableFeed))
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
@@ -127,9 +127,12 @@ public static class LivePipeline
     }
 
     /// <summary>Retrains as an ask of the trainer with a timeout; every outcome is recorded, a promotion journaled.</summary>
-    private static RouterRetrains? Retrains(ActorSystem system, PipelineSettings settings, IActorRef trainer, ModelRegistry registry, RunMetrics metrics, Durability? durability,
-        SharedTraining? shared) =>
-        settings.Schedule is not { } schedule ? null : new RouterRetrains(schedule, cutoff =>
+    private static RouterRetrains? Retrains(ActorSystem system, PipelineSettings settings, IActorRef trainer, ModelRegistry registry, ReplayBuffer replay, RunMetrics metrics,
+        Durability? durability, SharedTraining? shared)
+    {
+        if (settings.Schedule is not { } schedule) return null;
+        bool overlapped = schedule is { Mode: RetrainMode.Replay, TakesEffectAfterTicks: > 0 };
+        return new RouterRetrains(schedule, cutoff =>
         {
             metrics.RetrainStarting();
             return shared is null
@@ -137,10 +140,19 @@ public static class LivePipeline
                 : shared.GatherWindows(cutoff).ContinueWith(gathered => trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff, gathered.Result), settings.Retrain.Timeout)).Unwrap();
         })
         {
+            StartOverlapped = !overlapped ? null : cutoff =>
+            {
+                metrics.RetrainStarting();
+                // Taken now, at the cut: the buffer goes on filling (and dropping its oldest) as the stream runs on.
+                var windows = shared is null ? Task.FromResult(replay.Snapshot(cutoff)) : shared.GatherWindows(cutoff);
+                var outcome = windows.ContinueWith(taken => trainer.Ask<RetrainOutcome>(new RetrainRequest(cutoff, taken.Result, PromoteLater: true), settings.Retrain.Timeout)).Unwrap();
+                return new OverlappedRetrain(windows, outcome);
+            },
             OnOutcome = outcome =>
             {
                 metrics.Record(outcome);
                 if (outcome.Promoted is not { } promoted) return;
+                if (overlapped) registry.Promote(promoted);
                 shared?.Publish(promoted);
                 if (durability is not null) durability.Coordinator.Tell(WeightsPromoted.Of(promoted));
             },
@@ -151,6 +163,7 @@ public static class LivePipeline
                 metrics.Record(new RetrainOutcome(registry.Version, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Failed, $"failed: {why}"));
             },
         };
+    }
 
     /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
     private static (IKillSwitch KillSwitch, Task Done) RunStream(Source<FeedRecord, NotUsed> feed, SeriesRouter router, Sink<Prediction, Task> output,

@@ -23,13 +23,20 @@ public sealed class RetrainSchedule
     /// <summary>Live mode only: retrain this often by the clock; null = not by the clock.</summary>
     public TimeSpan? EveryWallClock { get; init; }
 
+    /// <summary>
+    /// Replay mode: a retrain runs beside the stream and its candidate takes effect this many ticks
+    /// after its cut (the stream waits there only if it is late); 0: the stream waits at the cut.
+    /// </summary>
+    public long TakesEffectAfterTicks { get; init; }
+
     /// <summary>Event time before which no retrain is due (a warm-up), if any.</summary>
     public DateTime? NotBefore { get; init; }
 
     public bool IsEnabled => EveryTicks > 0 || EveryEventTime is not null || EveryWallClock is not null;
 
     /// <summary>The same schedule, not yet started: each run counts from its own start (a cluster's run after a rollback to nothing ran on a used one and skipped its retrains).</summary>
-    public RetrainSchedule Unstarted() => new() { Mode = Mode, EveryTicks = EveryTicks, EveryEventTime = EveryEventTime, EveryWallClock = EveryWallClock, NotBefore = NotBefore };
+    public RetrainSchedule Unstarted() => new() { Mode = Mode, EveryTicks = EveryTicks, EveryEventTime = EveryEventTime, EveryWallClock = EveryWallClock, NotBefore = NotBefore,
+        TakesEffectAfterTicks = TakesEffectAfterTicks };
 
     /// <summary>
     /// Called for each tick in stream order, before it is dispatched. True when a retrain is due

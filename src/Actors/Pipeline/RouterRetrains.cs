@@ -11,4 +11,11 @@ public sealed record RouterRetrains(RetrainSchedule Schedule, Func<DateTime?, Ta
 {
     public Action<RetrainOutcome> OnOutcome { get; init; } = _ => { };
     public Action<Exception> OnFailure { get; init; } = _ => { };
+
+    /// <summary>
+    /// A replay's retrains beside the stream (its schedule's <see cref="RetrainSchedule.TakesEffectAfterTicks"/> is
+    /// above 0): started at the cut, the outcome heard (<see cref="OnOutcome"/>, which puts a candidate in use) with
+    /// nothing in flight at the point where it takes effect; null: the stream waits at every retrain (<see cref="Start"/>).
+    /// </summary>
+    public Func<DateTime?, OverlappedRetrain>? StartOverlapped { get; init; }
 }

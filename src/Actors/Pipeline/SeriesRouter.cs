@@ -88,6 +88,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private const string RetrainTimer = "retrain";
         private const string CheckpointTimer = "checkpoint";
         private bool _checkpointDue;
+
+        /// <summary>An overlapped retrain whose candidate has not taken effect yet, and the count of dispatched ticks at which it does.</summary>
+        private Task<RetrainOutcome>? _pending;
+        private long _takesEffectAt;
+        private long _dispatched;
+        private bool _heldForSwap;
+        private Action<Task> _windowsTaken = _ => { };
+        private Action<Task<RetrainOutcome>> _pendingDone = _ => { };
         private bool _pushedSinceTimer;
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
@@ -128,6 +136,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             _retrainDone = GetAsyncCallback<Task<RetrainOutcome>>(OnRetrainDone);
             _checkpointTaken = GetAsyncCallback<Task>(OnCheckpointTaken);
+            _windowsTaken = GetAsyncCallback<Task>(_ => OnWindowsTaken());
+            _pendingDone = GetAsyncCallback<Task<RetrainOutcome>>(_ =>
+            {
+                TryStartBarrier();
+                CompleteIfDone();
+            });
             _afterRestoreDone = GetAsyncCallback<Task>(done =>
             {
                 if (done.IsFaulted) FailStage(done.Exception!.GetBaseException());
@@ -162,7 +176,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
             }
             // Only between feed records: one record (a wide row) can carry ticks of many series, and a
             // cut is a feed offset, so all of a record's ticks fall on the same side of it.
-            if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint > 0 && tick.Offset != _lastOffset
+            // Not while a retrain runs beside the stream: a checkpoint holds no retrain in flight, so none may fall between a cut and its candidate.
+            if (_stage.Checkpoints is { } checkpoints && _sinceCheckpoint > 0 && tick.Offset != _lastOffset && _pending is null
                 && (_checkpointDue || checkpoints.EveryTicks > 0 && _sinceCheckpoint >= checkpoints.EveryTicks))
             {
                 _held = tick;
@@ -176,6 +191,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         /// <summary>On to its partition, unless a retrain is due first.</summary>
         private void Route(Tick tick)
         {
+            if (_pending is not null && _dispatched >= _takesEffectAt)
+            {
+                // The point where the overlapped retrain's candidate takes effect: every tick before it forecast with the weights it replaces.
+                _held = tick;
+                _heldForSwap = true;
+                TryStartBarrier();
+                return;
+            }
             if (_stage.Schedule is { } schedule && schedule.IsDueBefore(tick, out var cutoff))
             {
                 if (_replay)
@@ -193,6 +216,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void Dispatch(Tick tick)
         {
+            _dispatched++;
             _inFlight++;
             _stage.InFlight?.Set(_inFlight);
             _sinceCheckpoint++;
@@ -266,8 +290,47 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 Route(held);
                 return;
             }
+            if (_heldForSwap)
+            {
+                if (!_pending!.IsCompleted) return;
+                TakeEffect();
+                _heldForSwap = false;
+                _held = null;
+                Route(held);
+                PullIfPossible();
+                return;
+            }
             if (_retraining) return;
+            if (_pending is not null)
+            {
+                // The next retrain is due before the last one's candidate took effect: it takes effect here, before the next starts from it.
+                if (!_pending.IsCompleted) return;
+                TakeEffect();
+            }
             StartRetrain(_heldCutoff);
+        }
+
+        /// <summary>The overlapped retrain's outcome heard (its candidate promoted by the hearer), with nothing in flight.</summary>
+        private void TakeEffect()
+        {
+            var done = _pending!;
+            _pending = null;
+            if (done.IsCompletedSuccessfully) _stage.Retrains!.OnOutcome(done.Result);
+            else _stage.Retrains!.OnFailure(done.Exception?.GetBaseException() ?? new TaskCanceledException("retrain cancelled"));
+        }
+
+        /// <summary>An overlapped retrain has its training data: the tick it was due before goes on, and the stream with it.</summary>
+        private void OnWindowsTaken()
+        {
+            _retraining = false;
+            if (_held is { } tick && !_heldForCheckpoint && !_heldForSwap)
+            {
+                _held = null;
+                _heldCutoff = null;
+                Dispatch(tick);
+            }
+            PullIfPossible();
+            CompleteIfDone();
         }
 
         /// <returns>False while the checkpoint is still being taken: the held tick (or the end) waits for <see cref="OnCheckpointTaken"/>.</returns>
@@ -312,6 +375,23 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         {
             if (_retraining) return;
             _retraining = true;
+            if (_replay && _stage.Retrains!.StartOverlapped is { } overlapped)
+            {
+                OverlappedRetrain started;
+                try
+                {
+                    started = overlapped(cutoff);
+                }
+                catch (Exception e)
+                {
+                    started = new OverlappedRetrain(Task.CompletedTask, Task.FromException<RetrainOutcome>(e));
+                }
+                _pending = started.Outcome;
+                _takesEffectAt = _dispatched + _stage.Schedule!.TakesEffectAfterTicks;
+                started.Outcome.ContinueWith(done => _pendingDone(done), TaskContinuationOptions.ExecuteSynchronously);
+                started.WindowsTaken.ContinueWith(done => _windowsTaken(done), TaskContinuationOptions.ExecuteSynchronously);
+                return;
+            }
             Task<RetrainOutcome> task;
             try
             {
@@ -361,7 +441,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         /// </summary>
         private void TryQuietCheckpoint()
         {
-            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || _inFlight > 0 || _checkpointing
+            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || _inFlight > 0 || _checkpointing || _pending is not null
                 || _upstreamDone || (_retraining && _replay)) return;
             TakeCheckpoint(_lastOffset + 1, 0);
         }
@@ -369,6 +449,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void CompleteIfDone()
         {
             if (!_upstreamDone || _inFlight > 0 || _held is not null || _checkpointing || (_retraining && _replay)) return;
+            if (_pending is not null)
+            {
+                // The feed ended before the candidate's point: it takes effect at the end, so the run's final weights hold it.
+                if (!_pending.IsCompleted) return;
+                TakeEffect();
+            }
             // A drain can stop the feed in the middle of a record (a wide row): the cut is then inside it.
             if (_stage.Checkpoints is not null && _sinceCheckpoint > 0 && !TakeCheckpoint(_lastOffset, _ticksAtLastOffset)) return;
             CompleteStage();

@@ -40,8 +40,9 @@ public sealed class TrainerActor : UntypedActor
         {
             var windows = request.Windows ?? _replay.Snapshot(request.Cutoff);
             CrashPoints.Reach(CrashPoints.Retrain);
+            TrainerDelay.Apply();
             var outcome = _retrainer.Run(_registry.Current.Weights, windows);
-            if (outcome.Promoted is { } weights) _registry.Promote(weights);
+            if (outcome.Promoted is { } weights && !request.PromoteLater) _registry.Promote(weights);
             _log.Info("retrain from version {0} on {1} windows: {2}", outcome.FromVersion, outcome.TrainWindows + outcome.HoldoutWindows, outcome.Verdict);
             Sender.Tell(outcome);
         }
@@ -54,4 +55,5 @@ public sealed class TrainerActor : UntypedActor
 }
 
 /// <summary>Retrain on the windows that ended before <paramref name="Cutoff"/> (all of them if null): the given ones (gathered from a cluster's nodes), or else this node's replay buffer's.</summary>
-public sealed record RetrainRequest(DateTime? Cutoff, IReadOnlyList<TrainingWindow>? Windows = null);
+/// <param name="PromoteLater">The candidate is only returned: whoever asked puts it in use at its own point (a replay's retrain beside the stream).</param>
+public sealed record RetrainRequest(DateTime? Cutoff, IReadOnlyList<TrainingWindow>? Windows = null, bool PromoteLater = false);

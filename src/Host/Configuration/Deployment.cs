@@ -72,6 +72,8 @@ internal sealed class Deployment
             EveryTicks = config.Long("training.every-ticks"),
             EveryEventTime = config.Duration("training.every-event-time"),
             EveryWallClock = config.Duration("training.every-wall-clock"),
+            TakesEffectAfterTicks = config.Long("training.takes-effect-after") is >= 0 and var after ? after
+                : throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks"),
             NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
         };
         AutoTraining = config.Bool("training.auto");

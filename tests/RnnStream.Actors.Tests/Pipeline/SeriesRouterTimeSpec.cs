@@ -153,4 +153,48 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         source.SendComplete();
         sink.ExpectComplete();
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void An_overlapped_replay_retrain_takes_effect_a_fixed_number_of_ticks_after_its_cut_however_slow_the_trainer(bool slowTrainer)
+    {
+        var harness = new Harness(Sys);
+        var gate = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var candidate = WeightInitializer.Initialize(harness.Spec, seed: 5).WithVersion(1);
+        var schedule = new RetrainSchedule { Mode = RetrainMode.Replay, EveryTicks = 9, TakesEffectAfterTicks = 4 };
+        var heard = new List<RetrainOutcome>();
+        var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, new RouterRetrains(schedule, _ => throw new InvalidOperationException("a replay with an effect point overlaps"))
+        {
+            StartOverlapped = _ =>
+            {
+                var outcome = new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test");
+                if (!slowTrainer) gate.SetResult(outcome);
+                return new OverlappedRetrain(Task.CompletedTask, gate.Task);
+            },
+            OnOutcome = outcome =>
+            {
+                heard.Add(outcome);
+                harness.Registry.Promote(outcome.Promoted!);
+            },
+        });
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        foreach (var tick in Ticks.Interleaved(["a", "b", "c"], 6)) source.SendNext(tick);
+
+        // The retrain is cut before the 10th tick; the stream goes on with the old weights for 4 more ticks, then waits for the candidate if it must.
+        var before = sink.ExpectNextN(13);
+        if (slowTrainer)
+        {
+            sink.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+            Assert.Empty(heard);
+            gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test"));
+        }
+        var after = sink.ExpectNextN(5);
+        Assert.All(before, p => Assert.Equal(0, p.WeightsVersion));
+        Assert.All(after, p => Assert.Equal(1, p.WeightsVersion));
+        Assert.Single(heard);
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
 }
