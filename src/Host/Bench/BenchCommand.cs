@@ -44,6 +44,8 @@ internal static class BenchCommand
             var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output);
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));
+            double loop = bench.PlainLoop(result.GetValue(series), result.GetValue(ticks));
+            output.WriteLine($"pipeline / plain loop: {rate / loop:F2} ({rate:N0} on {Environment.ProcessorCount} cores against {loop:N0} on one thread)");
             if (directory is not null)
             {
                 double every = result.GetValue(checkpointInterval);

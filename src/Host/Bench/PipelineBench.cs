@@ -56,6 +56,44 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     }
 
     /// <summary>
+    /// The practical limit beside the pipeline: the same synthetic feed, each tick stepped and scored
+    /// as a key group does it (series state found in a table, one network step, the series' scores),
+    /// the prediction discarded as the pipeline's sink does, all on this one thread with no actor
+    /// and no stream. Measured as the pipeline is, over the last two thirds of the feed.
+    /// </summary>
+    public double PlainLoop(int series, int ticksPerSeries)
+    {
+        var network = new Model.Inference.InferenceNetwork(Weights);
+        var forecaster = new SeriesForecaster(Series);
+        var metrics = new Actors.Metrics.RunMetrics();
+        var states = new Dictionary<string, (SeriesState State, Actors.Metrics.SeriesScores Scores)>();
+        long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0;
+        var clock = new Stopwatch();
+        long allocatedBefore = 0, gcBefore = 0;
+        float checksum = 0;
+        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
+        {
+            if (++count == warmup)
+            {
+                clock.Start();
+                allocatedBefore = GC.GetTotalAllocatedBytes();
+                gcBefore = GC.CollectionCount(0);
+            }
+            if (!states.TryGetValue(tick.SeriesId, out var entry))
+                states[tick.SeriesId] = entry = (forecaster.CreateState(tick.SeriesId, network), metrics.ScoresFor(tick.SeriesId));
+            var prediction = forecaster.Process(entry.State, tick, network, null);
+            entry.Scores.Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
+            if (!prediction.IsFailed) checksum += prediction.Predicted[0];
+        }
+        clock.Stop();
+        long measured = total - warmup;
+        double rate = measured / clock.Elapsed.TotalSeconds;
+        output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
+                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3})");
+        return rate;
+    }
+
+    /// <summary>
     /// Lets a finished run's series actors stop and collects what they held, so the next measurement
     /// does not pay for this one's garbage (ten thousand series states are a gen2 collection of tens
     /// of milliseconds, which once landed inside the latency run).
@@ -146,25 +184,48 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         await QuiesceAsync(run);
     }
 
-    /// <summary>Heap per live series: every series gets its actor and full state (a 64-tick window), then the heap is measured against a baseline.</summary>
+    /// <summary>
+    /// Heap per live series: every series gets its actor and full state (a 64-tick window), then the
+    /// heap is measured against a baseline, and the process's resident set. Then every series goes
+    /// idle and is passivated (its state kept compact in its key group): heap per passivated series.
+    /// </summary>
     public async Task MemoryAsync(int series)
     {
         GC.Collect();
         GC.WaitForPendingFinalizers();
         long before = GC.GetTotalMemory(forceFullCollection: true);
         var ticks = SyntheticPrices.Create(series, 2, seed: 3).Select(t => (FeedRecord)t).Concat(Source.Never<FeedRecord>());
-        var run = Start(ticks);
+        var idle = TimeSpan.FromSeconds(2);
+        var run = Start(ticks, passivateAfter: idle);
         while (run.Metrics.Predictions < 2L * series) await Task.Delay(20);
         long after = GC.GetTotalMemory(forceFullCollection: true);
+        long resident = Process.GetCurrentProcess().WorkingSet64;
         double perSeries = (after - before) / (double)series;
         output.WriteLine($"memory: {series:N0} live series, heap {before / 1048576.0:F0} MB -> {after / 1048576.0:F0} MB = {perSeries:N0} bytes per series " +
-                         $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {router.Partitions} partition actors)");
+                         $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {router.Partitions} partition actors); " +
+                         $"resident set {resident / 1048576.0:N0} MB");
+        // Idle past the timeout, every series is passivated at a key group's next scan.
+        var deadline = DateTime.UtcNow + idle + TimeSpan.FromMinutes(2);
+        while (await Passivated(run) < series && DateTime.UtcNow < deadline) await Task.Delay(500);
+        long passivated = GC.GetTotalMemory(forceFullCollection: true);
+        output.WriteLine($"memory: {await Passivated(run):N0} passivated series, heap {passivated / 1048576.0:F0} MB = {(passivated - before) / (double)series:N0} bytes per series; " +
+                         $"resident set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:N0} MB");
         run.Drain();
         await run.Completion;
     }
 
-    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null) =>
-        LivePipeline.Run(system, ticks, Weights, new PipelineSettings { Series = Series, Router = router },
+    private static async Task<long> Passivated(RunHandle run)
+    {
+        var counts = await Task.WhenAll(run.Partitions.Select(p => p.Ask<Actors.Series.SeriesPartition.SeriesCounts>(Actors.Series.SeriesPartition.CountSeries.Instance, TimeSpan.FromSeconds(30))));
+        return counts.Sum(c => (long)c.Passivated);
+    }
+
+    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null) =>
+        LivePipeline.Run(system, ticks, Weights, new PipelineSettings
+            {
+                Series = Series,
+                Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
+            },
             Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
 }
