@@ -53,14 +53,18 @@ internal static class CommandLine
     }
 
     /// <summary>The --set assignments, with --input and --output turned into the keys they stand for.</summary>
-    private static List<string> Overrides(ParseResult result, Option<string[]> set, Option<string?> input, Option<string?> outputPath)
+    private static List<string> Overrides(ParseResult result, Option<string[]> set, Option<string?>? input, Option<string?> outputPath)
     {
         var overrides = new List<string>(result.GetValue(set) ?? []);
-        if (result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
+        if (input is not null && result.GetValue(input) is { } path) overrides.AddRange(["feed.type=file", $"feed.path={Path.GetFullPath(path)}"]);
         if (result.GetValue(outputPath) is { } target)
         {
-            overrides.Add($"output.predictions={Path.GetFullPath(target)}");
+            string full = Path.GetFullPath(target);
+            overrides.Add($"output.predictions={full}");
             overrides.Add($"output.format={(target.EndsWith(".jsonl", StringComparison.OrdinalIgnoreCase) ? "jsonl" : "csv")}");
+            // The rejects go beside the predictions (as the metrics and weights do), unless a --set says where.
+            if (!overrides.Any(o => DeploymentConfig.KeyOf(o) == "rnnstream.output.quarantine"))
+                overrides.Add($"output.quarantine={Path.Combine(Path.GetDirectoryName(full)!, Path.GetFileNameWithoutExtension(full) + ".quarantine.jsonl")}");
         }
         return overrides;
     }
@@ -80,9 +84,10 @@ internal static class CommandLine
         var plotRows = new Option<string?>("--plot-rows") { Description = "Feed rows (of the target) for actual against predicted: FROM-TO, FROM- or -TO (default: the last 672 scored)." };
         var rolling = new Option<int>("--rolling-window") { Description = "Rows in the rolling error's window.", DefaultValueFactory = _ => 336 };
         var http = new Option<bool>("--http") { Description = "Serve the live service (/metrics, /health, /series/ID, the page at /) while the replay runs, on http.port (any free port if it is off)." };
+        var outputPath = new Option<string?>("--output", "-o") { Description = "Shorthand for --set output.predictions=PATH: where the replay's predictions go (its metrics, weights and rejects beside them)." };
         var command = new Command("eval", "Replay a file through the live pipeline and score it (MAE, RMSE, NRMSE, MAPE, MASE, coverage), beside other systems' prediction files; plot actual against predicted and the rolling error.")
         {
-            config, set, compare, report, plots, plotSeries, plotRows, rolling, http,
+            config, set, compare, report, plots, plotSeries, plotRows, rolling, http, outputPath,
         };
         command.SetAction(async (result, cancellation) => await Guarded(output, async () =>
         {
@@ -91,7 +96,7 @@ internal static class CommandLine
                 int equals = item.IndexOf('=');
                 return equals > 0 ? (item[..equals], Path.GetFullPath(item[(equals + 1)..])) : (Path.GetFileNameWithoutExtension(item), Path.GetFullPath(item));
             }).ToList();
-            var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), result.GetValue(set) ?? []));
+            var deployment = new Deployment(DeploymentConfig.Load(result.GetValue(config), Overrides(result, set, null, outputPath)));
             string? reportPath = result.GetValue(report) is { } path ? Path.GetFullPath(path) : null;
             string? plotDirectory = result.GetValue(plots) is { } directory ? Path.GetFullPath(directory) : reportPath is null ? null : Path.GetDirectoryName(reportPath);
             var (fromRow, toRow) = RowRange(result.GetValue(plotRows));

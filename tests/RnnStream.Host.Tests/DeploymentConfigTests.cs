@@ -84,4 +84,36 @@ public sealed class DeploymentConfigTests
     {
         Assert.Contains("model.cell", Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["model.cell=transformer"]))).Message);
     }
+
+    [Theory]
+    [InlineData("model.horizon=abc", "model.horizon = 'abc' is not a whole number")]
+    [InlineData("feed.step=abc", "feed.step = 'abc' is not a duration")]
+    [InlineData("training.learning-rate=fast", "training.learning-rate = 'fast' is not a number")]
+    [InlineData("series.idle-timeout=10q", "series.idle-timeout = '10q' is not a duration")]
+    [InlineData("persistence.checkpoint-every=many", "persistence.checkpoint-every = 'many' is not a whole number")]
+    public void A_value_of_the_wrong_type_names_the_key_the_value_and_the_type_wanted(string assignment, string said)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, [assignment])));
+        Assert.StartsWith(said, error.Message);
+    }
+
+    [Fact]
+    public void A_single_number_for_the_layers_is_one_layer()
+    {
+        Assert.Equal([32], new Deployment(DeploymentConfig.Load(null, ["model.layers=32"])).Units);
+        Assert.Equal([64, 16], new Deployment(DeploymentConfig.Load(null, ["model.layers=[64, 16]"])).Units);
+    }
+
+    [Fact]
+    public void A_value_out_of_range_is_named_by_its_key_not_by_the_field_it_was_copied_into()
+    {
+        Assert.Equal("model.horizon: must be at least 1 step, was 0",
+            Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["model.horizon=0"])).Spec(1, 1)).Message);
+        Assert.Equal("model.layers: must be between 1 and 1024, was 0",
+            Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["model.layers=[0]"])).Spec(1, 1)).Message);
+        Assert.StartsWith("series.window = 2: must exceed the horizon",
+            Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["series.window=2"])).Series(["x"], [0])).Message);
+        Assert.StartsWith("training.learning-rate = -1: must be a positive number",
+            Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["training.learning-rate=-1"]))).Message);
+    }
 }

@@ -11,6 +11,8 @@ public sealed class TimestampFormat
     private static readonly string[] KnownPatterns =
     [
         "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd HH:mm", "yyyy-MM-dd'T'HH:mm:ss", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF",
+        // UTC written with a Z: kept so, where the general ISO reader would write seven zeros of fraction.
+        "yyyy-MM-dd'T'HH:mm:ss'Z'", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFF'Z'", "yyyy-MM-dd'T'HH:mm'Z'",
         "yyyy-MM-dd HH:mm:ss.FFFFFFF", "yyyy-MM-dd", "M/d/yy H:mm", "M/d/yyyy H:mm", "M/d/yyyy", "yyyyMMdd",
     ];
 
@@ -66,7 +68,9 @@ public sealed class TimestampFormat
         }
         if (_pattern == "o")
             return DateTime.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out timestamp);
-        return DateTime.TryParseExact(text, _pattern, CultureInfo.InvariantCulture, DateTimeStyles.None, out timestamp);
+        // A Z pattern reads UTC as the general ISO reader does (its kind included).
+        var styles = _pattern.EndsWith("'Z'", StringComparison.Ordinal) ? DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal : DateTimeStyles.None;
+        return DateTime.TryParseExact(text, _pattern, CultureInfo.InvariantCulture, styles, out timestamp);
     }
 
     public string Format(DateTime timestamp)

@@ -101,7 +101,11 @@ internal sealed class Deployment
             Timeout = config.Duration("training.timeout") ?? throw new ArgumentException("training.timeout must be a duration (e.g. 30m)"),
             Seed = Seed,
         };
-        Retrain.Options.Validate();
+        ConfigKeyErrors.Named(() =>
+        {
+            Retrain.Options.Validate();
+            return 0;
+        });
         ReplayCapacity = config.Int("training.replay-capacity");
 
         OutputFormat = config.OneOf("output.format", "csv", "jsonl", "console", "tcp", "none");
@@ -196,12 +200,19 @@ internal sealed class Deployment
     public TimeSpan ProgressEvery { get; }
 
     /// <summary>The network for a feed with these features and targets.</summary>
-    public ModelSpec Spec(int features, int targets) =>
-        new(SeriesSettings.NetworkInputsFor(features, targets, TimeFeatures, SeasonalLag),
+    public ModelSpec Spec(int features, int targets) => ConfigKeyErrors.Named(() =>
+        new ModelSpec(SeriesSettings.NetworkInputsFor(features, targets, TimeFeatures, SeasonalLag),
             Units.Select(u => new LayerSpec(Cell, u, Cell == CellType.SimpleRnn ? Activation : Activation.Tanh)).ToArray(),
-            targets, Horizon, Head);
+            targets, Horizon, Head));
 
-    public SeriesSettings Series(IReadOnlyList<string> features, IReadOnlyList<int> targets) => new()
+    public SeriesSettings Series(IReadOnlyList<string> features, IReadOnlyList<int> targets) => ConfigKeyErrors.Named(() =>
+    {
+        var settings = UncheckedSeries(features, targets);
+        settings.Validate();
+        return settings;
+    });
+
+    private SeriesSettings UncheckedSeries(IReadOnlyList<string> features, IReadOnlyList<int> targets) => new()
     {
         FeatureNames = features,
         TargetIndices = targets,

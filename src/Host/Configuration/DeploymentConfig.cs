@@ -51,7 +51,7 @@ internal sealed class DeploymentConfig
     }
 
     /// <summary>The full key (with the `rnnstream.` prefix) of a `key=value`.</summary>
-    private static string KeyOf(string assignment)
+    internal static string KeyOf(string assignment)
     {
         int equals = assignment.IndexOf('=');
         if (equals <= 0) throw new ArgumentException($"--set expects key=value, got '{assignment}'");
@@ -70,13 +70,40 @@ internal sealed class DeploymentConfig
         return ConfigurationFactory.ParseString($"{key} = {(literal ? value : JsonSerializer.Serialize(value))}");
     }
 
-    public string String(string path) => Config.GetString($"{Root}.{path}") ?? "";
-    public int Int(string path) => Config.GetInt($"{Root}.{path}");
-    public long Long(string path) => Config.GetLong($"{Root}.{path}");
-    public double Double(string path) => Config.GetDouble($"{Root}.{path}");
-    public bool Bool(string path) => Config.GetBoolean($"{Root}.{path}");
-    public IReadOnlyList<string> Strings(string path) => Config.GetStringList($"{Root}.{path}")?.ToArray() ?? [];
-    public IReadOnlyList<int> Ints(string path) => Config.GetIntList($"{Root}.{path}")?.ToArray() ?? [];
+    public string String(string path) => Typed(path, "a string", () => Config.GetString($"{Root}.{path}") ?? "");
+    public int Int(string path) => Typed(path, "a whole number", () => Config.GetInt($"{Root}.{path}"));
+    public long Long(string path) => Typed(path, "a whole number", () => Config.GetLong($"{Root}.{path}"));
+    public double Double(string path) => Typed(path, "a number", () => Config.GetDouble($"{Root}.{path}"));
+    public bool Bool(string path) => Typed(path, "on or off", () => Config.GetBoolean($"{Root}.{path}"));
+    public IReadOnlyList<string> Strings(string path) => Typed(path, "a list such as [a, b]", () => Config.GetStringList($"{Root}.{path}")?.ToArray() ?? []);
+
+    /// <summary>A list of whole numbers; a single number is a list of one (<c>model.layers=32</c> is one layer of 32).</summary>
+    public IReadOnlyList<int> Ints(string path) =>
+        Config.GetValue($"{Root}.{path}") is { } value && !value.IsArray() && !value.IsEmpty
+            ? [Int(path)]
+            : Typed(path, "a list of whole numbers such as [32, 16]", () => Config.GetIntList($"{Root}.{path}")?.ToArray() ?? []);
+
+    /// <summary>A value read as its type; a value of another type is an error that names the key, the value and the type wanted.</summary>
+    private T Typed<T>(string path, string expected, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException or Akka.Configuration.ConfigurationException or NullReferenceException)
+        {
+            string text;
+            try
+            {
+                text = Config.GetValue($"{Root}.{path}")?.ToString() ?? "";
+            }
+            catch (Exception)
+            {
+                text = "?";
+            }
+            throw new ArgumentException($"{path} = '{text}' is not {expected}");
+        }
+    }
 
     /// <summary>
     /// An enumerated key's value, mapped by name. Anything else is an error naming the key and what it
@@ -98,7 +125,7 @@ internal sealed class DeploymentConfig
     {
         string text = String(path);
         if (string.IsNullOrWhiteSpace(text) || text == "off") return null;
-        return Config.GetTimeSpan($"{Root}.{path}");
+        return Typed(path, "a duration such as 500ms, 30s, 5m, 2h or 7d", () => Config.GetTimeSpan($"{Root}.{path}"));
     }
 
     /// <summary>A path from the configuration, resolved against <see cref="BaseDirectory"/> (the current directory if it was set on the command line); null when empty.</summary>

@@ -5,13 +5,19 @@ namespace RnnStream.Host.Running;
 /// <summary>Results go to the command's output; progress goes to standard error, so results can be piped.</summary>
 internal static class Consoles
 {
-    public static IAnsiConsole For(TextWriter output) => AnsiConsole.Create(new AnsiConsoleSettings
+    public static IAnsiConsole For(TextWriter output)
     {
-        Out = new AnsiConsoleOutput(output),
-        Interactive = InteractionSupport.No,
-        Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
-        ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
-    });
+        var console = AnsiConsole.Create(new AnsiConsoleSettings
+        {
+            Out = new AnsiConsoleOutput(output),
+            Interactive = InteractionSupport.No,
+            Ansi = output == Console.Out ? AnsiSupport.Detect : AnsiSupport.No,
+            ColorSystem = output == Console.Out ? ColorSystemSupport.Detect : ColorSystemSupport.NoColors,
+        });
+        // Piped or captured, there is no terminal to fit: tables keep their cells whole (a terminal's own width is kept).
+        if (output != Console.Out || Console.IsOutputRedirected) console.Profile.Width = 240;
+        return console;
+    }
 
     public static IAnsiConsole Progress(TextWriter output)
     {

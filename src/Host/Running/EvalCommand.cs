@@ -37,7 +37,7 @@ internal static class EvalCommand
             scored.Add((file.Name, score, score.NrmseOver(truthStdDev), false));
         }
         foreach (var (name, score, nrmse, intervals) in scored) table.AddRow(ResultsTable.Row(Markup.Escape(name), score, nrmse, intervals));
-        console.Write(table);
+        ResultsTable.Show(console, table);
         if (report is not null)
         {
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(report))!);
@@ -45,7 +45,8 @@ internal static class EvalCommand
                 s.Name, s.Score.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), ResultsTable.Number(s.Score.Mae), ResultsTable.Number(s.Score.Rmse),
                 ResultsTable.Number(s.Nrmse), ResultsTable.Number(s.Score.Mape), ResultsTable.Number(s.Score.Mase), s.Intervals ? ResultsTable.Number(s.Score.Coverage) : ""))));
         }
-        ResultsTable.Write(console, metrics);
+        // As `run` does: the predictions' metrics and weights beside them, and where all of it went.
+        RunCommand.WriteResults(console, deployment, run);
         if (plots is not null && trace is not null) Draw(plots, trace, files, deployment, console);
         return 0;
     }

@@ -24,12 +24,42 @@ internal sealed record FeedLayout(IReadOnlyList<string> Features, IReadOnlyList<
                 return Fixed(deployment, SyntheticVitals.Features, parser);
             case "file" when deployment.FeedPath is { } path && File.Exists(path):
                 parser.Parse(File.ReadLines(path).FirstOrDefault() ?? throw new ArgumentException($"feed file '{path}' is empty"), 0, []);
+                if (deployment.Schema.Features.Count == 0) RefuseTextColumns(path, deployment.Schema, parser.FeatureNames);
                 break;
             case "tcp" or "file" when deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count > 0:
                 parser.Parse(string.Join(deployment.Schema.Delimiter, deployment.Columns), 0, []);
                 break;
         }
         return new FeedLayout(parser.FeatureNames, parser.TargetIndices, parser);
+    }
+
+    /// <summary>Rows looked at for a column of text among the features taken from the header.</summary>
+    private const int RowsChecked = 20;
+
+    /// <summary>
+    /// Features taken from a CSV header are every column but the time and the series: a column of
+    /// text among them (a label, a comment) would make every line a reject. Said before the run,
+    /// with the key that picks the features instead.
+    /// </summary>
+    private static void RefuseTextColumns(string path, FeedSchema schema, IReadOnlyList<string> features)
+    {
+        if (schema.Format == FeedFormat.JsonLines || features.Count == 0) return;
+        var lines = File.ReadLines(path).Take(1 + schema.SkipRowsAfterHeader + RowsChecked).ToList();
+        var header = lines[0].Split(schema.Delimiter).Select(name => name.Trim().Trim('"')).ToList();
+        var rows = lines.Skip(1 + schema.SkipRowsAfterHeader).Select(line => line.Split(schema.Delimiter)).Where(cells => cells.Length == header.Count).ToList();
+        if (rows.Count == 0) return;
+        var numeric = features.Where(f => header.IndexOf(f) >= 0).ToList();
+        foreach (string feature in numeric)
+        {
+            int column = header.IndexOf(feature);
+            var values = rows.Select(cells => cells[column].Trim().Trim('"')).Where(value => value.Length > 0).ToList();
+            if (values.Count > 0 && values.All(value => !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
+            {
+                var others = numeric.Where(f => f != feature).ToList();
+                throw new ArgumentException($"column '{feature}' of {Path.GetFileName(path)} holds text ('{values[0]}'), not numbers, and would make every line a reject: " +
+                    $"list the feature columns in feed.features{(others.Count > 0 ? $", e.g. --set feed.features=[{string.Join(", ", others)}]" : "")}");
+            }
+        }
     }
 
     private static FeedLayout Fixed(Deployment deployment, string[] features, RecordParser parser) =>

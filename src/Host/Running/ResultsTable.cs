@@ -1,6 +1,7 @@
 using System.Globalization;
 using RnnStream.Actors.Metrics;
 using Spectre.Console;
+using Spectre.Console.Rendering;
 
 namespace RnnStream.Host.Running;
 
@@ -19,7 +20,7 @@ internal static class ResultsTable
         foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow([.. Row(Markup.Escape(id), score, metrics.Nrmse(id)), F(score.RelativeIntervalScore)]);
         if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "", "");
         table.AddRow([.. Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse), F(metrics.OverallIntervals.Relative)]);
-        console.Write(table);
+        Show(console, table);
 
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
             $"{metrics.Predictions:N0} predictions from {metrics.SeriesCount:N0} series in {metrics.Elapsed.TotalSeconds:F1} s: {metrics.TicksPerSecond:N0} ticks/s; " +
@@ -47,6 +48,35 @@ internal static class ResultsTable
     }
 
     /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>
+    /// <summary>Columns a results table needs to show without wrapping a cell.</summary>
+    private const int TableWidth = 110;
+
+    /// <summary>
+    /// A table where the console is wide enough; in a narrower one each row as one line of
+    /// "column value" pairs (wrapped between pairs, never inside a number or a name).
+    /// </summary>
+    public static void Show(IAnsiConsole console, Table table)
+    {
+        if (console.Profile.Width >= TableWidth)
+        {
+            console.Write(table);
+            return;
+        }
+        if (table.Title is { } title) console.MarkupLine(title.Text);
+        var headers = table.Columns.Select(column => column.Header is Markup header ? Plain(header) : "").ToList();
+        foreach (var row in table.Rows)
+        {
+            var cells = row.Select(cell => cell is Markup markup ? Plain(markup) : "").ToList();
+            console.MarkupLine(Markup.Escape(string.Join(", ", cells.Select((cell, i) => i == 0 ? cell : $"{headers[i]} {cell}"))));
+        }
+    }
+
+    private static string Plain(Markup markup)
+    {
+        var options = RenderOptions.Create(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Ansi = AnsiSupport.No }));
+        return string.Concat(((IRenderable)markup).Render(options, int.MaxValue).Select(segment => segment.Text)).Trim();
+    }
+
     public static string[] Row(string name, ForecastScore score, double nrmse, bool hasIntervals = true) =>
         [name, score.Count.ToString("N0", CultureInfo.InvariantCulture), F(score.Mae), F(score.Rmse), F(nrmse), F(score.Mape), F(score.Mase),
             hasIntervals && !double.IsNaN(score.Coverage) ? score.Coverage.ToString("P1", CultureInfo.InvariantCulture) : "-"];

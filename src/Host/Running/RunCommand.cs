@@ -19,6 +19,14 @@ internal static class RunCommand
         await using var service = await Http.LiveService.StartAsync(deployment, new Http.ServiceState());
         if (service is not null) progressConsole.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
         var run = await RunToEndAsync(deployment, progressConsole, cancellation, service: service?.State);
+        if (deployment.DataDirectory is { } directory && run.Metrics.Latency.Count == 0 && deployment.FeedType != "tcp")
+        {
+            // Resumed at the end of its feed: there is no run to report on, only the one that finished before.
+            console.MarkupLine($"nothing left to forecast: the run in {Markup.Escape(directory)} had already reached the end of its feed " +
+                $"({run.Metrics.Predictions:N0} predictions written). Its results are beside " +
+                $"{Markup.Escape(deployment.PredictionsPath ?? "the predictions")}; give another --data-dir to run it again.");
+            return 0;
+        }
         WriteResults(console, deployment, run);
         var (exit, warning) = ExitFor(run.Checkpoints);
         if (warning is not null) Console.Error.WriteLine($"rnnstream: {warning}");
@@ -29,6 +37,8 @@ internal static class RunCommand
     public static void WriteResults(IAnsiConsole console, Deployment deployment, RunHandle run)
     {
         ResultsTable.Write(console, run.Metrics);
+        if (deployment.QuarantinePath is { } quarantine && !DevicePath.Is(quarantine))
+            console.MarkupLine($"quarantine: {Markup.Escape(quarantine)} ({(run.Metrics.RejectsByReason.Values.Sum() is var rejected and > 0 ? $"{rejected:N0} line{(rejected == 1 ? "" : "s")} set aside" : "nothing set aside")})");
         if (deployment.PredictionsPath is not { } predictions || DevicePath.Is(predictions)) return;
         string directory = Path.GetDirectoryName(predictions)!;
         string stem = Path.GetFileNameWithoutExtension(predictions);

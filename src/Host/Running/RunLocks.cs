@@ -20,12 +20,13 @@ internal sealed class RunLocks : IDisposable
         {
             if (dataDirectory is not null)
             {
-                Directory.CreateDirectory(dataDirectory);
+                Prepare(dataDirectory, $"data directory '{dataDirectory}' (--data-dir, persistence.data-dir)");
                 locks.Take(Path.Combine(dataDirectory, ".rnnstream.lock"), $"data directory '{dataDirectory}'");
             }
             foreach (var output in outputs.OfType<string>().Distinct().Where(o => !DevicePath.Is(o)))
             {
-                if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder) Directory.CreateDirectory(folder);
+                if (Directory.Exists(output)) throw new ArgumentException($"output '{output}' is a directory; give a file name");
+                if (Path.GetDirectoryName(Path.GetFullPath(output)) is { } folder) Prepare(folder, $"output '{output}'");
                 locks.Take(output + ".lock", $"output '{output}'");
             }
             return locks;
@@ -37,6 +38,24 @@ internal sealed class RunLocks : IDisposable
         }
     }
 
+    /// <summary>The directory, made if it is missing; a file in its way, or a place that cannot hold one, is said in one line.</summary>
+    private static void Prepare(string directory, string what)
+    {
+        for (string? step = Path.GetFullPath(directory); step is not null; step = Path.GetDirectoryName(step))
+            if (File.Exists(step)) throw new ArgumentException($"{what}: '{step}' is a file, not a directory");
+        try
+        {
+            Directory.CreateDirectory(directory);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new ArgumentException($"{what}: cannot make the directory '{directory}': {e.Message}");
+        }
+    }
+
+    /// <summary>The sharing violation a lock held elsewhere gives (ERROR_SHARING_VIOLATION, as .NET reports it on every OS).</summary>
+    private const int SharingViolation = 32;
+
     private void Take(string lockPath, string what)
     {
         try
@@ -44,13 +63,17 @@ internal sealed class RunLocks : IDisposable
             var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             _held.Add((stream, lockPath));
         }
-        catch (IOException e) when (e is not FileNotFoundException and not DirectoryNotFoundException)
+        catch (IOException e) when ((e.HResult & 0xFFFF) == SharingViolation)
         {
             throw new ResourceInUseException($"{what} is in use by another rnnstream run (lock {lockPath}); nothing was changed");
         }
         catch (UnauthorizedAccessException)
         {
-            throw new ResourceInUseException($"{what} cannot be locked: no permission to write {lockPath}; nothing was changed");
+            throw new ArgumentException($"{what} cannot be written: no permission to write {lockPath}; nothing was changed");
+        }
+        catch (IOException e)
+        {
+            throw new ArgumentException($"{what} cannot be written there ({e.Message}); nothing was changed");
         }
     }
 
