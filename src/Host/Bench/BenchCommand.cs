@@ -24,9 +24,10 @@ internal static class BenchCommand
         var checkpointEvery = new Option<long>("--checkpoint-every") { Description = "Ticks between checkpoints in the durable run (0: by the clock only).", DefaultValueFactory = _ => 0 };
         var postgres = new Option<string?>("--postgres") { Description = "With --data-dir: checkpoint to this PostgreSQL database (a connection string; its tables are emptied first) instead of SQLite." };
         var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
+        var http = new Option<bool>("--http") { Description = "Serve the live service during the runs, as `run` does (its tap on every prediction), with a client reading /metrics, one series and its events every second: what serving costs." };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http,
         };
         command.SetAction(async (result, _) =>
         {
@@ -41,7 +42,16 @@ internal static class BenchCommand
                     : Actors.Persistence.PersistenceConfig.For(directory));
             }
             using var system = ActorSystem.Create("rnnstream-bench", config);
-            var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output);
+            var state = result.GetValue(http) ? new Http.ServiceState() : null;
+            await using var service = state is null ? null
+                : await Http.LiveService.StartAsync(new Configuration.Deployment(Configuration.DeploymentConfig.Load(null, ["http.port=0"])), state);
+            using var reading = new CancellationTokenSource();
+            var reader = service is null ? Task.CompletedTask : ReadServiceAsync(service.Address, reading.Token);
+            if (service is not null) output.WriteLine($"live service: {service.Address} (read every second while the bench runs)");
+            var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output)
+            {
+                Service = state,
+            };
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));
             double loop = bench.PlainLoop(result.GetValue(series), result.GetValue(ticks));
@@ -69,6 +79,8 @@ internal static class BenchCommand
             }
             await bench.LatencyAsync(result.GetValue(series), result.GetValue(latencyRate) is > 0 and var offered ? offered : rate / 2, TimeSpan.FromSeconds(result.GetValue(seconds)), TimeSpan.FromSeconds(1));
             if (result.GetValue(memorySeries) > 0) await bench.MemoryAsync(result.GetValue(memorySeries));
+            await reading.CancelAsync();
+            await reader;
             await system.Terminate();
             return 0;
         });
@@ -93,4 +105,37 @@ internal static class BenchCommand
     }
 
     private static string SizeOf(string file) => File.Exists(file) ? (new FileInfo(file).Length / 1048576.0).ToString("F0", System.Globalization.CultureInfo.InvariantCulture) : "?";
+
+    /// <summary>A client of the live service as an operator's page would be: /metrics, one series and its event stream, every second.</summary>
+    private static async Task ReadServiceAsync(Uri address, CancellationToken stop)
+    {
+        using var client = new HttpClient { BaseAddress = address, Timeout = Timeout.InfiniteTimeSpan };
+        Task? events = null;
+        while (!stop.IsCancellationRequested)
+        {
+            try
+            {
+                await client.GetStringAsync("/metrics", stop);
+                await client.GetAsync("/series/T0001", stop);
+                events ??= FollowAsync(client, "/series/T0001/events", stop);
+                await Task.Delay(1000, stop);
+            }
+            catch (Exception) when (stop.IsCancellationRequested)
+            {
+                break;
+            }
+            catch (HttpRequestException)
+            {
+                // Between runs there is no run to describe a series of: ask again in a second.
+            }
+        }
+        if (events is not null) await events.ContinueWith(_ => { }, TaskScheduler.Default);
+    }
+
+    private static async Task FollowAsync(HttpClient client, string path, CancellationToken stop)
+    {
+        using var response = await client.GetAsync(path, HttpCompletionOption.ResponseHeadersRead, stop);
+        using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop));
+        while (!stop.IsCancellationRequested && await reader.ReadLineAsync(stop) is not null) { }
+    }
 }

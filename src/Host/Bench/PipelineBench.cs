@@ -220,12 +220,21 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         return counts.Sum(c => (long)c.Passivated);
     }
 
-    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null) =>
-        LivePipeline.Run(system, ticks, Weights, new PipelineSettings
+    /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
+    public Http.ServiceState? Service { get; init; }
+
+    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null)
+    {
+        var run = LivePipeline.Run(system, ticks, Weights, new PipelineSettings
             {
                 Series = Series,
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
-            Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
+            Service is { } service
+                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(Sink.Ignore<Prediction>(), Keep.Right).MapMaterializedValue(t => (Task)t)
+                : Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
+        Service?.Started(run, "bench");
+        return run;
+    }
 }
