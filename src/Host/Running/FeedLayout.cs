@@ -48,18 +48,16 @@ internal sealed record FeedLayout(IReadOnlyList<string> Features, IReadOnlyList<
         var header = lines[0].Split(schema.Delimiter).Select(name => name.Trim().Trim('"')).ToList();
         var rows = lines.Skip(1 + schema.SkipRowsAfterHeader).Select(line => line.Split(schema.Delimiter)).Where(cells => cells.Length == header.Count).ToList();
         if (rows.Count == 0) return;
-        var numeric = features.Where(f => header.IndexOf(f) >= 0).ToList();
-        foreach (string feature in numeric)
-        {
-            int column = header.IndexOf(feature);
-            var values = rows.Select(cells => cells[column].Trim().Trim('"')).Where(value => value.Length > 0).ToList();
-            if (values.Count > 0 && values.All(value => !double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _)))
-            {
-                var others = numeric.Where(f => f != feature).ToList();
-                throw new ArgumentException($"column '{feature}' of {Path.GetFileName(path)} holds text ('{values[0]}'), not numbers, and would make every line a reject: " +
-                    $"list the feature columns in feed.features{(others.Count > 0 ? $", e.g. --set feed.features=[{string.Join(", ", others)}]" : "")}");
-            }
-        }
+        static bool IsNumber(string value) => double.TryParse(value, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+        var columns = features.Where(f => header.IndexOf(f) >= 0)
+            .Select(f => (Name: f, Values: rows.Select(cells => cells[header.IndexOf(f)].Trim().Trim('"')).Where(value => value.Length > 0).ToList()))
+            .ToList();
+        var text = columns.Where(c => c.Values.Count > 0 && !c.Values.Any(IsNumber)).ToList();
+        var numeric = columns.Where(c => c.Values.Any(IsNumber)).Select(c => c.Name).ToList();
+        // Only beside columns of numbers: a file whose every feature is garbage is bad input, set aside line by line.
+        if (text.Count == 0 || numeric.Count == 0) return;
+        throw new ArgumentException($"column '{text[0].Name}' of {Path.GetFileName(path)} holds text ('{text[0].Values[0]}'), not numbers, and would make every line a reject: " +
+            $"list the feature columns in feed.features, e.g. --set feed.features=[{string.Join(", ", numeric)}]");
     }
 
     private static FeedLayout Fixed(Deployment deployment, string[] features, RecordParser parser) =>

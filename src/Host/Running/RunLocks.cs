@@ -53,9 +53,6 @@ internal sealed class RunLocks : IDisposable
         }
     }
 
-    /// <summary>The sharing violation a lock held elsewhere gives (ERROR_SHARING_VIOLATION, as .NET reports it on every OS).</summary>
-    private const int SharingViolation = 32;
-
     private void Take(string lockPath, string what)
     {
         try
@@ -63,17 +60,18 @@ internal sealed class RunLocks : IDisposable
             var stream = new FileStream(lockPath, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.None);
             _held.Add((stream, lockPath));
         }
-        catch (IOException e) when ((e.HResult & 0xFFFF) == SharingViolation)
+        catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+        {
+            // A place that takes no new files (/proc, a vanished directory): no run holds it, it cannot be written at all.
+            throw new ArgumentException($"{what} cannot be written there ({e.Message}); nothing was changed");
+        }
+        catch (IOException)
         {
             throw new ResourceInUseException($"{what} is in use by another rnnstream run (lock {lockPath}); nothing was changed");
         }
         catch (UnauthorizedAccessException)
         {
             throw new ArgumentException($"{what} cannot be written: no permission to write {lockPath}; nothing was changed");
-        }
-        catch (IOException e)
-        {
-            throw new ArgumentException($"{what} cannot be written there ({e.Message}); nothing was changed");
         }
     }
 
