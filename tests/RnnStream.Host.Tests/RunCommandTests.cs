@@ -53,6 +53,12 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.All(stocks, row => Assert.True(double.Parse(row[8], CultureInfo.InvariantCulture) < 0.95, $"{row[0]}: interval score vs persistence's {row[8]}"));
         Assert.True(coverage > naiveCoverage + 0.05, $"coverage {coverage:P1} vs persistence's interval {naiveCoverage:P1}");
         Assert.True(File.Exists(Path.Combine(_output, "dow30.weights.rnnw")));
+        // Beside each stock's published score, the network's own: a score of its forecasts, not of the persistence that went out.
+        var networkMases = stocks.Select(row => double.Parse(row[11], CultureInfo.InvariantCulture)).ToList();
+        log.WriteLine($"dow30: the network's own MASE per stock {networkMases.Min():F3}-{networkMases.Max():F3}, overall {overall[11]}");
+        Assert.All(networkMases, m => Assert.True(double.IsFinite(m) && m > 0, $"network MASE {m}"));
+        Assert.Contains(stocks, row => row[11] != row[6]);
+        Assert.Contains("network's MASE", text);
         Assert.Contains("failures 0", text);
         // Persistence is what gets published, so the figures above hold with a broken trainer too; this does not.
         var promoted = System.Text.RegularExpressions.Regex.Match(text, @"retrains: (\d+) promoted of (\d+)");
@@ -90,6 +96,8 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
             Assert.True(int.Parse(promoted.Groups[1].Value, CultureInfo.InvariantCulture) >= 8, $"seed {seed}: {promoted.Value}");
             var overall = File.ReadLines(Path.Combine(_output, $"sines-{seed}.metrics.csv")).Single(r => r.StartsWith("overall,", StringComparison.Ordinal)).Split(',');
             mases.Add(double.Parse(overall[6], CultureInfo.InvariantCulture));
+            // The network is what was published here, so its own score is the published one.
+            Assert.Equal(overall[6], overall[11]);
         }
         log.WriteLine($"four noisy sines, the network published: MASE per seed {string.Join(", ", mases.Select(m => m.ToString("F3", CultureInfo.InvariantCulture)))}");
         Assert.True(mases.Average() < 0.4, $"mean MASE {mases.Average():F3}: the network did not learn the sines");

@@ -25,6 +25,13 @@ public sealed class ForecastScore
         for (int k = 0; k < actual.Length; k++) Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
     }
 
+    /// <summary>The network's own forecasts of an outcome (not the published ones), when it carries them: a score of the network beside persistence's.</summary>
+    public void AddNetwork(in Outcome outcome)
+    {
+        ReadOnlySpan<float> actual = outcome.Actual, network = outcome.Network, persistence = outcome.Persistence;
+        for (int k = 0; k < network.Length; k++) Add(actual[k], network[k], double.NaN, double.NaN, persistence[k]);
+    }
+
     public void Add(double actual, double predicted, double lower, double upper, double persistence)
     {
         double error = actual - predicted;

@@ -55,6 +55,9 @@ public sealed class RunMetrics
     /// <summary>Every matured forecast, warm-up included: the truth's spread over the whole stream, which NRMSE is relative to.</summary>
     public ForecastScore WholeStream { get; } = new();
 
+    /// <summary>The network's own forecasts from the scored offset on, whichever forecast each series published.</summary>
+    public ForecastScore OverallNetwork { get; } = new();
+
     /// <summary>Standard deviation of a series' truth over the whole stream (NaN if unknown).</summary>
     public double TruthStdDev(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Whole.TruthStdDev : double.NaN;
 
@@ -105,6 +108,9 @@ public sealed class RunMetrics
     /// <summary>A series' scores so far; null if it has none here.</summary>
     public ForecastScore? PerSeriesScore(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Scored : null;
 
+    /// <summary>The network's own score on a series so far, whichever forecast it published; null if it has none here.</summary>
+    public ForecastScore? NetworkScore(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Network : null;
+
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
     public SeriesScores ScoresFor(string seriesId) => _series.GetOrAdd(seriesId, static _ => new SeriesScores());
 
@@ -125,7 +131,11 @@ public sealed class RunMetrics
         }
         if (prediction.Matured is not { } outcome) return;
         WholeStream.Add(outcome);
-        if (prediction.Offset >= ScoreFromOffset) Overall.Add(outcome);
+        if (prediction.Offset >= ScoreFromOffset)
+        {
+            Overall.Add(outcome);
+            OverallNetwork.AddNetwork(outcome);
+        }
     }
 
     public void Record(Rejected rejected)
@@ -141,7 +151,8 @@ public sealed class RunMetrics
     public double TicksPerSecond => Predictions / Math.Max(1e-9, Elapsed.TotalSeconds);
 
     /// <summary>2: scores carry the interval comparison, and each series its naive interval's state.</summary>
-    private const byte ScoresFormat = 2;
+    /// <summary>3: with the network's own scores (overall, then per series, after the rejects); 2 lacks them, 1 also the interval comparison.</summary>
+    private const byte ScoresFormat = 3;
 
     /// <summary>
     /// The scores and counts, for a checkpoint; called on the stream's thread with nothing in flight
@@ -182,6 +193,13 @@ public sealed class RunMetrics
                 writer.Write((int)reason);
                 writer.Write(count);
             }
+            OverallNetwork.Write(writer);
+            writer.Write(series.Length);
+            foreach (var (id, scores) in series)
+            {
+                writer.Write(id);
+                scores.Network.Write(writer);
+            }
         }
         return buffer.ToArray();
     }
@@ -214,5 +232,10 @@ public sealed class RunMetrics
             _rejects.Clear();
             for (int i = 0; i < reasons; i++) _rejects[(RejectReason)reader.ReadInt32()] = reader.ReadInt64();
         }
+        // Older checkpoints have no network scores: the network's are then counted from the resume on.
+        if (format < 3) return;
+        OverallNetwork.Read(reader);
+        int networks = reader.ReadInt32();
+        for (int i = 0; i < networks; i++) ScoresFor(reader.ReadString()).Network.Read(reader);
     }
 }

@@ -14,6 +14,9 @@ public sealed class SeriesScores
     public ForecastScore Scored { get; } = new();
     public ForecastScore Whole { get; } = new();
 
+    /// <summary>The network's own forecasts in the scored range, whichever forecast the series published.</summary>
+    public ForecastScore Network { get; } = new();
+
     /// <summary>Persistence's interval for this series; made on its first matured forecast (it needs the target count).</summary>
     public NaiveInterval? Naive { get; set; }
 
@@ -27,7 +30,11 @@ public sealed class SeriesScores
         if (prediction.Matured is not { } outcome) return;
         bool scored = prediction.Offset >= scoreFromOffset;
         Whole.Add(outcome);
-        if (scored) Scored.Add(outcome);
+        if (scored)
+        {
+            Scored.Add(outcome);
+            Network.AddNetwork(outcome);
+        }
         ReadOnlySpan<float> actual = outcome.Actual, lower = outcome.Lower, upper = outcome.Upper, persistence = outcome.Persistence;
         var naive = Naive ??= new NaiveInterval(actual.Length);
         for (int k = 0; k < actual.Length; k++)

@@ -25,6 +25,6 @@ internal readonly ref struct OwedForecasts(Span<float> slot, int targets)
     public ref float Ridge(int target) => ref _slot[5 * _k + target];
     public ref float Blend(int target) => ref _slot[6 * _k + target];
 
-    /// <summary>Published, lower, upper and persistence, in the order an outcome holds them after the actual values.</summary>
-    public ReadOnlySpan<float> OutcomeBlocks => _slot[..(4 * _k)];
+    /// <summary>Published, lower, upper, persistence and network, in the order an outcome holds them after the actual values.</summary>
+    public ReadOnlySpan<float> OutcomeBlocks => _slot[..(5 * _k)];
 }

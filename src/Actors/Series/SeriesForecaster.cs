@@ -41,8 +41,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int stride = OwedForecasts.Stride(k);
         var owed = new OwedForecasts(state.Owed.AsSpan((int)(state.TicksSeen % h) * stride, stride), k);
         bool matures = owed.IsOwed;
-        var values = new float[(matures ? 8 : 3) * k];
-        if (matures) Score(state, tick, owed, values.AsSpan(3 * k, 5 * k));
+        var values = new float[matures ? Prediction.MaturedLength(k) : 3 * k];
+        if (matures) Score(state, tick, owed, values.AsSpan(3 * k));
 
         state.Normalizer.Update(tick.Values);
         if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);

@@ -10,7 +10,7 @@ public readonly struct Outcome
     private readonly float[] _values;
     private readonly int _start;
 
-    /// <param name="values">From <paramref name="start"/>: actual, predicted, lower, upper, persistence, <paramref name="count"/> values each, in that order.</param>
+    /// <param name="values">From <paramref name="start"/>: actual, predicted, lower, upper, persistence and, when it is there, the network's own forecast, <paramref name="count"/> values each, in that order.</param>
     public Outcome(float[] values, int start, int count)
     {
         if (count < 1 || start < 0 || start + 5 * count > values.Length) throw new ArgumentException($"an outcome of {count} values does not fit at {start} in {values.Length}", nameof(values));
@@ -25,6 +25,13 @@ public readonly struct Outcome
     public ReadOnlySpan<float> Lower => _values.AsSpan(_start + 2 * Count, Count);
     public ReadOnlySpan<float> Upper => _values.AsSpan(_start + 3 * Count, Count);
     public ReadOnlySpan<float> Persistence => _values.AsSpan(_start + 4 * Count, Count);
+
+    /// <summary>
+    /// What the network itself forecast, whichever forecast the series published: its own score
+    /// beside persistence's, even where persistence is what goes out. Empty where the outcome does
+    /// not carry it.
+    /// </summary>
+    public ReadOnlySpan<float> Network => _values.Length >= _start + 6 * Count ? _values.AsSpan(_start + 5 * Count, Count) : [];
 
     public bool OutsideInterval
     {

@@ -21,8 +21,8 @@ public sealed class Prediction
         float[] values, long weightsVersion, string forecaster, long receivedAt, long offset, PredictionFailure? failure = null)
     {
         int count = features.Count;
-        if (values.Length != 3 * count && values.Length != 8 * count)
-            throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {8 * count} with its matured outcome", nameof(values));
+        if (values.Length != 3 * count && values.Length != 8 * count && values.Length != MaturedLength(count))
+            throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {MaturedLength(count)} with its matured outcome", nameof(values));
         SeriesId = seriesId;
         Timestamp = timestamp;
         TargetTime = targetTime;
@@ -36,6 +36,9 @@ public sealed class Prediction
         Offset = offset;
         Failure = failure;
     }
+
+    /// <summary>Values of a prediction whose due forecast matured at its tick: its own forecast and interval, then actual, published, lower, upper, persistence and the network's.</summary>
+    public static int MaturedLength(int features) => 9 * features;
 
     public string SeriesId { get; }
 

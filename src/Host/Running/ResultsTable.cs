@@ -13,13 +13,15 @@ internal static class ResultsTable
     public static void Write(IAnsiConsole console, RunMetrics metrics)
     {
         var table = new Table().Title("forecast accuracy (scored forecasts; MAPE = Σ|error| / Σ|truth|; NRMSE = RMSE / sd of the whole truth series; MASE vs persistence at the same horizon; " +
-                                      "interval score vs persistence's textbook interval, ± z × RMS of its past errors: below 1 is better)");
-        foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage", "interval vs naive" })
+                                      "interval score vs persistence's textbook interval, ± z × RMS of its past errors: below 1 is better; " +
+                                      "network's MASE: the network's own forecasts against persistence, whichever forecast the series published)");
+        foreach (var column in new[] { "series", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage", "interval vs naive", "network's MASE" })
             table.AddColumn(new TableColumn(column).RightAligned());
         var perSeries = metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal).ToList();
-        foreach (var (id, score) in perSeries.Take(MaxRows)) table.AddRow([.. Row(Markup.Escape(id), score, metrics.Nrmse(id)), F(score.RelativeIntervalScore)]);
-        if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "", "");
-        table.AddRow([.. Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse), F(metrics.OverallIntervals.Relative)]);
+        foreach (var (id, score) in perSeries.Take(MaxRows))
+            table.AddRow([.. Row(Markup.Escape(id), score, metrics.Nrmse(id)), F(score.RelativeIntervalScore), F(metrics.NetworkScore(id)?.Mase ?? double.NaN)]);
+        if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "", "", "");
+        table.AddRow([.. Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse), F(metrics.OverallIntervals.Relative), F(metrics.OverallNetwork.Mase)]);
         Show(console, table);
 
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -38,18 +40,18 @@ internal static class ResultsTable
     public static void WriteCsv(string path, RunMetrics metrics)
     {
         using var writer = new StreamWriter(path);
-        writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage,interval_score_vs_naive,naive_coverage");
+        writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage,interval_score_vs_naive,naive_coverage,network_mae,network_mase");
         foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
             writer.WriteLine(string.Join(',', Feeds.Parsing.CsvFields.Quote(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
-                N(score.RelativeIntervalScore), N(score.NaiveCoverage)));
+                N(score.RelativeIntervalScore), N(score.NaiveCoverage), N(metrics.NetworkScore(id)?.Mae ?? double.NaN), N(metrics.NetworkScore(id)?.Mase ?? double.NaN)));
         var (relative, naiveCoverage) = metrics.OverallIntervals;
         writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
-            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage), N(relative), N(naiveCoverage)));
+            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage), N(relative), N(naiveCoverage),
+            N(metrics.OverallNetwork.Mae), N(metrics.OverallNetwork.Mase)));
     }
 
-    /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>
     /// <summary>Columns a results table needs to show without wrapping a cell.</summary>
-    private const int TableWidth = 110;
+    private const int TableWidth = 130;
 
     /// <summary>
     /// A table where the console is wide enough; in a narrower one each row as one line of
@@ -77,6 +79,7 @@ internal static class ResultsTable
         return string.Concat(((IRenderable)markup).Render(options, int.MaxValue).Select(segment => segment.Text)).Trim();
     }
 
+    /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>
     public static string[] Row(string name, ForecastScore score, double nrmse, bool hasIntervals = true) =>
         [name, score.Count.ToString("N0", CultureInfo.InvariantCulture), F(score.Mae), F(score.Rmse), F(nrmse), F(score.Mape), F(score.Mase),
             hasIntervals && !double.IsNaN(score.Coverage) ? score.Coverage.ToString("P1", CultureInfo.InvariantCulture) : "-"];
