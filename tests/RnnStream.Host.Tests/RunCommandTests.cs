@@ -104,6 +104,29 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
+    /// The synthetic ward of config/vitals.conf has what a model can learn and persistence cannot:
+    /// readings return to each patient's set point, and the ward's rounds move every patient alike.
+    /// The network learns it: its own forecasts beat persistence overall and on nearly every patient.
+    /// </summary>
+    [Fact]
+    public async Task The_network_learns_the_synthetic_wards_shared_structure_and_beats_persistence()
+    {
+        string predictions = Path.Combine(_output, "vitals.csv");
+        var (exit, _) = await Run("run", "--config", RepositoryPaths.Config("vitals.conf"), "--output", predictions);
+        Assert.Equal(0, exit);
+        var rows = File.ReadAllLines(Path.Combine(_output, "vitals.metrics.csv")).Skip(1).Select(r => r.Split(',')).ToList();
+        var overall = rows.Single(r => r[0] == "overall");
+        double published = double.Parse(overall[6], CultureInfo.InvariantCulture), network = double.Parse(overall[11], CultureInfo.InvariantCulture);
+        var patients = rows.Where(r => r[0] != "overall").Select(r => double.Parse(r[11], CultureInfo.InvariantCulture)).ToList();
+        log.WriteLine($"vitals: published MASE {published:F3}, the network's own {network:F3}; the network beats persistence on {patients.Count(m => m < 1)} of {patients.Count} patients");
+        // Measured: published 0.944, the network's own 0.950, below 1 on 96 of 100 patients. Without the structure to learn it
+        // scores about 1: with the readings returning to the set point over ten minutes instead of two, 0.98 to 1.00.
+        Assert.True(network < 0.97, $"the network's own MASE {network:F3}");
+        Assert.True(published < 0.97, $"published MASE {published:F3}");
+        Assert.True(patients.Count(m => m < 1) >= 90, $"the network beats persistence on only {patients.Count(m => m < 1)} patients");
+    }
+
+    /// <summary>
     /// README's own example for a CSV of one's own (only its columns named): with no training key
     /// the run retrains on a schedule from the feed's length, says which on its first line, and the
     /// network earns its keep; with training.auto = off it says at the end why nothing changed.
