@@ -5,6 +5,7 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using RnnStream.Host.Tests.Feeds;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -48,17 +49,17 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
             using var far = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
             using var near = await Loopback.ConnectWhenListening(Port(coordinating), hang.Token);
             const int Minutes = 40;
-            await Send(far, Lines(["FAR1", "FAR2"], Minutes), hang.Token);
-            await Send(near, Lines(["NEAR"], Minutes), hang.Token);
+            await PriceLines.Send(far, PriceLines.Lines(["FAR1", "FAR2"], Minutes), hang.Token);
+            await PriceLines.Send(near, PriceLines.Lines(["NEAR"], Minutes), hang.Token);
 
             var (farPredictions, farAcked) = await ReadUntilAcked(far, 2 * Minutes, hang.Token);
             var (nearPredictions, nearAcked) = await ReadUntilAcked(near, Minutes, hang.Token);
             Assert.Equal(2 * Minutes, farAcked);
             Assert.Equal(Minutes, nearAcked);
             foreach (var series in new[] { "FAR1", "FAR2" })
-                Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), farPredictions.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), farPredictions.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
             Assert.Equal(2 * Minutes, farPredictions.Count);
-            Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), nearPredictions.Select(p => p.GetProperty("timestamp").GetString()));
+            Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), nearPredictions.Select(p => p.GetProperty("timestamp").GetString()));
             Assert.All(nearPredictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
         }
         finally
@@ -83,17 +84,6 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
         log.WriteLine($"{predictions.Count} predictions back, {acked} lines acked");
         return (predictions, acked);
     }
-
-    private static Task Send(TcpClient client, IEnumerable<string> lines, CancellationToken cancellation) =>
-        client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), cancellation).AsTask();
-
-    private static string Time(int minute) => new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static IEnumerable<string> Lines(string[] series, int minutes) =>
-        from minute in Enumerable.Range(0, minutes)
-        from id in series
-        let close = (10 + Math.Sin(minute * 0.5 + id[^1]) + minute * 0.05).ToString("0.####", CultureInfo.InvariantCulture)
-        select $"{{\"timestamp\":\"{Time(minute)}\",\"ticker\":\"{id}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}\n";
 
     [GeneratedRegex(@"tcp feed listening on [^\s]*:(\d+)(.*)")]
     private static partial Regex ListeningOn();

@@ -30,8 +30,8 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
             using var first = await Loopback.ConnectWhenListening(port, hang.Token);
             using var second = await Loopback.ConnectWhenListening(port, hang.Token);
             const int Minutes = 30;
-            await Send(first, Lines(["A", "B"], Minutes), hang.Token);
-            await Send(second, Lines(["C"], Minutes), hang.Token);
+            await PriceLines.Send(first, PriceLines.Lines(["A", "B"], Minutes), hang.Token);
+            await PriceLines.Send(second, PriceLines.Lines(["C"], Minutes), hang.Token);
 
             var firstBack = await Read(first, 2 * Minutes, hang.Token);
             var secondBack = await Read(second, Minutes, hang.Token);
@@ -39,7 +39,7 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
             Assert.Equal(["C"], secondBack.Select(p => p.GetProperty("series").GetString()).Distinct());
             // One per tick sent, every tick of each series in its order.
             foreach (var series in new[] { "A", "B" })
-                Assert.Equal(Enumerable.Range(0, Minutes).Select(Time), firstBack.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), firstBack.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
             var last = secondBack[^1];
             var close = last.GetProperty("predictions").GetProperty("close");
             Assert.True(close.GetProperty("lower").GetDouble() <= close.GetProperty("predicted").GetDouble());
@@ -66,15 +66,4 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
         log.WriteLine($"{predictions.Count} predictions back");
         return predictions;
     }
-
-    private static Task Send(TcpClient client, IEnumerable<string> lines, CancellationToken cancellation) =>
-        client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), cancellation).AsTask();
-
-    private static string Time(int minute) => new DateTime(2024, 1, 1).AddMinutes(minute).ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture);
-
-    private static IEnumerable<string> Lines(string[] series, int minutes) =>
-        from minute in Enumerable.Range(0, minutes)
-        from id in series
-        let close = (10 + Math.Sin(minute * 0.5 + id[0]) + minute * 0.05).ToString("0.####", CultureInfo.InvariantCulture)
-        select $"{{\"timestamp\":\"{Time(minute)}\",\"ticker\":\"{id}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}\n";
 }
