@@ -116,4 +116,12 @@ public sealed class DeploymentConfigTests
         Assert.StartsWith("training.learning-rate = -1: must be a positive number",
             Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["training.learning-rate=-1"]))).Message);
     }
+
+    [Fact]
+    public void A_candidate_that_would_take_effect_after_the_next_retrain_is_refused()
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, ["training.every-ticks=1000", "training.takes-effect-after=1000"])));
+        Assert.StartsWith("training.takes-effect-after = 1000 must be shorter than training.every-ticks = 1000", error.Message);
+        Assert.Equal(999, new Deployment(DeploymentConfig.Load(null, ["training.every-ticks=1000", "training.takes-effect-after=999"])).Schedule.TakesEffectAfterTicks);
+    }
 }

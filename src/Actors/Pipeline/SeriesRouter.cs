@@ -174,6 +174,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 _held = tick;
                 return;
             }
+            Admit(tick);
+        }
+
+        /// <summary>A tick in: held for a checkpoint that is due before it, or on to its key group.</summary>
+        private void Admit(Tick tick)
+        {
             // Only between feed records: one record (a wide row) can carry ticks of many series, and a
             // cut is a feed offset, so all of a record's ticks fall on the same side of it.
             // Not while a retrain runs beside the stream: a checkpoint holds no retrain in flight, so none may fall between a cut and its candidate.
@@ -296,8 +302,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 TakeEffect();
                 _heldForSwap = false;
                 _held = null;
-                Route(held);
-                PullIfPossible();
+                // A checkpoint that came due while the retrain ran is taken here, before the tick, now that none is in flight.
+                Admit(held);
                 return;
             }
             if (_retraining) return;

@@ -72,8 +72,14 @@ internal sealed class Deployment
             EveryTicks = config.Long("training.every-ticks"),
             EveryEventTime = config.Duration("training.every-event-time"),
             EveryWallClock = config.Duration("training.every-wall-clock"),
-            TakesEffectAfterTicks = config.Long("training.takes-effect-after") is >= 0 and var after ? after
-                : throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks"),
+            TakesEffectAfterTicks = config.Long("training.takes-effect-after") switch
+            {
+                < 0 => throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks"),
+                var after when after > 0 && config.Long("training.every-ticks") is > 0 and var every && after >= every =>
+                    throw new ArgumentException($"training.takes-effect-after = {after} must be shorter than training.every-ticks = {every}: " +
+                        "each candidate takes effect before the next retrain starts, and checkpoints wait while one is pending"),
+                var after => after,
+            },
             NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
         };
         AutoTraining = config.Bool("training.auto");

@@ -197,4 +197,37 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         source.SendComplete();
         sink.ExpectComplete();
     }
+
+    [Fact]
+    public void No_checkpoint_falls_between_an_overlapped_retrains_cut_and_its_effect_and_one_due_meanwhile_is_taken_there()
+    {
+        var harness = new Harness(Sys);
+        var gate = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var candidate = WeightInitializer.Initialize(harness.Spec, seed: 5).WithVersion(1);
+        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
+        var checkpoints = new RouterCheckpoints(3, 0, cut =>
+        {
+            cuts.Enqueue(cut);
+            return Task.CompletedTask;
+        });
+        var schedule = new RetrainSchedule { Mode = RetrainMode.Replay, EveryTicks = 9, TakesEffectAfterTicks = 4 };
+        var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, new RouterRetrains(schedule, _ => throw new InvalidOperationException("overlapped"))
+        {
+            StartOverlapped = _ => new OverlappedRetrain(Task.CompletedTask, gate.Task),
+            OnOutcome = outcome => harness.Registry.Promote(outcome.Promoted!),
+        }, checkpoints);
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        // One tick per offset (a step per series each), so every tick may be a cut.
+        foreach (var tick in Ticks.Interleaved(["a"], 18)) source.SendNext(tick);
+
+        sink.ExpectNextN(13);
+        gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test"));
+        sink.ExpectNextN(5);
+        source.SendComplete();
+        sink.ExpectComplete();
+        // Every three ticks up to the retrain's cut before tick 9; none from there until its candidate took effect before tick 13,
+        // where the one that came due meanwhile is taken; then every three again, and the last inside the final tick's record.
+        Assert.Equal([3L, 6, 9, 13, 16, 17], cuts.Select(c => c.NextOffset));
+    }
 }
