@@ -122,15 +122,23 @@ public sealed class NewUserTests(ITestOutputHelper log) : IDisposable
     }
 
     [Fact]
-    public void In_a_narrow_terminal_each_row_is_one_line_of_named_figures()
+    public void A_table_too_wide_for_the_terminal_becomes_one_line_of_named_figures_per_row()
     {
         var text = new StringWriter();
         var console = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(text), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
-        console.Profile.Width = 60;
+        // The table needs 32 columns.
+        console.Profile.Width = 28;
         var table = new Table().Title("scores");
         foreach (var column in new[] { "series", "scored", "coverage" }) table.AddColumn(column);
         table.AddRow("[bold]overall[/]", 1234.ToString("N0", CultureInfo.InvariantCulture), "93.2 %");
         Running.ResultsTable.Show(console, table);
-        Assert.Equal(["scores", "overall, scored 1,234, coverage 93.2 %"], text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        Assert.Equal("scores overall, scored 1,234, coverage 93.2 %", string.Join(' ', text.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)));
+        Assert.DoesNotContain("│", text.ToString());
+
+        var wide = new StringWriter();
+        var wideConsole = AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(wide), Ansi = AnsiSupport.No, ColorSystem = ColorSystemSupport.NoColors });
+        wideConsole.Profile.Width = 40;
+        Running.ResultsTable.Show(wideConsole, table);
+        Assert.Contains("│ overall │ 1,234  │ 93.2 %   │", wide.ToString());
     }
 }

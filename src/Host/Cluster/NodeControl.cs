@@ -1,10 +1,10 @@
 using Akka.Actor;
 using Akka.Cluster.Tools.PublishSubscribe;
+using Akka.Streams;
+using Akka.Streams.Dsl;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
-using Akka.Streams;
-using Akka.Streams.Dsl;
 using RnnStream.Feeds.Sources;
 using RnnStream.Model.Weights;
 
@@ -17,7 +17,9 @@ namespace RnnStream.Host.Cluster;
 /// on once it is in the node's registry); before a run starts,
 /// or starts again from a checkpoint, the coordinator resets its weights and windows; and when a replay
 /// has finished, the coordinator tells every node before the members leave, so the singleton
-/// does not start the run again on the next oldest node as the first one goes.
+/// does not start the run again on the next oldest node as the first one goes. On a socket feed,
+/// each reset (re)starts this node's listener toward the coordinator's stream, and the
+/// coordinator's control actor hands each listener a stream reference into it.
 /// </summary>
 public sealed class NodeControl : ReceiveActor
 {

@@ -50,16 +50,14 @@ internal static class ResultsTable
             N(metrics.OverallNetwork.Mae), N(metrics.OverallNetwork.Mase)));
     }
 
-    /// <summary>Columns a results table needs to show without wrapping a cell.</summary>
-    private const int TableWidth = 130;
-
     /// <summary>
-    /// A table where the console is wide enough; in a narrower one each row as one line of
+    /// A table where the console is wide enough for it; in a narrower one each row as one line of
     /// "column value" pairs (wrapped between pairs, never inside a number or a name).
     /// </summary>
     public static void Show(IAnsiConsole console, Table table)
     {
-        if (console.Profile.Width >= TableWidth)
+        var needed = ((IRenderable)table).Measure(RenderOptions.Create(console), int.MaxValue);
+        if (needed.Max <= console.Profile.Width)
         {
             console.Write(table);
             return;
