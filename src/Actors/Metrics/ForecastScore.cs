@@ -25,7 +25,7 @@ public sealed class ForecastScore
         for (int k = 0; k < actual.Length; k++) Add(actual[k], predicted[k], lower[k], upper[k], persistence[k]);
     }
 
-    /// <summary>The network's own forecasts of an outcome (not the published ones), when it carries them: a score of the network beside persistence's.</summary>
+    /// <summary>The network's own forecasts of an outcome (not the published ones): a score of the network beside persistence's.</summary>
     public void AddNetwork(in Outcome outcome)
     {
         ReadOnlySpan<float> actual = outcome.Actual, network = outcome.Network, persistence = outcome.Persistence;

@@ -150,8 +150,7 @@ public sealed class RunMetrics
 
     public double TicksPerSecond => Predictions / Math.Max(1e-9, Elapsed.TotalSeconds);
 
-    /// <summary>2: scores carry the interval comparison, and each series its naive interval's state.</summary>
-    /// <summary>3: with the network's own scores (overall, then per series, after the rejects); 2 lacks them, 1 also the interval comparison.</summary>
+    /// <summary>3: with the network's own scores (overall, then per series, after the rejects); 2 lacks them; 1 also lacks the interval comparison and each series' naive interval.</summary>
     private const byte ScoresFormat = 3;
 
     /// <summary>

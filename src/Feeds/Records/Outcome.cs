@@ -10,10 +10,10 @@ public readonly struct Outcome
     private readonly float[] _values;
     private readonly int _start;
 
-    /// <param name="values">From <paramref name="start"/>: actual, predicted, lower, upper, persistence and, when it is there, the network's own forecast, <paramref name="count"/> values each, in that order.</param>
+    /// <param name="values">From <paramref name="start"/>: actual, predicted, lower, upper, persistence and the network's own forecast, <paramref name="count"/> values each, in that order.</param>
     public Outcome(float[] values, int start, int count)
     {
-        if (count < 1 || start < 0 || start + 5 * count > values.Length) throw new ArgumentException($"an outcome of {count} values does not fit at {start} in {values.Length}", nameof(values));
+        if (count < 1 || start < 0 || start + 6 * count > values.Length) throw new ArgumentException($"an outcome of {count} values does not fit at {start} in {values.Length}", nameof(values));
         _values = values;
         _start = start;
         Count = count;
@@ -26,12 +26,8 @@ public readonly struct Outcome
     public ReadOnlySpan<float> Upper => _values.AsSpan(_start + 3 * Count, Count);
     public ReadOnlySpan<float> Persistence => _values.AsSpan(_start + 4 * Count, Count);
 
-    /// <summary>
-    /// What the network itself forecast, whichever forecast the series published: its own score
-    /// beside persistence's, even where persistence is what goes out. Empty where the outcome does
-    /// not carry it.
-    /// </summary>
-    public ReadOnlySpan<float> Network => _values.Length >= _start + 6 * Count ? _values.AsSpan(_start + 5 * Count, Count) : [];
+    /// <summary>What the network itself forecast, whichever forecast the series published: its own score beside persistence's, even where persistence is what goes out.</summary>
+    public ReadOnlySpan<float> Network => _values.AsSpan(_start + 5 * Count, Count);
 
     public bool OutsideInterval
     {

@@ -21,7 +21,7 @@ public sealed class Prediction
         float[] values, long weightsVersion, string forecaster, long receivedAt, long offset, PredictionFailure? failure = null)
     {
         int count = features.Count;
-        if (values.Length != 3 * count && values.Length != 8 * count && values.Length != MaturedLength(count))
+        if (values.Length != 3 * count && values.Length != MaturedLength(count))
             throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {MaturedLength(count)} with its matured outcome", nameof(values));
         SeriesId = seriesId;
         Timestamp = timestamp;

@@ -26,7 +26,7 @@ public static class TcpLineFeed
     public static Source<RawLine, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null,
         TcpReplies? replies = null, Source<TcpArrival, NotUsed>? elsewhere = null)
     {
-        var arrivals = Connections(system, settings, counters, replies is null ? 4 : TcpReplies.UnreadLimit);
+        var arrivals = Connections(system, settings, counters, predictionsBack: replies is not null);
         if (elsewhere is not null) arrivals = arrivals.MergeMaterialized(elsewhere, Keep.Left);
         return arrivals.Via(Positions(acks, replies));
     }
@@ -35,9 +35,9 @@ public static class TcpLineFeed
     /// Every connection's lines as they arrive, each with its way back, and its end. This is all a
     /// node's listener does when another node's stream gives the lines their positions.
     /// </summary>
-    /// <param name="unreadLimit">Replies a client may leave unread before it loses the oldest.</param>
+    /// <param name="predictionsBack">Each client gets its predictions back, so its way back holds many unread lines; else only acks, of which the latest is all that matters.</param>
     public static Source<TcpArrival, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Connections(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters,
-        int unreadLimit)
+        bool predictionsBack)
     {
         counters ??= new TcpFeedCounters();
         var log = system.Log;
@@ -63,7 +63,7 @@ public static class TcpLineFeed
                 counters.CountAccepted();
                 IActorRef back = ActorRefs.Nobody;
                 // The way back stays open for acks (only the latest matters) and predictions: a slow reader drops the oldest, never holds the feed.
-                return Source.ActorRef<string>(unreadLimit, OverflowStrategy.DropHead)
+                return Source.ActorRef<string>(predictionsBack ? TcpReplies.UnreadLimit : 4, OverflowStrategy.DropHead)
                     .MapMaterializedValue(replies =>
                     {
                         back = replies;

@@ -137,8 +137,6 @@ public sealed class RunCoordinator : ReceiveActor
         if (durability?.Last is { } last) RunCommand.CheckOutputContinues(deployment, last);
         var feed = FeedFactory.Open(system, deployment, otherNodesListen: true);
         node.OtherNodesArrivals = feed.OtherNodesArrivals;
-        if (durability is not null && feed.Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
-        feed.Listening?.ContinueWith(bound => console.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
         var initial = DeploymentPipeline.InitialWeights(deployment, spec);
@@ -150,7 +148,7 @@ public sealed class RunCoordinator : ReceiveActor
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
         Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
         if (node.Service is { } service) tap = tap.Then(service.Events.Tap);
-        if (feed.Replies is { } replies) tap = tap.Then(replies.Send);
+        tap = feed.Serve(durability, console, tap);
         var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
         using var runEnded = new CancellationTokenSource();

@@ -72,16 +72,14 @@ internal sealed class Deployment
             EveryTicks = config.Long("training.every-ticks"),
             EveryEventTime = config.Duration("training.every-event-time"),
             EveryWallClock = config.Duration("training.every-wall-clock"),
-            TakesEffectAfterTicks = config.Long("training.takes-effect-after") switch
-            {
-                < 0 => throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks"),
-                var after when after > 0 && config.Long("training.every-ticks") is > 0 and var every && after >= every =>
-                    throw new ArgumentException($"training.takes-effect-after = {after} must be shorter than training.every-ticks = {every}: " +
-                        "each candidate takes effect before the next retrain starts, and checkpoints wait while one is pending"),
-                var after => after,
-            },
+            TakesEffectAfterTicks = config.Long("training.takes-effect-after"),
             NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
         };
+        if (Schedule.TakesEffectAfterTicks < 0)
+            throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks");
+        if (Schedule.TakesEffectAfterTicks > 0 && Schedule.EveryTicks > 0 && Schedule.TakesEffectAfterTicks >= Schedule.EveryTicks)
+            throw new ArgumentException($"training.takes-effect-after = {Schedule.TakesEffectAfterTicks} must be shorter than training.every-ticks = {Schedule.EveryTicks}: " +
+                "each candidate takes effect before the next retrain starts, and checkpoints wait while one is pending");
         AutoTraining = config.Bool("training.auto");
         Retrain = new RetrainSettings
         {
@@ -95,9 +93,7 @@ internal sealed class Deployment
                 TruncationLength = config.Int("training.truncation"),
                 WarmupSteps = config.Int("training.warmup-steps"),
                 Shards = config.Int("training.shards"),
-                Threads = config.String("training.threads") is "auto" or "" ? Environment.ProcessorCount
-                    : int.TryParse(config.String("training.threads"), System.Globalization.CultureInfo.InvariantCulture, out int threads) ? threads
-                    : throw new ArgumentException($"training.threads '{config.String("training.threads")}' is not auto or a number of threads"),
+                Threads = TrainingThreads(config.String("training.threads")),
             },
             Batches = config.Int("training.batches"),
             BatchSize = config.Int("training.batch-size"),
@@ -237,6 +233,12 @@ internal sealed class Deployment
         ResidualForgetting = Config.Double("series.residual-forgetting"),
         Step = Step,
     };
+
+    /// <summary>training.threads: auto (one per core) or a number.</summary>
+    private static int TrainingThreads(string text) =>
+        text is "auto" or "" ? Environment.ProcessorCount
+        : int.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, out int threads) ? threads
+        : throw new ArgumentException($"training.threads '{text}' is not auto or a number of threads");
 
     private static string? NullIfEmpty(string text) => string.IsNullOrWhiteSpace(text) ? null : text;
 }

@@ -1,6 +1,7 @@
 using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Feeds.Records;
+using Spectre.Console;
 
 namespace RnnStream.Host.Running;
 
@@ -24,4 +25,16 @@ internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnly
     /// once the stream runs (they join this node's before feed positions are given); null elsewhere.
     /// </summary>
     public Task<Sink<Feeds.Sources.TcpArrivals, NotUsed>>? OtherNodesArrivals { get; init; }
+
+    /// <summary>
+    /// A socket feed's clients served by the run: acked as checkpoints commit, told where the feed
+    /// listens once it is bound (the real port when port 0 asked for any), and sent their
+    /// predictions by the returned tap. Other feeds leave all three as they are.
+    /// </summary>
+    public Func<Prediction, Prediction>? Serve(Actors.Persistence.Durability? durability, IAnsiConsole console, Func<Prediction, Prediction>? tap)
+    {
+        if (durability is not null && Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
+        Listening?.ContinueWith(bound => console.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
+        return Replies is { } replies ? tap.Then(replies.Send) : tap;
+    }
 }

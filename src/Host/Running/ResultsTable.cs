@@ -42,8 +42,11 @@ internal static class ResultsTable
         using var writer = new StreamWriter(path);
         writer.WriteLine("series,scored,mae,rmse,nrmse,mape,mase,coverage,interval_score_vs_naive,naive_coverage,network_mae,network_mase");
         foreach (var (id, score) in metrics.PerSeries.OrderBy(p => p.Key, StringComparer.Ordinal))
+        {
+            var network = metrics.NetworkScore(id);
             writer.WriteLine(string.Join(',', Feeds.Parsing.CsvFields.Quote(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
-                N(score.RelativeIntervalScore), N(score.NaiveCoverage), N(metrics.NetworkScore(id)?.Mae ?? double.NaN), N(metrics.NetworkScore(id)?.Mase ?? double.NaN)));
+                N(score.RelativeIntervalScore), N(score.NaiveCoverage), N(network?.Mae ?? double.NaN), N(network?.Mase ?? double.NaN)));
+        }
         var (relative, naiveCoverage) = metrics.OverallIntervals;
         writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
             N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage), N(relative), N(naiveCoverage),
@@ -63,18 +66,12 @@ internal static class ResultsTable
             return;
         }
         if (table.Title is { } title) console.MarkupLine(title.Text);
-        var headers = table.Columns.Select(column => column.Header is Markup header ? Plain(header) : "").ToList();
+        // Cells as their plain text, rendered without styles on one line however long.
+        var plain = RenderOptions.Create(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Ansi = AnsiSupport.No }));
+        string Text(IRenderable cell) => cell is Markup ? string.Concat(cell.Render(plain, int.MaxValue).Select(segment => segment.Text)).Trim() : "";
+        var headers = table.Columns.Select(column => Text(column.Header)).ToList();
         foreach (var row in table.Rows)
-        {
-            var cells = row.Select(cell => cell is Markup markup ? Plain(markup) : "").ToList();
-            console.MarkupLine(Markup.Escape(string.Join(", ", cells.Select((cell, i) => i == 0 ? cell : $"{headers[i]} {cell}"))));
-        }
-    }
-
-    private static string Plain(Markup markup)
-    {
-        var options = RenderOptions.Create(AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(TextWriter.Null), Ansi = AnsiSupport.No }));
-        return string.Concat(((IRenderable)markup).Render(options, int.MaxValue).Select(segment => segment.Text)).Trim();
+            console.MarkupLine(Markup.Escape(string.Join(", ", row.Select((cell, i) => i == 0 ? Text(cell) : $"{headers[i]} {Text(cell)}"))));
     }
 
     /// <param name="hasIntervals">False for forecasts that come without an interval (other systems' files): no coverage to show.</param>

@@ -86,7 +86,6 @@ internal static class RunCommand
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
         var feed = FeedFactory.Open(system, deployment);
-        if (durability is not null && feed.Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
@@ -96,8 +95,7 @@ internal static class RunCommand
             $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {Markup.Escape(training)}");
 
         // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect.
-        feed.Listening?.ContinueWith(bound => progressConsole.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
-        if (feed.Replies is { } replies) tap = tap.Then(replies.Send);
+        tap = feed.Serve(durability, progressConsole, tap);
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);

@@ -37,7 +37,7 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
 
         string[] features = ["close", "volume"];
         var forecast = new Prediction("a", "2024-01-01 00:03:00", new DateTime(2024, 1, 1, 0, 4, 0), Ticks.Format, features,
-            [1.5f, 2.5f, 1f, 2f, 2f, 3f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f], 3, "network", 12345, 42);
+            [1.5f, 2.5f, 1f, 2f, 2f, 3f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f, 1.1f, 1.2f], 3, "network", 12345, 42);
         var failed = new Prediction("β", "2024-01-01 00:03:00", null, null, features, [0, 0, 0, 0, 0, 0], 3, "none", 1, 43,
             new PredictionFailure("InvalidOperationException", "broken"));
         var answers = RoundTrip(new KeyGroupAnswers(7, [forecast, failed], 2));
