@@ -53,10 +53,21 @@ internal sealed class Deployment
         Activation = config.Choice("model.activation", ("tanh", Activation.Tanh), ("relu", Activation.Relu));
         Head = config.Choice("model.head", ("point", OutputHead.Point), ("gaussian", OutputHead.Gaussian));
         Horizon = config.Int("model.horizon");
-        TimeFeatures = config.Bool("model.time-features");
-        SeasonalLag = config.Int("series.seasonal-lag");
+        AutoKeysLeft = AutoKeys.LeftAuto(config, AutoKeys.Inputs);
+        HoldoutIsAuto = AutoKeys.LeftAuto(config, [AutoKeys.Holdout]).Count > 0;
+        SampleHalfLifeIsAuto = AutoKeys.LeftAuto(config, [AutoKeys.SampleHalfLife]).Count > 0;
+        _feedTicks = new Lazy<long?>(() => FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
+        long? warmUpTicks = config.String("detection.warm-up-ticks") is "auto" ? null
+            : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
+        _inputs = new Lazy<InputChoices>(() => AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto ? InputChoices.Undetected("nothing")
+            : FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks));
+        _timeFeatures = Auto(AutoKeys.TimeFeatures, () => config.Bool(AutoKeys.TimeFeatures), choices => choices.TimeFeatures);
+        _seasonalLag = Auto(AutoKeys.SeasonalLag, () => config.Int(AutoKeys.SeasonalLag), choices => choices.SeasonalLag);
+        _predictChange = Auto(AutoKeys.Target, () => config.Choice(AutoKeys.Target, ("level", false), ("change", true)), choices => choices.PredictChange);
+        _windowLength = Auto(AutoKeys.Window, () => config.Int(AutoKeys.Window), choices => choices.WindowLength);
+        _trainEvery = Auto(AutoKeys.TrainEvery, () => config.Int(AutoKeys.TrainEvery), choices => choices.TrainEvery);
+        _ridgeLags = Auto(AutoKeys.RidgeLags, () => config.Int(AutoKeys.RidgeLags), choices => choices.RidgeLags);
         Forecaster = config.Choice("series.forecaster", ("best", ForecasterChoice.Best), ("network", ForecasterChoice.Network), ("persistence", ForecasterChoice.Persistence));
-        PredictChange = config.Choice("series.target", ("level", false), ("change", true));
         WeightsFile = config.PathOf("model.weights-file");
 
         Router = new RouterSettings
@@ -97,8 +108,9 @@ internal sealed class Deployment
             },
             Batches = config.Int("training.batches"),
             BatchSize = config.Int("training.batch-size"),
-            HoldoutFraction = config.Double("training.holdout"),
-            SampleHalfLife = config.Double("training.sample-half-life"),
+            // auto: sized to the schedule once it is known (Running.AutoTrainingBudget); until then the fixed defaults.
+            HoldoutFraction = HoldoutIsAuto ? 0.2 : config.Double(AutoKeys.Holdout),
+            SampleHalfLife = SampleHalfLifeIsAuto ? 0 : config.Double(AutoKeys.SampleHalfLife),
             MinWindows = config.Int("training.min-windows"),
             Timeout = config.Duration("training.timeout") ?? throw new ArgumentException("training.timeout must be a duration (e.g. 30m)"),
             Seed = Seed,
@@ -160,10 +172,49 @@ internal sealed class Deployment
     public Activation Activation { get; }
     public OutputHead Head { get; }
     public int Horizon { get; }
-    public bool TimeFeatures { get; }
-    public int SeasonalLag { get; }
+    public bool TimeFeatures => _timeFeatures.Value;
+    public int SeasonalLag => _seasonalLag.Value;
     public ForecasterChoice Forecaster { get; }
-    public bool PredictChange { get; }
+    public bool PredictChange => _predictChange.Value;
+    public int WindowLength => _windowLength.Value;
+    public int TrainEvery => _trainEvery.Value;
+    public int RidgeLags => _ridgeLags.Value;
+
+    /// <summary>training.holdout and training.sample-half-life left at auto: sized to the retrain schedule.</summary>
+    public bool HoldoutIsAuto { get; }
+    public bool SampleHalfLifeIsAuto { get; }
+
+    /// <summary>The input keys this deployment leaves at auto (<see cref="AutoKeys.Inputs"/>).</summary>
+    public IReadOnlyList<string> AutoKeysLeft { get; }
+
+    /// <summary>What the auto keys became, read from the feed's warm-up the first time one is asked for.</summary>
+    public InputChoices Inputs => _inputs.Value;
+
+    /// <summary>The first line's account of the auto keys; empty when the deployment sets them all.</summary>
+    public string InputsSaid => Inputs.Describe(AutoKeysLeft);
+
+    /// <summary>Ticks a replay will bring, if known up front (<see cref="FeedLength"/>); counted once.</summary>
+    public long? FeedTicks => _feedTicks.Value;
+
+    private readonly Lazy<long?> _feedTicks;
+    private readonly Lazy<InputChoices> _inputs;
+    private readonly Lazy<bool> _timeFeatures;
+    private readonly Lazy<int> _seasonalLag;
+    private readonly Lazy<bool> _predictChange;
+    private readonly Lazy<int> _windowLength;
+    private readonly Lazy<int> _trainEvery;
+    private readonly Lazy<int> _ridgeLags;
+
+    /// <summary>A key's value: its own when set, else (auto) the warm-up's choice, worked out when first asked for.</summary>
+    private Lazy<T> Auto<T>(string key, Func<T> own, Func<InputChoices, T> chosen)
+    {
+        if (!AutoKeysLeft.Contains(key))
+        {
+            T value = own();
+            return new Lazy<T>(() => value);
+        }
+        return new Lazy<T>(() => chosen(Inputs));
+    }
     public string? WeightsFile { get; }
     public RouterSettings Router { get; }
     /// <summary>The retrain triggers the keys set; with none set, see <see cref="AutoTraining"/>.</summary>
@@ -224,11 +275,11 @@ internal sealed class Deployment
         Forecaster = Forecaster,
         ChoiceForgetting = Config.Double("series.choice-forgetting"),
         ChoiceMargin = Config.Double("series.choice-margin"),
-        RidgeLags = Config.Int("series.ridge-lags"),
+        RidgeLags = RidgeLags,
         SeasonalLag = SeasonalLag,
         PredictChange = PredictChange,
-        WindowLength = Config.Int("series.window"),
-        TrainEvery = Config.Int("series.train-every"),
+        WindowLength = WindowLength,
+        TrainEvery = TrainEvery,
         IntervalZ = Config.Double("series.interval-z"),
         ResidualForgetting = Config.Double("series.residual-forgetting"),
         Step = Step,

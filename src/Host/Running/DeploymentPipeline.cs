@@ -7,23 +7,25 @@ namespace RnnStream.Host.Running;
 /// <summary>What a deployment and its opened feed make of the pipeline: its settings and the weights it starts from (the command line's run and an embedding host alike).</summary>
 internal static class DeploymentPipeline
 {
-    /// <returns>The settings, and what the run says about its retraining (the keys' schedule, or the one chosen for it).</returns>
+    /// <returns>The settings, and what the run says about them: its retraining (the keys' schedule, or the one chosen for it) and what its auto keys became.</returns>
     public static (PipelineSettings Settings, string Training) Settings(Deployment deployment, OpenedFeed feed, bool replayableFeed)
     {
         var series = deployment.Series(feed.Features, feed.Targets);
         var (schedule, training) = AutoSchedule.Choose(deployment, series.TrainEvery);
+        var (retrain, budget) = AutoTrainingBudget.Size(deployment, schedule, series.TrainEvery);
         var settings = new PipelineSettings
         {
             Series = series,
             Router = deployment.Router,
             Schedule = schedule,
-            Retrain = deployment.Retrain,
+            Retrain = retrain,
             ReplayCapacity = deployment.ReplayCapacity,
             ScoreFromOffset = deployment.ScoreFrom,
             ReplayableFeed = replayableFeed,
             FeedClock = feed.Clock,
         };
-        return (settings, training);
+        string said = string.Join("; ", new[] { training, budget, deployment.InputsSaid }.Where(part => part.Length > 0));
+        return (settings, said);
     }
 
     /// <summary>The deployment's weights file, checked against the model it describes, or fresh weights from its seed.</summary>

@@ -1,0 +1,123 @@
+using System.Globalization;
+using Xunit;
+using Xunit.Abstractions;
+
+namespace RnnStream.Host.Tests;
+
+/// <summary>
+/// docs/RESULTS.md's "out of the box" figures: `run --input FILE` with only the horizon, where
+/// scoring starts, and the keys the file's layout needs; every other key at its default (auto).
+/// Each figure is scored here from the predictions file and the data file alone, not from the
+/// run's own metrics, and is the mean over seeds 1, 2 and 3.
+/// </summary>
+public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
+{
+    private static readonly int[] Seeds = [1, 2, 3];
+    private readonly ScratchDirectory _scratch = new("out-of-the-box");
+
+    public void Dispose() => _scratch.Dispose();
+
+    private static string Data(params string[] parts) => Path.Combine([RepositoryPaths.Root, "data", .. parts]);
+
+    /// <summary>Measured: MAPE 0.0586 / 0.0593 / 0.0594, NRMSE 0.206 / 0.205 / 0.203 (config/taxi.conf, hand-tuned: 0.0616 / 0.213).</summary>
+    [Fact]
+    public async Task The_taxi_stream_five_steps_ahead_untuned_scores_MAPE_0_063_and_NRMSE_0_22_or_better()
+    {
+        var scores = await Scores("taxi", Data("cui2016", "nyc_taxi.csv"), "passenger_count", horizon: 5, scoreFromDataRow: 10_000,
+            "feed.features=[passenger_count]", "feed.skip-rows=2", "model.horizon=5", "metrics.score-from=10003");
+        Assert.True(scores.Average(s => s.Mape) <= 0.063, $"taxi: mean MAPE {scores.Average(s => s.Mape):F4} above 0.063");
+        Assert.True(scores.Average(s => s.Nrmse) <= 0.22, $"taxi: mean NRMSE {scores.Average(s => s.Nrmse):F4} above 0.22");
+    }
+
+    /// <summary>Measured: MAPE 0.0654 / 0.0682 / 0.0669 (config/taxi.conf: 0.0673 / 0.0699 / 0.0667).</summary>
+    [Fact]
+    public async Task The_perturbed_taxi_stream_untuned_adapts_to_MAPE_0_068_or_better()
+    {
+        var scores = await Scores("taxi-perturb", Data("cui2016", "nyc_taxi_perturb.csv"), "passenger_count", horizon: 5, scoreFromDataRow: 13_152,
+            "feed.features=[passenger_count]", "feed.skip-rows=2", "model.horizon=5", "metrics.score-from=13155");
+        Assert.True(scores.Average(s => s.Mape) <= 0.068, $"perturbed taxi: mean MAPE {scores.Average(s => s.Mape):F4} above 0.068");
+    }
+
+    /// <summary>Measured: MASE 0.8144 / 0.8184 / 0.8155 (README's tuned recipe: 0.819).</summary>
+    [Fact]
+    public async Task The_infant_heart_rate_untuned_scores_MASE_0_82_or_better()
+    {
+        var scores = await Scores("infant", Data("vitals", "infant_heart_rate_16s.csv"), "heart_rate_bpm", horizon: 1, scoreFromDataRow: 614,
+            "feed.timestamp-column=t_seconds", "feed.features=[heart_rate_bpm]", "metrics.score-from=615");
+        Assert.True(scores.Average(s => s.Mase) <= 0.82, $"infant heart rate: mean MASE {scores.Average(s => s.Mase):F4} above 0.82");
+    }
+
+    /// <summary>
+    /// Measured: MASE 0.8935 / 0.8921 / 0.8918 (mean 0.8925): better than the tuned recipe's 0.899, but
+    /// short of issue 14's 0.89, which this test does not claim; it holds the figure reached.
+    /// </summary>
+    [Fact]
+    public async Task The_NAB_machine_temperature_untuned_scores_MASE_0_895_or_better()
+    {
+        var scores = await Scores("mt", Data("nab", "realKnownCause", "machine_temperature_system_failure.csv"), "value", horizon: 1, scoreFromDataRow: 6_808,
+            "metrics.score-from=6809");
+        Assert.True(scores.Average(s => s.Mase) <= 0.895, $"machine temperature: mean MASE {scores.Average(s => s.Mase):F4} above 0.895");
+    }
+
+    private sealed record Score(double Mape, double Nrmse, double Mase);
+
+    /// <summary>Runs each seed and scores its predictions file against the data file.</summary>
+    private async Task<List<Score>> Scores(string name, string input, string column, int horizon, int scoreFromDataRow, params string[] settings)
+    {
+        var scores = new List<Score>();
+        foreach (int seed in Seeds)
+        {
+            string predictions = Path.Combine(_scratch.Path, $"{name}-{seed}.csv");
+            var args = new List<string>
+            {
+                "run", "--input", input, "--output", predictions, "--set", $"seed={seed}",
+                "--set", $"output.quarantine={Path.Combine(_scratch.Path, $"{name}-{seed}.quarantine.jsonl")}", "--set", "http.port=off",
+            };
+            foreach (var setting in settings) args.AddRange(["--set", setting]);
+            var output = new StringWriter();
+            Assert.Equal(0, await CommandLine.Build(output).Parse(args).InvokeAsync());
+            Assert.Contains("detected from the first", output.ToString());
+            scores.Add(Scored(input, column, predictions, horizon, scoreFromDataRow));
+        }
+        log.WriteLine($"{name}: " + string.Join("; ", scores.Select((s, i) => $"seed {Seeds[i]} MAPE {s.Mape:F4} NRMSE {s.Nrmse:F4} MASE {s.Mase:F4}")));
+        return scores;
+    }
+
+    /// <summary>
+    /// The forecasts whose target is data row <paramref name="scoreFromDataRow"/> or later, against the
+    /// truth in the data file and against persistence (the value the forecast was made at):
+    /// MAPE = Σ|error| / Σ|truth|, NRMSE = RMSE / sd of the whole series, MASE = MAE / persistence's MAE.
+    /// </summary>
+    private static Score Scored(string dataPath, string column, string predictionsPath, int horizon, int scoreFromDataRow)
+    {
+        var lines = File.ReadAllLines(dataPath);
+        var header = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
+        int valueColumn = header.IndexOf(column);
+        var rows = lines.Skip(1).Select(l => l.Split(','))
+            .Where(cells => double.TryParse(cells[valueColumn], NumberStyles.Float, CultureInfo.InvariantCulture, out _))
+            .Select(cells => (Time: cells[0].Trim('"'), Value: double.Parse(cells[valueColumn], CultureInfo.InvariantCulture))).ToList();
+        // The first of a repeated time is the one a feed accepts (a later one is not increasing).
+        var rowOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (int i = 0; i < rows.Count; i++) rowOf.TryAdd(rows[i].Time, i);
+
+        double absError = 0, squaredError = 0, absTruth = 0, absPersistence = 0;
+        int scored = 0;
+        foreach (var cells in File.ReadLines(predictionsPath).Skip(1).Select(l => l.Split(',')))
+        {
+            if (!rowOf.TryGetValue(cells[1], out int at)) continue;
+            int target = at + horizon;
+            // A repeated time is rejected by the feed, so it is no forecast's target.
+            if (target >= rows.Count || target < scoreFromDataRow || rowOf[rows[target].Time] != target) continue;
+            double truth = rows[target].Value, predicted = double.Parse(cells[4], CultureInfo.InvariantCulture);
+            absError += Math.Abs(predicted - truth);
+            squaredError += (predicted - truth) * (predicted - truth);
+            absTruth += Math.Abs(truth);
+            absPersistence += Math.Abs(rows[at].Value - truth);
+            scored++;
+        }
+        Assert.True(scored > 100, $"only {scored} forecasts scored in {predictionsPath}");
+        double mean = rows.Average(r => r.Value);
+        double sd = Math.Sqrt(rows.Sum(r => (r.Value - mean) * (r.Value - mean)) / rows.Count);
+        return new Score(absError / absTruth, Math.Sqrt(squaredError / scored) / sd, absError / absPersistence);
+    }
+}
