@@ -24,7 +24,7 @@ public sealed class DeploymentConfigTests
     [InlineData("model.activation", "sigmoid", "tanh, relu")]
     [InlineData("model.head", "gauss", "point, gaussian")]
     [InlineData("series.forecaster", "ridge", "best, network, persistence")]
-    [InlineData("series.target", "levels", "level, change")]
+    [InlineData("series.target", "levels", "level, change, or auto")]
     [InlineData("training.mode", "online", "replay, live")]
     [InlineData("training.optimizer", "rmsprop", "adam, sgd")]
     [InlineData("output.format", "parquet", "csv, jsonl, console, tcp, none")]
@@ -91,6 +91,8 @@ public sealed class DeploymentConfigTests
     [InlineData("training.learning-rate=fast", "training.learning-rate = 'fast' is not a number")]
     [InlineData("series.idle-timeout=10q", "series.idle-timeout = '10q' is not a duration")]
     [InlineData("persistence.checkpoint-every=many", "persistence.checkpoint-every = 'many' is not a whole number")]
+    [InlineData("series.window=big", "series.window = 'big' is not a whole number, or auto")]
+    [InlineData("training.holdout=most", "training.holdout = 'most' is not a number, or auto")]
     public void A_value_of_the_wrong_type_names_the_key_the_value_and_the_type_wanted(string assignment, string said)
     {
         var error = Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, [assignment])));

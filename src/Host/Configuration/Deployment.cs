@@ -109,8 +109,8 @@ internal sealed class Deployment
             Batches = config.Int("training.batches"),
             BatchSize = config.Int("training.batch-size"),
             // auto: sized to the schedule once it is known (Running.AutoTrainingBudget); until then the fixed defaults.
-            HoldoutFraction = HoldoutIsAuto ? 0.2 : config.Double(AutoKeys.Holdout),
-            SampleHalfLife = SampleHalfLifeIsAuto ? 0 : config.Double(AutoKeys.SampleHalfLife),
+            HoldoutFraction = HoldoutIsAuto ? 0.2 : OrAuto(AutoKeys.Holdout, () => config.Double(AutoKeys.Holdout)),
+            SampleHalfLife = SampleHalfLifeIsAuto ? 0 : OrAuto(AutoKeys.SampleHalfLife, () => config.Double(AutoKeys.SampleHalfLife)),
             MinWindows = config.Int("training.min-windows"),
             Timeout = config.Duration("training.timeout") ?? throw new ArgumentException("training.timeout must be a duration (e.g. 30m)"),
             Seed = Seed,
@@ -210,7 +210,7 @@ internal sealed class Deployment
     {
         if (!AutoKeysLeft.Contains(key))
         {
-            T value = own();
+            T value = OrAuto(key, own);
             return new Lazy<T>(() => value);
         }
         return new Lazy<T>(() => chosen(Inputs));
@@ -284,6 +284,19 @@ internal sealed class Deployment
         ResidualForgetting = Config.Double("series.residual-forgetting"),
         Step = Step,
     };
+
+    /// <summary>An auto key's own value; a value of the wrong kind is an error that says auto is allowed too.</summary>
+    private static T OrAuto<T>(string key, Func<T> read)
+    {
+        try
+        {
+            return read();
+        }
+        catch (ArgumentException e) when (e.Message.StartsWith(key, StringComparison.Ordinal))
+        {
+            throw new ArgumentException($"{e.Message}, or auto");
+        }
+    }
 
     /// <summary>training.threads: auto (one per core) or a number.</summary>
     private static int TrainingThreads(string text) =>
