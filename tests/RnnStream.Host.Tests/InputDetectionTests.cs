@@ -55,6 +55,24 @@ public sealed class InputDetectionTests : IDisposable
     }
 
     [Fact]
+    public void A_fast_pulse_without_a_day_or_a_week_gets_its_own_period_as_the_season_and_no_calendar_inputs()
+    {
+        var noise = new Random(7);
+        var choices = InputDetection.Choose(Ticks(4096, TimeSpan.FromMilliseconds(20), i => Pulse(i, 40) + 0.03 * noise.NextDouble()), 0, "test");
+
+        Assert.Equal(40, choices.SeasonalLag);
+        Assert.Equal(80, choices.WindowLength);
+        Assert.False(choices.TimeFeatures);
+    }
+
+    /// <summary>A heartbeat-like shape: a sharp peak and a smaller second wave every <paramref name="period"/> ticks.</summary>
+    internal static double Pulse(int i, double period)
+    {
+        double phase = 2 * Math.PI * (i % period) / period;
+        return Math.Exp(-(phase - 1.0) * (phase - 1.0) / 0.05) + 0.3 * Math.Exp(-(phase - 2.5) * (phase - 2.5) / 0.2);
+    }
+
+    [Fact]
     public void Noise_around_a_mean_is_predicted_as_a_level()
     {
         var noise = new Random(3);

@@ -59,13 +59,51 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         Assert.True(scores.Average(s => s.Mase) <= 0.895, $"machine temperature: mean MASE {scores.Average(s => s.Mase):F4} above 0.895");
     }
 
+    /// <summary>
+    /// A 50 Hz pulse whose rate drifts (66 to 78 beats a minute) under a breathing wave, one step
+    /// ahead: the warm-up finds its period (about 39 ticks) as the season, and the window and the
+    /// retrain schedule follow it. Measured here (30,000 ticks): MASE 0.411 against 0.462 without the
+    /// rhythm (a 64-tick window, no seasonal input); on 60,000 ticks 0.392 at 5,855 ticks/s against
+    /// 0.456 at 11,480 ticks/s.
+    /// </summary>
+    [Fact]
+    public async Task A_fast_waveform_gets_its_rhythm_as_the_season_and_forecasts_better_for_it()
+    {
+        string input = Path.Combine(_scratch.Path, "pulse.csv");
+        var noise = new Random(1);
+        double beat = 0, breath = 0;
+        File.WriteAllLines(input, ["t,signal", .. Enumerable.Range(0, 30_000).Select(i =>
+        {
+            double seconds = i / 50.0;
+            beat += 2 * Math.PI * (1.2 + 0.1 * Math.Sin(2 * Math.PI * seconds / 60)) / 50;
+            breath += 2 * Math.PI * 0.25 / 50;
+            double phase = beat % (2 * Math.PI);
+            double pulse = Math.Exp(-(phase - 1.0) * (phase - 1.0) / 0.05) + 0.3 * Math.Exp(-(phase - 2.5) * (phase - 2.5) / 0.2);
+            double value = pulse * (1 + 0.1 * Math.Sin(breath)) + 0.3 * Math.Sin(breath) + 0.03 * Gaussian(noise);
+            return string.Create(CultureInfo.InvariantCulture, $"{seconds:F2},{value:F5}");
+        })]);
+        string[] layout = ["feed.timestamp-column=t", "metrics.score-from=9001"];
+
+        var withRhythm = await ScoresOf([1], "pulse", input, "signal", horizon: 1, scoreFromDataRow: 9_000, layout);
+        var without = await ScoresOf([1], "pulse-flat", input, "signal", horizon: 1, scoreFromDataRow: 9_000, [.. layout, "series.seasonal-lag=0", "series.window=64"]);
+
+        Assert.True(withRhythm.Average(s => s.Mase) < 0.95 * without.Average(s => s.Mase),
+            $"pulse: MASE {withRhythm.Average(s => s.Mase):F4} with its rhythm, {without.Average(s => s.Mase):F4} without");
+    }
+
+    private static double Gaussian(Random random) =>
+        Math.Sqrt(-2 * Math.Log(1 - random.NextDouble())) * Math.Cos(2 * Math.PI * random.NextDouble());
+
     private sealed record Score(double Mape, double Nrmse, double Mase);
 
     /// <summary>Runs each seed and scores its predictions file against the data file.</summary>
-    private async Task<List<Score>> Scores(string name, string input, string column, int horizon, int scoreFromDataRow, params string[] settings)
+    private Task<List<Score>> Scores(string name, string input, string column, int horizon, int scoreFromDataRow, params string[] settings) =>
+        ScoresOf(Seeds, name, input, column, horizon, scoreFromDataRow, settings);
+
+    private async Task<List<Score>> ScoresOf(int[] seeds, string name, string input, string column, int horizon, int scoreFromDataRow, string[] settings)
     {
         var scores = new List<Score>();
-        foreach (int seed in Seeds)
+        foreach (int seed in seeds)
         {
             string predictions = Path.Combine(_scratch.Path, $"{name}-{seed}.csv");
             var args = new List<string>
@@ -79,7 +117,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
             Assert.Contains("detected from the first", output.ToString());
             scores.Add(Scored(input, column, predictions, horizon, scoreFromDataRow));
         }
-        log.WriteLine($"{name}: " + string.Join("; ", scores.Select((s, i) => $"seed {Seeds[i]} MAPE {s.Mape:F4} NRMSE {s.Nrmse:F4} MASE {s.Mase:F4}")));
+        log.WriteLine($"{name}: " + string.Join("; ", scores.Select((s, i) => $"seed {seeds[i]} MAPE {s.Mape:F4} NRMSE {s.Nrmse:F4} MASE {s.Mase:F4}")));
         return scores;
     }
 

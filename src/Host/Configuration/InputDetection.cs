@@ -8,7 +8,8 @@ namespace RnnStream.Host.Configuration;
 /// forecast scored after the warm-up was made by a set-up that could not have seen it.
 /// <list type="bullet">
 /// <item>The seasonal lag is the day or the week (in ticks) whose changes correlate best, if at least <see cref="SeasonCorrelation"/>; looked for when the ticks are regular, less than a day apart, and the warm-up holds two of them.</item>
-/// <item>Time features go on when there is such a season (a time of day must repeat to be learned, and is noise where nothing repeats by it).</item>
+/// <item>Without a day or a week, the lag of 4 to 256 ticks over which the changes correlate best, if at least as much: a faster rhythm (a pulse, a duty cycle).</item>
+/// <item>Time features go on when there is a daily or weekly season (a time of day must repeat to be learned, and is noise where nothing repeats by it).</item>
 /// <item>The window holds two of the shortest such cycles (at least 64 ticks, at most <see cref="LongestWindow"/>), for a feed of few series.</item>
 /// <item>The target is the change when the level persists (one-step correlation at least <see cref="PersistentLevel"/>), else the level.</item>
 /// <item>A training window every 4 ticks for one series, up to every 32 for 32 series or more; the ridge for at most <see cref="RidgeSeries"/> series.</item>
@@ -19,6 +20,9 @@ internal static class InputDetection
     public const double SeasonCorrelation = 0.3;
     public const double PersistentLevel = 0.5;
     public const int LongestWindow = 512;
+
+    /// <summary>The longest cycle looked for other than the day and the week: two of them fill the longest window.</summary>
+    public const int LongestCycle = LongestWindow / 2;
     public const int RidgeSeries = 16;
 
     /// <summary>Above this many series, a longer window would cost more memory per series than the defaults allow for.</summary>
@@ -57,18 +61,25 @@ internal static class InputDetection
             }
         }
         var seasonal = seasons.Where(s => s.Correlation >= SeasonCorrelation).ToList();
+        var calendar = seasonal.Count > 0;
+        if (!calendar && regular && Rhythm(changes) is { } rhythm)
+        {
+            // No day or week, but a faster rhythm (a pulse, a machine's duty cycle): its period is the season, with no calendar inputs.
+            seasons.Add(rhythm);
+            seasonal.Add(rhythm);
+        }
 
         // A time of day is worth an input only where the series repeats by the day or the week (a drifting machine's temperature: it was noise).
-        bool timeFeatures = seasonal.Count > 0;
+        bool timeFeatures = calendar;
         reasons[AutoKeys.TimeFeatures] = step is null ? "no two ticks of a series"
             : !regular ? $"{regularShare:P0} of steps are the usual {Format(step.Value)}"
             : step >= Day ? $"a tick every {Format(step.Value)}"
             : span < 2 * Day ? $"every {Format(step.Value)}, but the warm-up spans {Format(span)}"
-            : seasonal.Count == 0 ? $"every {Format(step.Value)}, no daily or weekly cycle"
+            : !calendar ? $"every {Format(step.Value)}, no daily or weekly cycle"
             : $"every {Format(step.Value)}, a {seasonal.OrderBy(s => s.Lag).First().Name} cycle";
         var strongest = seasonal.OrderByDescending(s => s.Correlation).FirstOrDefault();
         reasons[AutoKeys.SeasonalLag] = seasons.Count == 0
-            ? (regular && step < Day ? "the warm-up holds less than two days" : "no daily or weekly cycle to look for")
+            ? (regular ? "no cycle in the warm-up's changes" : "irregular ticks")
             : string.Join("; ", seasons.Select(s => $"{s.Name} {s.Correlation:0.00}")) + (seasonal.Count == 0 ? $", below {SeasonCorrelation}" : "") + " change correlation";
 
         int cycle = seasonal.Count == 0 ? 0 : seasonal.Min(s => s.Lag);
@@ -97,6 +108,22 @@ internal static class InputDetection
             Step = regular ? step : null,
             SeriesCount = bySeries.Count,
         };
+    }
+
+    /// <summary>
+    /// The lag, from 4 to <see cref="LongestCycle"/> ticks (a quarter of the warm-up at most), over
+    /// which the changes correlate best, if at least <see cref="SeasonCorrelation"/>.
+    /// </summary>
+    private static (string Name, int Lag, double Correlation)? Rhythm(IReadOnlyList<double[]> changes)
+    {
+        int longest = Math.Min(LongestCycle, changes.Count == 0 ? 0 : changes.Max(c => c.Length) / 4);
+        (int Lag, double Correlation) best = (0, double.NegativeInfinity);
+        for (int lag = 4; lag <= longest; lag++)
+        {
+            double correlation = MeanOf(changes.Where(c => c.Length >= 4 * lag).Select(c => Autocorrelation.At(c, lag)));
+            if (correlation > best.Correlation) best = (lag, correlation);
+        }
+        return best.Correlation >= SeasonCorrelation ? ($"{best.Lag}-tick", best.Lag, best.Correlation) : null;
     }
 
     private static TimeSpan Median(IReadOnlyList<TimeSpan> values)
