@@ -168,6 +168,8 @@ internal static class CommandLine
                 var layout = FeedLayout.Of(deployment);
                 if (!layout.IsKnown) throw new ArgumentException("cannot tell the feed's features: give feed.features, feed.columns or an existing feed.path");
                 spec = deployment.Spec(layout.Features.Count, layout.Targets.Count);
+                // The inputs counted below depend on what the auto keys became.
+                if (deployment.InputsSaid is { Length: > 0 } inputsSaid) output.WriteLine(inputsSaid);
             }
             else
             {
