@@ -65,6 +65,17 @@ public sealed class InputDetectionTests : IDisposable
         Assert.False(choices.TimeFeatures);
     }
 
+    /// <summary>A smooth wave's changes correlate strongly a few ticks apart; its rhythm is the period where they correlate again.</summary>
+    [Fact]
+    public void A_smooth_wave_gets_its_period_not_the_shortest_lag_looked_at()
+    {
+        var noise = new Random(8);
+        var choices = InputDetection.Choose(Ticks(4096, TimeSpan.FromSeconds(1), i => Math.Sin(2 * Math.PI * i / 100) + 0.01 * noise.NextDouble()), 0, "test");
+
+        Assert.InRange(choices.SeasonalLag, 99, 101);
+        Assert.Equal(200, choices.WindowLength);
+    }
+
     /// <summary>A heartbeat-like shape: a sharp peak and a smaller second wave every <paramref name="period"/> ticks.</summary>
     internal static double Pulse(int i, double period)
     {

@@ -167,6 +167,29 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.True(OverallMase(off, 11) > 0.95, $"network's MASE {OverallMase(off, 11):F4} without a retrain");
     }
 
+    /// <summary>
+    /// A data directory made by another model (here an LSTM, or one made before the defaults became
+    /// auto) is refused before anything runs, naming both models and the keys that make them.
+    /// </summary>
+    [Fact]
+    public async Task A_data_directory_of_another_model_is_refused_naming_both_models_and_the_keys()
+    {
+        string input = Path.Combine(_output, "flat.csv");
+        File.WriteAllLines(input, new[] { "timestamp,value" }.Concat(
+            Enumerable.Range(0, 300).Select(t => string.Create(CultureInfo.InvariantCulture, $"{new DateTime(2024, 1, 1).AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{50 + Math.Sin(t * 0.1):F3}"))));
+        string state = Path.Combine(_output, "lstm-state");
+        var (made, _) = await Run("run", "--input", input, "--data-dir", state, "--output", Path.Combine(_output, "lstm.csv"), "--set", "model.cell=lstm", "--set", "http.port=off");
+        Assert.Equal(0, made);
+
+        // As a process: the refusal goes to its standard error.
+        var (exit, _, text) = await RnnstreamProcess.RunToEndAsync(["run", "--input", input, "--data-dir", state, "--output", Path.Combine(_output, "lstm.csv"), "--set", "http.port=off"]);
+
+        Assert.Equal(2, exit);
+        Assert.Contains("the data directory holds state of another model (1×LSTM(32) on 1 inputs", text);
+        Assert.Contains("this deployment makes 1×GRU(32) on 1 inputs", text);
+        Assert.Contains("model.cell", text);
+    }
+
     [Fact]
     public async Task A_replay_with_the_same_seed_writes_the_same_predictions()
     {

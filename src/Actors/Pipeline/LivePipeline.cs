@@ -93,9 +93,13 @@ public static class LivePipeline
     {
         if (durability?.Weights is not { } resumed) return initial;
         if (!resumed.Spec.Equals(initial.Spec))
-            throw new ArgumentException($"the data directory holds state of another model ({resumed.Spec.ParameterCount:N0} parameters, this deployment has {initial.Spec.ParameterCount:N0}); use another --data-dir");
+            throw new ArgumentException($"the data directory holds state of another model ({Described(resumed.Spec)}; this deployment makes {Described(initial.Spec)}): " +
+                "run with the keys it was made with (model.cell, model.layers, model.time-features, series.seasonal-lag, which may have been chosen as auto from a feed that has changed since), or use another --data-dir");
         return resumed;
     }
+
+    private static string Described(Model.Specs.ModelSpec spec) =>
+        $"{spec.Layers.Count}×{spec.Layers[0].KerasTypeName}({string.Join(",", spec.Layers.Select(l => l.Units))}) on {spec.InputFeatures} inputs, {spec.ParameterCount:N0} parameters";
 
     private static void CheckFits(ModelWeights weights, PipelineSettings settings, PipelineCut? cut)
     {

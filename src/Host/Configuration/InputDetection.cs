@@ -112,16 +112,21 @@ internal static class InputDetection
 
     /// <summary>
     /// The lag, from 4 to <see cref="LongestCycle"/> ticks (a quarter of the warm-up at most), over
-    /// which the changes correlate best, if at least <see cref="SeasonCorrelation"/>.
+    /// which the changes correlate best, if at least <see cref="SeasonCorrelation"/>, looked for only
+    /// past the first lag where they stop correlating: a smooth signal's changes correlate strongly
+    /// a few ticks apart without any rhythm; a rhythm's correlation falls and comes back.
     /// </summary>
     private static (string Name, int Lag, double Correlation)? Rhythm(IReadOnlyList<double[]> changes)
     {
         int longest = Math.Min(LongestCycle, changes.Count == 0 ? 0 : changes.Max(c => c.Length) / 4);
         (int Lag, double Correlation) best = (0, double.NegativeInfinity);
-        for (int lag = 4; lag <= longest; lag++)
+        bool fell = false;
+        for (int lag = 1; lag <= longest; lag++)
         {
             double correlation = MeanOf(changes.Where(c => c.Length >= 4 * lag).Select(c => Autocorrelation.At(c, lag)));
-            if (correlation > best.Correlation) best = (lag, correlation);
+            if (double.IsNaN(correlation)) continue;
+            fell |= correlation <= 0;
+            if (fell && lag >= 4 && correlation > best.Correlation) best = (lag, correlation);
         }
         return best.Correlation >= SeasonCorrelation ? ($"{best.Lag}-tick", best.Lag, best.Correlation) : null;
     }
