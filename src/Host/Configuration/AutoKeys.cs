@@ -21,5 +21,8 @@ internal static class AutoKeys
 
     /// <summary>The keys a deployment leaves at auto, of <paramref name="keys"/>.</summary>
     public static IReadOnlyList<string> LeftAuto(DeploymentConfig config, IReadOnlyList<string> keys) =>
-        keys.Where(key => string.Equals(config.String(key), "auto", StringComparison.OrdinalIgnoreCase)).ToArray();
+        keys.Where(key => IsAuto(config, key)).ToArray();
+
+    public static bool IsAuto(DeploymentConfig config, string key) =>
+        string.Equals(config.String(key), "auto", StringComparison.OrdinalIgnoreCase);
 }

@@ -54,10 +54,10 @@ internal sealed class Deployment
         Head = config.Choice("model.head", ("point", OutputHead.Point), ("gaussian", OutputHead.Gaussian));
         Horizon = config.Int("model.horizon");
         AutoKeysLeft = AutoKeys.LeftAuto(config, AutoKeys.Inputs);
-        HoldoutIsAuto = AutoKeys.LeftAuto(config, [AutoKeys.Holdout]).Count > 0;
-        SampleHalfLifeIsAuto = AutoKeys.LeftAuto(config, [AutoKeys.SampleHalfLife]).Count > 0;
+        HoldoutIsAuto = AutoKeys.IsAuto(config, AutoKeys.Holdout);
+        SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
         _feedTicks = new Lazy<long?>(() => FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
-        long? warmUpTicks = config.String("detection.warm-up-ticks") is "auto" ? null
+        long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
             : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
         _inputs = new Lazy<InputChoices>(() => AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto ? InputChoices.Undetected("nothing")
             : FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks));
@@ -208,12 +208,7 @@ internal sealed class Deployment
     /// <summary>A key's value: its own when set, else (auto) the warm-up's choice, worked out when first asked for.</summary>
     private Lazy<T> Auto<T>(string key, Func<T> own, Func<InputChoices, T> chosen)
     {
-        if (!AutoKeysLeft.Contains(key))
-        {
-            T value = OrAuto(key, own);
-            return new Lazy<T>(() => value);
-        }
-        return new Lazy<T>(() => chosen(Inputs));
+        return AutoKeysLeft.Contains(key) ? new Lazy<T>(() => chosen(Inputs)) : new Lazy<T>(OrAuto(key, own));
     }
     public string? WeightsFile { get; }
     public RouterSettings Router { get; }
