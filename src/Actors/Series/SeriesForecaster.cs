@@ -120,7 +120,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         for (int i = 0; i < state.RecentCount; i++)
         {
             int at = (state.RecentStart + i) % _window;
-            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), first + i, input);
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), RememberedTime(state, at), first + i, input);
             network.Step(state.Hidden, input, output);
         }
         state.WeightsVersion = network.Version;
@@ -282,6 +282,10 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         for (int j = 0; j < _targets; j++) state.SeasonalHistory[at + j] = values[_targetIndices[j]];
     }
 
+    /// <summary>When the remembered tick at ring slot <paramref name="at"/> came; only time features read it, and without them no times are kept.</summary>
+    private static DateTime RememberedTime(SeriesState state, int at) =>
+        state.RecentSeconds.Length > 0 ? state.Origin.AddSeconds(state.RecentSeconds[at]) : state.Origin;
+
     private void Remember(SeriesState state, Tick tick)
     {
         int capacity = _window, d = _features;
@@ -294,7 +298,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             state.RecentStart = (state.RecentStart + 1) % capacity;
         }
         tick.Values.CopyTo(state.RecentValues.AsSpan(at * d, d));
-        state.RecentSeconds[at] = (int)Math.Clamp((tick.Timestamp - state.Origin).TotalSeconds, int.MinValue, int.MaxValue);
+        if (state.RecentSeconds.Length > 0) state.RecentSeconds[at] = (int)Math.Clamp((tick.Timestamp - state.Origin).TotalSeconds, int.MinValue, int.MaxValue);
     }
 
     /// <summary>The remembered ticks as one training window: inputs for the first W − h, targets h later, normalized with today's statistics.</summary>
@@ -308,7 +312,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         for (int t = 0; t < steps; t++)
         {
             int at = (state.RecentStart + t) % capacity;
-            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), state.Origin.AddSeconds(state.RecentSeconds[at]), first + t, inputValues.AsSpan(t * inputs, inputs));
+            NetworkInput(state, state.RecentValues.AsSpan(at * d, d), RememberedTime(state, at), first + t, inputValues.AsSpan(t * inputs, inputs));
             int future = (state.RecentStart + t + h) % capacity;
             for (int j = 0; j < k; j++)
             {

@@ -15,14 +15,17 @@ public sealed class SeriesState
         SeriesId = seriesId;
         Hidden = new RecurrentState(layout);
         Normalizer = new OnlineNormalizer(settings.Features, settings.NormalizerForgetting);
+        RecentCapacity = settings.WindowLength;
         RecentValues = new float[settings.WindowLength * settings.Features];
-        RecentSeconds = new int[settings.WindowLength];
+        // Only time features read a remembered tick's time back: without them a ring of times is
+        // 4 bytes a tick of every series for nothing (a quarter of a megabyte per thousand series).
+        RecentSeconds = settings.TimeFeatures ? new int[settings.WindowLength] : [];
         int k = settings.Targets;
         Owed = new float[settings.Horizon * OwedStride(k)];
         Array.Fill(Owed, float.NaN);
         ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
-        SeasonalHistory = new float[settings.SeasonalCapacity * k];
+        SeasonalHistory = settings.SeasonalCapacity > 0 ? new float[settings.SeasonalCapacity * k] : [];
         int lags = settings.RidgeLags;
         RidgeWeights = lags > 0 ? new double[k * lags] : [];
         RidgeInverse = lags > 0 ? new double[k * lags * lags] : [];
@@ -44,8 +47,11 @@ public sealed class SeriesState
     /// <summary>The last ticks' values, oldest at <see cref="RecentStart"/> (ring of WindowLength × D).</summary>
     public float[] RecentValues { get; }
 
-    /// <summary>Their times, in seconds after <see cref="Origin"/> (4 bytes a tick instead of 8).</summary>
+    /// <summary>Their times, in seconds after <see cref="Origin"/> (4 bytes a tick instead of 8); empty without time features, which alone read them.</summary>
     public int[] RecentSeconds { get; }
+
+    /// <summary>Ticks the ring holds when full: the window length.</summary>
+    public int RecentCapacity { get; }
 
     public int RecentCount { get; set; }
     public int RecentStart { get; set; }
@@ -106,7 +112,8 @@ public sealed class SeriesState
     {
         var hidden = Hidden.Values;
         float sum = hidden[0] + hidden[^1] + Owed[0] + (float)ResidualSquares[0] + (float)Normalizer.Mean(0);
-        if (RecentCount > 0) sum += RecentValues[RecentStart * (RecentValues.Length / RecentSeconds.Length)] + RecentSeconds[RecentStart];
+        if (RecentCount > 0) sum += RecentValues[RecentStart * (RecentValues.Length / RecentCapacity)];
+        if (RecentCount > 0 && RecentSeconds.Length > 0) sum += RecentSeconds[RecentStart];
         if (Changes is not null) sum += (float)Changes.Mean(0);
         return sum;
     }

@@ -73,8 +73,10 @@ public static class SeriesStateSerializer
         if (state.Changes is { } changes) ReadNormalizer(reader, changes);
         ReadArray(reader, state.RecentValues, "recent values");
         int recent = reader.ReadInt32();
-        if (recent != state.RecentSeconds.Length) throw new InvalidDataException($"the state keeps {recent} recent ticks, the settings {state.RecentSeconds.Length}");
-        ReadRaw<int>(reader, state.RecentSeconds);
+        // States written before times were kept only for time features hold a window of times; without them they are read past.
+        if (recent == state.RecentCapacity && state.RecentSeconds.Length == 0) reader.BaseStream.Seek(4L * recent, SeekOrigin.Current);
+        else if (recent != state.RecentSeconds.Length) throw new InvalidDataException($"the state keeps the times of {recent} recent ticks, the settings {state.RecentSeconds.Length}");
+        else ReadRaw<int>(reader, state.RecentSeconds);
         state.RecentCount = reader.ReadInt32();
         state.RecentStart = reader.ReadInt32();
         state.Origin = new DateTime(reader.ReadInt64());

@@ -203,15 +203,22 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         double perSeries = (after - before) / (double)series;
         output.WriteLine($"memory: {series:N0} live series, heap {before / 1048576.0:F0} MB -> {after / 1048576.0:F0} MB = {perSeries:N0} bytes per series " +
                          $"(hidden state, normalizer, 64-tick window, owed forecasts, table and metrics entries; the series share {router.Partitions} partition actors); " +
-                         $"resident set {resident / 1048576.0:N0} MB");
+                         $"resident set {resident / 1048576.0:N0} MB; {HeapCommitted()}");
         // Idle past the timeout, every series is passivated at a key group's next scan.
         var deadline = DateTime.UtcNow + idle + TimeSpan.FromMinutes(2);
         while (await Passivated(run) < series && DateTime.UtcNow < deadline) await Task.Delay(500);
         long passivated = GC.GetTotalMemory(forceFullCollection: true);
         output.WriteLine($"memory: {await Passivated(run):N0} passivated series, heap {passivated / 1048576.0:F0} MB = {(passivated - before) / (double)series:N0} bytes per series; " +
-                         $"resident set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:N0} MB");
+                         $"resident set {Process.GetCurrentProcess().WorkingSet64 / 1048576.0:N0} MB; {HeapCommitted()}");
         run.Drain();
         await run.Completion;
+    }
+
+    /// <summary>What the collector holds from the system beside the live objects: where a resident set above the heap goes.</summary>
+    private static string HeapCommitted()
+    {
+        var info = GC.GetGCMemoryInfo(GCKind.Any);
+        return $"GC committed {info.TotalCommittedBytes / 1048576.0:N0} MB, fragmented {info.FragmentedBytes / 1048576.0:N0} MB";
     }
 
     private static async Task<long> Passivated(RunHandle run)

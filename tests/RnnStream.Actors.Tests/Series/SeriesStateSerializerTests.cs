@@ -36,6 +36,30 @@ public sealed class SeriesStateSerializerTests
     }
 
     [Fact]
+    public void A_state_keeps_tick_times_only_for_time_features_and_reads_past_those_an_older_state_kept()
+    {
+        var timed = Harness.DefaultSettings with { TimeFeatures = true };
+        var timedNetwork = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(timed.NetworkInputs, [new LayerSpec(CellType.Gru, 4)], 1), 5));
+        var forecaster = new SeriesForecaster(timed);
+        var original = forecaster.CreateState("s", timedNetwork);
+        foreach (var tick in Ticks.Interleaved(["s"], 40)) forecaster.Process(original, tick, timedNetwork, null);
+        Assert.Equal(timed.WindowLength, original.RecentSeconds.Length);
+        Assert.Empty(new SeriesForecaster(Harness.DefaultSettings).CreateState("t", timedNetwork).RecentSeconds);
+
+        // What a state without time features looked like when every state kept its ticks' times.
+        var untimed = SeriesStateSerializer.Read(SeriesStateSerializer.Write(original), Harness.DefaultSettings, timedNetwork.StateLayout);
+
+        Assert.Empty(untimed.RecentSeconds);
+        Assert.Equal(original.RecentValues, untimed.RecentValues);
+        Assert.Equal(original.Owed, untimed.Owed);
+        Assert.Equal((original.RecentCount, original.RecentStart, original.TicksSeen, original.LastTimestamp, original.WeightsVersion),
+            (untimed.RecentCount, untimed.RecentStart, untimed.TicksSeen, untimed.LastTimestamp, untimed.WeightsVersion));
+        var reread = SeriesStateSerializer.Read(SeriesStateSerializer.Write(untimed), Harness.DefaultSettings, timedNetwork.StateLayout);
+        Assert.Equal(SeriesStateSerializer.Write(untimed), SeriesStateSerializer.Write(reread));
+        Assert.Throws<InvalidDataException>(() => SeriesStateSerializer.Read(SeriesStateSerializer.Write(untimed), timed, timedNetwork.StateLayout));
+    }
+
+    [Fact]
     public void A_state_of_another_format_or_shape_is_refused()
     {
         var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 5));
