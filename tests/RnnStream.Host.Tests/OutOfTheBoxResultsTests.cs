@@ -19,7 +19,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
 
     private static string Data(params string[] parts) => Path.Combine([RepositoryPaths.Root, "data", .. parts]);
 
-    /// <summary>Measured: MAPE 0.0586 / 0.0593 / 0.0594, NRMSE 0.206 / 0.205 / 0.203 (the keys taxi.conf was tuned to by hand: 0.0616 / 0.209).</summary>
+    /// <summary>Measured: MAPE 0.0583 / 0.0600 / 0.0593, NRMSE 0.206 / 0.213 / 0.204 (the keys taxi.conf was tuned to by hand: 0.0616 / 0.209).</summary>
     [Fact]
     public async Task The_taxi_stream_five_steps_ahead_untuned_scores_MAPE_0_063_and_NRMSE_0_22_or_better()
     {
@@ -29,7 +29,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         Assert.True(scores.Average(s => s.Nrmse) <= 0.22, $"taxi: mean NRMSE {scores.Average(s => s.Nrmse):F4} above 0.22");
     }
 
-    /// <summary>Measured: MAPE 0.0654 / 0.0682 / 0.0669 (the hand-tuned keys: 0.0669 / 0.0700 / 0.0665).</summary>
+    /// <summary>Measured: MAPE 0.0652 / 0.0682 / 0.0668 (the hand-tuned keys: 0.0669 / 0.0700 / 0.0665).</summary>
     [Fact]
     public async Task The_perturbed_taxi_stream_untuned_adapts_to_MAPE_0_068_or_better()
     {
@@ -38,7 +38,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         Assert.True(scores.Average(s => s.Mape) <= 0.068, $"perturbed taxi: mean MAPE {scores.Average(s => s.Mape):F4} above 0.068");
     }
 
-    /// <summary>Measured: MASE 0.8144 / 0.8184 / 0.8155 (RESULTS' recipe: 0.824 / 0.825 / 0.826).</summary>
+    /// <summary>Measured: MASE 0.8120 / 0.8098 / 0.8115 (RESULTS' recipe: 0.824 / 0.825 / 0.826).</summary>
     [Fact]
     public async Task The_infant_heart_rate_untuned_scores_MASE_0_82_or_better()
     {
@@ -48,7 +48,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
-    /// Measured: MASE 0.8935 / 0.8921 / 0.8918 (mean 0.8925): better than the tuned recipe's 0.899, but
+    /// Measured: MASE 0.8944 / 0.8914 / 0.8923 (mean 0.8927): better than the tuned recipe's 0.899, but
     /// short of issue 14's 0.89, which this test does not claim; it holds the figure reached.
     /// </summary>
     [Fact]
@@ -57,6 +57,26 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         var scores = await Scores("mt", Data("nab", "realKnownCause", "machine_temperature_system_failure.csv"), "value", horizon: 1, scoreFromDataRow: 6_808,
             "metrics.score-from=6809");
         Assert.True(scores.Average(s => s.Mase) <= 0.895, $"machine temperature: mean MASE {scores.Average(s => s.Mase):F4} above 0.895");
+    }
+
+    /// <summary>
+    /// Thirty daily closes: random walks, which no model forecasts better than persistence. What
+    /// the test holds is that publishing the network where its running error is lower costs no
+    /// stock more than a hair. Measured: every stock 1.00000 with each seed (persistence published
+    /// throughout the scored years; with the choice's shorter memory of before, T scored 1.0004).
+    /// </summary>
+    [Fact]
+    public async Task Every_dow30_stock_untuned_scores_no_worse_than_persistence()
+    {
+        string input = Data("prices", "dow30_close_daily.csv");
+        var predictions = await RunSeeds(Seeds, "dow30", input, ["feed.format=wide", "feed.timestamp-column=date", "metrics.score-from=759"]);
+        var stocks = File.ReadLines(input).First().Split(',').Skip(1).Select(c => c.Trim('"')).ToList();
+        var mase = stocks.ToDictionary(stock => stock,
+            stock => predictions.Average(path => Scored(input, stock, path, horizon: 1, scoreFromDataRow: 758, series: stock).Mase));
+        var worst = mase.MaxBy(m => m.Value);
+        log.WriteLine($"dow30: worst {worst.Key} {worst.Value:F5}; " + string.Join(", ", mase.Select(m => $"{m.Key} {m.Value:F5}")));
+        Assert.Equal(30, mase.Count);
+        Assert.True(worst.Value <= 1.00005, $"dow30: {worst.Key} scored MASE {worst.Value:F4} against persistence");
     }
 
     /// <summary>
@@ -102,7 +122,15 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
 
     private async Task<List<Score>> ScoresOf(int[] seeds, string name, string input, string column, int horizon, int scoreFromDataRow, string[] settings)
     {
-        var scores = new List<Score>();
+        var scores = (await RunSeeds(seeds, name, input, settings)).Select(predictions => Scored(input, column, predictions, horizon, scoreFromDataRow)).ToList();
+        log.WriteLine($"{name}: " + string.Join("; ", scores.Select((s, i) => $"seed {seeds[i]} MAPE {s.Mape:F4} NRMSE {s.Nrmse:F4} MASE {s.Mase:F4}")));
+        return scores;
+    }
+
+    /// <summary>`run --input` once per seed with only <paramref name="settings"/> set; the predictions files, in seed order.</summary>
+    private async Task<List<string>> RunSeeds(int[] seeds, string name, string input, string[] settings)
+    {
+        var files = new List<string>();
         foreach (int seed in seeds)
         {
             string predictions = Path.Combine(_scratch.Path, $"{name}-{seed}.csv");
@@ -115,10 +143,9 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
             var output = new StringWriter();
             Assert.Equal(0, await CommandLine.Build(output).Parse(args).InvokeAsync());
             Assert.Contains("detected from the first", output.ToString());
-            scores.Add(Scored(input, column, predictions, horizon, scoreFromDataRow));
+            files.Add(predictions);
         }
-        log.WriteLine($"{name}: " + string.Join("; ", scores.Select((s, i) => $"seed {seeds[i]} MAPE {s.Mape:F4} NRMSE {s.Nrmse:F4} MASE {s.Mase:F4}")));
-        return scores;
+        return files;
     }
 
     /// <summary>
@@ -126,7 +153,8 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
     /// truth in the data file and against persistence (the value the forecast was made at):
     /// MAPE = Σ|error| / Σ|truth|, NRMSE = RMSE / sd of the whole series, MASE = MAE / persistence's MAE.
     /// </summary>
-    private static Score Scored(string dataPath, string column, string predictionsPath, int horizon, int scoreFromDataRow)
+    /// <param name="series">With several series in one file, only that series' forecasts (the predictions file's first column).</param>
+    private static Score Scored(string dataPath, string column, string predictionsPath, int horizon, int scoreFromDataRow, string? series = null)
     {
         var lines = File.ReadAllLines(dataPath);
         var header = lines[0].Split(',').Select(c => c.Trim('"')).ToList();
@@ -142,6 +170,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         int scored = 0;
         foreach (var cells in File.ReadLines(predictionsPath).Skip(1).Select(l => l.Split(',')))
         {
+            if (series is not null && cells[0] != series) continue;
             if (!rowOf.TryGetValue(cells[1], out int at)) continue;
             int target = at + horizon;
             // A repeated time is rejected by the feed, so it is no forecast's target.

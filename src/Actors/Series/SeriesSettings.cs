@@ -56,8 +56,8 @@ public sealed record SeriesSettings
     /// <summary>Ridge penalty of the autoregression, on normalized changes.</summary>
     public double RidgePenalty { get; init; } = 1.0;
 
-    /// <summary>λ of the running errors that choose between forecasters (0.98 ≈ the last 50 forecasts).</summary>
-    public double ChoiceForgetting { get; init; } = 0.98;
+    /// <summary>λ of the running errors that choose between forecasters (0.99 ≈ the last 100 forecasts).</summary>
+    public double ChoiceForgetting { get; init; } = 0.99;
 
     /// <summary>Recent ticks each series keeps: to re-warm its state after a weights swap and to cut training windows.</summary>
     public int WindowLength { get; init; } = 64;

@@ -66,7 +66,9 @@ public sealed class SeriesForecasterTests
     [Fact]
     public void The_blend_learns_to_trust_the_ridge_over_an_untrained_network_and_the_choice_publishes_the_lower_of_the_two()
     {
-        var values = MomentumSeries(600);
+        // Long enough that the blend's first, untaught forecasts (large in normalized units while the
+        // level's spread is still small) have faded from the choice's memory of about 100 forecasts.
+        var values = MomentumSeries(1_200);
         var settings = Settings with { RidgeLags = 4 };
         var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(1, [new LayerSpec(CellType.Gru, 8)], 1), 3));
         var forecaster = new SeriesForecaster(settings);
