@@ -190,6 +190,49 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Contains("model.cell", text);
     }
 
+    /// <summary>
+    /// The auto keys of a data directory are chosen once: a resumed run reads the same warm-up and
+    /// counts the feed as its first run did, though the file has grown since, and a damaged record
+    /// of that is refused, not guessed around.
+    /// </summary>
+    [Fact]
+    public async Task A_resumed_run_on_a_grown_file_keeps_the_choices_its_first_run_made()
+    {
+        string input = Path.Combine(_output, "growing.csv");
+        var noise = new Random(3);
+        string Row(int t) => string.Create(CultureInfo.InvariantCulture,
+            $"{new DateTime(2024, 1, 1).AddMinutes(5 * t):yyyy-MM-dd HH:mm:ss},{50 + 5 * Math.Sin(2 * Math.PI * t / 20) + noise.NextDouble():F3}");
+        File.WriteAllLines(input, ["timestamp,value", .. Enumerable.Range(0, 1_000).Select(Row)]);
+        string state = Path.Combine(_output, "growing-state"), predictions = Path.Combine(_output, "growing.csv.predictions.csv");
+        string[] run = ["run", "--input", input, "--data-dir", state, "--output", predictions, "--set", "http.port=off"];
+
+        var (first, firstText) = await Run(run);
+        Assert.Equal(0, first);
+        Assert.Contains("detected from the first 200 ticks", firstText);
+        Assert.Contains("the feed's 1,000 ticks", firstText);
+        Assert.Equal(["warm-up-ticks = 200", "feed-ticks = 1000"], File.ReadLines(Path.Combine(state, "detection.conf")).Where(l => !l.StartsWith('#')));
+
+        File.AppendAllLines(input, Enumerable.Range(1_000, 2_000).Select(Row));
+        var (resumed, resumedText) = await Run(run);
+        Assert.Equal(0, resumed);
+        Assert.Contains("resuming from checkpoint", resumedText);
+        Assert.Contains("detected from the first 200 ticks", resumedText);
+        Assert.Contains("as on this data directory's first run (detection.conf)", resumedText);
+        Assert.Contains("the feed's 1,000 ticks", resumedText);
+        Assert.Equal(1 + 3_000, File.ReadLines(predictions).Count());
+
+        // A first run on the grown file chooses from more: what the kept basis held the resume back from.
+        var (fresh, freshText) = await Run(["run", "--input", input, "--data-dir", Path.Combine(_output, "grown-state"), "--output", Path.Combine(_output, "grown.csv"), "--set", "http.port=off"]);
+        Assert.Equal(0, fresh);
+        Assert.Contains("detected from the first 600 ticks", freshText);
+        Assert.Contains("the feed's 3,000 ticks", freshText);
+
+        File.WriteAllText(Path.Combine(state, "detection.conf"), "warm-up-ticks = two hundred\nfeed-ticks = 1000\n");
+        var (damaged, _, errors) = await RnnstreamProcess.RunToEndAsync(run);
+        Assert.Equal(2, damaged);
+        Assert.Contains("detection.conf' is damaged (no whole number of warm-up-ticks)", errors);
+    }
+
     [Fact]
     public async Task A_replay_with_the_same_seed_writes_the_same_predictions()
     {

@@ -56,11 +56,17 @@ internal sealed class Deployment
         AutoKeysLeft = AutoKeys.LeftAuto(config, AutoKeys.Inputs);
         HoldoutIsAuto = AutoKeys.IsAuto(config, AutoKeys.Holdout);
         SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
-        _feedTicks = new Lazy<long?>(() => FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
+        _keptBasis = new Lazy<DetectionBasis?>(() => FeedType == "file" ? DetectionBasis.Read(DataDirectory) : null);
+        _feedTicks = new Lazy<long?>(() => _keptBasis.Value is { } kept ? kept.FeedTicks : FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
         long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
             : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
-        _inputs = new Lazy<InputChoices>(() => AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto ? InputChoices.Undetected("nothing")
-            : FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks));
+        _inputs = new Lazy<InputChoices>(() =>
+        {
+            if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
+            bool asKept = warmUpTicks is null && _keptBasis.Value is { WarmUpTicks: > 0 };
+            var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null));
+            return asKept ? choices with { Basis = $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})" } : choices;
+        });
         _timeFeatures = Auto(AutoKeys.TimeFeatures, () => config.Bool(AutoKeys.TimeFeatures), choices => choices.TimeFeatures);
         _seasonalLag = Auto(AutoKeys.SeasonalLag, () => config.Int(AutoKeys.SeasonalLag), choices => choices.SeasonalLag);
         _predictChange = Auto(AutoKeys.Target, () => config.Choice(AutoKeys.Target, ("level", false), ("change", true)), choices => choices.PredictChange);
@@ -193,8 +199,16 @@ internal sealed class Deployment
     /// <summary>The first line's account of the auto keys; empty when the deployment sets them all.</summary>
     public string InputsSaid => Inputs.Describe(AutoKeysLeft);
 
-    /// <summary>Ticks a replay will bring, if known up front (<see cref="FeedLength"/>); counted once.</summary>
+    /// <summary>
+    /// Ticks a replay will bring, if known up front (<see cref="FeedLength"/>); counted once. On a
+    /// data directory that kept its first run's basis, the length that run counted.
+    /// </summary>
     public long? FeedTicks => _feedTicks.Value;
+
+    /// <summary>What a data directory's first run chose its auto keys from, to keep for its resumes; null for a feed that is not a file.</summary>
+    public DetectionBasis? BasisToKeep => FeedType == "file" ? new DetectionBasis(Inputs.WarmUpTicks, FeedTicks) : null;
+
+    private readonly Lazy<DetectionBasis?> _keptBasis;
 
     private readonly Lazy<long?> _feedTicks;
     private readonly Lazy<InputChoices> _inputs;

@@ -37,7 +37,7 @@ internal static class FeedWarmUp
             if (!parser.HasLayout || parser.TargetIndices.Count == 0) return InputChoices.Undetected("nothing: the file has no features");
             int series = ticks.Select(t => t.SeriesId).Distinct(StringComparer.Ordinal).Count();
             string basis = $"the first {ticks.Count:N0} ticks ({series:N0} series{(ticks.Count < limit ? ", the whole feed" : "")}; detection.warm-up-ticks)";
-            return InputDetection.Choose(ticks, parser.TargetIndices[0], basis);
+            return InputDetection.Choose(ticks, parser.TargetIndices[0], basis) with { WarmUpTicks = ticks.Count };
         }
         catch (FeedSchemaException e)
         {

@@ -18,6 +18,9 @@ internal sealed record InputChoices
     /// <summary>The usual time between a series' ticks in the warm-up; null when not seen.</summary>
     public TimeSpan? Step { get; init; }
 
+    /// <summary>Ticks the warm-up read (0: not read).</summary>
+    public long WarmUpTicks { get; init; }
+
     /// <summary>Series seen in the warm-up (0: not read).</summary>
     public int SeriesCount { get; init; }
 
