@@ -13,6 +13,7 @@ public sealed class InferenceNetworkTests
         { "SimpleRnn", new ModelSpec(4, [new LayerSpec(CellType.SimpleRnn, 32)], 2) },
         { "SimpleRnn relu, odd width", new ModelSpec(3, [new LayerSpec(CellType.SimpleRnn, 13, Activation.Relu)], 1) },
         { "LSTM", new ModelSpec(4, [new LayerSpec(CellType.Lstm, 32)], 1) },
+        { "GRU", new ModelSpec(4, [new LayerSpec(CellType.Gru, 32)], 1) },
         { "GRU, odd width", new ModelSpec(4, [new LayerSpec(CellType.Gru, 19)], 3) },
         { "GRU over LSTM over SimpleRnn", new ModelSpec(4, [new LayerSpec(CellType.SimpleRnn, 16), new LayerSpec(CellType.Lstm, 12), new LayerSpec(CellType.Gru, 8)], 2) },
         { "LSTM, Gaussian head", new ModelSpec(2, [new LayerSpec(CellType.Lstm, 8)], 2, head: OutputHead.Gaussian) },

@@ -11,6 +11,9 @@ namespace RnnStream.Model.Training.Cells;
 /// </summary>
 internal abstract class CellTrainer<T> where T : unmanaged, IBinaryFloatingPointIeee754<T>
 {
+    /// <summary>A span of T seen as the floats it is, for the fused float kernels; call only where T is float.</summary>
+    protected static Span<float> AsSingle(Span<T> values) => System.Runtime.InteropServices.MemoryMarshal.Cast<T, float>(values);
+
     public static CellTrainer<T> For(CellType cell) => cell switch
     {
         CellType.SimpleRnn => SimpleRnnTrainer<T>.Instance,

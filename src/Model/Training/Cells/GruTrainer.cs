@@ -26,6 +26,13 @@ internal sealed class GruTrainer<T> : CellTrainer<T> where T : unmanaged, IBinar
         BatchKernels.AccumulateProduct(n, x, p.Slice(layer.KernelOffset, layer.Inputs * gates), layer.Inputs, [], [], 0, zBlock, gates);
         BatchKernels.FillRows(n, p.Slice(layer.BiasOffset + gates, gates), fromHiddenBlock);
         BatchKernels.AccumulateProduct(n, hPrevBlock, p.Slice(layer.RecurrentOffset, units * gates), units, [], [], 0, fromHiddenBlock, gates);
+        if (typeof(T) == typeof(float) && GateMath.Fits(units))
+        {
+            for (int s = 0; s < n; s++)
+                GateMath.Gru(AsSingle(zBlock.Slice(s * gates, gates)), AsSingle(fromHiddenBlock.Slice(s * gates, gates)), AsSingle(hPrevBlock.Slice(s * units, units)),
+                    AsSingle(layer.Hidden.AsSpan(((t + 1) * n + s) * units, units)), AsSingle(layer.Aux.AsSpan((t * n + s) * units, units)));
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             var hPrev = hPrevBlock.Slice(s * units, units);

@@ -20,6 +20,14 @@ internal sealed class LstmTrainer<T> : CellTrainer<T> where T : unmanaged, IBina
         BatchKernels.FillRows(n, p.Slice(layer.BiasOffset, gates), zBlock);
         BatchKernels.AccumulateProduct(n, x, p.Slice(layer.KernelOffset, layer.Inputs * gates), layer.Inputs,
             layer.Hidden.AsSpan(t * n * units, n * units), p.Slice(layer.RecurrentOffset, units * gates), units, zBlock, gates);
+        if (typeof(T) == typeof(float) && GateMath.Fits(units))
+        {
+            for (int s = 0; s < n; s++)
+                GateMath.Lstm(AsSingle(zBlock.Slice(s * gates, gates)), AsSingle(layer.CellState.AsSpan((t * n + s) * units, units)),
+                    AsSingle(layer.CellState.AsSpan(((t + 1) * n + s) * units, units)), AsSingle(layer.Aux.AsSpan((t * n + s) * units, units)),
+                    AsSingle(layer.Hidden.AsSpan(((t + 1) * n + s) * units, units)));
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
