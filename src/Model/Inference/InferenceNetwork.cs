@@ -101,6 +101,11 @@ public sealed class InferenceNetwork
         var forgetGate = z.Slice(units, units);
         var candidate = z.Slice(2 * units, units);
         var outputGate = z.Slice(3 * units, units);
+        if (GateMath.Fits(units))
+        {
+            GateMath.Lstm(z, c, c, scratch.Slice(gates, units), h);
+            return;
+        }
         TensorPrimitives.Sigmoid(z[..(2 * units)], z[..(2 * units)]);
         TensorPrimitives.Tanh(candidate, candidate);
         TensorPrimitives.Sigmoid(outputGate, outputGate);
@@ -118,6 +123,11 @@ public sealed class InferenceNetwork
         var fromHidden = scratch.Slice(gates, gates);
         RowKernels.Affine(x, w.Slice(l.Kernel, l.Inputs * gates), [], [], w.Slice(l.Bias, gates), fromInput);
         RowKernels.Affine(h, w.Slice(l.Recurrent, units * gates), [], [], w.Slice(l.Bias + gates, gates), fromHidden);
+        if (GateMath.Fits(units))
+        {
+            GateMath.Gru(fromInput, fromHidden, h, h, []);
+            return;
+        }
         var updateAndReset = fromInput[..(2 * units)];
         TensorPrimitives.Add(updateAndReset, fromHidden[..(2 * units)], updateAndReset);
         TensorPrimitives.Sigmoid(updateAndReset, updateAndReset);
