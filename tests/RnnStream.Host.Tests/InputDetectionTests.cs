@@ -162,6 +162,33 @@ public sealed class InputDetectionTests : IDisposable
         Assert.Contains("target change", set.InputsSaid);
     }
 
+    /// <summary>
+    /// config/live.conf's socket feed cannot be read ahead; given past bars in its own line format,
+    /// it chooses from them as a file feed chooses from its first ticks, and says so.
+    /// </summary>
+    [Fact]
+    public void A_socket_feed_chooses_its_auto_keys_from_a_sample_of_past_ticks()
+    {
+        string sample = Path.Combine(_scratch.Path, "bars.jsonl");
+        var noise = new Random(8);
+        File.WriteAllLines(sample, Enumerable.Range(0, 10 * 336).SelectMany(i => new[] { "AA", "BB" }.Select(ticker =>
+        {
+            string close = Weekly(i, noise).ToString("0.##", CultureInfo.InvariantCulture);
+            return $"{{\"timestamp\":\"{Start.AddMinutes(30 * i):yyyy-MM-dd HH:mm:ss}\",\"ticker\":\"{ticker}\",\"open\":{close},\"high\":{close},\"low\":{close},\"close\":{close}}}";
+        })));
+        string live = RepositoryPaths.Config("live.conf");
+
+        var sampled = new Deployment(DeploymentConfig.Load(live, [$"detection.sample={sample}"]));
+        var unsampled = new Deployment(DeploymentConfig.Load(live, []));
+
+        Assert.Equal((336, true), (sampled.SeasonalLag, sampled.TimeFeatures));
+        Assert.Contains("detected from the first 4,096 ticks of bars.jsonl (2 series; detection.sample)", sampled.InputsSaid);
+        Assert.Equal((0, false, 64), (unsampled.SeasonalLag, unsampled.TimeFeatures, unsampled.WindowLength));
+        Assert.Contains("detection.sample = FILE of past ticks chooses them", unsampled.InputsSaid);
+        var missing = new Deployment(DeploymentConfig.Load(live, [$"detection.sample={Path.Combine(_scratch.Path, "none.jsonl")}"]));
+        Assert.Contains("does not exist", Assert.Throws<FileNotFoundException>(() => missing.SeasonalLag).Message);
+    }
+
     [Fact]
     public void A_generated_feed_is_not_read_ahead_and_keeps_the_fixed_defaults()
     {

@@ -56,6 +56,7 @@ internal sealed class Deployment
         AutoKeysLeft = AutoKeys.LeftAuto(config, AutoKeys.Inputs);
         HoldoutIsAuto = AutoKeys.IsAuto(config, AutoKeys.Holdout);
         SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
+        DetectionSample = config.PathOf("detection.sample");
         _keptBasis = new Lazy<DetectionBasis?>(() => FeedType == "file" ? DetectionBasis.Read(DataDirectory) : null);
         _feedTicks = new Lazy<long?>(() => _keptBasis.Value is { } kept ? kept.FeedTicks : FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
         long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
@@ -64,7 +65,7 @@ internal sealed class Deployment
         {
             if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
             bool asKept = warmUpTicks is null && _keptBasis.Value is { WarmUpTicks: > 0 };
-            var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null));
+            var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null), DetectionSample);
             return asKept ? choices with { Basis = $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})" } : choices;
         });
         _timeFeatures = Auto(AutoKeys.TimeFeatures, () => config.Bool(AutoKeys.TimeFeatures), choices => choices.TimeFeatures);
@@ -209,6 +210,9 @@ internal sealed class Deployment
     public DetectionBasis? BasisToKeep => FeedType == "file" ? new DetectionBasis(Inputs.WarmUpTicks, FeedTicks) : null;
 
     private readonly Lazy<DetectionBasis?> _keptBasis;
+
+    /// <summary>detection.sample: past ticks of a socket feed to choose its auto keys from; null when none.</summary>
+    public string? DetectionSample { get; }
 
     private readonly Lazy<long?> _feedTicks;
     private readonly Lazy<InputChoices> _inputs;

@@ -14,12 +14,29 @@ internal static class FeedWarmUp
     public const double ShareOfFeed = 0.2;
 
     /// <param name="warmUpTicks">detection.warm-up-ticks: a number, or null for auto.</param>
-    public static InputChoices Detect(string feedType, string? path, FeedSchema schema, long? feedTicks, long? warmUpTicks)
+    /// <param name="sample">detection.sample: past ticks of a feed that cannot be read ahead; null when none.</param>
+    public static InputChoices Detect(string feedType, string? path, FeedSchema schema, long? feedTicks, long? warmUpTicks, string? sample = null)
     {
+        if (feedType == "tcp" && sample is not null)
+        {
+            if (!File.Exists(sample)) throw new FileNotFoundException($"detection.sample '{sample}' does not exist: it should hold past ticks of the feed to choose the auto keys from", sample);
+            // Past ticks are not scored, so all of them may be read, up to the usual limit.
+            var fromSample = Read(sample, schema, warmUpTicks ?? MostTicks, "detection.sample");
+            return fromSample.WarmUpTicks > 0 ? fromSample
+                : throw new InvalidDataException($"detection.sample '{sample}' holds no tick in the feed's layout ({fromSample.Basis})");
+        }
         if (feedType != "file")
-            return InputChoices.Undetected("nothing: a socket or generated feed is not read ahead, so the defaults");
+            return InputChoices.Undetected(feedType == "tcp"
+                ? "nothing: a socket feed is not read ahead, so the defaults (detection.sample = FILE of past ticks chooses them)"
+                : "nothing: a generated feed is not read ahead, so the defaults");
         if (path is null || !File.Exists(path)) return InputChoices.Undetected("nothing: no feed file");
         long limit = warmUpTicks ?? Math.Min(MostTicks, feedTicks is { } total ? Math.Max(1, (long)(total * ShareOfFeed)) : MostTicks);
+        return Read(path, schema, limit, "detection.warm-up-ticks");
+    }
+
+    /// <param name="source">Where the basis comes from, as the first line names it.</param>
+    private static InputChoices Read(string path, FeedSchema schema, long limit, string source)
+    {
         try
         {
             var parser = new RecordParser(schema);
@@ -36,7 +53,9 @@ internal static class FeedWarmUp
             }
             if (!parser.HasLayout || parser.TargetIndices.Count == 0) return InputChoices.Undetected("nothing: the file has no features");
             int series = ticks.Select(t => t.SeriesId).Distinct(StringComparer.Ordinal).Count();
-            string basis = $"the first {ticks.Count:N0} ticks ({series:N0} series{(ticks.Count < limit ? ", the whole feed" : "")}; detection.warm-up-ticks)";
+            string basis = source == "detection.warm-up-ticks"
+                ? $"the first {ticks.Count:N0} ticks ({series:N0} series{(ticks.Count < limit ? ", the whole feed" : "")}; detection.warm-up-ticks)"
+                : $"the first {ticks.Count:N0} ticks of {Path.GetFileName(path)} ({series:N0} series; {source})";
             return InputDetection.Choose(ticks, parser.TargetIndices[0], basis) with { WarmUpTicks = ticks.Count };
         }
         catch (FeedSchemaException e)
