@@ -56,6 +56,12 @@ public sealed class RecordParser : ISeriesClock
             output.Add(new Rejected(line, RejectReason.InvalidEncoding, "invalid UTF-8 or binary bytes", offset));
             return;
         }
+        if (HalfSurrogatePairAt(line) is { } at)
+        {
+            // Only text handed over as a string can hold one (a stream's decoder makes it U+FFFD); no output could write it.
+            output.Add(new Rejected(WholePairsOnly(line), RejectReason.InvalidEncoding, $"half a UTF-16 surrogate pair at character {at + 1}", offset));
+            return;
+        }
         if (string.IsNullOrWhiteSpace(line))
         {
             if (_json is not null || _csv!.HasHeader)
@@ -74,6 +80,31 @@ public sealed class RecordParser : ISeriesClock
             FeatureNames = _csv.FeatureNames;
             TargetIndices = _schema.TargetIndicesIn(FeatureNames);
         }
+    }
+
+    /// <summary>Where a high surrogate lacks its low one, or a low one its high one; null when every pair is whole.</summary>
+    private static int? HalfSurrogatePairAt(string line)
+    {
+        for (int i = 0; i < line.Length; i++)
+        {
+            if (!char.IsSurrogate(line[i])) continue;
+            if (char.IsHighSurrogate(line[i]) && i + 1 < line.Length && char.IsLowSurrogate(line[i + 1])) i++;
+            else return i;
+        }
+        return null;
+    }
+
+    /// <summary>The line with each half pair made U+FFFD, so the quarantine, which writes UTF-8, can keep it.</summary>
+    private static string WholePairsOnly(string line)
+    {
+        var chars = line.ToCharArray();
+        for (int i = 0; i < chars.Length; i++)
+        {
+            if (!char.IsSurrogate(chars[i])) continue;
+            if (char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length && char.IsLowSurrogate(chars[i + 1])) i++;
+            else chars[i] = '\uFFFD';
+        }
+        return new string(chars);
     }
 
     private static bool ContainsControl(string line)

@@ -89,6 +89,8 @@ public sealed class RecordParserTests
         { "2024-01-01 00:01:00,s1,1e300,2", RejectReason.AbsurdMagnitude },
         { "2024-01-01 00:01:00,s1,1,\u0001\u0002", RejectReason.InvalidEncoding },
         { "2024-01-01 00:01:00,s1,1,\uFFFD", RejectReason.InvalidEncoding },
+        { "2024-01-01 00:01:00,s\uD800,1,2", RejectReason.InvalidEncoding },
+        { "2024-01-01 00:01:00,s1,1,2\uDC00", RejectReason.InvalidEncoding },
         { "2024-01-01 00:01:00, s1 ,1,2", RejectReason.MalformedSeriesId },
         { "2024-01-01 00:01:00,gpj\u202Eexe,1,2", RejectReason.MalformedSeriesId },
         { "2024-01-01 00:01:00,a\u2066b,1,2", RejectReason.MalformedSeriesId },
@@ -118,6 +120,27 @@ public sealed class RecordParserTests
         var records = ParseAll(parser, "timestamp,series,a", "2024-01-01 00:00:00,s1,1", "2024-01-01 00:00:00,s2,1", "2024-01-01 00:00:00,s3,1", "2024-01-01 00:01:00,s1,1");
         Assert.Equal(RejectReason.TooManySeries, Assert.Single(records.OfType<Rejected>()).Reason);
         Assert.Equal(3, records.OfType<Tick>().Count());
+    }
+
+    /// <summary>
+    /// Half a surrogate pair cannot be written as UTF-8: as raw text it is bad encoding, and as a JSON
+    /// escape it is a malformed record; neither may escape the parser (a series id of one would fail
+    /// every output that writes it).
+    /// </summary>
+    [Fact]
+    public void Half_a_surrogate_pair_raw_or_escaped_in_JSON_is_rejected_and_the_next_line_parses()
+    {
+        var parser = new RecordParser(new FeedSchema { Format = FeedFormat.JsonLines, SeriesColumn = "id", Features = ["hr"] });
+        var records = ParseAll(parser,
+            "{\"timestamp\":\"2024-03-01T00:00:00Z\",\"id\":\"P\uD800\",\"hr\":72}",
+            "{\"timestamp\":\"2024-03-01T00:00:00Z\",\"id\":\"P\\uD800\",\"hr\":72}",
+            "{\"timestamp\":\"2024-03-01T00:00:00Z\",\"id\":\"P1\",\"hr\":\"7\\uDC002\"}",
+            "{\"timestamp\":\"2024-03-01T00:00:00Z\",\"id\":\"P1\",\"hr\":72}");
+
+        Assert.Equal([RejectReason.InvalidEncoding, RejectReason.MalformedJson, RejectReason.MalformedJson], records.OfType<Rejected>().Select(r => r.Reason));
+        // What goes to the quarantine can be written as UTF-8.
+        Assert.All(records.OfType<Rejected>(), r => new System.Text.UTF8Encoding(false, throwOnInvalidBytes: true).GetByteCount(r.Raw));
+        Assert.Equal("P1", Assert.Single(records.OfType<Tick>()).SeriesId);
     }
 
     [Fact]
