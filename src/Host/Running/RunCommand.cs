@@ -89,7 +89,6 @@ internal static class RunCommand
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
-        if (deployment.DataDirectory is { } dataDirectory) deployment.BasisToKeep?.KeepIn(dataDirectory);
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
@@ -102,6 +101,8 @@ internal static class RunCommand
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
         var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
+        // Kept once the data directory's state was accepted for this model: a refused start leaves no basis behind.
+        if (deployment.DataDirectory is { } dataDirectory) deployment.BasisToKeep?.KeepIn(dataDirectory);
         service?.Started(run, feed.Description);
 
         // CoordinatedShutdown (a signal, or the caller's cancellation) drains the stream and lets the system go only once this method is done with it.
