@@ -20,62 +20,73 @@ internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> 
         }
         using (document)
         {
-            try
+            var root = document.RootElement;
+            if (root.ValueKind != JsonValueKind.Object)
             {
-                Read(document.RootElement, line, offset, output, receivedAt);
+                output.Add(new Rejected(line, RejectReason.MalformedJson, "a record must be a JSON object", offset));
+                return;
             }
-            catch (InvalidOperationException e)
+            if (!root.TryGetProperty(schema.TimestampColumn, out var timeElement))
             {
-                // A \u escape of half a surrogate pair is valid JSON but no text: it cannot become a series id or a value.
-                output.Add(new Rejected(line, RejectReason.MalformedJson, e.Message, offset));
+                output.Add(new Rejected(line, RejectReason.MissingField, $"no '{schema.TimestampColumn}'", offset));
+                return;
             }
+            if (!TryText(timeElement, line, offset, output, out string rawTime)) return;
+            if (!times.TryRead(rawTime, out var timestamp))
+            {
+                output.Add(new Rejected(line, RejectReason.UnparseableTimestamp, $"'{rawTime}' is not a time", offset));
+                return;
+            }
+            string seriesId = schema.FixedSeriesId;
+            if (schema.SeriesColumn is { } seriesKey)
+            {
+                if (!root.TryGetProperty(seriesKey, out var idElement))
+                {
+                    output.Add(new Rejected(line, RejectReason.MissingField, $"no '{seriesKey}'", offset));
+                    return;
+                }
+                if (!TryText(idElement, line, offset, output, out seriesId)) return;
+            }
+            var values = new float[features.Count];
+            for (int f = 0; f < values.Length; f++)
+            {
+                if (!root.TryGetProperty(features[f], out var element))
+                {
+                    output.Add(new Rejected(line, RejectReason.MissingField, $"no '{features[f]}'", offset));
+                    return;
+                }
+                if (!TryText(element, line, offset, output, out string text)) return;
+                if (!FeatureValue.TryParse(text, features[f], schema.MaxAbsValue, out values[f], out var reason, out var detail))
+                {
+                    output.Add(new Rejected(line, reason, detail, offset));
+                    return;
+                }
+            }
+            gate.Admit(new Tick(seriesId, timestamp, rawTime, values, offset, times.Format!, receivedAt), line, output);
         }
     }
 
-    private void Read(JsonElement root, string line, long offset, List<FeedRecord> output, long receivedAt)
+    /// <summary>
+    /// A field as text; false, with the line rejected, when it is a string whose \u escapes leave half
+    /// a surrogate pair: valid JSON, but no text a series id or a value could be (or be written as).
+    /// </summary>
+    private static bool TryText(JsonElement element, string line, long offset, List<FeedRecord> output, out string text)
     {
-        if (root.ValueKind != JsonValueKind.Object)
+        if (element.ValueKind != JsonValueKind.String)
         {
-            output.Add(new Rejected(line, RejectReason.MalformedJson, "a record must be a JSON object", offset));
-            return;
+            text = element.GetRawText();
+            return true;
         }
-        if (!root.TryGetProperty(schema.TimestampColumn, out var timeElement))
+        try
         {
-            output.Add(new Rejected(line, RejectReason.MissingField, $"no '{schema.TimestampColumn}'", offset));
-            return;
+            text = element.GetString()!;
+            return true;
         }
-        string rawTime = Text(timeElement);
-        if (!times.TryRead(rawTime, out var timestamp))
+        catch (InvalidOperationException e)
         {
-            output.Add(new Rejected(line, RejectReason.UnparseableTimestamp, $"'{rawTime}' is not a time", offset));
-            return;
+            output.Add(new Rejected(line, RejectReason.MalformedJson, e.Message, offset));
+            text = "";
+            return false;
         }
-        string seriesId = schema.FixedSeriesId;
-        if (schema.SeriesColumn is { } seriesKey)
-        {
-            if (!root.TryGetProperty(seriesKey, out var idElement))
-            {
-                output.Add(new Rejected(line, RejectReason.MissingField, $"no '{seriesKey}'", offset));
-                return;
-            }
-            seriesId = Text(idElement);
-        }
-        var values = new float[features.Count];
-        for (int f = 0; f < values.Length; f++)
-        {
-            if (!root.TryGetProperty(features[f], out var element))
-            {
-                output.Add(new Rejected(line, RejectReason.MissingField, $"no '{features[f]}'", offset));
-                return;
-            }
-            if (!FeatureValue.TryParse(Text(element), features[f], schema.MaxAbsValue, out values[f], out var reason, out var detail))
-            {
-                output.Add(new Rejected(line, reason, detail, offset));
-                return;
-            }
-        }
-        gate.Admit(new Tick(seriesId, timestamp, rawTime, values, offset, times.Format!, receivedAt), line, output);
     }
-
-    private static string Text(JsonElement element) => element.ValueKind == JsonValueKind.String ? element.GetString()! : element.GetRawText();
 }
