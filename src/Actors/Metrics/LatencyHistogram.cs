@@ -25,14 +25,6 @@ public sealed class LatencyHistogram
         if (microseconds > MaxMicroseconds) MaxMicroseconds = microseconds;
     }
 
-    /// <summary>Forgets every record, for a measurement that leaves out its warm-up; only while nothing records.</summary>
-    public void Reset()
-    {
-        Array.Clear(_counts);
-        Count = 0;
-        MaxMicroseconds = 0;
-    }
-
     /// <summary>The latency (µs) that <paramref name="quantile"/> of the records do not exceed.</summary>
     public double Percentile(double quantile)
     {

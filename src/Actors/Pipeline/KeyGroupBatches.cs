@@ -10,8 +10,7 @@ namespace RnnStream.Actors.Pipeline;
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
 /// a batch carries hundreds); answers are read out in the order they came back. The arrays are
 /// rented from the shared pool and returned once read, so batching allocates nothing per tick in
-/// steady state; the ticks themselves go back to their pool when the feed rented them from one.
-/// Used on the stream's thread only.
+/// steady state. Used on the stream's thread only.
 /// </summary>
 internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion)
 {
@@ -48,8 +47,6 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         int keyGroup = answers.KeyGroup;
         if (_atWork[keyGroup] is { } done)
         {
-            // Answered, the ticks are read no more (their values live on in their series' windows): a pooled one serves a later observation.
-            foreach (var tick in done.AsSpan(0, answers.Count)) tick.Release();
             Release(done, answers.Count);
             _atWork[keyGroup] = null;
         }

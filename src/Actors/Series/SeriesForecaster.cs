@@ -27,7 +27,6 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     private readonly int _horizon = settings.Horizon;
     private readonly int _inputs = settings.NetworkInputs;
     private readonly int _window = settings.WindowLength;
-    private readonly PredictionPool _predictions = new(settings.TargetNames);
 
     public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
 
@@ -42,10 +41,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int stride = OwedForecasts.Stride(k);
         var owed = new OwedForecasts(state.Owed.AsSpan((int)(state.TicksSeen % h) * stride, stride), k);
         bool matures = owed.IsOwed;
-        // Every value is written below (the outcome by Score); the prediction copies them out of the stack.
-        int length = matures ? Prediction.MaturedLength(k) : 3 * k;
-        Span<float> values = length <= 256 ? stackalloc float[length] : new float[length];
-        if (matures) Score(state, tick, owed, values[(3 * k)..]);
+        var values = new float[matures ? Prediction.MaturedLength(k) : 3 * k];
+        if (matures) Score(state, tick, owed, values.AsSpan(3 * k));
 
         state.Normalizer.Update(tick.Values);
         if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);
@@ -63,9 +60,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             _ => Choose(state),
         };
         bool useNetwork = chosen == ForecasterKind.Network;
-        var predicted = values.Slice(0, k);
-        var lower = values.Slice(k, k);
-        var upper = values.Slice(2 * k, k);
+        var predicted = values.AsSpan(0, k);
+        var lower = values.AsSpan(k, k);
+        var upper = values.AsSpan(2 * k, k);
         bool gaussian = network.Spec.Head == OutputHead.Gaussian;
         for (int j = 0; j < k; j++)
         {
@@ -108,7 +105,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (windows is not null && state.RecentCount == _window && state.TicksSeen % Settings.TrainEvery == 0)
             windows(CutWindow(state, tick.Timestamp));
 
-        return _predictions.Rent(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format,
+        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
             values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
     }
 

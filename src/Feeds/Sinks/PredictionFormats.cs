@@ -18,17 +18,6 @@ public static class PredictionFormats
     public static Action<Prediction, TextWriter> CsvWriterFor(string? header) =>
         header == CsvHeaderWithoutForecaster ? WriteCsvWithoutForecaster : WriteCsv;
 
-    /// <summary>
-    /// <paramref name="write"/>, then the prediction goes back to its pool: for an output that is the
-    /// last reader of what it writes (a file, the console), so a steady stream makes no garbage for
-    /// its forecasts.
-    /// </summary>
-    public static Action<Prediction, TextWriter> ThenRelease(Action<Prediction, TextWriter> write) => (prediction, writer) =>
-    {
-        write(prediction, writer);
-        prediction.Release();
-    };
-
     public static void WriteCsv(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: true);
 
     public static void WriteCsvWithoutForecaster(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: false);

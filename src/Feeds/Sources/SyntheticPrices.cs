@@ -18,14 +18,11 @@ public static class SyntheticPrices
     private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
-    /// <param name="pool">Where the ticks are rented from, for a stream that gives them back; null: every tick is new (and the caller's to keep).</param>
-    public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed, TickPool? pool = null) =>
-        Source.FromEnumerator(() => Generate(tickers, bars, seed, pool).GetEnumerator());
+    public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed) =>
+        Source.FromEnumerator(() => Generate(tickers, bars, seed).GetEnumerator());
 
-    /// <param name="pool">Where the ticks are rented from, for a consumer that gives them back; null: every tick is new (and the caller's to keep).</param>
-    public static IEnumerable<Tick> Generate(int tickers, long bars, int seed, TickPool? pool = null)
+    public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {
-        if (pool is not null && pool.Features != Features.Length) throw new ArgumentException($"the pool's ticks hold {pool.Features} values, a bar {Features.Length}", nameof(pool));
         var random = new FastRandom(seed);
         var ids = Enumerable.Range(0, tickers).Select(i => $"T{i:D4}").ToArray();
         var price = Enumerable.Range(0, tickers).Select(_ => 20 + 180 * random.NextDouble()).ToArray();
@@ -48,13 +45,7 @@ public static class SyntheticPrices
                 // The bar's range beyond open and close: a fraction of sigma, as intrabar excursions give.
                 double high = Math.Max(open, close) * (1 + sigma * 0.8 * random.NextDouble());
                 double low = Math.Min(open, close) * (1 - sigma * 0.8 * random.NextDouble());
-                long at = offset++, now = Stopwatch.GetTimestamp();
-                var tick = pool is null ? new Tick(ids[i], time, raw, new float[Features.Length], at, Format, now) : pool.Rent(ids[i], time, raw, at, Format, now);
-                tick.Values[0] = (float)open;
-                tick.Values[1] = (float)high;
-                tick.Values[2] = (float)low;
-                tick.Values[3] = (float)close;
-                yield return tick;
+                yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format, Stopwatch.GetTimestamp());
             }
         }
     }

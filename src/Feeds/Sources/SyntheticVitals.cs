@@ -20,14 +20,11 @@ public static class SyntheticVitals
     public static readonly string[] Features = ["heart_rate", "blood_pressure", "temperature"];
     private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
-    /// <param name="pool">Where the ticks are rented from, for a stream that gives them back; null: every tick is new (and the caller's to keep).</param>
-    public static Source<Tick, NotUsed> Create(int patients, long readings, int seed, TickPool? pool = null) =>
-        Source.FromEnumerator(() => Generate(patients, readings, seed, pool).GetEnumerator());
+    public static Source<Tick, NotUsed> Create(int patients, long readings, int seed) =>
+        Source.FromEnumerator(() => Generate(patients, readings, seed).GetEnumerator());
 
-    /// <param name="pool">Where the ticks are rented from, for a consumer that gives them back; null: every tick is new (and the caller's to keep).</param>
-    public static IEnumerable<Tick> Generate(int patients, long readings, int seed, TickPool? pool = null)
+    public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {
-        if (pool is not null && pool.Features != Features.Length) throw new ArgumentException($"the pool's ticks hold {pool.Features} values, a reading {Features.Length}", nameof(pool));
         var random = new FastRandom(seed);
         var ids = Enumerable.Range(0, patients).Select(i => $"P{i:D4}").ToArray();
         var baseHr = Enumerable.Range(0, patients).Select(_ => 60 + 25 * random.NextDouble()).ToArray();
@@ -58,12 +55,7 @@ public static class SyntheticVitals
                 double heartRate = baseHr[i] + 8 * rhythm + hrNoise[i] + 35 * tachycardia[i] + 12 * fever[i] + 14 * gain[i] * round;
                 double pressure = baseBp[i] + 7 * rhythm + bpNoise[i] + 18 * tachycardia[i] + 10 * gain[i] * round;
                 double temperature = 36.7 + 0.35 * rhythm + 0.08 * random.Gaussian() + 1.8 * fever[i];
-                long at = offset++, now = Stopwatch.GetTimestamp();
-                var tick = pool is null ? new Tick(ids[i], time, raw, new float[Features.Length], at, Format, now) : pool.Rent(ids[i], time, raw, at, Format, now);
-                tick.Values[0] = (float)heartRate;
-                tick.Values[1] = (float)pressure;
-                tick.Values[2] = (float)temperature;
-                yield return tick;
+                yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format, Stopwatch.GetTimestamp());
             }
         }
     }

@@ -37,7 +37,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
     public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
     {
-        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1, new TickPool(SyntheticPrices.Features.Length)).Select(t => (FeedRecord)t);
+        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
         var run = Start(ticks, durability);
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
@@ -53,7 +53,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N1} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
+                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N0} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
                          $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs");
         await QuiesceAsync(run);
         return rate;
@@ -62,7 +62,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>
     /// The practical limit beside the pipeline: the same synthetic feed, each tick stepped and scored
     /// as a key group does it (series state found in a table, one network step, the series' scores),
-    /// the prediction discarded as the pipeline's sink does (both back to their pools), all on this one thread with no actor
+    /// the prediction discarded as the pipeline's sink does, all on this one thread with no actor
     /// and no stream. Measured as the pipeline is, over the last two thirds of the feed.
     /// </summary>
     public double PlainLoop(int series, int ticksPerSeries)
@@ -75,7 +75,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var clock = new Stopwatch();
         long allocatedBefore = 0, gcBefore = 0;
         float checksum = 0;
-        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1, new TickPool(SyntheticPrices.Features.Length)))
+        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
         {
             if (++count == warmup)
             {
@@ -88,9 +88,6 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
             var prediction = forecaster.Process(entry.State, tick, network, null);
             entry.Scores.Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             if (!prediction.IsFailed) checksum += prediction.Predicted[0];
-            // Given back as the pipeline's router (the tick) and output (the prediction) give them back.
-            tick.Release();
-            prediction.Release();
         }
         clock.Stop();
         long measured = total - warmup;
@@ -131,14 +128,14 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var channel = System.Threading.Channels.Channel.CreateBounded<FeedRecord>(new System.Threading.Channels.BoundedChannelOptions(1 << 20) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
-            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2, new TickPool(SyntheticPrices.Features.Length)).GetEnumerator();
-            Release(ticks, unmeasured);
+            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2).GetEnumerator();
+            Release(ticks, unmeasured, stamp: false);
             settled.Wait();
-            Release(ticks, measured);
+            Release(ticks, measured, stamp: true);
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
 
-        void Release(IEnumerator<Tick> ticks, long count)
+        void Release(IEnumerator<Tick> ticks, long count, bool stamp)
         {
             var clock = Stopwatch.StartNew();
             long released = 0;
@@ -147,10 +144,10 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 long due = Math.Min(count, (long)(clock.Elapsed.TotalSeconds * ticksPerSecond));
                 for (; released < due; released++)
                 {
-                    // Made, and so stamped, as it leaves, so a burst leaves at the pace it is released rather than
-                    // all at once (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
                     ticks.MoveNext();
-                    if (!channel.Writer.TryWrite(ticks.Current)) break;
+                    // Stamped as it leaves, one copy each, so a burst leaves at the pace it is released rather than
+                    // all at once (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 })) break;
                 }
                 Thread.Sleep(1);
             }
@@ -158,12 +155,10 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
 
         var run = Start(ChannelSource.FromReader(channel.Reader));
         producer.Start();
-        while (run.Metrics.Latency.Count < unmeasured && !run.Completion.IsCompleted) await Task.Delay(5);
+        while (run.Metrics.Predictions < unmeasured && !run.Completion.IsCompleted) await Task.Delay(5);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
-        // The warm-up's latencies go: every one of its ticks is forecast and the producer waits, so nothing records meanwhile.
-        run.Metrics.Latency.Reset();
         var pausedBefore = GC.GetTotalPauseDuration();
         int collectionsBefore = GC.CollectionCount(0);
         settled.Set();
@@ -239,9 +234,6 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
     public Http.ServiceState? Service { get; init; }
 
-    /// <summary>The output of every run here: each prediction back to its pool, as `run --set output.format=none` does.</summary>
-    private static Sink<Prediction, Task<Done>> Discard => Sink.ForEach<Prediction>(prediction => prediction.Release());
-
     private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null)
     {
         var run = LivePipeline.Run(system, ticks, Weights, new PipelineSettings
@@ -250,8 +242,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
             Service is { } service
-                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(Discard, Keep.Right).MapMaterializedValue(t => (Task)t)
-                : Discard.MapMaterializedValue(t => (Task)t),
+                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(Sink.Ignore<Prediction>(), Keep.Right).MapMaterializedValue(t => (Task)t)
+                : Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

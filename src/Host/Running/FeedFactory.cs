@@ -10,7 +10,6 @@ namespace RnnStream.Host.Running;
 /// <summary>Opens the feed a deployment names. A file's header is read first, so the model knows its inputs before the stream starts.</summary>
 internal static class FeedFactory
 {
-    /// <remarks>A generated feed rents its ticks from a pool, which the stream gives them back to once they are forecast.</remarks>
     /// <param name="otherNodesListen">A cluster's coordinating node: a socket feed also takes the lines other nodes' listeners send it.</param>
     public static OpenedFeed Open(ActorSystem system, Deployment deployment, bool otherNodesListen = false)
     {
@@ -18,9 +17,9 @@ internal static class FeedFactory
         {
             "file" => OpenFile(deployment),
             "synthetic-prices" => Synthetic(deployment, SyntheticPrices.Features,
-                SyntheticPrices.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed, new TickPool(SyntheticPrices.Features.Length)), "synthetic prices"),
+                SyntheticPrices.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic prices"),
             "synthetic-vitals" => Synthetic(deployment, SyntheticVitals.Features,
-                SyntheticVitals.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed, new TickPool(SyntheticVitals.Features.Length)), "synthetic vitals"),
+                SyntheticVitals.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic vitals"),
             "tcp" => OpenTcp(system, deployment, otherNodesListen),
             var other => throw new ArgumentException($"feed.type '{other}' is not file, synthetic-prices, synthetic-vitals or tcp"),
         };

@@ -10,7 +10,7 @@ namespace RnnStream.Host.Running;
 /// <summary>The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine file.</summary>
 internal static class OutputFactory
 {
-    /// <param name="tap">Sees every prediction before the sink does, and keeps nothing of it after it returns (the sink then gives it back to its pool); null for none.</param>
+    /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
     public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment, Func<Prediction, Prediction>? tap = null) =>
         WithTap(Predictions(system, deployment), tap);
 
@@ -27,8 +27,8 @@ internal static class OutputFactory
             return (Predictions(system, deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
-            ? TextFileSink.Continuing(path, PredictionFormats.ThenRelease(PredictionFormats.CsvWriterFor(ContinuedHeader(path, last))), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
-            : TextFileSink.Continuing(path, PredictionFormats.ThenRelease(PredictionFormats.WriteJson), null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
+            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.CsvWriterFor(ContinuedHeader(path, last)), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
+            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
         return (WithTap(sink, tap), commits);
     }
 
@@ -43,16 +43,15 @@ internal static class OutputFactory
     private static Sink<Prediction, Task> WithTap(Sink<Prediction, Task> sink, Func<Prediction, Prediction>? tap) =>
         tap is null ? sink : Flow.Create<Prediction>().Select(tap).ToMaterialized(sink, Keep.Right);
 
-    /// <summary>Each output is the last to read a prediction (the taps before it are done with it when they return), so it gives it back to its pool.</summary>
     private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
-        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.ThenRelease(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
-        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.ThenRelease(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery),
-        "console" => TextFileSink.Create(() => new KeepOpenWriter(Console.Out), PredictionFormats.ThenRelease(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson, flushEvery: deployment.FlushEvery),
+        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
         "tcp" => Flow.Create<Prediction>().WatchTermination(Keep.Right)
             .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
             .MapMaterializedValue(done => (Task)done),
-        "none" or "csv" or "jsonl" => Sink.ForEach<Prediction>(prediction => prediction.Release()).MapMaterializedValue(t => (Task)t),
+        "none" or "csv" or "jsonl" => Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
     };
 

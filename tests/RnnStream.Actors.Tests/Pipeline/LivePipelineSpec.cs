@@ -5,7 +5,6 @@ using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
-using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
@@ -46,53 +45,6 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         Assert.Equal([2L, 3L, 4L], rejects.Select(r => r.Offset));
         Assert.Equal(3, run.Metrics.Rejected);
         Assert.Equal(4, run.Metrics.Predictions);
-    }
-
-    [Fact]
-    public async Task Pooled_ticks_and_predictions_are_used_again_and_every_forecast_is_written_as_without_pools()
-    {
-        var settings = new PipelineSettings
-        {
-            Series = new SeriesSettings { FeatureNames = SyntheticPrices.Features, TargetIndices = [3], WindowLength = 16, TrainEvery = 1 << 20 },
-            Router = new RouterSettings { Partitions = 4, MaxInFlight = 512 },
-        };
-        var weights = WeightInitializer.Initialize(new ModelSpec(4, [new LayerSpec(CellType.Gru, 8)], 1), 1);
-
-        async Task<(List<string> Lines, int Ticks, int Predictions)> Run(TickPool? ticks, bool release)
-        {
-            var lines = new List<string>();
-            var seenTicks = new HashSet<object>(ReferenceEqualityComparer.Instance);
-            var seenPredictions = new HashSet<object>(ReferenceEqualityComparer.Instance);
-            var feed = SyntheticPrices.Create(300, 40, seed: 5, ticks).Select(tick =>
-            {
-                seenTicks.Add(tick);
-                return (FeedRecord)tick;
-            });
-            var run = LivePipeline.Run(Sys, feed, weights, settings,
-                Sink.ForEach<Prediction>(prediction =>
-                {
-                    seenPredictions.Add(prediction);
-                    var line = new StringWriter();
-                    PredictionFormats.WriteCsv(prediction, line);
-                    lines.Add(line.ToString());
-                    if (release) prediction.Release();
-                }).MapMaterializedValue(t => (Task)t),
-                Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
-            await run.Completion;
-            return (lines, seenTicks.Count, seenPredictions.Count);
-        }
-
-        var plain = await Run(ticks: null, release: false);
-        var pooled = await Run(new TickPool(SyntheticPrices.Features.Length), release: true);
-
-        Assert.Equal(12_000, plain.Lines.Count);
-        Assert.Equal(12_000, plain.Ticks);
-        Assert.Equal(12_000, plain.Predictions);
-        // Every tick and forecast written exactly as with objects never used twice, though far fewer objects carried them
-        // (in the order the key groups answered, which differs from run to run across key groups).
-        Assert.Equal(plain.Lines.Order(StringComparer.Ordinal), pooled.Lines.Order(StringComparer.Ordinal));
-        Assert.InRange(pooled.Ticks, 1, 6_000);
-        Assert.InRange(pooled.Predictions, 1, 6_000);
     }
 
     [Fact]
