@@ -30,7 +30,16 @@ internal sealed class AllocationSampler : EventListener
 
     /// <summary>The sampled types as a short clause: "; of which 52% Prediction, 26% Single[]"; empty when nothing was sampled.</summary>
     public static string Describe(IReadOnlyList<(string Type, double Share)> types) =>
-        types.Count == 0 ? "" : "; of which " + string.Join(", ", types.Select(t => $"{t.Share:P0} {t.Type[(t.Type.LastIndexOf('.') + 1)..]}"));
+        types.Count == 0 ? "" : "; of which " + string.Join(", ", types.Select(t => $"{t.Share:P0} {ShortName(t.Type)}"));
+
+    /// <summary>A type's name without its namespace or generic arguments (an array keeps its brackets): "ValueTuple`2", "Single[]".</summary>
+    private static string ShortName(string type)
+    {
+        int arguments = type.IndexOf('[');
+        while (arguments >= 0 && arguments + 1 < type.Length && type[arguments + 1] == ']') arguments = type.IndexOf('[', arguments + 2);
+        string name = arguments >= 0 ? type[..arguments] : type;
+        return name[(name.LastIndexOf('.') + 1)..];
+    }
 
     protected override void OnEventSourceCreated(EventSource source)
     {
