@@ -119,7 +119,9 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     [Fact]
     public async Task Past_the_cap_a_connection_is_refused_at_once_and_idle_ones_are_closed_so_a_client_is_served()
     {
-        var (bound, port, lines, counters) = await Listen(new TcpFeedSettings("127.0.0.1", 0) { MaxConnections = 2, IdleTimeout = TimeSpan.FromSeconds(1) });
+        // Idle for 3 s before being closed: long enough that both idle connections still hold their slots when the third comes,
+        // even on a busy machine (at 1 s, one was once closed first and the third was let in).
+        var (bound, port, lines, counters) = await Listen(new TcpFeedSettings("127.0.0.1", 0) { MaxConnections = 2, IdleTimeout = TimeSpan.FromSeconds(3) });
         lines.Request(1000);
         using var idle1 = await Connect(port);
         using var idle2 = await Connect(port);
