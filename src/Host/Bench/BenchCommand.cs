@@ -25,9 +25,10 @@ internal static class BenchCommand
         var postgres = new Option<string?>("--postgres") { Description = "With --data-dir: checkpoint to this PostgreSQL database (a connection string; its tables are emptied first) instead of SQLite." };
         var checkpointInterval = new Option<double>("--checkpoint-seconds") { Description = "Seconds between checkpoints in the durable run (0: by count only).", DefaultValueFactory = _ => 10 };
         var http = new Option<bool>("--http") { Description = "Serve the live service during the runs, as `run` does (its tap on every prediction), with a client reading /metrics, one series and its events every second: what serving costs." };
+        var allocations = new Option<bool>("--allocations") { Description = "Also say which types the throughput run's allocated bytes go to (the runtime's allocation sampling; its events add about 2 bytes a tick of their own)." };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http, allocations,
         };
         command.SetAction(async (result, _) =>
         {
@@ -51,6 +52,7 @@ internal static class BenchCommand
             var bench = new PipelineBench(system, result.GetValue(cell), result.GetValue(units), new RouterSettings { MaxInFlight = result.GetValue(maxInFlight), Partitions = result.GetValue(partitions) }, output)
             {
                 Service = state,
+                SampleAllocations = result.GetValue(allocations),
             };
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));

@@ -41,14 +41,14 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var run = Start(ticks, durability);
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
+        using var sampler = SampleAllocations ? new AllocationSampler() : null;
         long startCount = run.Metrics.Predictions;
         var clock = Stopwatch.StartNew();
         long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2), allocatedBefore = GC.GetTotalAllocatedBytes();
-        using var sampler = new AllocationSampler();
-        sampler.Start();
+        sampler?.Start();
         await run.Completion;
         clock.Stop();
-        var allocatedTypes = sampler.Stop(top: 4);
+        var allocatedTypes = sampler?.Stop(top: 4) ?? [];
         long measured = run.Metrics.Predictions - startCount;
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
@@ -230,6 +230,9 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var counts = await Task.WhenAll(run.Partitions.Select(p => p.Ask<Actors.Series.SeriesPartition.SeriesCounts>(Actors.Series.SeriesPartition.CountSeries.Instance, TimeSpan.FromSeconds(30))));
         return counts.Sum(c => (long)c.Passivated);
     }
+
+    /// <summary>Whether the throughput run also says which types its allocated bytes go to (off by default: the sampling's own events allocate too).</summary>
+    public bool SampleAllocations { get; init; }
 
     /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
     public Http.ServiceState? Service { get; init; }
