@@ -5,8 +5,9 @@ namespace RnnStream.Host.Bench;
 
 /// <summary>
 /// Which types the allocated bytes go to, from the runtime's own sampling: an allocation tick about
-/// every 100 KB names the type of the object that crossed the mark, so the counts are proportional
-/// to bytes per type. What a "bytes per tick" figure is made of, without a profiler.
+/// every 100 KB names the type of the object that crossed the mark and the bytes since the last
+/// one, so the bytes summed per type are in proportion to what each type took. What a "bytes per
+/// tick" figure is made of, without a profiler.
 /// </summary>
 internal sealed class AllocationSampler : EventListener
 {
