@@ -455,6 +455,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private void CompleteIfDone()
         {
             if (!_upstreamDone || _inFlight > 0 || _held is not null || _checkpointing || (_retraining && _replay)) return;
+            bool candidateWasPending = _pending is not null;
             if (_pending is not null)
             {
                 // The feed ended before the candidate's point: it takes effect at the end, so the run's final weights hold it.
@@ -462,7 +463,11 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 TakeEffect();
             }
             // A drain can stop the feed in the middle of a record (a wide row): the cut is then inside it.
-            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0 && !TakeCheckpoint(_lastOffset, _ticksAtLastOffset)) return;
+            // Not after a retrain's cut whose candidate had not reached its point: a resume from here would forecast with the
+            // candidate before that point, unlike the run it continues. It goes on from the checkpoint before the retrain's cut,
+            // which the retrain is then cut again from, and forecasts the ticks since then again (a drain stops a replay, whose
+            // feed is read again; a live feed has no such retrain).
+            if (_stage.Checkpoints is not null && _sinceCheckpoint > 0 && !candidateWasPending && !TakeCheckpoint(_lastOffset, _ticksAtLastOffset)) return;
             CompleteStage();
         }
     }
