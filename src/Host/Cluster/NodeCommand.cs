@@ -37,8 +37,8 @@ internal static class NodeCommand
         // Every node builds the same initial weights from the deployment's seed (or weights file), so a key group forecasts alike wherever it runs.
         var context = new SeriesContext(new SeriesForecaster(series), new ModelRegistry(DeploymentPipeline.InitialWeights(deployment, spec)),
             new ReplayBuffer(deployment.ReplayCapacity));
-        var node = new RnnStreamNode(deployment, console, minNodes, context);
         var router = deployment.Router;
+        var node = new RnnStreamNode(deployment, console, minNodes, context, ModelAgreement.Describe(spec, series, router.Partitions));
 
         var builder = Microsoft.Extensions.Hosting.Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();

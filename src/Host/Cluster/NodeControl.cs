@@ -41,6 +41,9 @@ public sealed class NodeControl : ReceiveActor
     /// <summary>The distributed pub/sub topic of promoted weights versions; each node's control actor is its one subscriber.</summary>
     public const string WeightsTopic = "rnnstream-weights";
 
+    /// <summary>Asks a node for its <see cref="ModelAgreement"/> description (answered as a plain string).</summary>
+    public const string ModelQuery = "rnnstream:model-query";
+
     /// <summary>Published by the coordinator before a run's first tick; each node answers <see cref="TopicHeard"/> directly.</summary>
     public const string TopicProbe = "rnnstream:weights-topic-probe";
 
@@ -88,6 +91,7 @@ public sealed class NodeControl : ReceiveActor
             async Task<object> Offer() => await StreamRefs.SinkRef<TcpArrivals>().To(await arrivals).Run(materializer);
             Offer().PipeTo(Sender);
         });
+        Receive<string>(message => message == ModelQuery, _ => Sender.Tell(node.Model));
         Receive<string>(message => message == TopicProbe, _ => Sender.Tell(TopicHeard));
         Receive<string>(message => message == TopicHeard, _ => node.HeardOnWeightsTopic[SenderNode()] = true);
         Receive<string>(message => message == Leaving, _ =>

@@ -8,8 +8,9 @@ namespace RnnStream.Host.Cluster;
 /// <summary>What one `rnnstream node` process is: its deployment, where it prints, and whether the run it coordinated failed.</summary>
 public sealed class RnnStreamNode
 {
-    internal RnnStreamNode(Deployment deployment, IAnsiConsole console, int minNodes, SeriesContext keyGroups)
+    internal RnnStreamNode(Deployment deployment, IAnsiConsole console, int minNodes, SeriesContext keyGroups, string model)
     {
+        Model = model;
         Deployment = deployment;
         Console = console;
         MinNodes = minNodes;
@@ -18,6 +19,9 @@ public sealed class RnnStreamNode
 
     /// <summary>What this node's key groups share: its weights registry (fed by the trainer's versions) and its replay buffer (read by the trainer).</summary>
     internal SeriesContext KeyGroups { get; }
+
+    /// <summary>This node's <see cref="ModelAgreement"/> description: what the coordinator checks every node against.</summary>
+    internal string Model { get; }
 
     /// <summary>Nodes whose shard regions must be known before key groups are placed (so they spread over all of them).</summary>
     internal int MinNodes { get; }

@@ -92,6 +92,24 @@ public sealed class RunCoordinator : ReceiveActor
         }
     }
 
+    /// <summary>
+    /// Every node up runs this node's model (<see cref="ModelAgreement"/>), or the run does not start:
+    /// a node with another copy of the file or another config would forecast its key groups with
+    /// another model, or fail on the first weights it is sent.
+    /// </summary>
+    private async Task RequireOneModel(RnnStreamNode node)
+    {
+        var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
+        var answers = await Task.WhenAll(NodeAddresses().Where(address => !address.Equals(self))
+            .Select(async address => (Address: address, Model: await NodeControlAt(address).Ask<string>(NodeControl.ModelQuery, TimeSpan.FromSeconds(30)))));
+        var differing = answers.Select(answer => (answer.Address, Differences: ModelAgreement.Differences(node.Model, answer.Model)))
+            .Where(other => other.Differences.Count > 0).ToList();
+        if (differing.Count > 0)
+            throw new InvalidOperationException(string.Join("; ", differing.Select(other =>
+                $"node {other.Address} would run another model than this one ({self}): {string.Join(", ", other.Differences)}")) +
+                ". Every node needs the same config and the same feed file (with auto keys, the same first ticks), or a shared store whose first run chose for all");
+    }
+
     /// <summary>Every node's windows before the cutoff; the newest of their union, as one node's buffer would have kept them.</summary>
     private async Task<IReadOnlyList<TrainingWindow>> GatherWindows(DateTime? cutoff, int capacity)
     {
@@ -132,9 +150,12 @@ public sealed class RunCoordinator : ReceiveActor
         var deployment = node.Deployment;
         var console = node.Console;
         var system = _system;
+        await RequireOneModel(node);
         var durability = deployment.DataDirectory is null ? null
             : await Actors.Persistence.Durability.OpenAsync(system, deployment.CheckpointEvery, TimeSpan.FromSeconds(30), deployment.CheckpointInterval);
         if (durability?.Last is { } last) RunCommand.CheckOutputContinues(deployment, last);
+        // In the shared store: a node started later, or the cluster resumed on a grown file, chooses its auto keys as this first run did.
+        if (attempt == 1) deployment.KeepBasis();
         var feed = FeedFactory.Open(system, deployment, otherNodesListen: true);
         node.OtherNodesArrivals = feed.OtherNodesArrivals;
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);

@@ -57,7 +57,8 @@ internal sealed class Deployment
         HoldoutIsAuto = AutoKeys.IsAuto(config, AutoKeys.Holdout);
         SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
         DetectionSample = config.PathOf("detection.sample");
-        _keptBasis = new Lazy<DetectionBasis?>(() => FeedType == "file" ? DetectionBasis.Read(DataDirectory) : null);
+        _keptBasis = new Lazy<DetectionBasis?>(() => FeedType != "file" ? null
+            : BasisInStore ? DetectionBasisTable.Read(PersistenceConnectionString!) : DetectionBasis.Read(DataDirectory));
         _feedTicks = new Lazy<long?>(() => _keptBasis.Value is { } kept ? kept.FeedTicks : FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
         long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
             : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
@@ -66,7 +67,11 @@ internal sealed class Deployment
             if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
             bool asKept = warmUpTicks is null && _keptBasis.Value is { WarmUpTicks: > 0 };
             var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null), DetectionSample);
-            return asKept ? choices with { Basis = $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})" } : choices;
+            return !asKept ? choices : choices with
+            {
+                Basis = BasisInStore ? $"{choices.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
+                    : $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
+            };
         });
         _timeFeatures = Auto(AutoKeys.TimeFeatures, () => config.Bool(AutoKeys.TimeFeatures), choices => choices.TimeFeatures);
         _seasonalLag = Auto(AutoKeys.SeasonalLag, () => config.Int(AutoKeys.SeasonalLag), choices => choices.SeasonalLag);
@@ -208,6 +213,21 @@ internal sealed class Deployment
 
     /// <summary>What a data directory's first run chose its auto keys from, to keep for its resumes; null for a feed that is not a file.</summary>
     public DetectionBasis? BasisToKeep => FeedType == "file" ? new DetectionBasis(Inputs.WarmUpTicks, FeedTicks) : null;
+
+    /// <summary>
+    /// Keeps <see cref="BasisToKeep"/> where the durable state is, unless the first run's is there: a
+    /// file in the data directory beside SQLite, a row in the shared PostgreSQL (every node of a
+    /// cluster reads that one). Nothing without a data directory.
+    /// </summary>
+    public void KeepBasis()
+    {
+        if (DataDirectory is null || BasisToKeep is not { } basis) return;
+        if (BasisInStore) DetectionBasisTable.Keep(basis, PersistenceConnectionString!);
+        else basis.KeepIn(DataDirectory);
+    }
+
+    /// <summary>The basis lives in the shared PostgreSQL store, not in this process's data directory.</summary>
+    private bool BasisInStore => DataDirectory is not null && PersistenceProvider == "postgresql" && PersistenceConnectionString is not null;
 
     private readonly Lazy<DetectionBasis?> _keptBasis;
 

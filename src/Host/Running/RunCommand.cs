@@ -102,7 +102,7 @@ internal static class RunCommand
         var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
         // Kept once the data directory's state was accepted for this model: a refused start leaves no basis behind.
-        if (deployment.DataDirectory is { } dataDirectory) deployment.BasisToKeep?.KeepIn(dataDirectory);
+        deployment.KeepBasis();
         service?.Started(run, feed.Description);
 
         // CoordinatedShutdown (a signal, or the caller's cancellation) drains the stream and lets the system go only once this method is done with it.

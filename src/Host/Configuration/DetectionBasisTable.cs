@@ -1,0 +1,53 @@
+using Npgsql;
+
+namespace RnnStream.Host.Configuration;
+
+/// <summary>
+/// The <see cref="DetectionBasis"/> of a deployment whose store is PostgreSQL, kept in that store
+/// beside its checkpoints: one row, written by the first run. Every node of a cluster reads the same
+/// row, so a node started later, or a whole cluster resumed on a file that has grown since, chooses
+/// its auto keys from what the first run chose them from, whatever its own data directory holds.
+/// </summary>
+internal static class DetectionBasisTable
+{
+    public const string Name = "rnnstream_detection_basis";
+
+    /// <summary>The basis the store keeps; null when it keeps none (nothing has run on it yet).</summary>
+    public static DetectionBasis? Read(string connectionString)
+    {
+        try
+        {
+            using var connection = new NpgsqlConnection(connectionString);
+            connection.Open();
+            using (var exists = new NpgsqlCommand($"SELECT to_regclass('{Name}') IS NOT NULL", connection))
+                if (!(bool)exists.ExecuteScalar()!) return null;
+            using var select = new NpgsqlCommand($"SELECT warm_up_ticks, feed_ticks FROM {Name} WHERE id = 1", connection);
+            using var row = select.ExecuteReader();
+            if (!row.Read()) return null;
+            long warmUp = row.GetInt64(0);
+            long? feed = row.IsDBNull(1) ? null : row.GetInt64(1);
+            if (warmUp < 0 || feed < 0)
+                throw new InvalidDataException($"the store's {Name} table is damaged (warm_up_ticks {warmUp}, feed_ticks {feed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}). " +
+                    "It holds what this store's first run chose its auto keys from. Put the row back as that run wrote it, or delete it to choose again " +
+                    "from the file as it is now (a choice that changes the model is then refused).");
+            return new DetectionBasis(warmUp, feed);
+        }
+        catch (NpgsqlException e)
+        {
+            throw new InvalidOperationException($"the store (persistence.connection-string) cannot be read for what its first run chose the auto keys from: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Keeps <paramref name="basis"/> in the store, unless a row is there already (a resumed run, or another node's, keeps the first one's).</summary>
+    public static void Keep(DetectionBasis basis, string connectionString)
+    {
+        using var connection = new NpgsqlConnection(connectionString);
+        connection.Open();
+        using var keep = new NpgsqlCommand(
+            $"CREATE TABLE IF NOT EXISTS {Name} (id smallint PRIMARY KEY CHECK (id = 1), warm_up_ticks bigint NOT NULL, feed_ticks bigint NULL); " +
+            $"INSERT INTO {Name} (id, warm_up_ticks, feed_ticks) VALUES (1, @warmUp, @feed) ON CONFLICT (id) DO NOTHING", connection);
+        keep.Parameters.AddWithValue("warmUp", basis.WarmUpTicks);
+        keep.Parameters.AddWithValue("feed", basis.FeedTicks is { } ticks ? ticks : DBNull.Value);
+        keep.ExecuteNonQuery();
+    }
+}
