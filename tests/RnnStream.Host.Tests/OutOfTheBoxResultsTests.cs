@@ -19,7 +19,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
 
     private static string Data(params string[] parts) => Path.Combine([RepositoryPaths.Root, "data", .. parts]);
 
-    /// <summary>Measured: MAPE 0.0583 / 0.0600 / 0.0593, NRMSE 0.206 / 0.213 / 0.204 (the keys taxi.conf was tuned to by hand: 0.0616 / 0.209).</summary>
+    /// <summary>Measured: MAPE 0.0588 / 0.0605 / 0.0597, NRMSE 0.212 / 0.211 / 0.212 (the keys taxi.conf was tuned to by hand: 0.0616 / 0.209).</summary>
     [Fact]
     public async Task The_taxi_stream_five_steps_ahead_untuned_scores_MAPE_0_063_and_NRMSE_0_22_or_better()
     {
@@ -29,7 +29,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         Assert.True(scores.Average(s => s.Nrmse) <= 0.22, $"taxi: mean NRMSE {scores.Average(s => s.Nrmse):F4} above 0.22");
     }
 
-    /// <summary>Measured: MAPE 0.0652 / 0.0682 / 0.0668 (the hand-tuned keys: 0.0669 / 0.0700 / 0.0665).</summary>
+    /// <summary>Measured: MAPE 0.0651 / 0.0680 / 0.0643 (the hand-tuned keys: 0.0669 / 0.0700 / 0.0665).</summary>
     [Fact]
     public async Task The_perturbed_taxi_stream_untuned_adapts_to_MAPE_0_068_or_better()
     {
@@ -38,7 +38,7 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
         Assert.True(scores.Average(s => s.Mape) <= 0.068, $"perturbed taxi: mean MAPE {scores.Average(s => s.Mape):F4} above 0.068");
     }
 
-    /// <summary>Measured: MASE 0.8120 / 0.8098 / 0.8115 (RESULTS' recipe: 0.824 / 0.825 / 0.826).</summary>
+    /// <summary>Measured: MASE 0.8150 / 0.8186 / 0.8136 (RESULTS' recipe: 0.824 / 0.825 / 0.826).</summary>
     [Fact]
     public async Task The_infant_heart_rate_untuned_scores_MASE_0_82_or_better()
     {
@@ -48,15 +48,15 @@ public sealed class OutOfTheBoxResultsTests(ITestOutputHelper log) : IDisposable
     }
 
     /// <summary>
-    /// Measured: MASE 0.8944 / 0.8914 / 0.8923 (mean 0.8927): better than the tuned recipe's 0.899, but
-    /// short of issue 14's 0.89, which this test does not claim; it holds the figure reached.
+    /// Measured: MASE 0.8887 / 0.8826 / 0.8866 with the default two layers of 16 (one layer of 32:
+    /// 0.8944 / 0.8914 / 0.8923, short of the goal).
     /// </summary>
     [Fact]
-    public async Task The_NAB_machine_temperature_untuned_scores_MASE_0_895_or_better()
+    public async Task The_NAB_machine_temperature_untuned_scores_MASE_0_89_or_better()
     {
         var scores = await Scores("mt", Data("nab", "realKnownCause", "machine_temperature_system_failure.csv"), "value", horizon: 1, scoreFromDataRow: 6_808,
             "metrics.score-from=6809");
-        Assert.True(scores.Average(s => s.Mase) <= 0.895, $"machine temperature: mean MASE {scores.Average(s => s.Mase):F4} above 0.895");
+        Assert.True(scores.Average(s => s.Mase) <= 0.89, $"machine temperature: mean MASE {scores.Average(s => s.Mase):F4} above 0.89");
     }
 
     /// <summary>

@@ -185,8 +185,8 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         var (exit, _, text) = await RnnstreamProcess.RunToEndAsync(["run", "--input", input, "--data-dir", state, "--output", Path.Combine(_output, "lstm.csv"), "--set", "http.port=off"]);
 
         Assert.Equal(2, exit);
-        Assert.Contains("the data directory holds state of another model (1×LSTM(32) on 1 inputs", text);
-        Assert.Contains("this deployment makes 1×GRU(32) on 1 inputs", text);
+        Assert.Contains("the data directory holds state of another model (2×LSTM(16,16) on 1 inputs", text);
+        Assert.Contains("this deployment makes 2×GRU(16,16) on 1 inputs", text);
         Assert.Contains("model.cell", text);
     }
 
