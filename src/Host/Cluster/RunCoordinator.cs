@@ -99,8 +99,13 @@ public sealed class RunCoordinator : ReceiveActor
     /// </summary>
     private async Task RequireOneModel(RnnStreamNode node)
     {
-        var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
-        var answers = await Task.WhenAll(NodeAddresses().Where(address => !address.Equals(self))
+        var cluster = Akka.Cluster.Cluster.Get(_system);
+        var self = cluster.SelfAddress;
+        // Joining members too: the coordinator may start while another node the run will place key groups on is not yet seen up here.
+        var state = cluster.State;
+        var members = state.Members.Where(member => member.Status is Akka.Cluster.MemberStatus.Joining or Akka.Cluster.MemberStatus.WeaklyUp or Akka.Cluster.MemberStatus.Up
+            && !state.Unreachable.Contains(member)).Select(member => member.Address);
+        var answers = await Task.WhenAll(members.Where(address => !address.Equals(self))
             .Select(async address => (Address: address, Model: await NodeControlAt(address).Ask<string>(NodeControl.ModelQuery, TimeSpan.FromSeconds(30)))));
         var differing = answers.Select(answer => (answer.Address, Differences: ModelAgreement.Differences(node.Model, answer.Model)))
             .Where(other => other.Differences.Count > 0).ToList();

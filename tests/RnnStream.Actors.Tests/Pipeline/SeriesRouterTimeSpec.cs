@@ -201,6 +201,47 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     [Fact]
     public void No_checkpoint_falls_between_an_overlapped_retrains_cut_and_its_effect_and_one_due_meanwhile_is_taken_there()
     {
+        var replay = OverlappedReplayWithCheckpoints();
+        // One tick per offset (a step per series each), so every tick may be a cut.
+        foreach (var tick in Ticks.Interleaved(["a"], 18)) replay.Source.SendNext(tick);
+
+        replay.Sink.ExpectNextN(13);
+        replay.Release();
+        replay.Sink.ExpectNextN(5);
+        replay.Source.SendComplete();
+        replay.Sink.ExpectComplete();
+        // Every three ticks up to the retrain's cut before tick 9; none from there until its candidate took effect before tick 13,
+        // where the one that came due meanwhile is taken; then every three again, and the last inside the final tick's record.
+        Assert.Equal([3L, 6, 9, 13, 16, 17], replay.Cuts.Select(c => c.NextOffset));
+    }
+
+    [Fact]
+    public void A_stream_that_ends_while_an_overlapped_retrains_candidate_is_pending_takes_no_final_checkpoint_but_ends_on_the_candidate()
+    {
+        var replay = OverlappedReplayWithCheckpoints();
+        // The stream stops two ticks after the retrain's cut (a drain, or the end of the file), before its candidate's point.
+        foreach (var tick in Ticks.Interleaved(["a"], 11)) replay.Source.SendNext(tick);
+        replay.Sink.ExpectNextN(11);
+        replay.Source.SendComplete();
+        replay.Sink.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        replay.Release();
+        replay.Sink.ExpectComplete();
+
+        // A last cut at the stream's end (10) would resume with the candidate in effect from there, before the uninterrupted
+        // run puts it in effect (13): the resume goes on from the checkpoint before the retrain's cut instead, and forecasts
+        // those ticks again.
+        Assert.Equal([3L, 6, 9], replay.Cuts.Select(c => c.NextOffset));
+        // The run's final weights still hold the candidate.
+        Assert.Equal(1L, replay.Harness.Registry.Version);
+    }
+
+    /// <summary>
+    /// A replay checkpointed every 3 ticks and retrained every 9 beside the stream: the candidate
+    /// (version 1) is ready once <c>Release</c> is called, and takes effect 4 ticks after its cut.
+    /// </summary>
+    private (TestPublisher.Probe<Tick> Source, TestSubscriber.Probe<Prediction> Sink, System.Collections.Concurrent.ConcurrentQueue<RouterCut> Cuts,
+        Action Release, Harness Harness) OverlappedReplayWithCheckpoints()
+    {
         var harness = new Harness(Sys);
         var gate = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
         var candidate = WeightInitializer.Initialize(harness.Spec, seed: 5).WithVersion(1);
@@ -218,57 +259,6 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         }, checkpoints);
         var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
-        // One tick per offset (a step per series each), so every tick may be a cut.
-        foreach (var tick in Ticks.Interleaved(["a"], 18)) source.SendNext(tick);
-
-        sink.ExpectNextN(13);
-        gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test"));
-        sink.ExpectNextN(5);
-        source.SendComplete();
-        sink.ExpectComplete();
-        // Every three ticks up to the retrain's cut before tick 9; none from there until its candidate took effect before tick 13,
-        // where the one that came due meanwhile is taken; then every three again, and the last inside the final tick's record.
-        Assert.Equal([3L, 6, 9, 13, 16, 17], cuts.Select(c => c.NextOffset));
-    }
-
-    [Fact]
-    public void A_stream_that_ends_while_an_overlapped_retrains_candidate_is_pending_takes_no_final_checkpoint_but_ends_on_the_candidate()
-    {
-        var harness = new Harness(Sys);
-        var gate = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var candidate = WeightInitializer.Initialize(harness.Spec, seed: 5).WithVersion(1);
-        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
-        var checkpoints = new RouterCheckpoints(3, 0, cut =>
-        {
-            cuts.Enqueue(cut);
-            return Task.CompletedTask;
-        });
-        var schedule = new RetrainSchedule { Mode = RetrainMode.Replay, EveryTicks = 9, TakesEffectAfterTicks = 4 };
-        var heard = new List<RetrainOutcome>();
-        var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, new RouterRetrains(schedule, _ => throw new InvalidOperationException("overlapped"))
-        {
-            StartOverlapped = _ => new OverlappedRetrain(Task.CompletedTask, gate.Task),
-            OnOutcome = outcome =>
-            {
-                heard.Add(outcome);
-                harness.Registry.Promote(outcome.Promoted!);
-            },
-        }, checkpoints);
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
-        sink.Request(100);
-        // The stream stops two ticks after the retrain's cut (a drain, or the end of the file), before its candidate's point.
-        foreach (var tick in Ticks.Interleaved(["a"], 11)) source.SendNext(tick);
-        sink.ExpectNextN(11);
-        source.SendComplete();
-        sink.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
-        gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test"));
-        sink.ExpectComplete();
-
-        // A cut at 11 would resume with the candidate in effect from tick 11, two ticks before the uninterrupted run puts it there:
-        // the resume goes on from the checkpoint before the retrain's cut instead, and forecasts those ticks again.
-        Assert.Equal([3L, 6, 9], cuts.Select(c => c.NextOffset));
-        // The run's final weights still hold the candidate.
-        Assert.Single(heard);
-        Assert.Equal(1L, harness.Registry.Version);
+        return (source, sink, cuts, () => gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test")), harness);
     }
 }
