@@ -57,10 +57,13 @@ public sealed class RunCoordinator : ReceiveActor
     /// <summary>The nodes a run can count on (up and reachable), by their control actor.</summary>
     private IEnumerable<ActorSelection> NodeControls() => NodeAddresses().Select(NodeControlAt);
 
-    private IEnumerable<Address> NodeAddresses()
+    /// <param name="joiningToo">Members not yet seen up here as well (joining, weakly up): the run may place key groups on them.</param>
+    private IEnumerable<Address> NodeAddresses(bool joiningToo = false)
     {
         var state = Akka.Cluster.Cluster.Get(_system).State;
-        return state.Members.Where(member => member.Status == Akka.Cluster.MemberStatus.Up && !state.Unreachable.Contains(member)).Select(member => member.Address);
+        return state.Members.Where(member => (member.Status == Akka.Cluster.MemberStatus.Up
+                || joiningToo && member.Status is Akka.Cluster.MemberStatus.Joining or Akka.Cluster.MemberStatus.WeaklyUp)
+            && !state.Unreachable.Contains(member)).Select(member => member.Address);
     }
 
     private ActorSelection NodeControlAt(Address address) => _system.ActorSelection(new RootActorPath(address) / "user" / NodeControl.Name);
@@ -99,13 +102,9 @@ public sealed class RunCoordinator : ReceiveActor
     /// </summary>
     private async Task RequireOneModel(RnnStreamNode node)
     {
-        var cluster = Akka.Cluster.Cluster.Get(_system);
-        var self = cluster.SelfAddress;
+        var self = Akka.Cluster.Cluster.Get(_system).SelfAddress;
         // Joining members too: the coordinator may start while another node the run will place key groups on is not yet seen up here.
-        var state = cluster.State;
-        var members = state.Members.Where(member => member.Status is Akka.Cluster.MemberStatus.Joining or Akka.Cluster.MemberStatus.WeaklyUp or Akka.Cluster.MemberStatus.Up
-            && !state.Unreachable.Contains(member)).Select(member => member.Address);
-        var answers = await Task.WhenAll(members.Where(address => !address.Equals(self))
+        var answers = await Task.WhenAll(NodeAddresses(joiningToo: true).Where(address => !address.Equals(self))
             .Select(async address => (Address: address, Model: await NodeControlAt(address).Ask<string>(NodeControl.ModelQuery, TimeSpan.FromSeconds(30)))));
         var differing = answers.Select(answer => (answer.Address, Differences: ModelAgreement.Differences(node.Model, answer.Model)))
             .Where(other => other.Differences.Count > 0).ToList();
