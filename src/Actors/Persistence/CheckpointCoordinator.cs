@@ -173,9 +173,15 @@ public sealed class CheckpointCoordinator : UntypedPersistentActor
             _stats.Committed(committed);
             CrashPoints.Reach(CrashPoints.CheckpointCommitted);
             // Snapshots older than the previous commit's go; the previous commit's and this one's stay.
-            var older = new SnapshotSelectionCriteria((_previous?.Number ?? number) - 1);
-            _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
-            for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
+            // Nothing is older than checkpoint 1, and a deletion up to 0 is not sent: Akka's in-memory
+            // store reads it as every snapshot, those of checkpoints started since included.
+            long olderThanKept = (_previous?.Number ?? number) - 1;
+            if (olderThanKept >= 1)
+            {
+                var older = new SnapshotSelectionCriteria(olderThanKept);
+                _snapshots.Tell(new DeleteSnapshots(PipelineId, older), Self);
+                for (int p = 0; p < cut.Partitions; p++) _snapshots.Tell(new DeleteSnapshots(PartitionId(p), older), Self);
+            }
             // Everything journaled before the kept weights versions' events is history nothing resumes from.
             long keptVersion = Math.Min(_previous?.WeightsVersion ?? committed.WeightsVersion, committed.WeightsVersion);
             if (_weightsEvents.TryGetValue(keptVersion, out long weightsEvent) && weightsEvent > 1)
