@@ -79,6 +79,16 @@ public sealed class DeploymentConfigTests
         }
     }
 
+    [Theory]
+    [InlineData("training.every-event-time=0s", "training.every-event-time = 0s: must be a positive duration")]
+    [InlineData("training.every-wall-clock=0m", "training.every-wall-clock = 0m: must be a positive duration")]
+    [InlineData("training.every-ticks=-5", "training.every-ticks = -5: must be a positive number of ticks, or 0 for none")]
+    public void A_retrain_period_of_zero_or_less_is_refused_rather_than_read_as_off(string assignment, string said)
+    {
+        var error = Assert.Throws<ArgumentException>(() => new Deployment(DeploymentConfig.Load(null, [assignment])));
+        Assert.StartsWith(said, error.Message);
+    }
+
     [Fact]
     public void A_bad_value_is_refused_naming_the_key()
     {

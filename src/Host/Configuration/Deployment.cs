@@ -98,6 +98,12 @@ internal sealed class Deployment
             TakesEffectAfterTicks = config.Long("training.takes-effect-after"),
             NotBefore = string.IsNullOrWhiteSpace(notBefore) ? null : DateTime.Parse(notBefore, System.Globalization.CultureInfo.InvariantCulture),
         };
+        // Zero or less would be a retrain at every tick (or a division by zero deep in the stream), not "off": off is 0 ticks or "".
+        if (Schedule.EveryTicks < 0) throw new ArgumentException($"training.every-ticks = {Schedule.EveryTicks}: must be a positive number of ticks, or 0 for none");
+        if (Schedule.EveryEventTime is { } eventTime && eventTime <= TimeSpan.Zero)
+            throw new ArgumentException($"training.every-event-time = {config.String("training.every-event-time")}: must be a positive duration (e.g. 91d), or \"\" for none");
+        if (Schedule.EveryWallClock is { } wallClock && wallClock <= TimeSpan.Zero)
+            throw new ArgumentException($"training.every-wall-clock = {config.String("training.every-wall-clock")}: must be a positive duration (e.g. 10m), or \"\" for none");
         if (Schedule.TakesEffectAfterTicks < 0)
             throw new ArgumentException("training.takes-effect-after must be 0 (the stream waits at each retrain) or a number of ticks");
         if (Schedule.TakesEffectAfterTicks > 0 && Schedule.EveryTicks > 0 && Schedule.TakesEffectAfterTicks >= Schedule.EveryTicks)

@@ -18,6 +18,13 @@ internal sealed record InputChoices
     /// <summary>The usual time between a series' ticks in the warm-up; null when not seen.</summary>
     public TimeSpan? Step { get; init; }
 
+    /// <summary>
+    /// The mean time between a series' ticks in the warm-up, its gaps included (a market's weekends
+    /// and holidays), so a schedule in event time knows how many ticks it brings even when the
+    /// ticks are not regular; null when not seen.
+    /// </summary>
+    public TimeSpan? MeanStep { get; init; }
+
     /// <summary>Ticks the warm-up read (0: not read).</summary>
     public long WarmUpTicks { get; init; }
 

@@ -46,6 +46,8 @@ internal static class InputDetection
             : gaps.SelectMany(g => g).Count(g => Math.Abs((g - step.Value).Ticks) <= step.Value.Ticks / 100) / (double)gaps.Sum(g => g.Count);
         bool regular = regularShare >= RegularShare;
         TimeSpan span = bySeries.Count == 0 ? TimeSpan.Zero : bySeries.Max(ticks => ticks[^1].Timestamp - ticks[0].Timestamp);
+        long steps = bySeries.Sum(ticks => (long)ticks.Count - 1);
+        TimeSpan? meanStep = steps == 0 ? null : bySeries.Aggregate(TimeSpan.Zero, (sum, ticks) => sum + (ticks[^1].Timestamp - ticks[0].Timestamp)) / steps;
 
         var levels = bySeries.Select(ticks => (IReadOnlyList<double>)ticks.Select(t => (double)t.Values[targetIndex]).ToList()).ToList();
         var changes = levels.Select(Autocorrelation.Changes).ToList();
@@ -106,6 +108,7 @@ internal static class InputDetection
             Reasons = reasons,
             Basis = basis,
             Step = regular ? step : null,
+            MeanStep = meanStep > TimeSpan.Zero ? meanStep : null,
             SeriesCount = bySeries.Count,
         };
     }

@@ -44,7 +44,8 @@ internal static class AutoTrainingBudget
     {
         if (schedule is null || schedule.Mode == RetrainMode.Live) return null;
         if (schedule.EveryTicks > 0) return schedule.EveryTicks / (double)Math.Max(1, trainEvery);
-        if (schedule.EveryEventTime is { } period && deployment.Inputs is { Step: { } step, SeriesCount: > 0 } seen)
+        // Irregular ticks (a market's trading days) bring, on average, what their mean step says.
+        if (schedule.EveryEventTime is { } period && deployment.Inputs is { SeriesCount: > 0 } seen && (seen.Step ?? seen.MeanStep) is { } step)
             return period / step * seen.SeriesCount / Math.Max(1, trainEvery);
         return null;
     }
