@@ -6,6 +6,7 @@ using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Protocol;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Sources;
+using RnnStream.Host.Configuration;
 using RnnStream.Model.Weights;
 
 namespace RnnStream.Host.Cluster;

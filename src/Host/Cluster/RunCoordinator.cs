@@ -164,6 +164,8 @@ public sealed class RunCoordinator : ReceiveActor
         node.OtherNodesArrivals = feed.OtherNodesArrivals;
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
+        // The nodes agree with each other (RequireOneModel); a whole cluster started again must agree with the state it resumes.
+        if (attempt == 1) KeptModel.Require(deployment, ModelAgreement.Describe(spec, settings.Series, settings.Router.Partitions), resumed: durability?.IsResumed == true);
         var initial = DeploymentPipeline.InitialWeights(deployment, spec);
         var weights = durability?.Weights ?? initial;
         if (attempt == 1)

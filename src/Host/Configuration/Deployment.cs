@@ -58,7 +58,7 @@ internal sealed class Deployment
         SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
         DetectionSample = config.PathOf("detection.sample");
         _keptBasis = new Lazy<DetectionBasis?>(() => FeedType != "file" ? null
-            : BasisInStore ? DetectionBasisTable.Read(PersistenceConnectionString!) : DetectionBasis.Read(DataDirectory));
+            : KeepsInStore ? DetectionBasisTable.Read(PersistenceConnectionString!) : DetectionBasis.Read(DataDirectory));
         _feedTicks = new Lazy<long?>(() => _keptBasis.Value is { } kept ? kept.FeedTicks : FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
         long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
             : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
@@ -69,7 +69,7 @@ internal sealed class Deployment
             var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null), DetectionSample);
             return !asKept ? choices : choices with
             {
-                Basis = BasisInStore ? $"{choices.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
+                Basis = KeepsInStore ? $"{choices.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
                     : $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
             };
         });
@@ -228,12 +228,12 @@ internal sealed class Deployment
     public void KeepBasis()
     {
         if (DataDirectory is null || BasisToKeep is not { } basis) return;
-        if (BasisInStore) DetectionBasisTable.Keep(basis, PersistenceConnectionString!);
+        if (KeepsInStore) DetectionBasisTable.Keep(basis, PersistenceConnectionString!);
         else basis.KeepIn(DataDirectory);
     }
 
-    /// <summary>The basis lives in the shared PostgreSQL store, not in this process's data directory.</summary>
-    private bool BasisInStore => DataDirectory is not null && PersistenceProvider == "postgresql" && PersistenceConnectionString is not null;
+    /// <summary>What a first run chose (its detection basis, its model) lives in the shared PostgreSQL store, not in this process's data directory.</summary>
+    public bool KeepsInStore => DataDirectory is not null && PersistenceProvider == "postgresql" && PersistenceConnectionString is not null;
 
     private readonly Lazy<DetectionBasis?> _keptBasis;
 

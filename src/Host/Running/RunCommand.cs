@@ -89,6 +89,7 @@ internal static class RunCommand
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
+        KeptModel.Require(deployment, ModelAgreement.Describe(spec, settings.Series, settings.Router.Partitions), resumed: durability?.IsResumed == true);
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +

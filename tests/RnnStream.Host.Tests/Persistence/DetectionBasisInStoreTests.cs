@@ -46,6 +46,12 @@ public sealed class DetectionBasisInStoreTests(PostgresServer postgres) : IDispo
         Assert.Equal(1 + 3_000, File.ReadLines(predictions).Count());
         Assert.Equal((200L, (long?)1_000), await KeptBasis(connection));
 
+        // The model the store's state was made by is kept there too: a node with another data directory and another window is refused.
+        var changed = await RnnstreamProcess.RunToEndAsync([.. Run("third"), "--set", "series.window=32"]);
+        Assert.Equal(2, changed.Exit);
+        Assert.Contains("the store's state (its rnnstream_model table) was made by another model than this run's: ", changed.Errors);
+        Assert.Contains("series.WindowLength: this run 32, the state 64", changed.Errors);
+
         await using (var damage = new NpgsqlConnection(connection))
         {
             await damage.OpenAsync();

@@ -1,9 +1,9 @@
 using RnnStream.Actors.Series;
-using RnnStream.Host.Cluster;
+using RnnStream.Host.Configuration;
 using RnnStream.Model.Specs;
 using Xunit;
 
-namespace RnnStream.Host.Tests.Cluster;
+namespace RnnStream.Host.Tests;
 
 public sealed class ModelAgreementTests
 {

@@ -4,15 +4,15 @@ using System.Text.Json.Serialization;
 using RnnStream.Actors.Series;
 using RnnStream.Model.Specs;
 
-namespace RnnStream.Host.Cluster;
+namespace RnnStream.Host.Configuration;
 
 /// <summary>
-/// What a node's key groups must share with every other node's for a cluster's forecasts to be one
-/// model's: the network's shape, the series settings (the auto keys as each node chose them from its
-/// own copy of the feed) and the number of key groups. A node whose copy of the file, or whose config,
-/// differs would step other windows through weights of another shape, or answer for other key groups:
-/// the coordinator compares every node's with its own before each attempt and refuses to run on a
-/// difference, naming it.
+/// What must stay the same for forecasts to be one model's: the network's shape, the series settings
+/// (the auto keys as chosen from the feed) and the number of key groups. A cluster node whose copy of
+/// the file, or whose config, differs would step other windows through weights of another shape, or
+/// answer for other key groups: the coordinator compares every node's with its own before each
+/// attempt. A run resumed from a data directory's state compares its own with the one that state was
+/// made by (<see cref="KeptModel"/>). Either refuses to run on a difference, naming it.
 /// </summary>
 internal static class ModelAgreement
 {
