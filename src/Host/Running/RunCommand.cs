@@ -19,7 +19,8 @@ internal static class RunCommand
         await using var service = await Http.LiveService.StartAsync(deployment, new Http.ServiceState());
         if (service is not null) progressConsole.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
         var run = await RunToEndAsync(deployment, progressConsole, cancellation, service: service?.State);
-        if (deployment.DataDirectory is { } directory && run.Metrics.Latency.Count == 0 && deployment.FeedType != "tcp")
+        // Ticks that all failed are not the end of the feed: the table below says how many.
+        if (deployment.DataDirectory is { } directory && run.Metrics.Latency.Count == 0 && run.Metrics.Failures == 0 && deployment.FeedType != "tcp")
         {
             // Resumed at the end of its feed: there is no run to report on, only the one that finished before.
             console.MarkupLine($"nothing left to forecast: the run in {Markup.Escape(directory)} had already reached the end of its feed " +
