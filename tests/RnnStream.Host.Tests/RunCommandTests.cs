@@ -259,6 +259,21 @@ public sealed class RunCommandTests(ITestOutputHelper log) : IDisposable
         Assert.Equal(2, exit);
     }
 
+    /// <summary>
+    /// A candidate that would take effect only after the next retrain's cut leaves no room for a
+    /// checkpoint in any interval: config/prices.conf (300 ticks after the cut) on a weekly schedule,
+    /// which brings about 150 ticks of the 30 stocks, is refused before anything runs.
+    /// </summary>
+    [Fact]
+    public async Task A_candidate_taking_effect_after_the_next_retrain_is_due_is_refused_with_the_interval_named()
+    {
+        var (exit, _, text) = await RnnstreamProcess.RunToEndAsync(["run", "--config", RepositoryPaths.Config("prices.conf"), "--output", Path.Combine(_output, "refused.csv"),
+            "--set", "training.every-event-time=7d", "--set", "http.port=off"]);
+        Assert.Equal(2, exit);
+        Assert.Matches(@"training\.takes-effect-after = 300 is not shorter than the 1[0-9]{2} ticks a retrain interval brings here \(every 7\.00:00:00 of event time", text);
+        Assert.False(File.Exists(Path.Combine(_output, "refused.csv")));
+    }
+
     /// <summary>With or without a data directory, a full disk under the output ends the run with the file named.</summary>
     [Theory]
     [InlineData(false)]

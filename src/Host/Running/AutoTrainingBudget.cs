@@ -40,13 +40,17 @@ internal static class AutoTrainingBudget
     }
 
     /// <summary>Windows handed to the replay buffer between two retrains; null when the schedule runs by the clock or the tick rate is not known.</summary>
-    private static double? WindowsPerRetrain(Deployment deployment, RetrainSchedule? schedule, int trainEvery)
+    private static double? WindowsPerRetrain(Deployment deployment, RetrainSchedule? schedule, int trainEvery) =>
+        TicksPerRetrain(deployment, schedule) / Math.Max(1, trainEvery);
+
+    /// <summary>Ticks of the whole feed between two replay retrains (about, for a schedule in event time); null when the schedule runs by the clock or the tick rate is not known.</summary>
+    public static double? TicksPerRetrain(Deployment deployment, RetrainSchedule? schedule)
     {
         if (schedule is null || schedule.Mode == RetrainMode.Live) return null;
-        if (schedule.EveryTicks > 0) return schedule.EveryTicks / (double)Math.Max(1, trainEvery);
+        if (schedule.EveryTicks > 0) return schedule.EveryTicks;
         // Irregular ticks (a market's trading days) bring, on average, what their mean step says.
         if (schedule.EveryEventTime is { } period && deployment.Inputs is { SeriesCount: > 0 } seen && (seen.Step ?? seen.MeanStep) is { } step)
-            return period / step * seen.SeriesCount / Math.Max(1, trainEvery);
+            return period / step * seen.SeriesCount;
         return null;
     }
 }

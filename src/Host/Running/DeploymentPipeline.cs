@@ -12,6 +12,12 @@ internal static class DeploymentPipeline
     {
         var series = deployment.Series(feed.Features, feed.Targets);
         var (schedule, training) = AutoSchedule.Choose(deployment, series.TrainEvery);
+        // A candidate still pending at the next cut takes effect there, and the next one starts at once:
+        // checkpoints, which wait while one is pending, would then never be taken.
+        if (schedule is { TakesEffectAfterTicks: > 0 and var after } && AutoTrainingBudget.TicksPerRetrain(deployment, schedule) is { } interval && after >= interval)
+            throw new ArgumentException($"training.takes-effect-after = {after:N0} is not shorter than the {interval:N0} ticks a retrain interval brings here " +
+                $"({(schedule.EveryTicks > 0 ? $"every {schedule.EveryTicks:N0} ticks" : $"every {schedule.EveryEventTime} of event time, at the warm-up's tick rate")}): " +
+                "each candidate takes effect before the next retrain starts, and checkpoints wait while one is pending");
         var (retrain, budget) = AutoTrainingBudget.Size(deployment, schedule, series.TrainEvery);
         var settings = new PipelineSettings
         {
