@@ -17,10 +17,8 @@ internal static class DetectionBasisTable
     {
         try
         {
-            using var connection = new NpgsqlConnection(connectionString);
-            connection.Open();
-            using (var exists = new NpgsqlCommand($"SELECT to_regclass('{Name}') IS NOT NULL", connection))
-                if (!(bool)exists.ExecuteScalar()!) return null;
+            using var connection = StoreTable.OpenIfExists(connectionString, Name);
+            if (connection is null) return null;
             using var select = new NpgsqlCommand($"SELECT warm_up_ticks, feed_ticks FROM {Name} WHERE id = 1", connection);
             using var row = select.ExecuteReader();
             if (!row.Read()) return null;

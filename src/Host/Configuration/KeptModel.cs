@@ -59,10 +59,8 @@ internal static class KeptModel
     {
         try
         {
-            using var connection = new NpgsqlConnection(connectionString);
-            connection.Open();
-            using (var exists = new NpgsqlCommand($"SELECT to_regclass('{TableName}') IS NOT NULL", connection))
-                if (!(bool)exists.ExecuteScalar()!) return null;
+            using var connection = StoreTable.OpenIfExists(connectionString, TableName);
+            if (connection is null) return null;
             using var select = new NpgsqlCommand($"SELECT description FROM {TableName} WHERE id = 1", connection);
             return select.ExecuteScalar() as string;
         }

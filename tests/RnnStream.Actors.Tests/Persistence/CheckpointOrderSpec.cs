@@ -14,9 +14,7 @@ namespace RnnStream.Actors.Tests.Persistence;
 /// </summary>
 public sealed class CheckpointOrderSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Config.WithFallback(PersistenceConfig.RecordSerialization).WithFallback(PipelineConfig.Config))
 {
-    private static PipelineCut Cut(long number) => new(number, NextOffset: number * 8, 0, PredictionsWritten: number * 8, 0, null, 0, Partitions: 0, []);
-
-    private static CheckpointStarted Started(long number) => new(Cut(number), Task.FromResult(new OutputMark(number * 100, [])));
+    private static CheckpointStarted Started(long number) => StartedCheckpoints.Numbered(number);
 
     [Fact]
     public void A_checkpoint_whose_snapshots_are_stored_first_commits_only_after_the_earlier_one_and_recovery_resumes_from_the_later()

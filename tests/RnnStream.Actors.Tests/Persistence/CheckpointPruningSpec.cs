@@ -2,7 +2,6 @@ using Akka.Actor;
 using Akka.Persistence;
 using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Pipeline;
-using RnnStream.Feeds.Sinks;
 using Xunit;
 
 namespace RnnStream.Actors.Tests.Persistence;
@@ -14,19 +13,15 @@ namespace RnnStream.Actors.Tests.Persistence;
 /// </summary>
 public sealed class CheckpointPruningSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Config.WithFallback(PersistenceConfig.RecordSerialization).WithFallback(PipelineConfig.Config))
 {
-    private static CheckpointStarted Started(long number) =>
-        new(new PipelineCut(number, NextOffset: number * 8, 0, PredictionsWritten: number * 8, 0, null, 0, Partitions: 0, []),
-            Task.FromResult(new OutputMark(number * 100, [])));
-
     [Fact]
     public async Task The_first_commits_keep_the_snapshots_of_the_checkpoints_started_after_them_and_the_third_prunes_only_the_first()
     {
         var snapshots = Akka.Persistence.Persistence.Instance.Apply(Sys).SnapshotStoreFor(null);
         var coordinator = Sys.ActorOf(CheckpointCoordinator.Props(snapshots, new CheckpointStats()));
         // All three are started (their snapshots sent to the store) before the first commit can happen.
-        coordinator.Tell(Started(1));
-        coordinator.Tell(Started(2));
-        coordinator.Tell(Started(3));
+        coordinator.Tell(StartedCheckpoints.Numbered(1));
+        coordinator.Tell(StartedCheckpoints.Numbered(2));
+        coordinator.Tell(StartedCheckpoints.Numbered(3));
         coordinator.Tell(new WhenSettled(3));
         Assert.Equal(3, ExpectMsg<Settled>().LastCommitted?.Number);
 
