@@ -14,27 +14,30 @@ internal static class KeptModel
     public const string FileName = "model.conf";
     public const string TableName = "rnnstream_model";
 
-    /// <summary>
-    /// Refuses a resumed state made by another model than <paramref name="description"/>; keeps
-    /// <paramref name="description"/> as the model of a state that starts now (or that an older build
-    /// made without saying). Nothing without a data directory.
-    /// </summary>
+    /// <summary>Refuses to resume a state made by a model whose series settings differ from <paramref name="description"/>'s. Nothing without a data directory, or before a state says what made it.</summary>
     /// <param name="resumed">The data directory holds a committed checkpoint this run goes on from.</param>
-    public static void Require(Deployment deployment, string description, bool resumed)
+    public static void RequireSame(Deployment deployment, string description, bool resumed)
+    {
+        if (!resumed || deployment.DataDirectory is not { } directory) return;
+        string? kept = deployment.KeepsInStore ? ReadRow(deployment.PersistenceConnectionString!) : ReadFile(directory);
+        if (kept is null) return;
+        // The network's shape and the key groups are checked where the state is read (LivePipeline), naming both
+        // models and the keys that make them; the series settings are checked only here.
+        var differences = ModelAgreement.Differences(description, kept).Where(d => d.StartsWith("series.", StringComparison.Ordinal)).ToList();
+        if (differences.Count == 0) return;
+        string where = deployment.KeepsInStore ? $"the store's state (its {TableName} table)" : $"the state in {directory} ({FileName})";
+        throw new InvalidDataException($"{where} was made by another model than this run's: " +
+            string.Join("; ", differences.Select(d => d.Replace(": here ", ": this run ").Replace(", there ", ", the state "))) +
+            ". Resume it with the keys it was made with, or give another --data-dir to start again.");
+    }
+
+    /// <summary>
+    /// Keeps <paramref name="description"/> as the model of the data directory's state, once the run
+    /// has accepted it: a refused start leaves what the state says untouched. Nothing without a data directory.
+    /// </summary>
+    public static void Keep(Deployment deployment, string description)
     {
         if (deployment.DataDirectory is not { } directory) return;
-        string? kept = deployment.KeepsInStore ? ReadRow(deployment.PersistenceConnectionString!) : ReadFile(directory);
-        if (resumed && kept is not null)
-        {
-            // The network's shape and the key groups are checked where the state is read (LivePipeline), naming both
-            // models and the keys that make them; the series settings are checked only here.
-            var differences = ModelAgreement.Differences(description, kept).Where(d => d.StartsWith("series.", StringComparison.Ordinal)).ToList();
-            if (differences.Count == 0) return;
-            string where = deployment.KeepsInStore ? $"the store's state (its {TableName} table)" : $"the state in {directory} ({FileName})";
-            throw new InvalidDataException($"{where} was made by another model than this run's: " +
-                string.Join("; ", differences.Select(d => d.Replace(": here ", ": this run ").Replace(", there ", ", the state "))) +
-                ". Resume it with the keys it was made with, or give another --data-dir to start again.");
-        }
         if (deployment.KeepsInStore) KeepRow(description, deployment.PersistenceConnectionString!);
         else KeepFile(description, directory);
     }

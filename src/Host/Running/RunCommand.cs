@@ -90,7 +90,8 @@ internal static class RunCommand
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
-        KeptModel.Require(deployment, ModelAgreement.Describe(spec, settings.Series, settings.Router.Partitions), resumed: durability?.IsResumed == true);
+        string model = ModelAgreement.Describe(spec, settings.Series, settings.Router.Partitions);
+        KeptModel.RequireSame(deployment, model, resumed: durability?.IsResumed == true);
 
         progressConsole.MarkupLine($"[bold]rnnstream[/] {Markup.Escape(feed.Description)}: {spec.Layers.Count}×{Markup.Escape(spec.Layers[0].KerasTypeName)}({string.Join(",", spec.Layers.Select(l => l.Units))}), " +
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
@@ -103,8 +104,9 @@ internal static class RunCommand
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
         var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
-        // Kept once the data directory's state was accepted for this model: a refused start leaves no basis behind.
+        // Kept once the data directory's state was accepted for this model: a refused start leaves neither behind.
         deployment.KeepBasis();
+        KeptModel.Keep(deployment, model);
         service?.Started(run, feed.Description);
 
         // CoordinatedShutdown (a signal, or the caller's cancellation) drains the stream and lets the system go only once this method is done with it.

@@ -29,9 +29,11 @@ public sealed class ChangedModelTests : IDisposable
 
         var first = await RnnstreamProcess.RunToEndAsync(Run());
         Assert.True(first.Exit == 0, first.Errors);
-        Assert.True(File.Exists(Path.Combine(_scratch.Path, "state", "model.conf")));
+        string kept = Path.Combine(_scratch.Path, "state", "model.conf");
+        Assert.Contains("series.WindowLength = 64", File.ReadAllLines(kept));
         File.AppendAllLines(input, Enumerable.Range(600, 300).Select(Row));
         var written = File.ReadAllBytes(predictions);
+        var keptBefore = File.ReadAllBytes(kept);
 
         var changed = await RnnstreamProcess.RunToEndAsync(Run("series.window=32"));
         Assert.Equal(2, changed.Exit);
@@ -40,6 +42,7 @@ public sealed class ChangedModelTests : IDisposable
         Assert.Contains("Resume it with the keys it was made with, or give another --data-dir to start again", changed.Errors);
         Assert.DoesNotContain("   at ", changed.Errors);
         Assert.Equal(written, File.ReadAllBytes(predictions));
+        Assert.Equal(keptBefore, File.ReadAllBytes(kept));
 
         var same = await RnnstreamProcess.RunToEndAsync(Run());
         Assert.True(same.Exit == 0, same.Errors);
