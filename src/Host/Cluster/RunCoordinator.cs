@@ -165,8 +165,7 @@ public sealed class RunCoordinator : ReceiveActor
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
         // The nodes agree with each other (RequireOneModel); a whole cluster started again must agree with the state it resumes.
-        string model = ModelAgreement.Describe(spec, settings.Series, settings.Router.Partitions);
-        if (attempt == 1) KeptModel.RequireSame(deployment, model, resumed: durability?.IsResumed == true);
+        if (attempt == 1) KeptModel.RequireSame(deployment, node.Model, resumed: durability?.IsResumed == true);
         var initial = DeploymentPipeline.InitialWeights(deployment, spec);
         var weights = durability?.Weights ?? initial;
         if (attempt == 1)
@@ -186,7 +185,7 @@ public sealed class RunCoordinator : ReceiveActor
             keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish),
             // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.
             afterRestore: () => ResetNodes(weights, durability?.Cut?.ReplayWindows ?? []));
-        if (attempt == 1) KeptModel.Keep(deployment, model);
+        if (attempt == 1) KeptModel.Keep(deployment, node.Model);
         node.Service?.Started(run, $"{feed.Description} on a cluster");
         var placement = PlacementOnceFlowing(region, run, runEnded.Token);
         var leave = node.Leaves.Reader.ReadAsync(runEnded.Token).AsTask();

@@ -23,12 +23,11 @@ internal static class KeptModel
         if (kept is null) return;
         // The network's shape and the key groups are checked where the state is read (LivePipeline), naming both
         // models and the keys that make them; the series settings are checked only here.
-        var differences = ModelAgreement.Differences(description, kept).Where(d => d.StartsWith("series.", StringComparison.Ordinal)).ToList();
+        var differences = ModelAgreement.Differences(description, kept, hereName: "this run", thereName: "the state", keysUnder: "series.");
         if (differences.Count == 0) return;
         string where = deployment.KeepsInStore ? $"the store's state (its {TableName} table)" : $"the state in {directory} ({FileName})";
-        throw new InvalidDataException($"{where} was made by another model than this run's: " +
-            string.Join("; ", differences.Select(d => d.Replace(": here ", ": this run ").Replace(", there ", ", the state "))) +
-            ". Resume it with the keys it was made with, or give another --data-dir to start again.");
+        throw new InvalidDataException($"{where} was made by another model than this run's: {string.Join("; ", differences)}. " +
+            "Resume it with the keys it was made with, or give another --data-dir to start again.");
     }
 
     /// <summary>

@@ -29,13 +29,15 @@ internal static class ModelAgreement
     }
 
     /// <summary>Each setting whose value differs between two descriptions, as "key: here X, there Y"; empty when they agree.</summary>
-    public static IReadOnlyList<string> Differences(string here, string there)
+    /// <param name="hereName">What the first description is called in the answer; <paramref name="thereName"/>, the second.</param>
+    /// <param name="keysUnder">Only the settings whose key starts so ("series."); all when empty.</param>
+    public static IReadOnlyList<string> Differences(string here, string there, string hereName = "here", string thereName = "there", string keysUnder = "")
     {
         var ours = Settings(here);
         var theirs = Settings(there);
-        return ours.Keys.Union(theirs.Keys).Order(StringComparer.Ordinal)
+        return ours.Keys.Union(theirs.Keys).Where(key => key.StartsWith(keysUnder, StringComparison.Ordinal)).Order(StringComparer.Ordinal)
             .Where(key => ours.GetValueOrDefault(key) != theirs.GetValueOrDefault(key))
-            .Select(key => $"{key}: here {ours.GetValueOrDefault(key) ?? "(none)"}, there {theirs.GetValueOrDefault(key) ?? "(none)"}")
+            .Select(key => $"{key}: {hereName} {ours.GetValueOrDefault(key) ?? "(none)"}, {thereName} {theirs.GetValueOrDefault(key) ?? "(none)"}")
             .ToArray();
     }
 
