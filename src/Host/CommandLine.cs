@@ -189,6 +189,11 @@ internal static class CommandLine
         {
             return await action();
         }
+        catch (WarmUpStoppedException e)
+        {
+            Console.Error.WriteLine($"rnnstream: {e.Message}");
+            return 0;
+        }
         catch (RunFailedException e)
         {
             Console.Error.WriteLine($"rnnstream: {e.Message}");

@@ -57,14 +57,24 @@ internal sealed class Deployment
         HoldoutIsAuto = AutoKeys.IsAuto(config, AutoKeys.Holdout);
         SampleHalfLifeIsAuto = AutoKeys.IsAuto(config, AutoKeys.SampleHalfLife);
         DetectionSample = config.PathOf("detection.sample");
-        _keptBasis = new Lazy<DetectionBasis?>(() => FeedType != "file" ? null
+        _keptBasis = new Lazy<DetectionBasis?>(() => FeedType is not ("file" or "tcp") ? null
             : KeepsInStore ? DetectionBasisTable.Read(PersistenceConnectionString!) : DetectionBasis.Read(DataDirectory));
         _feedTicks = new Lazy<long?>(() => _keptBasis.Value is { } kept ? kept.FeedTicks : FeedLength.Ticks(FeedType, FeedPath, Schema, SyntheticSeries, SyntheticTicks));
         long? warmUpTicks = AutoKeys.IsAuto(config, "detection.warm-up-ticks") ? null
             : config.Long("detection.warm-up-ticks") is var warmUp and > 0 ? warmUp : throw new ArgumentException("detection.warm-up-ticks must be auto or a positive number of ticks");
+        WarmUpTicks = warmUpTicks;
+        SocketWait = config.Duration("detection.socket-wait") is var socketWait and (null or { Ticks: > 0 }) ? socketWait
+            : throw new ArgumentException("detection.socket-wait must be a positive duration (e.g. 30s), or off");
         _inputs = new Lazy<InputChoices>(() =>
         {
             if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
+            if (_keptBasis.Value?.Choices is { } kept)
+                return kept with
+                {
+                    Basis = KeepsInStore ? $"{kept.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
+                        : $"{kept.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
+                };
+            if (_heldWarmUp is { } held) return held;
             bool asKept = warmUpTicks is null && _keptBasis.Value is { WarmUpTicks: > 0 };
             var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null), DetectionSample);
             return !asKept ? choices : choices with
@@ -217,8 +227,39 @@ internal sealed class Deployment
     /// </summary>
     public long? FeedTicks => _feedTicks.Value;
 
-    /// <summary>What a data directory's first run chose its auto keys from, to keep for its resumes; null for a feed that is not a file.</summary>
-    public DetectionBasis? BasisToKeep => FeedType == "file" ? new DetectionBasis(Inputs.WarmUpTicks, FeedTicks) : null;
+    /// <summary>
+    /// What a data directory's first run chose its auto keys from, to keep for its resumes: for a
+    /// socket feed, the choices themselves; null for a generated feed, or a socket feed with no key at auto.
+    /// </summary>
+    public DetectionBasis? BasisToKeep => FeedType switch
+    {
+        "file" => new DetectionBasis(Inputs.WarmUpTicks, FeedTicks),
+        "tcp" when AutoKeysLeft.Count > 0 => new DetectionBasis(Inputs.WarmUpTicks, null) { Choices = Inputs },
+        _ => null,
+    };
+
+    /// <summary>detection.warm-up-ticks: a number of ticks, or null for auto.</summary>
+    public long? WarmUpTicks { get; }
+
+    /// <summary>detection.socket-wait: how long a socket feed's warm-up is held after its first tick; null: not held (the fixed defaults).</summary>
+    public TimeSpan? SocketWait { get; }
+
+    /// <summary>
+    /// A socket feed run on one node, with keys at auto and nothing else to choose them from (no
+    /// detection.sample, no choices kept by a first run): its first ticks are held and chosen from
+    /// (Running.SocketWarmUp), then <see cref="ChooseFrom"/> is told what they chose.
+    /// </summary>
+    public bool HoldsSocketWarmUp => FeedType == "tcp" && AutoKeysLeft.Count > 0 && DetectionSample is null && SocketWait is not null
+                                     && _keptBasis.Value?.Choices is null;
+
+    /// <summary>The choices a socket feed's held warm-up made; before any key that depends on them is read.</summary>
+    public void ChooseFrom(InputChoices held)
+    {
+        if (_inputs.IsValueCreated) throw new InvalidOperationException("the auto keys were read before the socket feed's warm-up chose them");
+        _heldWarmUp = held;
+    }
+
+    private InputChoices? _heldWarmUp;
 
     /// <summary>
     /// Keeps <see cref="BasisToKeep"/> where the durable state is, unless the first run's is there: a

@@ -6,12 +6,19 @@ namespace RnnStream.Host.Configuration;
 /// What a data directory's first run chose its auto keys from: how many ticks its warm-up read and
 /// how long the feed was. A resumed run chooses from the same, so a file that has grown since (a
 /// longer warm-up, a longer feed) cannot change the window, holdout, seasonal lag or retrain
-/// schedule under the state that run made, silently or otherwise.
+/// schedule under the state that run made, silently or otherwise. A socket feed's first ticks are
+/// gone once forecast, so for it the choices themselves are kept.
 /// </summary>
 /// <param name="WarmUpTicks">Ticks the warm-up read; 0 when nothing was read ahead.</param>
 /// <param name="FeedTicks">The feed's length then; null when it was not known.</param>
 internal sealed record DetectionBasis(long WarmUpTicks, long? FeedTicks)
 {
+    /// <summary>
+    /// A socket feed's choices themselves (<see cref="KeptChoices"/>): its first ticks cannot be read
+    /// again; null for a file feed, whose resume chooses again from the same first ticks.
+    /// </summary>
+    public InputChoices? Choices { get; init; }
+
     public const string FileName = "detection.conf";
 
     private const string WarmUpKey = "warm-up-ticks";
@@ -23,21 +30,14 @@ internal sealed record DetectionBasis(long WarmUpTicks, long? FeedTicks)
         if (directory is null) return null;
         string path = Path.Combine(directory, FileName);
         if (!File.Exists(path)) return null;
-        var values = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (string line in File.ReadLines(path))
-        {
-            if (line.Length == 0 || line.StartsWith('#')) continue;
-            int equals = line.IndexOf('=');
-            if (equals <= 0) throw Damaged(path, $"'{line}' is not KEY = VALUE");
-            values[line[..equals].Trim()] = line[(equals + 1)..].Trim();
-        }
+        var values = KeptChoices.Parse(File.ReadLines(path), what => Damaged(path, what));
         if (!values.TryGetValue(WarmUpKey, out var warmUpText) || !long.TryParse(warmUpText, NumberStyles.None, CultureInfo.InvariantCulture, out long warmUp))
             throw Damaged(path, $"no whole number of {WarmUpKey}");
         if (!values.TryGetValue(FeedKey, out var feedText)) throw Damaged(path, $"no {FeedKey}");
         long? feed = feedText == "unknown" ? null
             : long.TryParse(feedText, NumberStyles.None, CultureInfo.InvariantCulture, out long ticks) ? ticks
             : throw Damaged(path, $"{FeedKey} is '{feedText}', not a whole number or unknown");
-        return new DetectionBasis(warmUp, feed);
+        return new DetectionBasis(warmUp, feed) { Choices = KeptChoices.From(values, warmUp, what => Damaged(path, what)) };
     }
 
     /// <summary>Keeps the basis in <paramref name="directory"/>, unless one is there already (a resumed run keeps the first one's).</summary>
@@ -49,11 +49,12 @@ internal sealed record DetectionBasis(long WarmUpTicks, long? FeedTicks)
         string temporary = path + ".tmp";
         File.WriteAllText(temporary, string.Create(CultureInfo.InvariantCulture,
             $"# What this data directory's first run chose its auto keys from; a resumed run chooses from the same.\n" +
-            $"{WarmUpKey} = {WarmUpTicks}\n{FeedKey} = {(FeedTicks is { } ticks ? ticks.ToString(CultureInfo.InvariantCulture) : "unknown")}\n"));
+            $"{WarmUpKey} = {WarmUpTicks}\n{FeedKey} = {(FeedTicks is { } ticks ? ticks.ToString(CultureInfo.InvariantCulture) : "unknown")}\n") +
+            (Choices is { } choices ? string.Join("", KeptChoices.Lines(choices).Select(line => line + "\n")) : ""));
         File.Move(temporary, path, overwrite: false);
     }
 
     private static InvalidDataException Damaged(string path, string what) =>
         new($"'{path}' is damaged ({what}). It holds what this data directory's first run chose its auto keys from. " +
-            "Put it back as that run wrote it, or delete it to choose again from the file as it is now (a choice that changes the model is then refused).");
+            "Put it back as that run wrote it, or delete it to choose again from the feed as it is now (a choice that changes the model is then refused).");
 }

@@ -19,16 +19,19 @@ internal static class DetectionBasisTable
         {
             using var connection = StoreTable.OpenIfExists(connectionString, Name);
             if (connection is null) return null;
-            using var select = new NpgsqlCommand($"SELECT warm_up_ticks, feed_ticks FROM {Name} WHERE id = 1", connection);
+            // Through the row's JSON: a table made by an older build has no choices column, and reads as keeping none.
+            using var select = new NpgsqlCommand($"SELECT warm_up_ticks, feed_ticks, to_jsonb(kept) ->> 'choices' FROM {Name} kept WHERE id = 1", connection);
             using var row = select.ExecuteReader();
             if (!row.Read()) return null;
             long warmUp = row.GetInt64(0);
             long? feed = row.IsDBNull(1) ? null : row.GetInt64(1);
             if (warmUp < 0 || feed < 0)
-                throw new InvalidDataException($"the store's {Name} table is damaged (warm_up_ticks {warmUp}, feed_ticks {feed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}). " +
-                    "It holds what this store's first run chose its auto keys from. Put the row back as that run wrote it, or delete it to choose again " +
-                    "from the file as it is now (a choice that changes the model is then refused).");
-            return new DetectionBasis(warmUp, feed);
+                throw Damaged($"warm_up_ticks {warmUp}, feed_ticks {feed?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "null"}");
+            InvalidDataException Damaged(string what) => new($"the store's {Name} table is damaged ({what}). " +
+                "It holds what this store's first run chose its auto keys from. Put the row back as that run wrote it, or delete it to choose again " +
+                "from the feed as it is now (a choice that changes the model is then refused).");
+            var choices = row.IsDBNull(2) ? null : KeptChoices.From(KeptChoices.Parse(row.GetString(2).Split('\n'), Damaged), warmUp, Damaged);
+            return new DetectionBasis(warmUp, feed) { Choices = choices };
         }
         catch (NpgsqlException e)
         {
@@ -42,10 +45,12 @@ internal static class DetectionBasisTable
         using var connection = new NpgsqlConnection(connectionString);
         connection.Open();
         using var keep = new NpgsqlCommand(
-            $"CREATE TABLE IF NOT EXISTS {Name} (id smallint PRIMARY KEY CHECK (id = 1), warm_up_ticks bigint NOT NULL, feed_ticks bigint NULL); " +
-            $"INSERT INTO {Name} (id, warm_up_ticks, feed_ticks) VALUES (1, @warmUp, @feed) ON CONFLICT (id) DO NOTHING", connection);
+            $"CREATE TABLE IF NOT EXISTS {Name} (id smallint PRIMARY KEY CHECK (id = 1), warm_up_ticks bigint NOT NULL, feed_ticks bigint NULL, choices text NULL); " +
+            $"ALTER TABLE {Name} ADD COLUMN IF NOT EXISTS choices text NULL; " +
+            $"INSERT INTO {Name} (id, warm_up_ticks, feed_ticks, choices) VALUES (1, @warmUp, @feed, @choices) ON CONFLICT (id) DO NOTHING", connection);
         keep.Parameters.AddWithValue("warmUp", basis.WarmUpTicks);
         keep.Parameters.AddWithValue("feed", basis.FeedTicks is { } ticks ? ticks : DBNull.Value);
+        keep.Parameters.AddWithValue("choices", basis.Choices is { } choices ? string.Join("\n", KeptChoices.Lines(choices)) : DBNull.Value);
         keep.ExecuteNonQuery();
     }
 }

@@ -27,7 +27,8 @@ internal static class FeedWarmUp
         }
         if (feedType != "file")
             return InputChoices.Undetected(feedType == "tcp"
-                ? "nothing: a socket feed is not read ahead, so the defaults (detection.sample = FILE of past ticks chooses them)"
+                ? "nothing: a socket feed is not read ahead here, so the defaults (`run` on one node holds its first ticks to choose from, unless detection.socket-wait = off; " +
+                  "a cluster's nodes do not: there detection.sample = FILE of past ticks chooses them)"
                 : "nothing: a generated feed is not read ahead, so the defaults");
         if (path is null || !File.Exists(path)) return InputChoices.Undetected("nothing: no feed file");
         long limit = warmUpTicks ?? Math.Min(MostTicks, feedTicks is { } total ? Math.Max(1, (long)(total * ShareOfFeed)) : MostTicks);

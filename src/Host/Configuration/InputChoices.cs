@@ -3,8 +3,9 @@ namespace RnnStream.Host.Configuration;
 /// <summary>
 /// What the keys left at <c>auto</c> become: model.time-features, series.seasonal-lag,
 /// series.target, series.window, series.train-every and series.ridge-lags. Chosen from a file
-/// feed's warm-up (<see cref="InputDetection"/>); a feed that cannot be read ahead (a socket, a
-/// generator) gets <see cref="Undetected"/>, the defaults these keys had before they could be detected.
+/// feed's warm-up (<see cref="InputDetection"/>), or a socket feed's first ticks, held by the run
+/// (Running.SocketWarmUp); a feed that is neither (a generator, a socket on a cluster's node without
+/// detection.sample) gets <see cref="Undetected"/>, the defaults these keys had before they could be detected.
 /// </summary>
 internal sealed record InputChoices
 {

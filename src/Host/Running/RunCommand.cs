@@ -87,6 +87,11 @@ internal static class RunCommand
             progressConsole.MarkupLine($"resuming from checkpoint {last.Number} in {Markup.Escape(deployment.DataDirectory!)}: feed row {last.NextOffset:N0}, " +
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
         var feed = FeedFactory.Open(system, deployment);
+        // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect, warm-up or not.
+        tap = feed.Serve(durability, progressConsole, tap);
+        // A resume takes the choices its first run kept; one from an older build, which kept none, chose the fixed defaults.
+        if (deployment.HoldsSocketWarmUp && durability?.IsResumed != true)
+            feed = await SocketWarmUp.HoldAsync(system, feed, deployment, progressConsole, cancellation);
         var spec = deployment.Spec(feed.Features.Count, feed.Targets.Count);
         var weights = DeploymentPipeline.InitialWeights(deployment, spec);
         var (settings, training) = DeploymentPipeline.Settings(deployment, feed, replayableFeed: deployment.FeedType != "tcp");
@@ -97,8 +102,6 @@ internal static class RunCommand
             $"D={spec.InputFeatures}, K={spec.OutputUnits} ({Markup.Escape(string.Join(", ", settings.Series.TargetNames))}), horizon {spec.Horizon}, {spec.ParameterCount:N0} parameters, " +
             $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {Markup.Escape(training)}");
 
-        // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect.
-        tap = feed.Serve(durability, progressConsole, tap);
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);

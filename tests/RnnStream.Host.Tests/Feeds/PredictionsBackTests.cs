@@ -20,6 +20,8 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
     {
         using var process = Process.Start(RnnstreamProcess.StartInfo([
             "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "feed.tcp.predictions-back=on", "--set", "http.port=off",
+            // The first 60 ticks are held to choose the auto keys from: they are sent back too, once forecast.
+            "--set", "detection.warm-up-ticks=60",
             "--output", Path.Combine(_scratch.Path, "p.jsonl"), "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q.jsonl")}"]))!;
         process.OutputDataReceived += (_, _) => { };
         process.BeginOutputReadLine();

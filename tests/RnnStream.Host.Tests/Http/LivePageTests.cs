@@ -32,7 +32,9 @@ public sealed partial class LivePageTests(ITestOutputHelper log) : IDisposable
             "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--output", predictions,
             "--set", $"output.quarantine={quarantine}", "--set", "metrics.progress-every=10ms",
             // Retrains beside the stream every 30 ticks, so the page has a history to show.
-            "--set", "training.every-ticks=30", "--set", "training.min-windows=4", "--set", "training.batches=10"]))!;
+            "--set", "training.every-ticks=30", "--set", "training.min-windows=4", "--set", "training.batches=10",
+            // The auto keys are chosen from the first batch's ticks, held until they are all in.
+            "--set", "detection.warm-up-ticks=40"]))!;
         var output = new StringBuilder();
         process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
         process.BeginOutputReadLine();

@@ -52,6 +52,8 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
                      "run", "--config", RepositoryPaths.Config("live.conf"),
                      "--set", "feed.tcp.port=0", "--data-dir", state, "--output", predictions,
                      "--set", $"output.quarantine={Path.Combine(_scratch.Path, quarantine)}", "--set", "metrics.progress-every=10ms",
+                     // The first run holds its 10 ticks to choose the auto keys from; the resume takes what it chose.
+                     "--set", "detection.warm-up-ticks=10",
                  ]);
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();

@@ -31,7 +31,7 @@ public sealed class SingleWriterTests(ITestOutputHelper log) : IDisposable
             "--data-dir", state, "--output", predictions, "--set", $"output.quarantine={Path.Combine(_scratch.Path, "q1.jsonl")}"))!;
         try
         {
-            while (await first.StandardError.ReadLineAsync() is { } line && !line.StartsWith("rnnstream tcp", StringComparison.Ordinal)) { }
+            while (await first.StandardError.ReadLineAsync() is { } line && !line.StartsWith("tcp feed listening", StringComparison.Ordinal)) { }
             var otherOutput = Path.Combine(_scratch.Path, "other.csv");
             string prices = RepositoryPaths.Config("prices.conf");
 
