@@ -58,6 +58,9 @@ internal static class SocketWarmUp
                 await Task.WhenAny(held.Full, Task.Delay(wait, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), ended);
         }
         var ticks = held.Close();
+        // A socket that could not be bound, say: the run has nothing to choose from, and must not keep a choice made from nothing.
+        if (ended.IsFaulted)
+            throw new RunFailedException($"the run stopped during the socket feed's warm-up: {ended.Exception!.GetBaseException().Message}; nothing was forecast or kept", ended.Exception);
         if (stop.IsCancellationRequested)
             throw new WarmUpStoppedException($"{stoppedBy ?? "stopped"} during the socket feed's warm-up: {ticks.Count:N0} ticks were held and none was forecast; " +
                 "nothing was kept (their clients, if they wait for acks, send them again)");

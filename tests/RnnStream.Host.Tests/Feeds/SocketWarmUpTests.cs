@@ -96,6 +96,28 @@ public sealed partial class SocketWarmUpTests(ITestOutputHelper log) : IDisposab
         }
     }
 
+    [Fact]
+    public async Task A_socket_that_cannot_listen_stops_the_warm_up_with_the_reason_and_keeps_no_choice()
+    {
+        string predictions = Path.Combine(_scratch.Path, "predictions.jsonl"), state = Path.Combine(_scratch.Path, "state");
+        var taken = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        taken.Start();
+        try
+        {
+            int port = ((System.Net.IPEndPoint)taken.LocalEndpoint).Port;
+            var (exit, _, errors) = await RnnstreamProcess.RunToEndAsync([.. Common(predictions), "--data-dir", state, "--set", $"feed.tcp.port={port}"]);
+            log.WriteLine(errors);
+
+            Assert.Equal(1, exit);
+            Assert.Contains($"the run stopped during the socket feed's warm-up: the tcp feed cannot listen on 127.0.0.1:{port}", errors);
+            Assert.False(File.Exists(Path.Combine(state, "detection.conf")));
+        }
+        finally
+        {
+            taken.Stop();
+        }
+    }
+
     private string[] Common(string predictions) =>
     [
         "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "http.port=off", "--output", predictions,
