@@ -68,7 +68,8 @@ internal sealed class Deployment
         _inputs = new Lazy<InputChoices>(() =>
         {
             if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
-            if (_keptBasis.Value?.Choices is { } kept)
+            // Only a socket feed's: a file's resume chooses again from the same first ticks.
+            if (FeedType == "tcp" && _keptBasis.Value?.Choices is { } kept)
                 return kept with
                 {
                     Basis = KeepsInStore ? $"{kept.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
