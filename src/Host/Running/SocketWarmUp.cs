@@ -87,14 +87,15 @@ internal static class SocketWarmUp
         private readonly List<Tick> _ticks = [];
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        private bool _closed;
+        /// <summary>Read without the lock: every record of the run passes here, long after the hold.</summary>
+        private volatile bool _closed;
 
         public Task First => _first.Task;
         public Task Full => _full.Task;
 
         public void See(FeedRecord record)
         {
-            if (record is not Tick tick) return;
+            if (_closed || record is not Tick tick) return;
             lock (_ticks)
             {
                 if (_closed || _ticks.Count >= wanted) return;
