@@ -26,17 +26,14 @@ internal static class SocketWarmUp
     {
         int wanted = (int)Math.Min(deployment.WarmUpTicks ?? FeedWarmUp.MostTicks, MostHeld);
         TimeSpan wait = deployment.SocketWait ?? throw new InvalidOperationException("detection.socket-wait is off: nothing is held");
-        var held = new HeldTicks(wanted);
-        // The buffer reads the warm-up in while nothing downstream asks yet; the publisher keeps what it
-        // holds, in order, for the pipeline built from the choices. After that the buffer just passes records on.
+        var held = new HeldRecords(wanted);
+        // While the hold is open, records are taken out of the stream into the held list (the one-place
+        // buffer asks for them while nothing downstream does yet); once it closes they pass on to the
+        // publisher, which keeps them for the pipeline built from the choices, to follow the held ones.
         var (ended, publisher) = feed.Records
-            .Select(record =>
-            {
-                held.See(record);
-                return record;
-            })
             .WatchTermination(Keep.Right)
-            .Buffer(wanted, OverflowStrategy.Backpressure)
+            .Where(record => !held.Take(record))
+            .Buffer(1, OverflowStrategy.Backpressure)
             .ToMaterialized(Sink.AsPublisher<FeedRecord>(fanout: false), Keep.Both)
             .Run(system.Materializer());
         console.MarkupLine($"holding the socket feed's first {wanted:N0} ticks (at most {Seconds(wait)} after the first) to choose the auto keys from");
@@ -57,7 +54,8 @@ internal static class SocketWarmUp
             if (held.First.IsCompleted && !stop.IsCancellationRequested)
                 await Task.WhenAny(held.Full, Task.Delay(wait, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), ended);
         }
-        var ticks = held.Close();
+        var records = held.Close();
+        var ticks = records.OfType<Tick>().ToList();
         // A socket that could not be bound, say: the run has nothing to choose from, and must not keep a choice made from nothing.
         if (ended.IsFaulted)
             throw new RunFailedException($"the run stopped during the socket feed's warm-up: {ended.Exception!.GetBaseException().Message}; nothing was forecast or kept", ended.Exception);
@@ -66,52 +64,77 @@ internal static class SocketWarmUp
                 "nothing was kept (their clients, if they wait for acks, send them again)");
 
         int series = ticks.Select(t => t.SeriesId).Distinct(StringComparer.Ordinal).Count();
-        string why = held.Full.IsCompleted ? "detection.warm-up-ticks"
+        string why = held.TooManyRejects ? $"{records.Count:N0} records held, the others not ticks"
+            : held.Full.IsCompleted ? "detection.warm-up-ticks"
             : ended.IsCompleted ? "the feed ended"
             : $"all that came in {Seconds(wait)} after the first; detection.socket-wait";
-        var choices = ticks.Count == 0 ? InputChoices.Undetected("nothing: the socket feed ended before its first tick")
+        var choices = ticks.Count == 0 ? InputChoices.Undetected(held.TooManyRejects ? $"nothing: the first {records.Count:N0} records held no tick" : "nothing: the socket feed ended before its first tick")
             : feed.Targets.Count == 0 ? InputChoices.Undetected("nothing: the feed has no features")
             : InputDetection.Choose(ticks, feed.Targets[0], $"the first {ticks.Count:N0} ticks of the socket feed ({series:N0} series; {why})") with
             {
                 WarmUpTicks = ticks.Count,
             };
         deployment.ChooseFrom(choices);
-        return feed with { Records = Source.FromPublisher(publisher) };
+        return feed with { Records = Source.From(records).Concat(Source.FromPublisher(publisher)) };
     }
 
     private static string Seconds(TimeSpan wait) => $"{wait.TotalSeconds:0.###} s";
 
-    /// <summary>The ticks seen while the hold lasts, up to the number wanted; seen on the stream's thread, read on the caller's.</summary>
-    private sealed class HeldTicks(int wanted)
+    /// <summary>
+    /// The records taken while the hold is open: up to the ticks wanted, and at most
+    /// <see cref="RecordsPerTick"/> records a tick wanted (rejects and gaps among them), so a client
+    /// sending only bad lines cannot fill memory. Taken on the stream's thread, closed on the caller's;
+    /// once a record is not taken, none after it is, so the held ones all come before the rest.
+    /// </summary>
+    private sealed class HeldRecords(int wanted)
     {
-        private readonly List<Tick> _ticks = [];
+        public const int RecordsPerTick = 4;
+        private readonly List<FeedRecord> _records = [];
         private readonly TaskCompletionSource _first = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _full = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private int _ticks;
+
         /// <summary>Read without the lock: every record of the run passes here, long after the hold.</summary>
-        private volatile bool _closed;
+        private volatile bool _open = true;
 
         public Task First => _first.Task;
+
+        /// <summary>The hold is over: the ticks wanted came, or too many records that were not ticks.</summary>
         public Task Full => _full.Task;
 
-        public void See(FeedRecord record)
+        public bool TooManyRejects { get; private set; }
+
+        /// <returns>True when the record is held (taken out of the stream until the hold closes).</returns>
+        public bool Take(FeedRecord record)
         {
-            if (_closed || record is not Tick tick) return;
-            lock (_ticks)
+            if (!_open) return false;
+            lock (_records)
             {
-                if (_closed || _ticks.Count >= wanted) return;
-                _ticks.Add(tick);
-                if (_ticks.Count == 1) _first.TrySetResult();
-                if (_ticks.Count == wanted) _full.TrySetResult();
+                if (!_open) return false;
+                if (_ticks >= wanted) return _open = false;
+                if (_records.Count >= RecordsPerTick * (long)wanted)
+                {
+                    // Mostly bad lines: choose from the ticks among them rather than wait for more.
+                    TooManyRejects = true;
+                    _first.TrySetResult();
+                    _full.TrySetResult();
+                    return _open = false;
+                }
+                _records.Add(record);
+                if (record is not Tick) return true;
+                if (++_ticks == 1) _first.TrySetResult();
+                if (_ticks == wanted) _full.TrySetResult();
+                return true;
             }
         }
 
-        /// <summary>What was seen; later ticks are not looked at.</summary>
-        public IReadOnlyList<Tick> Close()
+        /// <summary>What was held; nothing after it is.</summary>
+        public IReadOnlyList<FeedRecord> Close()
         {
-            lock (_ticks)
+            lock (_records)
             {
-                _closed = true;
-                return [.. _ticks];
+                _open = false;
+                return [.. _records];
             }
         }
     }
