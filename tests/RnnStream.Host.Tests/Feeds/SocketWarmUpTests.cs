@@ -97,6 +97,20 @@ public sealed partial class SocketWarmUpTests(ITestOutputHelper log) : IDisposab
     }
 
     [Fact]
+    public async Task A_client_of_bad_lines_ends_the_hold_at_four_records_a_tick_wanted_and_nothing_it_sent_is_lost()
+    {
+        string predictions = Path.Combine(_scratch.Path, "predictions.jsonl");
+        var bad = Enumerable.Range(0, 25).Select(i => $"not a tick {i}\n").ToList();
+        var good = Bars(0, 1, _ => 100, seed: 6).Take(10).ToList();
+
+        var run = await RunUntilForecast([.. Common(predictions), "--set", "detection.warm-up-ticks=5"], [.. bad, .. good], good.Count);
+
+        Assert.StartsWith("detected from nothing: the first 20 records held no tick", Detected(run.Said));
+        Assert.Equal(good.Count, File.ReadAllLines(predictions).Length);
+        Assert.Equal(bad.Count, File.ReadAllLines($"{predictions}.quarantine").Length);
+    }
+
+    [Fact]
     public async Task A_socket_that_cannot_listen_stops_the_warm_up_with_the_reason_and_keeps_no_choice()
     {
         string predictions = Path.Combine(_scratch.Path, "predictions.jsonl"), state = Path.Combine(_scratch.Path, "state");
