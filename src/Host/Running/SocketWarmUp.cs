@@ -12,8 +12,9 @@ namespace RnnStream.Host.Running;
 /// A socket feed's first ticks, held before the model is built so its auto keys are chosen from
 /// them, as a file feed's are from its first rows; then they are forecast like every tick after
 /// them. The hold ends at detection.warm-up-ticks ticks (auto: <see cref="FeedWarmUp.MostTicks"/>),
-/// at detection.socket-wait after the first tick, or when the feed ends. No choice is made from a
-/// tick that came after the hold, so what is scored after it stays honest.
+/// at detection.socket-wait after the first tick, when the feed ends, or at four records a tick
+/// wanted (a client of mostly bad lines). No choice is made from a tick that came after the hold,
+/// so what is scored after it stays honest.
 /// </summary>
 internal static class SocketWarmUp
 {
