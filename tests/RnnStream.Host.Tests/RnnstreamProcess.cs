@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 
 namespace RnnStream.Host.Tests;
 
 /// <summary>`rnnstream` as a child process of its own, for what only a real process shows: exit codes, signals, OS file locks, CPU flags.</summary>
-internal static class RnnstreamProcess
+internal static partial class RnnstreamProcess
 {
     /// <summary>`dotnet rnnstream.dll ARGS`, with both outputs redirected.</summary>
     public static ProcessStartInfo StartInfo(IEnumerable<string> args, string? workingDirectory = null)
@@ -41,4 +43,18 @@ internal static class RnnstreamProcess
 
     public static Task<(int Exit, string Output, string Errors)> RunToEndAsync(IEnumerable<string> args, string? workingDirectory = null) =>
         RunToEndAsync(StartInfo(args, workingDirectory));
+
+    /// <summary>SIGTERM, as an operator stops a run: it drains its in-flight ticks, takes its last checkpoint and exits.</summary>
+    public static async Task Terminate(Process process, CancellationToken cancellation = default)
+    {
+        using var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!;
+        await signal.WaitForExitAsync(cancellation);
+    }
+
+    /// <summary>The ticks a run has forecast so far, from one of its progress lines ("ticks 1,234  series ..."); null for any other line.</summary>
+    public static long? ForecastTicks(string line) =>
+        ProgressLine().Match(line) is { Success: true } progress ? long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) : null;
+
+    [GeneratedRegex(@"^ticks ([\d,]+)")]
+    private static partial Regex ProgressLine();
 }

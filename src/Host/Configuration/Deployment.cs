@@ -68,21 +68,17 @@ internal sealed class Deployment
         _inputs = new Lazy<InputChoices>(() =>
         {
             if (AutoKeysLeft.Count == 0 && !HoldoutIsAuto && !SampleHalfLifeIsAuto) return InputChoices.Undetected("nothing");
+            InputChoices AsOnFirstRun(InputChoices chosen) => chosen with
+            {
+                Basis = KeepsInStore ? $"{chosen.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
+                    : $"{chosen.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
+            };
             // Only a socket feed's: a file's resume chooses again from the same first ticks.
-            if (FeedType == "tcp" && _keptBasis.Value?.Choices is { } kept)
-                return kept with
-                {
-                    Basis = KeepsInStore ? $"{kept.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
-                        : $"{kept.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
-                };
+            if (FeedType == "tcp" && _keptBasis.Value?.Choices is { } kept) return AsOnFirstRun(kept);
             if (_heldWarmUp is { } held) return held;
             bool asKept = warmUpTicks is null && _keptBasis.Value is { WarmUpTicks: > 0 };
             var choices = FeedWarmUp.Detect(FeedType, FeedPath, Schema, FeedTicks, warmUpTicks ?? (asKept ? _keptBasis.Value!.WarmUpTicks : null), DetectionSample);
-            return !asKept ? choices : choices with
-            {
-                Basis = KeepsInStore ? $"{choices.Basis}, as on this store's first run (its {DetectionBasisTable.Name} table)"
-                    : $"{choices.Basis}, as on this data directory's first run ({DetectionBasis.FileName})",
-            };
+            return asKept ? AsOnFirstRun(choices) : choices;
         });
         _timeFeatures = Auto(AutoKeys.TimeFeatures, () => config.Bool(AutoKeys.TimeFeatures), choices => choices.TimeFeatures);
         _seasonalLag = Auto(AutoKeys.SeasonalLag, () => config.Int(AutoKeys.SeasonalLag), choices => choices.SeasonalLag);

@@ -50,10 +50,10 @@ internal static class SocketWarmUp
         using (StopOn(PosixSignal.SIGINT, "Ctrl+C"))
         using (StopOn(PosixSignal.SIGTERM, "SIGTERM"))
         {
-            var stopped = Task.Delay(Timeout.Infinite, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default);
-            await Task.WhenAny(held.First, ended, stopped);
+            // WhenAny returns on a cancelled delay as on any other: a stop ends either wait.
+            await Task.WhenAny(held.First, ended, Task.Delay(Timeout.Infinite, stop.Token));
             if (held.First.IsCompleted && !stop.IsCancellationRequested)
-                await Task.WhenAny(held.Full, Task.Delay(wait, stop.Token).ContinueWith(_ => { }, TaskScheduler.Default), ended);
+                await Task.WhenAny(held.Full, Task.Delay(wait, stop.Token), ended);
         }
         var records = held.Close();
         var ticks = records.OfType<Tick>().ToList();

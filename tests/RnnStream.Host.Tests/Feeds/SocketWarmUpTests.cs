@@ -81,7 +81,7 @@ public sealed partial class SocketWarmUpTests(ITestOutputHelper log) : IDisposab
         try
         {
             await Loopback.ListeningPort(process.StandardError, hang.Token);
-            await Stop(process, hang.Token);
+            await RnnstreamProcess.Terminate(process, hang.Token);
             string rest = await process.StandardError.ReadToEndAsync(hang.Token);
             await process.WaitForExitAsync(hang.Token);
             log.WriteLine(rest);
@@ -176,10 +176,9 @@ public sealed partial class SocketWarmUpTests(ITestOutputHelper log) : IDisposab
             while (await process.StandardError.ReadLineAsync(hang.Token) is { } line)
             {
                 said.Add(line);
-                if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= ticks)
-                    break;
+                if (RnnstreamProcess.ForecastTicks(line) >= ticks) break;
             }
-            await Stop(process, hang.Token);
+            await RnnstreamProcess.Terminate(process, hang.Token);
             string rest = await process.StandardError.ReadToEndAsync(hang.Token);
             await process.WaitForExitAsync(hang.Token);
             foreach (string line in said.Where(line => !line.StartsWith("ticks ", StringComparison.Ordinal))) log.WriteLine(line);
@@ -191,15 +190,6 @@ public sealed partial class SocketWarmUpTests(ITestOutputHelper log) : IDisposab
             if (!process.HasExited) process.Kill(entireProcessTree: true);
         }
     }
-
-    private static async Task Stop(Process process, CancellationToken cancellation)
-    {
-        using var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)]);
-        await signal.WaitForExitAsync(cancellation);
-    }
-
-    [GeneratedRegex(@"^ticks ([\d,]+)")]
-    private static partial Regex ProgressLine();
 
     [GeneratedRegex(@"\s+")]
     private static partial Regex Whitespace();

@@ -104,7 +104,7 @@ public sealed partial class LivePageTests(ITestOutputHelper log) : IDisposable
             Assert.True(samples.Any(s => s.Name == "dotnet_gc_pause_time_seconds_total"), "the runtime's GC pause time is exported");
 
             // SIGTERM: the run drains and prints its totals; the exporter counted the same.
-            using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal!.WaitForExitAsync(hang.Token);
+            await RnnstreamProcess.Terminate(process, hang.Token);
             string rest = await process.StandardError.ReadToEndAsync(hang.Token);
             await process.WaitForExitAsync(hang.Token);
             log.WriteLine(rest);

@@ -170,8 +170,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
                 while (await _process.StandardError.ReadLineAsync(_hang.Token) is { } line)
                 {
                     seen.Add(line);
-                    if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= ticks)
-                        return;
+                    if (RnnstreamProcess.ForecastTicks(line) >= ticks) return;
                 }
             }
             catch (OperationCanceledException)
@@ -186,7 +185,7 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         /// <summary>SIGTERM: drain, checkpoint, exit 0.</summary>
         public async Task Stop()
         {
-            using (var signal = Process.Start("kill", ["-TERM", _process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync(_hang.Token);
+            await RnnstreamProcess.Terminate(_process, _hang.Token);
             string rest = await _process.StandardError.ReadToEndAsync(_hang.Token);
             await _process.WaitForExitAsync(_hang.Token);
             _test.Log.WriteLine(rest);
@@ -211,8 +210,5 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
 
         [GeneratedRegex(@"^\{""acked"":(\d+)\}$")]
         private static partial Regex AckLine();
-
-        [GeneratedRegex(@"^ticks ([\d,]+)")]
-        private static partial Regex ProgressLine();
     }
 }

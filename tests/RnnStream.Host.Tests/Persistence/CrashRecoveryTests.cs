@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using RnnStream.Actors.Diagnostics;
-using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -13,7 +12,7 @@ namespace RnnStream.Host.Tests.Persistence;
 /// and none doubled, retrains included. On the embedded SQLite store and on a real PostgreSQL server.
 /// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
+public sealed class CrashRecoveryTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
 {
     private readonly ScratchDirectory _scratch = new("crash");
     private string _output => _scratch.Path;
@@ -106,9 +105,8 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
             if (line.StartsWith("resuming", StringComparison.Ordinal)) log.WriteLine(line);
             // The progress display writes from another thread and may have begun a line the crash point's line then ends.
             if (line.IndexOf("crash point", StringComparison.Ordinal) is >= 0 and var at) crashLine = line[at..];
-            if (terminateAtTick is not { } tick || ProgressLine().Match(line) is not { Success: true } match
-                || long.Parse(match.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) < tick) continue;
-            using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync();
+            if (terminateAtTick is not { } tick || !(RnnstreamProcess.ForecastTicks(line) >= tick)) continue;
+            await RnnstreamProcess.Terminate(process);
             string rest = await process.StandardError.ReadToEndAsync();
             await process.WaitForExitAsync();
             Assert.True(process.ExitCode == 0, $"exit code {process.ExitCode} after SIGTERM: {rest}");
@@ -130,6 +128,4 @@ public sealed partial class CrashRecoveryTests(ITestOutputHelper log, PostgresSe
         return new Outcome("finished", lastLine ?? "");
     }
 
-    [GeneratedRegex(@"^ticks ([\d,]+)")]
-    private static partial Regex ProgressLine();
 }

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Xunit;
 using Xunit.Abstractions;
 
@@ -14,7 +13,7 @@ namespace RnnStream.Host.Tests.Persistence;
 /// TimestampNotIncreasing, exactly as they would have been without the restart, instead of being
 /// forecast twice. Real processes, a real socket, a real data directory.
 /// </summary>
-public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDisposable
+public sealed class ResendAfterResumeTests(ITestOutputHelper log) : IDisposable
 {
     private readonly ScratchDirectory _scratch = new("resend");
 
@@ -64,9 +63,8 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
             using (var client = await Loopback.ConnectWhenListening(port, hang.Token))
                 await client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(lines), hang.Token);
             while (await process.StandardError.ReadLineAsync(hang.Token) is { } line)
-                if (ProgressLine().Match(line) is { Success: true } progress && long.Parse(progress.Groups[1].Value.Replace(",", ""), CultureInfo.InvariantCulture) >= expectedTicks)
-                    break;
-            using (var signal = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])) await signal.WaitForExitAsync(hang.Token);
+                if (RnnstreamProcess.ForecastTicks(line) >= expectedTicks) break;
+            await RnnstreamProcess.Terminate(process, hang.Token);
             string rest = await process.StandardError.ReadToEndAsync(hang.Token);
             await process.WaitForExitAsync(hang.Token);
             log.WriteLine(rest);
@@ -78,6 +76,4 @@ public sealed partial class ResendAfterResumeTests(ITestOutputHelper log) : IDis
         }
     }
 
-    [GeneratedRegex(@"^ticks ([\d,]+)")]
-    private static partial Regex ProgressLine();
 }
