@@ -45,16 +45,18 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long startCount = run.Metrics.Predictions;
         var clock = Stopwatch.StartNew();
         long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2), allocatedBefore = GC.GetTotalAllocatedBytes();
+        var cpuBefore = CpuTimes.Read();
         sampler?.Start();
         await run.Completion;
         clock.Stop();
+        var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
         var allocatedTypes = sampler?.Stop(top: 4) ?? [];
         long measured = run.Metrics.Predictions - startCount;
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N0} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
-                         $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs");
+                         $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs{cpu}");
         await QuiesceAsync(run);
         return rate;
     }
@@ -74,6 +76,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0;
         var clock = new Stopwatch();
         long allocatedBefore = 0, gcBefore = 0;
+        CpuTimes? cpuBefore = null;
         float checksum = 0;
         foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
         {
@@ -82,6 +85,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 clock.Start();
                 allocatedBefore = GC.GetTotalAllocatedBytes();
                 gcBefore = GC.CollectionCount(0);
+                cpuBefore = CpuTimes.Read();
             }
             if (!states.TryGetValue(tick.SeriesId, out var entry))
                 states[tick.SeriesId] = entry = (forecaster.CreateState(tick.SeriesId, network), metrics.ScoresFor(tick.SeriesId));
@@ -90,10 +94,11 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
             if (!prediction.IsFailed) checksum += prediction.Predicted[0];
         }
         clock.Stop();
+        var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
         long measured = total - warmup;
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3})");
+                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
         return rate;
     }
 
@@ -161,14 +166,16 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         GC.Collect();
         var pausedBefore = GC.GetTotalPauseDuration();
         int collectionsBefore = GC.CollectionCount(0);
+        var cpuBefore = CpuTimes.Read();
         settled.Set();
         await run.Completion;
+        var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         int collections = GC.CollectionCount(0) - collectionsBefore;
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s of warm-up: " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
-                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each)");
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each){cpu}");
         await QuiesceAsync(run);
     }
 
