@@ -41,16 +41,12 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         if (_atWork[keyGroup] is null) Send(keyGroup);
     }
 
-    /// <summary>
-    /// A key group answered: its ticks, which nothing reads any more (the series copied what they
-    /// keep), go back to their source's pool, their array to the shared one, and it may take the next batch.
-    /// </summary>
+    /// <summary>A key group answered: its ticks go back to the pool and it may take the next batch.</summary>
     public void Answered(KeyGroupAnswers answers)
     {
         int keyGroup = answers.KeyGroup;
         if (_atWork[keyGroup] is { } done)
         {
-            foreach (var tick in done.AsSpan(0, answers.Count)) tick.Release();
             Release(done, answers.Count);
             _atWork[keyGroup] = null;
         }

@@ -31,8 +31,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
 
     /// <param name="windows">Receives a training window when one is due; null to cut none.</param>
-    /// <param name="predictions">The caller's pool the prediction is rented from (the caller's thread must be its only renter); null to allocate it.</param>
-    public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows, PredictionPool? predictions = null)
+    public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows)
     {
         if (tick.Values.Length != _features)
             throw new ArgumentException($"tick has {tick.Values.Length} values, the feed {_features}");
@@ -42,9 +41,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int stride = OwedForecasts.Stride(k);
         var owed = new OwedForecasts(state.Owed.AsSpan((int)(state.TicksSeen % h) * stride, stride), k);
         bool matures = owed.IsOwed;
-        var prediction = predictions?.Rent() ?? Prediction.ToFill(Settings.TargetNames);
-        var values = prediction.Filling;
-        if (matures) Score(state, tick, owed, values[(3 * k)..]);
+        var values = new float[matures ? Prediction.MaturedLength(k) : 3 * k];
+        if (matures) Score(state, tick, owed, values.AsSpan(3 * k));
 
         state.Normalizer.Update(tick.Values);
         if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);
@@ -62,9 +60,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
             _ => Choose(state),
         };
         bool useNetwork = chosen == ForecasterKind.Network;
-        var predicted = values[..k];
-        var lower = values.Slice(k, k);
-        var upper = values.Slice(2 * k, k);
+        var predicted = values.AsSpan(0, k);
+        var lower = values.AsSpan(k, k);
+        var upper = values.AsSpan(2 * k, k);
         bool gaussian = network.Spec.Head == OutputHead.Gaussian;
         for (int j = 0; j < k; j++)
         {
@@ -107,8 +105,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (windows is not null && state.RecentCount == _window && state.TicksSeen % Settings.TrainEvery == 0)
             windows(CutWindow(state, tick.Timestamp));
 
-        return prediction.Publish(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, matures ? Prediction.MaturedLength(k) : 3 * k,
-            network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
+        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
+            values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>

@@ -34,9 +34,6 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private readonly Action<TrainingWindow> _addWindow;
     private ActiveSeries?[] _batchSeries = new ActiveSeries?[64];
 
-    /// <summary>This key group's own predictions (it is their only renter); the output gives each back once written.</summary>
-    private readonly PredictionPool _predictions;
-
     /// <summary>Checkpoints whose snapshot the store has not answered yet, and whom to tell.</summary>
     private readonly Dictionary<long, IActorRef> _storing = [];
 
@@ -53,7 +50,6 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
         _restored = !mustRestore;
         _context = context;
         _addWindow = context.Replay.Add;
-        _predictions = new PredictionPool(context.Forecaster.Settings.TargetNames);
         _idleTimeout = idleTimeout;
         _scanEvery = scanEvery;
         _index = index;
@@ -205,7 +201,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             try
             {
                 if (_idleTimeout is not null) series.LastTick = _now;
-                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow, _predictions);
+                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow);
                 if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             }
             catch (Exception e)

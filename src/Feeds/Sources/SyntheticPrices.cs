@@ -18,15 +18,11 @@ public static class SyntheticPrices
     private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
-    /// <param name="pooled">Rent the ticks from a pool of this materialization's own, to be given back once forecast; false to allocate each.</param>
-    public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed, bool pooled = false) =>
-        Source.FromEnumerator(() => Generate(tickers, bars, seed, pooled ? new TickPool(Features.Length) : null).GetEnumerator());
+    public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed) =>
+        Source.FromEnumerator(() => Generate(tickers, bars, seed).GetEnumerator());
 
-    /// <param name="pool">Where the ticks are rented from (this enumeration must be its only renter), to be given back once forecast; null to allocate each.</param>
-    /// <param name="clock">Each tick's arrival stamp, taken as it is made; the stopwatch when null.</param>
-    public static IEnumerable<Tick> Generate(int tickers, long bars, int seed, TickPool? pool = null, Func<long>? clock = null)
+    public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {
-        clock ??= Stopwatch.GetTimestamp;
         var random = new FastRandom(seed);
         var ids = Enumerable.Range(0, tickers).Select(i => $"T{i:D4}").ToArray();
         var price = Enumerable.Range(0, tickers).Select(_ => 20 + 180 * random.NextDouble()).ToArray();
@@ -49,17 +45,7 @@ public static class SyntheticPrices
                 // The bar's range beyond open and close: a fraction of sigma, as intrabar excursions give.
                 double high = Math.Max(open, close) * (1 + sigma * 0.8 * random.NextDouble());
                 double low = Math.Min(open, close) * (1 - sigma * 0.8 * random.NextDouble());
-                if (pool is null)
-                {
-                    yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format, clock());
-                    continue;
-                }
-                var tick = pool.Rent(ids[i], time, raw, offset++, Format, clock());
-                tick.Values[0] = (float)open;
-                tick.Values[1] = (float)high;
-                tick.Values[2] = (float)low;
-                tick.Values[3] = (float)close;
-                yield return tick;
+                yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format, Stopwatch.GetTimestamp());
             }
         }
     }

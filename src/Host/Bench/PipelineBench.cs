@@ -6,7 +6,6 @@ using Akka.Streams.Dsl;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Series;
 using RnnStream.Feeds.Records;
-using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
@@ -38,7 +37,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
     public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
     {
-        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1, pooled: true).Select(t => (FeedRecord)t);
+        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
         var run = Start(ticks, durability);
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
@@ -72,7 +71,6 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     {
         var network = new Model.Inference.InferenceNetwork(Weights);
         var forecaster = new SeriesForecaster(Series);
-        var predictions = new PredictionPool(Series.TargetNames);
         var metrics = new Actors.Metrics.RunMetrics();
         var states = new Dictionary<string, (SeriesState State, Actors.Metrics.SeriesScores Scores)>();
         long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0;
@@ -80,7 +78,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long allocatedBefore = 0, gcBefore = 0;
         CpuTimes? cpuBefore = null;
         float checksum = 0;
-        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1, new TickPool(SyntheticPrices.Features.Length)))
+        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
         {
             if (++count == warmup)
             {
@@ -91,11 +89,9 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
             }
             if (!states.TryGetValue(tick.SeriesId, out var entry))
                 states[tick.SeriesId] = entry = (forecaster.CreateState(tick.SeriesId, network), metrics.ScoresFor(tick.SeriesId));
-            var prediction = forecaster.Process(entry.State, tick, network, null, predictions);
+            var prediction = forecaster.Process(entry.State, tick, network, null);
             entry.Scores.Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             if (!prediction.IsFailed) checksum += prediction.Predicted[0];
-            prediction.Release();
-            tick.Release();
         }
         clock.Stop();
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
@@ -137,15 +133,14 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var channel = System.Threading.Channels.Channel.CreateBounded<FeedRecord>(new System.Threading.Channels.BoundedChannelOptions(1 << 20) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
-            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2, new TickPool(SyntheticPrices.Features.Length)).GetEnumerator();
-            var pool = new TickPool(SyntheticPrices.Features.Length);
-            Release(ticks, pool, unmeasured, stamp: false);
+            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2).GetEnumerator();
+            Release(ticks, unmeasured, stamp: false);
             settled.Wait();
-            Release(ticks, pool, measured, stamp: true);
+            Release(ticks, measured, stamp: true);
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
 
-        void Release(IEnumerator<Tick> ticks, TickPool pool, long count, bool stamp)
+        void Release(IEnumerator<Tick> ticks, long count, bool stamp)
         {
             var clock = Stopwatch.StartNew();
             long released = 0;
@@ -157,11 +152,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                     ticks.MoveNext();
                     // Stamped as it leaves, one copy each, so a burst leaves at the pace it is released rather than
                     // all at once (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
-                    var made = ticks.Current;
-                    var copy = pool.Rent(made.SeriesId, made.Timestamp, made.RawTimestamp, made.Offset, made.Format, stamp ? Stopwatch.GetTimestamp() : 0);
-                    made.Values.CopyTo(copy.Values, 0);
-                    made.Release();
-                    if (!channel.Writer.TryWrite(copy)) break;
+                    if (!channel.Writer.TryWrite(ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 })) break;
                 }
                 Thread.Sleep(1);
             }
@@ -261,8 +252,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
             Service is { } service
-                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(ReleasingSink.Create(), Keep.Right)
-                : ReleasingSink.Create(),
+                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(Sink.Ignore<Prediction>(), Keep.Right).MapMaterializedValue(t => (Task)t)
+                : Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

@@ -7,11 +7,7 @@ using RnnStream.Host.Configuration;
 
 namespace RnnStream.Host.Running;
 
-/// <summary>
-/// The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine
-/// file. Each prediction sink is the last reader of what it writes, so it gives every prediction
-/// back to its pool once written (<see cref="Prediction.Release"/>); taps read theirs before.
-/// </summary>
+/// <summary>The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine file.</summary>
 internal static class OutputFactory
 {
     /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
@@ -31,8 +27,8 @@ internal static class OutputFactory
             return (Predictions(system, deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
-            ? TextFileSink.Continuing<Prediction>(path, Releasing(PredictionFormats.CsvWriterFor(ContinuedHeader(path, last))), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
-            : TextFileSink.Continuing<Prediction>(path, Releasing(PredictionFormats.WriteJson), null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
+            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.CsvWriterFor(ContinuedHeader(path, last)), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
+            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
         return (WithTap(sink, tap), commits);
     }
 
@@ -49,21 +45,14 @@ internal static class OutputFactory
 
     private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
-        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, Releasing(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
-        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, Releasing(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery),
-        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), Releasing(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson, flushEvery: deployment.FlushEvery),
+        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
         "tcp" => Flow.Create<Prediction>().WatchTermination(Keep.Right)
             .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
             .MapMaterializedValue(done => (Task)done),
-        "none" or "csv" or "jsonl" => ReleasingSink.Create(),
+        "none" or "csv" or "jsonl" => Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
-    };
-
-    /// <summary>Writes a prediction, then gives it back: the text writer copies what it writes, so nothing reads the prediction after this.</summary>
-    private static Action<Prediction, TextWriter> Releasing(Action<Prediction, TextWriter> write) => (prediction, writer) =>
-    {
-        write(prediction, writer);
-        prediction.Release();
     };
 
     public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
