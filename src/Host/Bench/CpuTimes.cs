@@ -11,6 +11,7 @@ namespace RnnStream.Host.Bench;
 /// </summary>
 /// <param name="Busy">User, nice, system, irq and softirq time, in the kernel's ticks.</param>
 /// <param name="Idle">Idle and I/O wait.</param>
+/// <param name="Stolen">Steal time: a virtual CPU of ours ready to run while the host ran another guest.</param>
 internal readonly record struct CpuTimes(long Busy, long Idle, long Stolen)
 {
     /// <summary>Now, or null where there is no /proc/stat to read (not Linux).</summary>
@@ -39,7 +40,8 @@ internal readonly record struct CpuTimes(long Busy, long Idle, long Stolen)
     public static string Describe(CpuTimes? before, CpuTimes? after)
     {
         if (before is not { } start || after is not { } end) return "";
-        long busy = end.Busy - start.Busy, idle = end.Idle - start.Idle, stolen = end.Stolen - start.Stolen;
+        // The kernel's I/O wait may go backwards (proc(5)), so idle is not let fall below nothing.
+        long busy = end.Busy - start.Busy, idle = Math.Max(0, end.Idle - start.Idle), stolen = end.Stolen - start.Stolen;
         double total = busy + idle + stolen;
         return total <= 0 ? "" : $"; CPU time {stolen / total:P0} stolen by the hypervisor, {idle / total:P0} idle";
     }
