@@ -13,6 +13,7 @@ namespace RnnStream.Model.Kernels;
 internal static class BatchKernels
 {
     /// <summary>Every row of dest (rows × bias.Length) set to bias.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void FillRows<T>(int rows, ReadOnlySpan<T> bias, Span<T> dest)
     {
         int cols = bias.Length;
@@ -40,6 +41,7 @@ internal static class BatchKernels
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void PairProduct<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> matrixA, int na,
         ReadOnlySpan<T> b, ReadOnlySpan<T> matrixB, int nb,
@@ -229,6 +231,7 @@ internal static class BatchKernels
     }
 
     /// <summary>acc += the sum of the n rows of B (n × acc.Length): a bias gradient over the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateColumnSums<T>(int n, ReadOnlySpan<T> b, Span<T> acc)
         where T : unmanaged, INumber<T>
     {

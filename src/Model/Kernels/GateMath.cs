@@ -38,6 +38,7 @@ internal static class GateMath
     /// hPrev and h may be the same span (the live step updates in place).
     /// </summary>
     /// <param name="recurrentCandidate">Receives h·U_g + b_g for the backward pass; empty when not kept.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Gru(Span<float> z, ReadOnlySpan<float> fromHidden, ReadOnlySpan<float> hPrev, Span<float> h, Span<float> recurrentCandidate)
     {
         int units = h.Length;
@@ -67,6 +68,7 @@ internal static class GateMath
     /// c = f·cPrev + i·g, h = o·tanh(c). cPrev and c may be the same span.
     /// </summary>
     /// <param name="cellTanh">Receives tanh(c), kept for the backward pass.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void Lstm(Span<float> z, ReadOnlySpan<float> cPrev, Span<float> c, Span<float> cellTanh, Span<float> h)
     {
         int units = h.Length;

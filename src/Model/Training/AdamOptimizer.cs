@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnStream.Model.Training;
 
 /// <summary>Adam (Kingma and Ba) with bias correction folded into the step size, as Keras does it.</summary>
@@ -10,6 +12,7 @@ internal sealed class AdamOptimizer(int parameterCount, double learningRate, dou
     private long _step;
     private long _stepSaved;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         _step++;

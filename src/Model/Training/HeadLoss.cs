@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using RnnStream.Model.Specs;
 
 namespace RnnStream.Model.Training;
@@ -15,6 +16,7 @@ internal static class HeadLoss
     /// <param name="gradients">Receives dLoss/dOutput, rows × head width.</param>
     /// <returns>The summed loss and how many outputs were scored.</returns>
     /// <param name="scoredOverall">Outputs scored across the whole batch when these rows are one part of it (the gradient is of the batch's mean); null: these rows are the batch.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static (double Sum, int Scored) Compute<T>(ModelSpec spec, int rows, ReadOnlySpan<T> targets, ReadOnlySpan<T> outputs, Span<T> gradients, int? scoredOverall = null)
         where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnStream.Model.Weights;
 
 namespace RnnStream.Model.Training;
@@ -7,6 +8,7 @@ namespace RnnStream.Model.Training;
 /// <summary>L2 regularization of the kernels (not the biases): ½·λ·Σ w² and its gradient λ·w.</summary>
 internal static class KernelL2
 {
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static double Penalty<T>(WeightLayout layout, ReadOnlySpan<T> parameters, double lambda) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (lambda == 0) return 0;
@@ -19,6 +21,7 @@ internal static class KernelL2
         return 0.5 * lambda * sum;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AddGradient<T>(WeightLayout layout, ReadOnlySpan<T> parameters, double lambda, Span<T> gradients) where T : unmanaged, IBinaryFloatingPointIeee754<T>
     {
         if (lambda == 0) return;

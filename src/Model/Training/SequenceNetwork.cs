@@ -1,4 +1,5 @@
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using RnnStream.Model.Kernels;
 using RnnStream.Model.Training.Cells;
 using RnnStream.Model.Specs;
@@ -71,6 +72,9 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     }
 
     /// <summary>Starts a batch of windows: zero state for every series, as a new window starts.</summary>
+    // The training path is compiled optimized at its first call, not tiered up from unoptimized code: a replay's first
+    // retrains would otherwise run their loops unoptimized while the other core compiles (RESULTS, issue #11).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginWindows(int batch)
     {
         if (batch != _batch)
@@ -108,6 +112,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     /// </summary>
     /// <param name="first">The first of this network's windows in the batch, when it runs one part of it (<see cref="BeginWindows"/> said how many).</param>
     /// <param name="scoredOverall">Outputs scored in this segment across the whole batch, when this is one part of it: the head gradient is then of the whole batch's mean.</param>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public (double LossSum, int Scored) ForwardSegment(TrainingBatch batch, int start, int length, int warmup, int first = 0, int? scoredOverall = null)
     {
         if (first < 0 || first + _batch > batch.Series || (first == 0 && scoredOverall is null && batch.Series != _batch))
@@ -158,6 +163,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     }
 
     /// <summary>Backpropagates the segment's mean loss through time; adds into <paramref name="gradients"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Backward(Span<T> gradients)
     {
         int n = _batch, length = _segment;
@@ -230,6 +236,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     /// bias gradients from the pre-activation gradients, the gradient into h(t−1) (replacing the
     /// layer's recurrent gradient), and into the layer below.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void AccumulateLayerGradients(UnrolledLayer<T> layer, Span<T> grads, int l, int t)
     {
         int width = layer.GateWidth, units = layer.Units, n = _batch;

@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace RnnStream.Model.Training;
 
 /// <summary>Stochastic gradient descent with optional (heavy-ball) momentum.</summary>
@@ -6,6 +8,7 @@ internal sealed class SgdOptimizer(int parameterCount, double learningRate, doub
     private readonly float[] _velocity = new float[parameterCount];
     private readonly float[] _velocitySaved = new float[parameterCount];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Apply(Span<float> parameters, ReadOnlySpan<float> gradients)
     {
         float lr = (float)learningRate, mu = (float)momentum;

@@ -1,4 +1,5 @@
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
 
@@ -160,6 +161,7 @@ public sealed class TbpttTrainer
     }
 
     /// <summary>Targets that count in steps [start, start + length) of every window: past the warm-up and known.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static int ScoredTargets(TrainingBatch batch, int start, int length, int warmup)
     {
         int scored = 0;
@@ -190,6 +192,7 @@ public sealed class TbpttTrainer
     }
 
     /// <summary>Euclidean norm of all gradients, summed in double so that large but finite gradients do not overflow.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double GlobalNorm(ReadOnlySpan<float> gradients)
     {
         double sum = 0;
@@ -197,6 +200,7 @@ public sealed class TbpttTrainer
         return Math.Sqrt(sum);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static bool AllFinite(ReadOnlySpan<float> values)
     {
         foreach (float v in values)

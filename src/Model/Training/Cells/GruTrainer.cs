@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnStream.Model.Kernels;
 
@@ -16,6 +17,7 @@ internal sealed class GruTrainer<T> : CellTrainer<T> where T : unmanaged, IBinar
 
     public override bool SeparateHiddenSide => true;
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(UnrolledLayer<T> layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int n, Span<T> scratch)
     {
         int units = layer.Units, gates = 3 * units;
@@ -52,6 +54,7 @@ internal sealed class GruTrainer<T> : CellTrainer<T> where T : unmanaged, IBinar
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(UnrolledLayer<T> layer, int t, int n, ReadOnlySpan<T> aboveBlock, Span<T> dInputBlock, Span<T> dHiddenBlock, Span<T> directBlock)
     {
         int units = layer.Units, gates = 3 * units;

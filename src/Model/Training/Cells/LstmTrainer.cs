@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 using RnnStream.Model.Kernels;
 
@@ -13,6 +14,7 @@ internal sealed class LstmTrainer<T> : CellTrainer<T> where T : unmanaged, IBina
 {
     public static readonly LstmTrainer<T> Instance = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(UnrolledLayer<T> layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int n, Span<T> scratch)
     {
         int units = layer.Units, gates = 4 * units;
@@ -47,6 +49,7 @@ internal sealed class LstmTrainer<T> : CellTrainer<T> where T : unmanaged, IBina
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(UnrolledLayer<T> layer, int t, int n, ReadOnlySpan<T> aboveBlock, Span<T> dInput, Span<T> dHidden, Span<T> direct)
     {
         int units = layer.Units, gates = 4 * units;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using System.Numerics.Tensors;
+using System.Runtime.CompilerServices;
 using RnnStream.Model.Kernels;
 using RnnStream.Model.Specs;
 
@@ -10,6 +11,7 @@ internal sealed class SimpleRnnTrainer<T> : CellTrainer<T> where T : unmanaged, 
 {
     public static readonly SimpleRnnTrainer<T> Instance = new();
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Forward(UnrolledLayer<T> layer, ReadOnlySpan<T> p, ReadOnlySpan<T> x, int t, int n, Span<T> scratch)
     {
         int units = layer.Units;
@@ -21,6 +23,7 @@ internal sealed class SimpleRnnTrainer<T> : CellTrainer<T> where T : unmanaged, 
         else TensorPrimitives.Tanh(h, h);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public override void Backward(UnrolledLayer<T> layer, int t, int n, ReadOnlySpan<T> above, Span<T> dInput, Span<T> dHidden, Span<T> direct)
     {
         int units = layer.Units;
