@@ -102,7 +102,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long collections = GC.CollectionCount(0) - gcBefore;
         double pausedEach = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / Math.Max(1, collections);
         output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {collections}, {pausedEach:F1} ms each{LastYoungCollection()}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
+                         $"(gen0 GCs {collections}, {pausedEach:F1} ms each{LastYoungCollection(collections)}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
         return rate;
     }
 
@@ -179,19 +179,19 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s of warm-up: " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
-                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each{LastYoungCollection()}){cpu}");
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each{LastYoungCollection(collections)}){cpu}");
         await QuiesceAsync(run);
     }
 
     /// <summary>
     /// What the last young collection kept and how long it paused: a pause that does not shrink with
     /// what survives is the collection's fixed cost (stopping the threads, scanning the roots), which
-    /// only fewer collections reduce.
+    /// only fewer collections reduce. Nothing when none came in the measured part (the last would be older).
     /// </summary>
-    private static string LastYoungCollection()
+    private static string LastYoungCollection(long collectionsMeasured)
     {
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
-        return last.Index == 0 ? "" : $"; the last promoted {last.PromotedBytes / 1024.0:N0} KB in {last.PauseDurations[0].TotalMicroseconds:N0} µs";
+        return collectionsMeasured == 0 || last.Index == 0 ? "" : $"; the last promoted {last.PromotedBytes / 1024.0:N0} KB in {last.PauseDurations[0].TotalMicroseconds:N0} µs";
     }
 
     /// <summary>
