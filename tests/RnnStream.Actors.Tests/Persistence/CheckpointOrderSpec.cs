@@ -26,7 +26,7 @@ public sealed class CheckpointOrderSpec() : Akka.TestKit.Xunit2.TestKit(TestStor
         var coordinator = Sys.ActorOf(CheckpointCoordinator.Props(snapshots.Ref, stats));
         coordinator.Tell(Started(1));
         coordinator.Tell(Started(2));
-        var first = snapshots.ExpectMsg<SaveSnapshot>();
+        var first = snapshots.ExpectMsg<SaveSnapshot>(TestStores.FirstAnswer);
         var second = snapshots.ExpectMsg<SaveSnapshot>();
         Assert.Equal([1L, 2L], new[] { first.Metadata.SequenceNr, second.Metadata.SequenceNr });
 
@@ -40,7 +40,7 @@ public sealed class CheckpointOrderSpec() : Akka.TestKit.Xunit2.TestKit(TestStor
         Sys.Stop(coordinator);
         var recovered = Sys.ActorOf(CheckpointCoordinator.Props(snapshots.Ref, new CheckpointStats()));
         recovered.Tell(GetRecovered.Instance);
-        var answer = ExpectMsg<RecoveredCheckpoint>();
+        var answer = ExpectMsg<RecoveredCheckpoint>(TestStores.FirstAnswer);
         Assert.Equal(2, answer.Last?.Number);
         Assert.Equal(16, answer.Last?.NextOffset);
     }
@@ -53,7 +53,7 @@ public sealed class CheckpointOrderSpec() : Akka.TestKit.Xunit2.TestKit(TestStor
         var coordinator = Sys.ActorOf(CheckpointCoordinator.Props(snapshots.Ref, stats));
         coordinator.Tell(Started(1));
         coordinator.Tell(Started(2));
-        var first = snapshots.ExpectMsg<SaveSnapshot>();
+        var first = snapshots.ExpectMsg<SaveSnapshot>(TestStores.FirstAnswer);
         var second = snapshots.ExpectMsg<SaveSnapshot>();
 
         coordinator.Tell(new SaveSnapshotSuccess(second.Metadata), snapshots.Ref);
@@ -69,7 +69,7 @@ public sealed class CheckpointOrderSpec() : Akka.TestKit.Xunit2.TestKit(TestStor
     {
         var writer = Sys.ActorOf(Props.Create(() => new OutOfOrderWriter()));
         writer.Tell(new[] { 1L, 3L, 2L });
-        ExpectMsg<Akka.Done>();
+        ExpectMsg<Akka.Done>(TestStores.FirstAnswer);
         Sys.Stop(writer);
 
         var snapshots = CreateTestProbe();

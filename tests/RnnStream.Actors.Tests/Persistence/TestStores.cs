@@ -21,4 +21,12 @@ internal static class TestStores
           }
         }
         """);
+
+    /// <summary>
+    /// How long to wait for a persistent actor's first answer. It comes after the stores start and the
+    /// actor recovers, which in a fresh test process on a busy 2-core machine (the test assemblies run
+    /// side by side) once took longer than the TestKit's default of 3 s. What is asserted is the
+    /// answer, not how soon it comes.
+    /// </summary>
+    public static TimeSpan FirstAnswer { get; } = TimeSpan.FromSeconds(30);
 }
