@@ -75,7 +75,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var states = new Dictionary<string, (SeriesState State, Actors.Metrics.SeriesScores Scores)>();
         long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0;
         var clock = new Stopwatch();
-        long allocatedBefore = 0, gcBefore = 0;
+        long allocatedBefore = 0;
+        int gcBefore = 0;
         var pausedBefore = TimeSpan.Zero;
         CpuTimes? cpuBefore = null;
         float checksum = 0;
@@ -99,10 +100,9 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
         long measured = total - warmup;
         double rate = measured / clock.Elapsed.TotalSeconds;
-        long collections = GC.CollectionCount(0) - gcBefore;
-        double pausedEach = (GC.GetTotalPauseDuration() - pausedBefore).TotalMilliseconds / Math.Max(1, collections);
+        int collections = GC.CollectionCount(0) - gcBefore;
         output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {collections}, {pausedEach:F1} ms each{LastYoungCollection(collections)}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
+                         $"(gen0 GCs {collections}, {PausedEach(collections, GC.GetTotalPauseDuration() - pausedBefore)}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
         return rate;
     }
 
@@ -179,19 +179,21 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s of warm-up: " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
-                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each{LastYoungCollection(collections)}){cpu}");
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({PausedEach(collections, paused)}){cpu}");
         await QuiesceAsync(run);
     }
 
     /// <summary>
-    /// What the last young collection kept and how long it paused: a pause that does not shrink with
-    /// what survives is the collection's fixed cost (stopping the threads, scanning the roots), which
-    /// only fewer collections reduce. Nothing when none came in the measured part (the last would be older).
+    /// The mean pause of the collections in a measured part, and what the last young one kept and how
+    /// long it paused: a pause that does not shrink with what survives is the collection's fixed cost,
+    /// which only fewer collections reduce. The last is named only when one came in the measured part
+    /// (else it would be older).
     /// </summary>
-    private static string LastYoungCollection(long collectionsMeasured)
+    private static string PausedEach(int collections, TimeSpan paused)
     {
+        string each = $"{paused.TotalMilliseconds / Math.Max(1, collections):F1} ms each";
         var last = GC.GetGCMemoryInfo(GCKind.Ephemeral);
-        return collectionsMeasured == 0 || last.Index == 0 ? "" : $"; the last promoted {last.PromotedBytes / 1024.0:N0} KB in {last.PauseDurations[0].TotalMicroseconds:N0} µs";
+        return collections == 0 || last.Index == 0 ? each : $"{each}; the last promoted {last.PromotedBytes / 1024.0:N0} KB in {last.PauseDurations[0].TotalMicroseconds:N0} µs";
     }
 
     /// <summary>
