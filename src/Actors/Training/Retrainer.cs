@@ -16,6 +16,9 @@ public sealed class Retrainer(RetrainSettings settings)
 
     public RetrainSettings Settings { get; } = settings;
 
+    /// <summary>The last retrain's workspace, for the next; null while one runs (a retrain run beside it then makes its own).</summary>
+    private TrainingWorkspace? _idleWorkspace;
+
     public RetrainOutcome Run(ModelWeights current, IReadOnlyList<TrainingWindow> windows)
     {
         long from = current.Version;
@@ -30,8 +33,25 @@ public sealed class Retrainer(RetrainSettings settings)
             return new RetrainOutcome(from, null, 0, holdout, double.NaN, double.NaN, RetrainVerdict.Skipped, "skipped: nothing left to train on after the holdout");
 
         var spec = current.Spec;
+        var workspace = Interlocked.Exchange(ref _idleWorkspace, null);
+        if (workspace is null || !workspace.Fits(spec, Settings.Options.Shards)) workspace = new TrainingWorkspace(spec, Settings.Options.Shards);
+        try
+        {
+            return Train(current, train, judge, new TbpttTrainer(current, Settings.Options, workspace));
+        }
+        finally
+        {
+            Volatile.Write(ref _idleWorkspace, workspace);
+        }
+    }
+
+    /// <summary>Champion's held-out loss, the seeded batches, challenger's held-out loss, and the verdict.</summary>
+    private RetrainOutcome Train(ModelWeights current, TrainingWindow[] train, TrainingWindow[] judge, TbpttTrainer trainer)
+    {
+        long from = current.Version;
+        var spec = current.Spec;
+        int holdout = judge.Length;
         var holdoutBatch = Stack(judge, spec.InputFeatures, spec.OutputUnits);
-        var trainer = new TbpttTrainer(current, Settings.Options);
         double championLoss = trainer.Evaluate(holdoutBatch);
 
         // Not HashCode.Combine: it is seeded per process, and a replay must sample alike in every process.

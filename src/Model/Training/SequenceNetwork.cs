@@ -27,6 +27,12 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     private readonly int _headWidth;
     private readonly int _topUnits;
     private int _batch;
+
+    /// <summary>
+    /// Windows the per-window buffers hold. They only grow, and then to at least twice their size: a replay's holdout
+    /// grows by a few windows a retrain as its buffer fills, and the buffers are megabytes.
+    /// </summary>
+    private int _batchCapacity;
     private int _segmentCapacity;
     private int _segment;
     private T[] _inputs = [];
@@ -77,30 +83,31 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void BeginWindows(int batch)
     {
-        if (batch != _batch)
+        _batch = batch;
+        if (batch > _batchCapacity)
         {
-            _batch = batch;
+            int capacity = _batchCapacity = Math.Max(batch, 2 * _batchCapacity);
             _segmentCapacity = 0;
             foreach (var layer in _layers)
             {
-                layer.CarriedHidden = new T[batch * layer.Units];
-                layer.CarriedCell = layer.Cell == CellType.Lstm ? new T[batch * layer.Units] : [];
-                layer.RecurrentGrad = new T[batch * layer.Units];
-                layer.CellGrad = layer.Cell == CellType.Lstm ? new T[batch * layer.Units] : [];
+                layer.CarriedHidden = new T[capacity * layer.Units];
+                layer.CarriedCell = layer.Cell == CellType.Lstm ? new T[capacity * layer.Units] : [];
+                layer.RecurrentGrad = new T[capacity * layer.Units];
+                layer.CellGrad = layer.Cell == CellType.Lstm ? new T[capacity * layer.Units] : [];
             }
             int widestUnits = _layers.Max(l => l.Units);
             int widestGates = _layers.Max(l => l.GateWidth);
-            _gradAbove = new T[batch * widestUnits];
-            _gradBelow = new T[batch * widestUnits];
-            _dInput = new T[batch * widestGates];
-            _dHidden = new T[batch * widestGates];
-            _directGrad = new T[batch * widestUnits];
-            _hiddenGateScratch = new T[batch * widestGates];
+            _gradAbove = new T[capacity * widestUnits];
+            _gradBelow = new T[capacity * widestUnits];
+            _dInput = new T[capacity * widestGates];
+            _dHidden = new T[capacity * widestGates];
+            _directGrad = new T[capacity * widestUnits];
+            _hiddenGateScratch = new T[capacity * widestGates];
         }
         foreach (var layer in _layers)
         {
-            Array.Clear(layer.CarriedHidden);
-            Array.Clear(layer.CarriedCell);
+            layer.CarriedHidden.AsSpan(0, batch * layer.Units).Clear();
+            if (layer.Cell == CellType.Lstm) layer.CarriedCell.AsSpan(0, batch * layer.Units).Clear();
         }
     }
 
@@ -134,8 +141,8 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
 
         foreach (var layer in _layers)
         {
-            layer.CarriedHidden.CopyTo(layer.Hidden, 0);
-            layer.CarriedCell.CopyTo(layer.CellState, 0);
+            layer.CarriedHidden.AsSpan(0, n * layer.Units).CopyTo(layer.Hidden);
+            if (layer.Cell == CellType.Lstm) layer.CarriedCell.AsSpan(0, n * layer.Units).CopyTo(layer.CellState);
         }
 
         ReadOnlySpan<T> p = Parameters;
@@ -170,8 +177,8 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         ReadOnlySpan<T> p = Parameters;
         foreach (var layer in _layers)
         {
-            Array.Clear(layer.RecurrentGrad);
-            Array.Clear(layer.CellGrad);
+            layer.RecurrentGrad.AsSpan(0, n * layer.Units).Clear();
+            if (layer.Cell == CellType.Lstm) layer.CellGrad.AsSpan(0, n * layer.Units).Clear();
             RowKernels.Transpose(p.Slice(layer.KernelOffset, layer.Inputs * layer.GateWidth), layer.Inputs, layer.GateWidth, layer.KernelT);
             RowKernels.Transpose(p.Slice(layer.RecurrentOffset, layer.Units * layer.GateWidth), layer.Units, layer.GateWidth, layer.RecurrentT);
         }
@@ -251,7 +258,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         BatchKernels.AccumulateColumnSums(n, dFromInput, grads.Slice(layer.BiasOffset, width));
         if (separateHidden) BatchKernels.AccumulateColumnSums(n, dFromHidden, grads.Slice(layer.BiasOffset + width, width));
 
-        var recurrent = layer.RecurrentGrad.AsSpan();
+        var recurrent = layer.RecurrentGrad.AsSpan(0, n * units);
         if (separateHidden) _directGrad.AsSpan(0, n * units).CopyTo(recurrent);
         else recurrent.Clear();
         BatchKernels.AccumulateProduct<T>(n, dFromHidden, layer.RecurrentT, width, [], [], 0, recurrent, units);
@@ -267,7 +274,7 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
     {
         if (length <= _segmentCapacity) return;
         _segmentCapacity = length;
-        int n = _batch;
+        int n = _batchCapacity;
         _inputs = new T[length * n * Spec.InputFeatures];
         _targets = new T[length * n * Spec.OutputUnits];
         _outputs = new T[length * n * _headWidth];

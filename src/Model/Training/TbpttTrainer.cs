@@ -33,18 +33,25 @@ public sealed class TbpttTrainer
     private readonly float[] _checkpoint;
 
     public TbpttTrainer(ModelWeights initial, TrainingOptions options)
+        : this(initial, options, new TrainingWorkspace(initial.Spec, options.Shards))
+    {
+    }
+
+    /// <param name="workspace">Where to compute, reused from an earlier trainer of the same model and parts (which must be done with it).</param>
+    public TbpttTrainer(ModelWeights initial, TrainingOptions options, TrainingWorkspace workspace)
     {
         options.Validate();
+        if (!workspace.Fits(initial.Spec, options.Shards))
+            throw new ArgumentException($"the workspace is for another model or {workspace.Shards} parts, not {options.Shards}", nameof(workspace));
         Options = options;
         Spec = initial.Spec;
-        _network = new SequenceNetwork<float>(Spec);
-        initial.Values.CopyTo(_network.Parameters);
+        _parts = workspace.Parts;
+        _partGradients = workspace.PartGradients;
+        _network = _parts[0];
+        _gradients = _partGradients[0];
+        foreach (var part in _parts) initial.Values.CopyTo(part.Parameters);
         Version = initial.Version;
-        _gradients = new float[initial.ParameterCount];
         _checkpoint = new float[initial.ParameterCount];
-        _parts = [_network, .. Enumerable.Range(1, options.Shards - 1).Select(_ => new SequenceNetwork<float>(Spec))];
-        _partGradients = [_gradients, .. Enumerable.Range(1, options.Shards - 1).Select(_ => new float[initial.ParameterCount])];
-        foreach (var part in _parts.Skip(1)) initial.Values.CopyTo(part.Parameters);
         _parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Threads };
         _optimizer = options.Optimizer == OptimizerKind.Adam
             ? new AdamOptimizer(_gradients.Length, options.LearningRate, options.Beta1, options.Beta2, options.Epsilon)
@@ -86,7 +93,7 @@ public sealed class TbpttTrainer
             int length = Math.Min(truncation, batch.Steps - start);
             var (sum, scored) = parts.Length == 1
                 ? _network.ForwardSegment(batch, start, length, Options.WarmupSteps)
-                : ForwardParts(batch, parts, start, length);
+                : ForwardAndBackwardParts(batch, parts, start, length);
             if (scored == 0) continue;
             double loss = sum / scored + _network.L2Penalty(Options.L2);
             if (!double.IsFinite(loss)) { rejection = $"non-finite loss ({loss}) at step {start}"; break; }
@@ -96,7 +103,6 @@ public sealed class TbpttTrainer
                 Array.Clear(_gradients);
                 _network.Backward(_gradients);
             }
-            else BackwardParts(parts.Length);
             _network.AddL2Gradient(Options.L2, _gradients);
             double norm = GlobalNorm(_gradients);
             if (!double.IsFinite(norm)) { rejection = $"non-finite gradient norm ({norm}) at step {start}"; break; }
@@ -149,15 +155,27 @@ public sealed class TbpttTrainer
         return (sum, overall);
     }
 
-    /// <summary>Every part's backward pass at once into its own gradient; then the sum, in part order, into the first.</summary>
-    private void BackwardParts(int parts)
+    /// <summary>
+    /// Every part's forward and backward pass at once, each backward into its own gradient; then the losses and
+    /// the gradients summed in part order (the gradients into the first). One parallel region a segment, not two:
+    /// each region hands a part to a pool thread, and on a busy two-core machine the calling thread often ran the
+    /// other part itself before the pool thread came to it (perf of a replay, issue #11).
+    /// A non-finite loss is found after the backward passes, whose gradients are then thrown away.
+    /// </summary>
+    private (double Sum, int Scored) ForwardAndBackwardParts(TrainingBatch batch, (int First, int Count)[] parts, int start, int length)
     {
-        Parallel.For(0, parts, _parallel, i =>
+        int overall = ScoredTargets(batch, start, length, Options.WarmupSteps);
+        var results = new (double Sum, int Scored)[parts.Length];
+        Parallel.For(0, parts.Length, _parallel, i =>
         {
+            results[i] = _parts[i].ForwardSegment(batch, start, length, Options.WarmupSteps, parts[i].First, overall);
             Array.Clear(_partGradients[i]);
-            _parts[i].Backward(_partGradients[i]);
+            if (overall > 0) _parts[i].Backward(_partGradients[i]);
         });
-        for (int i = 1; i < parts; i++) TensorPrimitives.Add(_gradients, _partGradients[i], _gradients);
+        for (int i = 1; i < parts.Length; i++) TensorPrimitives.Add(_gradients, _partGradients[i], _gradients);
+        double sum = 0;
+        foreach (var result in results) sum += result.Sum;
+        return (sum, overall);
     }
 
     /// <summary>Targets that count in steps [start, start + length) of every window: past the warm-up and known.</summary>

@@ -100,4 +100,16 @@ public sealed class RetrainerTests
         var second = new Retrainer(Settings()).Run(Initial, windows.AsEnumerable().Reverse().ToList()).Promoted!;
         Assert.Equal(first.Values.ToArray(), second.Values.ToArray());
     }
+
+    [Fact]
+    public void A_retrainer_that_ran_before_gives_the_candidate_a_new_one_gives()
+    {
+        // The first run leaves its workspace sized for a larger holdout, holding its own activations.
+        var used = new Retrainer(Settings());
+        Assert.NotNull(used.Run(WeightInitializer.Initialize(Initial.Spec, seed: 5), Enumerable.Range(0, 120).Select(i => TrainingWindows.Sine(i)).ToList()).Promoted);
+        var windows = Enumerable.Range(0, 50).Select(i => TrainingWindows.Sine(i)).ToList();
+        var again = used.Run(Initial, windows).Promoted!;
+        var fresh = new Retrainer(Settings()).Run(Initial, windows).Promoted!;
+        Assert.Equal(fresh.Values.ToArray(), again.Values.ToArray());
+    }
 }

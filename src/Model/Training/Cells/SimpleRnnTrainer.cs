@@ -29,7 +29,7 @@ internal sealed class SimpleRnnTrainer<T> : CellTrainer<T> where T : unmanaged, 
         int units = layer.Units;
         var h = layer.Hidden.AsSpan((t + 1) * n * units, n * units);
         var dz = dInput[..(n * units)];
-        TensorPrimitives.Add(above[..(n * units)], layer.RecurrentGrad, dz);
+        TensorPrimitives.Add(above[..(n * units)], layer.RecurrentGrad.AsSpan(0, n * units), dz);
         if (layer.Activation == Activation.Relu)
         {
             for (int j = 0; j < dz.Length; j++) if (!(h[j] > T.Zero)) dz[j] = T.Zero;
