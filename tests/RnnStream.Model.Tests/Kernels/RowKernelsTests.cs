@@ -85,4 +85,46 @@ public sealed class BatchKernelsTests
         RnnStream.Model.Kernels.BatchKernels.AccumulateTransposedProduct<double>(n, a, rows, b, cols, m);
         for (int i = 0; i < m.Length; i++) Assert.Equal(expected[i], m[i], 1e-12);
     }
+
+    /// <summary>
+    /// In float the sums must be the same bits a row at a time gives (multiply, then add, in the order of the batch):
+    /// a replay's recorded forecasts stay what they were. One column of A is a network of one input feature.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 1, 96)]
+    [InlineData(59, 1, 96)]
+    [InlineData(7, 3, 13)]
+    [InlineData(5, 1, 40)]
+    public void AccumulateTransposedProduct_of_an_unpaired_row_is_the_same_bits_as_a_row_at_a_time(int n, int rows, int cols)
+    {
+        var random = new Random(n * rows + cols);
+        float[] Rand(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var a = Rand(n * rows); var b = Rand(n * cols); var m = Rand(rows * cols);
+        var expected = (float[])m.Clone();
+        for (int r = rows - rows % 2; r < rows; r++)
+            for (int i = 0; i < n; i++)
+                for (int c = 0; c < cols; c++)
+                {
+                    float product = a[i * rows + r] * b[i * cols + c];
+                    expected[r * cols + c] += product;
+                }
+        RnnStream.Model.Kernels.BatchKernels.AccumulateTransposedProduct<float>(n, a, rows, b, cols, m);
+        for (int i = (rows - rows % 2) * cols; i < m.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(m[i]));
+    }
+
+    [Theory]
+    [InlineData(16, 96)]
+    [InlineData(7, 13)]
+    [InlineData(3, 1)]
+    public void AccumulateColumnSums_is_the_same_bits_as_adding_a_row_at_a_time(int n, int cols)
+    {
+        var random = new Random(n + cols);
+        var b = Enumerable.Range(0, n * cols).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var acc = Enumerable.Range(0, cols).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var expected = (float[])acc.Clone();
+        for (int i = 0; i < n; i++)
+            for (int c = 0; c < cols; c++) expected[c] += b[i * cols + c];
+        RnnStream.Model.Kernels.BatchKernels.AccumulateColumnSums<float>(n, b, acc);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), acc.Select(BitConverter.SingleToInt32Bits));
+    }
 }
