@@ -25,7 +25,7 @@ public sealed class Retrainer(RetrainSettings settings)
         if (windows.Count < Settings.MinWindows)
             return new RetrainOutcome(from, null, 0, 0, double.NaN, double.NaN, RetrainVerdict.Skipped, $"skipped: {windows.Count} windows, {Settings.MinWindows} needed");
 
-        var ordered = windows.OrderBy(w => w).ToArray();
+        var ordered = OldestFirst(windows);
         int holdout = Math.Max(1, (int)Math.Round(ordered.Length * Settings.HoldoutFraction));
         var train = ordered[..^holdout];
         var judge = ordered[^holdout..];
@@ -76,6 +76,19 @@ public sealed class Retrainer(RetrainSettings settings)
             return new RetrainOutcome(from, null, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.NotBetter, $"rejected: held-out loss {challengerLoss:G4} does not beat {championLoss:G4}");
         string note = rejected > 0 ? $" ({rejected} non-finite batches skipped)" : "";
         return new RetrainOutcome(from, candidate, train.Length, holdout, championLoss, challengerLoss, RetrainVerdict.Promoted, $"promoted: held-out loss {championLoss:G4} -> {challengerLoss:G4}{note}");
+    }
+
+    /// <summary>
+    /// The windows oldest first. A node's replay buffer hands them over in that order, and checking takes one pass
+    /// where sorting thousands of them took milliseconds a retrain while a replay waited; windows gathered from a
+    /// cluster's nodes come in any order and are sorted (stably, as an ordered list would stay).
+    /// </summary>
+    private static TrainingWindow[] OldestFirst(IReadOnlyList<TrainingWindow> windows)
+    {
+        var ordered = windows.ToArray();
+        for (int i = 1; i < ordered.Length; i++)
+            if (ordered[i - 1].CompareTo(ordered[i]) > 0) return windows.OrderBy(w => w).ToArray();
+        return ordered;
     }
 
     /// <summary>
