@@ -278,42 +278,9 @@ internal static class BatchKernels
     {
         int cols = acc.Length;
         if (b.Length < n * cols) throw new ArgumentException("a buffer is smaller than its shape");
-        // Columns in registers while the rows stream past; each column still adds its rows in their order, so the
-        // sums are the bits a row-at-a-time loop gives.
-        int width = Vector256<T>.Count;
-        ref T accRef = ref MemoryMarshal.GetReference(acc);
-        ref T bRef = ref MemoryMarshal.GetReference(b);
-        int c = 0;
-        for (; c + 4 * width <= cols; c += 4 * width)
-        {
-            var s0 = Vector256.LoadUnsafe(ref accRef, (nuint)c);
-            var s1 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + width));
-            var s2 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 2 * width));
-            var s3 = Vector256.LoadUnsafe(ref accRef, (nuint)(c + 3 * width));
-            for (int i = 0; i < n; i++)
-            {
-                ref T row = ref Unsafe.Add(ref bRef, i * cols + c);
-                s0 += Vector256.LoadUnsafe(ref row);
-                s1 += Vector256.LoadUnsafe(ref row, (nuint)width);
-                s2 += Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
-                s3 += Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
-            }
-            s0.StoreUnsafe(ref accRef, (nuint)c);
-            s1.StoreUnsafe(ref accRef, (nuint)(c + width));
-            s2.StoreUnsafe(ref accRef, (nuint)(c + 2 * width));
-            s3.StoreUnsafe(ref accRef, (nuint)(c + 3 * width));
-        }
-        for (; c + width <= cols; c += width)
-        {
-            var sum = Vector256.LoadUnsafe(ref accRef, (nuint)c);
-            for (int i = 0; i < n; i++) sum += Vector256.LoadUnsafe(ref bRef, (nuint)(i * cols + c));
-            sum.StoreUnsafe(ref accRef, (nuint)c);
-        }
-        for (; c < cols; c++)
-        {
-            T sum = Unsafe.Add(ref accRef, c);
-            for (int i = 0; i < n; i++) sum += Unsafe.Add(ref bRef, i * cols + c);
-            Unsafe.Add(ref accRef, c) = sum;
-        }
+        // The unpaired row's kernel with a column of ones (stride 0): times one is exact, so each column still adds
+        // its rows in their order, the bits a row-at-a-time loop gives, with the sums in registers.
+        T one = T.One;
+        AccumulateTransposedRow(n, ref one, 0, ref MemoryMarshal.GetReference(b), cols, ref MemoryMarshal.GetReference(acc));
     }
 }

@@ -33,7 +33,7 @@ public sealed class TbpttTrainer
     private readonly float[] _checkpoint;
 
     public TbpttTrainer(ModelWeights initial, TrainingOptions options)
-        : this(initial, options, new TrainingWorkspace(initial.Spec, options.Shards))
+        : this(initial, options, new TrainingWorkspace(initial.Spec, Validated(options).Shards))
     {
     }
 
@@ -128,6 +128,13 @@ public sealed class TbpttTrainer
             return new TrainingReport(double.NaN, maxNorm, 0, 0, rejection);
         }
         return new TrainingReport(updates > 0 ? lossTotal / updates : 0, maxNorm, updates, clipped, null);
+    }
+
+    /// <summary>The options' own error for a bad value, before a workspace is sized by them.</summary>
+    private static TrainingOptions Validated(TrainingOptions options)
+    {
+        options.Validate();
+        return options;
     }
 
     /// <summary>The batch's windows split into consecutive parts as even as can be (the first ones a window longer), at most one per window.</summary>
