@@ -93,7 +93,7 @@ public sealed class TbpttTrainer
             int length = Math.Min(truncation, batch.Steps - start);
             var (sum, scored) = parts.Length == 1
                 ? _network.ForwardSegment(batch, start, length, Options.WarmupSteps)
-                : ForwardAndBackwardParts(batch, parts, start, length);
+                : RunParts(batch, parts, start, length, backward: true);
             if (scored == 0) continue;
             double loss = sum / scored + _network.L2Penalty(Options.L2);
             if (!double.IsFinite(loss)) { rejection = $"non-finite loss ({loss}) at step {start}"; break; }
@@ -151,35 +151,27 @@ public sealed class TbpttTrainer
         return parts;
     }
 
-    /// <summary>Every part's forward pass at once, each with the head gradient of the whole batch's mean; their losses summed in part order.</summary>
-    private (double Sum, int Scored) ForwardParts(TrainingBatch batch, (int First, int Count)[] parts, int start, int length)
-    {
-        int overall = ScoredTargets(batch, start, length, Options.WarmupSteps);
-        var results = new (double Sum, int Scored)[parts.Length];
-        Parallel.For(0, parts.Length, _parallel, i => results[i] = _parts[i].ForwardSegment(batch, start, length, Options.WarmupSteps, parts[i].First, overall));
-        double sum = 0;
-        foreach (var result in results) sum += result.Sum;
-        return (sum, overall);
-    }
-
     /// <summary>
-    /// Every part's forward and backward pass at once, each backward into its own gradient; then the losses and
-    /// the gradients summed in part order (the gradients into the first). One parallel region a segment, not two:
-    /// each region hands a part to a pool thread, and on a busy two-core machine the calling thread often ran the
-    /// other part itself before the pool thread came to it (perf of a replay, issue #11).
-    /// A non-finite loss is found after the backward passes, whose gradients are then thrown away.
+    /// Every part's forward pass at once, each with the head gradient of the whole batch's mean, and with
+    /// <paramref name="backward"/> its backward pass into its own gradient in the same parallel region; then the
+    /// losses (and gradients, into the first) summed in part order. One region a segment, not two: each region
+    /// hands a part to a pool thread, and on a busy two-core machine the calling thread often ran the other part
+    /// itself before the pool thread came to it (perf of a replay, issue #11). A non-finite loss is found after
+    /// the backward passes, whose gradients are then thrown away.
     /// </summary>
-    private (double Sum, int Scored) ForwardAndBackwardParts(TrainingBatch batch, (int First, int Count)[] parts, int start, int length)
+    private (double Sum, int Scored) RunParts(TrainingBatch batch, (int First, int Count)[] parts, int start, int length, bool backward)
     {
         int overall = ScoredTargets(batch, start, length, Options.WarmupSteps);
         var results = new (double Sum, int Scored)[parts.Length];
         Parallel.For(0, parts.Length, _parallel, i =>
         {
             results[i] = _parts[i].ForwardSegment(batch, start, length, Options.WarmupSteps, parts[i].First, overall);
+            if (!backward) return;
             Array.Clear(_partGradients[i]);
             if (overall > 0) _parts[i].Backward(_partGradients[i]);
         });
-        for (int i = 1; i < parts.Length; i++) TensorPrimitives.Add(_gradients, _partGradients[i], _gradients);
+        if (backward)
+            for (int i = 1; i < parts.Length; i++) TensorPrimitives.Add(_gradients, _partGradients[i], _gradients);
         double sum = 0;
         foreach (var result in results) sum += result.Sum;
         return (sum, overall);
@@ -204,7 +196,7 @@ public sealed class TbpttTrainer
         var parts = Parts(batch.Series);
         if (parts.Length == 1) return _network.Loss(batch, Options.WarmupSteps, 0);
         for (int i = 0; i < parts.Length; i++) _parts[i].BeginWindows(parts[i].Count);
-        var (sum, scored) = ForwardParts(batch, parts, 0, batch.Steps);
+        var (sum, scored) = RunParts(batch, parts, 0, batch.Steps, backward: false);
         return scored > 0 ? sum / scored : 0;
     }
 
