@@ -8,9 +8,9 @@ namespace RnnStream.Actors.Pipeline;
 /// <summary>
 /// The router's batches, per key group: at most one at work; ticks that come meanwhile gather in
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
-/// a batch carries hundreds); answers are read out in the order they came back. The arrays are
-/// rented from the shared pool and returned once read, so batching allocates nothing per tick in
-/// steady state. Used on the stream's thread only.
+/// a batch carries hundreds); answers are read out in the order they came back. The ticks' arrays
+/// are rented from the shared pool and returned once answered, so batching allocates nothing per
+/// tick in steady state. Used on the stream's thread only.
 /// </summary>
 internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion)
 {
@@ -21,9 +21,6 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
 
     /// <summary>The ticks each key group is working on (null: idle), given back to the pool when it answers.</summary>
     private readonly Tick[]?[] _atWork = new Tick[]?[keyGroups.Count];
-
-    private KeyGroupAnswers? _delivering;
-    private int _delivered;
 
     public void Add(int keyGroup, Tick tick)
     {
@@ -55,17 +52,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
     }
 
     /// <summary>The next answer in the order the batches came back; null when none is waiting.</summary>
-    public Prediction? NextAnswer()
-    {
-        while (true)
-        {
-            if (_delivering is null && !_answered.TryDequeue(out _delivering)) return null;
-            if (_delivered < _delivering.Count) return _delivering.Buffer[_delivered++];
-            Release(_delivering.Buffer, _delivering.Count);
-            _delivering = null;
-            _delivered = 0;
-        }
-    }
+    public KeyGroupAnswers? NextAnswer() => _answered.TryDequeue(out var answers) ? answers : null;
 
     private void Send(int keyGroup)
     {
@@ -77,7 +64,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         keyGroups.Tell(keyGroup, new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()), replyTo);
     }
 
-    /// <summary>Back to the pool, without the references it held (so the pool keeps no tick or prediction alive).</summary>
+    /// <summary>Back to the pool, without the references it held (so the pool keeps no tick alive).</summary>
     private static void Release<T>(T[] array, int used) where T : class
     {
         Array.Clear(array, 0, used);

@@ -24,7 +24,7 @@ public static class LivePipeline
     /// <param name="durability">Checkpoints and, if it holds a committed one, the state to resume from (its weights replace <paramref name="initial"/>); null to keep nothing.</param>
     /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
-        Sink<Prediction, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
+        Sink<PredictionBatch, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
         Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null, Func<Task>? afterRestore = null)
     {
         var cut = durability?.Cut;
@@ -170,7 +170,7 @@ public static class LivePipeline
     }
 
     /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
-    private static (IKillSwitch KillSwitch, Task Done) RunStream(Source<FeedRecord, NotUsed> feed, SeriesRouter router, Sink<Prediction, Task> output,
+    private static (IKillSwitch KillSwitch, Task Done) RunStream(Source<FeedRecord, NotUsed> feed, SeriesRouter router, Sink<PredictionBatch, Task> output,
         Sink<Rejected, Task> quarantine, RunMetrics metrics, IMaterializer materializer)
     {
         var quarantineSink = Flow.Create<Rejected>()
@@ -187,7 +187,7 @@ public static class LivePipeline
             // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
-            .Where(prediction => !prediction.IsFailed)
+            .Select(batch => batch.WithoutFailures())
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
         return (killSwitch, Task.WhenAll(outputDone, quarantineDone));

@@ -13,7 +13,8 @@ using RnnStream.Feeds.Records;
 namespace RnnStream.Actors.Pipeline;
 
 /// <summary>
-/// The stream's door to the series actors: ticks in, predictions out, with backpressure end to end.
+/// The stream's door to the series actors: ticks in, predictions out (each key group's answer as one
+/// <see cref="PredictionBatch"/>), with backpressure end to end.
 /// <list type="bullet">
 /// <item>Each tick goes to the partition actor that owns its series, in batches
 /// (<see cref="KeyGroupBatches"/>: at most one at work per partition, the next gathering meanwhile;
@@ -22,7 +23,8 @@ namespace RnnStream.Actors.Pipeline;
 /// the stage with its reason.
 /// No ask per tick, no temporary actors, no timeouts that could stop the graph.</item>
 /// <item>At most <see cref="RouterSettings.MaxInFlight"/> ticks are between the stage's inlet and
-/// its outlet; beyond that it stops pulling, so a slow sink slows the source and memory stays flat.</item>
+/// what follows its outlet having taken their predictions (it pulls again); beyond that it stops
+/// pulling, so a slow sink slows the source and memory stays flat.</item>
 /// <item>Retraining: in replay mode the stage holds the tick at which a retrain is due, waits until
 /// every earlier tick has been forecast, retrains, and only then lets the tick through, so every
 /// series sees the new version at the same point of the feed; in live mode it never waits.</item>
@@ -35,10 +37,10 @@ namespace RnnStream.Actors.Pipeline;
 /// checkpoint (wherever it runs) and the first tick is pulled only once all have said so.</item>
 /// </list>
 /// </summary>
-public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
+public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
 {
     private readonly Inlet<Tick> _in = new("series-router.in");
-    private readonly Outlet<Prediction> _out = new("series-router.out");
+    private readonly Outlet<PredictionBatch> _out = new("series-router.out");
 
     /// <param name="retrains">When and how to retrain; null: never.</param>
     /// <param name="checkpoints">When and how to take checkpoints; null: never.</param>
@@ -77,9 +79,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
     /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
     public Func<long> WeightsVersion { get; init; } = static () => 0;
 
-    public override FlowShape<Tick, Prediction> Shape => new(_in, _out);
+    public override FlowShape<Tick, PredictionBatch> Shape => new(_in, _out);
 
-    public static Flow<Tick, Prediction, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
+    /// <summary>The stage: a key group's answer leaves as one element, its failed predictions included.</summary>
+    public static Flow<Tick, PredictionBatch, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
+
+    /// <summary>The stage with its answers taken apart, a prediction an element, for those that take them one by one.</summary>
+    public static Flow<Tick, Prediction, NotUsed> OnePerPrediction(SeriesRouter stage) => Create(stage).SelectMany(batch => batch);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
@@ -104,6 +110,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
         private StageActor _self = null!;
         private Action<Task<RetrainOutcome>> _retrainDone = _ => { };
         private int _inFlight;
+
+        /// <summary>Predictions of the batch pushed last, in flight until the outlet is pulled again, that is until what follows has taken the batch.</summary>
+        private int _pushedNotTaken;
         private Tick? _held;
         private DateTime? _heldCutoff;
         private bool _retraining;
@@ -129,7 +138,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
                 _upstreamDone = true;
                 CompleteIfDone();
             });
-            SetHandler(stage._out, onPull: Deliver);
+            SetHandler(stage._out, onPull: () =>
+            {
+                // Only now is the batch written (the sinks write as they take it), so only now may a checkpoint's cut or the end of the run come after it.
+                _inFlight -= _pushedNotTaken;
+                _pushedNotTaken = 0;
+                _stage.InFlight?.Set(_inFlight);
+                Deliver();
+            });
         }
 
         public override void PreStart()
@@ -265,13 +281,17 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, Prediction>>
 
         private void Deliver()
         {
-            if (IsAvailable(_stage._out) && _batches.NextAnswer() is { } prediction)
+            if (IsAvailable(_stage._out) && _batches.NextAnswer() is { } answers)
             {
-                if (!prediction.IsFailed) _written++;
-                _stage.OnDeliver?.Invoke(prediction);
-                Push(_stage._out, prediction);
-                _inFlight--;
-                _stage.InFlight?.Set(_inFlight);
+                int failed = 0;
+                foreach (var prediction in answers.Predictions)
+                {
+                    if (prediction.IsFailed) failed++;
+                    else _written++;
+                    _stage.OnDeliver?.Invoke(prediction);
+                }
+                Push(_stage._out, new PredictionBatch(answers.Predictions, answers.Count, failed));
+                _pushedNotTaken = answers.Count;
             }
             PullIfPossible();
             TryStartBarrier();

@@ -154,10 +154,10 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
             case AnswersManifest:
             {
                 int keyGroup = reader.ReadInt32(), count = reader.ReadInt32();
-                var predictions = ArrayPool<Prediction>.Shared.Rent(Math.Max(count, 1));
+                var predictions = new Prediction[count];
                 for (int i = 0; i < count; i++) predictions[i] = ReadPrediction(reader);
                 WireStats.AnswersReceived(count, bytes.Length);
-                return new KeyGroupAnswers(keyGroup, predictions, count);
+                return new KeyGroupAnswers(keyGroup, predictions);
             }
             case FailedManifest:
                 return new KeyGroupFailed(reader.ReadInt32(), reader.ReadString());

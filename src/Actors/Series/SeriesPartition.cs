@@ -1,4 +1,3 @@
-using System.Buffers;
 using Akka.Actor;
 using Akka.Event;
 using RnnStream.Actors.Diagnostics;
@@ -169,9 +168,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private KeyGroupAnswers OnBatch(KeyGroupTicks batch)
     {
         var ticks = batch.Ticks;
-        // Rented: the stream returns it to the pool once the predictions are on their way.
-        var buffer = ArrayPool<Prediction>.Shared.Rent(Math.Max(ticks.Length, 1));
-        var answers = buffer.AsSpan(0, ticks.Length);
+        // Not rented: the stream hands it on to its outputs as it is, and nobody could say when they are done with it.
+        var answers = new Prediction[ticks.Length];
         if (_batchSeries.Length < ticks.Length) _batchSeries = new ActiveSeries?[Math.Max(ticks.Length, 2 * _batchSeries.Length)];
         // Two passes: first find every tick's series and touch the memory its tick will use, so the
         // cache misses of the whole batch overlap instead of stalling one tick after another (with
@@ -210,7 +208,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             }
         }
         Array.Clear(_batchSeries, 0, ticks.Length);
-        return new KeyGroupAnswers(batch.KeyGroup, buffer, ticks.Length);
+        return new KeyGroupAnswers(batch.KeyGroup, answers);
     }
 
     private Prediction Failed(Tick tick, Exception error)

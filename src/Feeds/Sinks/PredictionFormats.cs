@@ -20,6 +20,12 @@ public static class PredictionFormats
 
     public static void WriteCsv(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: true);
 
+    /// <summary>A writer of single predictions made a writer of the stream's batches: each prediction in turn, in the batch's order.</summary>
+    public static Action<PredictionBatch, TextWriter> Each(Action<Prediction, TextWriter> write) => (batch, writer) =>
+    {
+        foreach (var prediction in batch) write(prediction, writer);
+    };
+
     public static void WriteCsvWithoutForecaster(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: false);
 
     private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)

@@ -15,16 +15,18 @@ public static class TextFileSink
 {
     /// <param name="commits">Answers checkpoints' questions about where the output stands; null when nobody asks.</param>
     /// <param name="flushEvery">How often what was written goes to the file; null: only at checkpoints and the end.</param>
-    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null, TimeSpan? flushEvery = null) =>
-        Sink.FromGraph(new WriterStage<T>(open, write, header, commits, flushEvery));
+    /// <param name="countOf">How many of the things checkpoints count (predictions) an element holds; null: one each.</param>
+    public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null, TimeSpan? flushEvery = null,
+        Func<T, int>? countOf = null) =>
+        Sink.FromGraph(new WriterStage<T>(open, write, header, commits, flushEvery, countOf));
 
-    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false, TimeSpan? flushEvery = null) =>
+    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false, TimeSpan? flushEvery = null, Func<T, int>? countOf = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(path, append, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header, flushEvery: flushEvery);
+        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header, flushEvery: flushEvery, countOf: countOf);
 
     /// <summary>
     /// A file that continues a committed output: cut back to <paramref name="committedLength"/>
@@ -32,15 +34,16 @@ public static class TextFileSink
     /// only if nothing was committed. Checkpoints learn its length and the hash of what it holds
     /// through <paramref name="commits"/>.
     /// </summary>
-    public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits, TimeSpan? flushEvery = null) =>
+    public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits, TimeSpan? flushEvery = null,
+        Func<T, int>? countOf = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(PrefixHashingStream.Continue(path, committedLength), new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, committedLength == 0 ? header : null, commits, flushEvery);
+        }, write, committedLength == 0 ? header : null, commits, flushEvery, countOf);
 
-    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits, TimeSpan? flushEvery)
+    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits, TimeSpan? flushEvery, Func<T, int>? countOf)
         : GraphStageWithMaterializedValue<SinkShape<T>, Task>
     {
         private readonly Inlet<T> _in = new("text-file.in");
@@ -49,6 +52,7 @@ public static class TextFileSink
         public string? Header { get; } = header;
         public OutputCommits? Commits { get; } = commits;
         public TimeSpan? FlushEvery { get; } = flushEvery;
+        public Func<T, int>? CountOf { get; } = countOf;
         public override SinkShape<T> Shape => new(_in);
 
         public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
@@ -99,8 +103,9 @@ public static class TextFileSink
                 try
                 {
                     AnswerCommits();
-                    _stage.Write(Grab(_stage._in), _writer!);
-                    _written++;
+                    var element = Grab(_stage._in);
+                    _stage.Write(element, _writer!);
+                    _written += _stage.CountOf?.Invoke(element) ?? 1;
                     _unflushed = true;
                     Pull(_stage._in);
                 }

@@ -30,10 +30,10 @@ public sealed class TcpReplies
         }
     }
 
-    /// <summary>A prediction, back to whoever sent its tick; a tap on the way to the output, so it hands the prediction on.</summary>
-    public Prediction Send(Prediction prediction)
+    /// <summary>A prediction, back to whoever sent its tick: a tap on the way to the output.</summary>
+    public void Send(Prediction prediction)
     {
-        if (prediction.IsFailed) return prediction;
+        if (prediction.IsFailed) return;
         TcpAcks.Client? sender;
         lock (_lock)
         {
@@ -41,7 +41,6 @@ public sealed class TcpReplies
             Forget(prediction.Offset - Memory);
         }
         sender?.Reply(PredictionFormats.ToJson(prediction) + "\n");
-        return prediction;
     }
 
     private TcpAcks.Client? SenderOf(long position)

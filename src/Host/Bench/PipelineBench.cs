@@ -269,8 +269,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
             Service is { } service
-                ? Flow.Create<Prediction>().Select(service.Events.Tap).ToMaterialized(Sink.Ignore<Prediction>(), Keep.Right).MapMaterializedValue(t => (Task)t)
-                : Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
+                ? Running.OutputFactory.WithTap(Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t), service.Events.Tap)
+                : Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

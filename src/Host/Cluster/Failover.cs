@@ -17,7 +17,7 @@ internal sealed record Failover(DateTime DetectedAt, IReadOnlySet<int> Moved)
     private string Since => Graceful ? "the leave was asked" : "the loss was detected";
 
     /// <summary>A tap on the next attempt's predictions that says, once each, when the first one and the first of a moved key group pass.</summary>
-    public Func<Prediction, Prediction> Watch(IAnsiConsole console, int keyGroups)
+    public Action<Prediction> Watch(IAnsiConsole console, int keyGroups)
     {
         var extractor = new SeriesMessageExtractor(keyGroups);
         bool flowing = false, movedForecast = Moved.Count == 0;
@@ -33,7 +33,6 @@ internal sealed record Failover(DateTime DetectedAt, IReadOnlySet<int> Moved)
                 movedForecast = true;
                 console.MarkupLine($"failover: a moved key group forecasts again {(DateTime.UtcNow - DetectedAt).TotalSeconds:N2} s after {Since}");
             }
-            return prediction;
         };
     }
 }

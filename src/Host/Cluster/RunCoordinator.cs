@@ -173,7 +173,7 @@ public sealed class RunCoordinator : ReceiveActor
                 $"{settings.Router.Partitions} key groups sharded over the cluster, {spec.ParameterCount:N0} parameters; {Markup.Escape(training)}");
         if (durability?.Last is { } from)
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
-        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
+        Action<Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
         if (node.Service is { } service) tap = tap.Then(service.Events.Tap);
         tap = feed.Serve(durability, console, tap);
         var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment, tap), null)

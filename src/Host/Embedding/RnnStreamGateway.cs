@@ -5,6 +5,7 @@ using Akka.Streams.Dsl;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
 using RnnStream.Host.Configuration;
 using RnnStream.Host.Running;
@@ -68,7 +69,7 @@ public sealed class RnnStreamGateway : ReceiveActor
         var spec = _deployment.Spec(feed.Features.Count, feed.Targets.Count);
         _run = LivePipeline.Run(Context.System, feed.Records, DeploymentPipeline.InitialWeights(_deployment, spec),
             DeploymentPipeline.Settings(_deployment, feed, replayableFeed: false).Settings,
-            Flow.Create<Prediction>().WatchTermination(Keep.Right).To(predictionsIn).MapMaterializedValue(done => (Task)done),
+            Unbatched.Into(Flow.Create<Prediction>().WatchTermination(Keep.Right).To(predictionsIn).MapMaterializedValue(done => (Task)done)),
             // Unread rejects must not hold up forecasts: past the buffer the oldest go.
             Flow.Create<Rejected>().Buffer(1024, OverflowStrategy.DropHead).WatchTermination(Keep.Right).To(rejectsIn).MapMaterializedValue(done => (Task)done),
             materializer);

@@ -16,15 +16,14 @@ internal sealed class SeriesEvents
     private const int WatcherBuffer = 1024;
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Channel<string>, bool>> _watchers = new(StringComparer.Ordinal);
 
-    /// <summary>Sees each prediction (on the stream's thread) and hands it on unchanged.</summary>
-    public Prediction Tap(Prediction prediction)
+    /// <summary>Sees each prediction, on the stream's thread.</summary>
+    public void Tap(Prediction prediction)
     {
         if (!_watchers.IsEmpty && !prediction.IsFailed && _watchers.TryGetValue(prediction.SeriesId, out var watchers))
         {
             string json = ToJson(prediction);
             foreach (var watcher in watchers.Keys) watcher.Writer.TryWrite(json);
         }
-        return prediction;
     }
 
     /// <summary>The events of <paramref name="seriesId"/> from now on, until <paramref name="cancellation"/>.</summary>

@@ -28,11 +28,11 @@ internal sealed class ForecastTrace(string? seriesId, int targetIndex = 0)
     public IReadOnlyList<double> Upper => _upper;
     public IReadOnlyList<double> Persistence => _persistence;
 
-    public Prediction Record(Prediction prediction)
+    public void Record(Prediction prediction)
     {
-        if (prediction.Matured is not { } outcome) return prediction;
+        if (prediction.Matured is not { } outcome) return;
         SeriesId ??= prediction.SeriesId;
-        if (prediction.SeriesId != SeriesId) return prediction;
+        if (prediction.SeriesId != SeriesId) return;
         if (targetIndex >= outcome.Count)
             throw new ArgumentException($"the feed predicts {outcome.Count} feature(s); there is no feature {targetIndex + 1} to plot");
         Feature ??= prediction.Features[targetIndex];
@@ -42,6 +42,5 @@ internal sealed class ForecastTrace(string? seriesId, int targetIndex = 0)
         _lower.Add(outcome.Lower[targetIndex]);
         _upper.Add(outcome.Upper[targetIndex]);
         _persistence.Add(outcome.Persistence[targetIndex]);
-        return prediction;
     }
 }

@@ -31,7 +31,7 @@ internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnly
     /// listens once it is bound (the real port when port 0 asked for any), and sent their
     /// predictions by the returned tap. Other feeds leave all three as they are.
     /// </summary>
-    public Func<Prediction, Prediction>? Serve(Actors.Persistence.Durability? durability, IAnsiConsole console, Func<Prediction, Prediction>? tap)
+    public Action<Prediction>? Serve(Actors.Persistence.Durability? durability, IAnsiConsole console, Action<Prediction>? tap)
     {
         if (durability is not null && Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         Listening?.ContinueWith(bound => console.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);

@@ -11,7 +11,7 @@ namespace RnnStream.Host.Running;
 internal static class OutputFactory
 {
     /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
-    public static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment, Func<Prediction, Prediction>? tap = null) =>
+    public static Sink<PredictionBatch, Task> Predictions(ActorSystem system, Deployment deployment, Action<Prediction>? tap = null) =>
         WithTap(Predictions(system, deployment), tap);
 
     /// <summary>
@@ -20,15 +20,16 @@ internal static class OutputFactory
     /// returned commits; other outputs (a device, the console, a socket) cannot be cut back, so they
     /// have no commits (at least once).
     /// </summary>
-    public static (Sink<Prediction, Task> Sink, OutputCommits? Commits) Durable(ActorSystem system, Deployment deployment,
-        Actors.Persistence.CheckpointCommitted? last, Func<Prediction, Prediction>? tap = null)
+    public static (Sink<PredictionBatch, Task> Sink, OutputCommits? Commits) Durable(ActorSystem system, Deployment deployment,
+        Actors.Persistence.CheckpointCommitted? last, Action<Prediction>? tap = null)
     {
         if (deployment.PredictionsPath is not { } path || deployment.OutputFormat is not ("csv" or "jsonl") || DevicePath.Is(path))
             return (Predictions(system, deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
-            ? TextFileSink.Continuing<Prediction>(path, PredictionFormats.CsvWriterFor(ContinuedHeader(path, last)), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits, deployment.FlushEvery)
-            : TextFileSink.Continuing<Prediction>(path, PredictionFormats.WriteJson, null, last?.OutputLength ?? 0, commits, deployment.FlushEvery);
+            ? TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.CsvWriterFor(ContinuedHeader(path, last))), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits,
+                deployment.FlushEvery, CountOf)
+            : TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.WriteJson), null, last?.OutputLength ?? 0, commits, deployment.FlushEvery, CountOf);
         return (WithTap(sink, tap), commits);
     }
 
@@ -37,21 +38,33 @@ internal static class OutputFactory
         last is { OutputLength: > 0 } && File.Exists(path) ? File.ReadLines(path).FirstOrDefault() : null;
 
     /// <summary>Two taps in a row: <paramref name="first"/> (if any), then <paramref name="next"/>.</summary>
-    public static Func<Prediction, Prediction> Then(this Func<Prediction, Prediction>? first, Func<Prediction, Prediction> next) =>
-        first is null ? next : prediction => next(first(prediction));
+    public static Action<Prediction> Then(this Action<Prediction>? first, Action<Prediction> next) =>
+        first is null ? next : prediction =>
+        {
+            first(prediction);
+            next(prediction);
+        };
 
-    private static Sink<Prediction, Task> WithTap(Sink<Prediction, Task> sink, Func<Prediction, Prediction>? tap) =>
-        tap is null ? sink : Flow.Create<Prediction>().Select(tap).ToMaterialized(sink, Keep.Right);
+    /// <summary>The tap sees a batch's predictions in their order, and the batch goes on to the sink as it came.</summary>
+    public static Sink<PredictionBatch, Task> WithTap(Sink<PredictionBatch, Task> sink, Action<Prediction>? tap) =>
+        tap is null ? sink : Flow.Create<PredictionBatch>().Select(batch =>
+        {
+            foreach (var prediction in batch) tap(prediction);
+            return batch;
+        }).ToMaterialized(sink, Keep.Right);
 
-    private static Sink<Prediction, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
+    /// <summary>Checkpoints count what the output wrote in predictions, not in the stream's batches.</summary>
+    private static readonly Func<PredictionBatch, int> CountOf = batch => batch.Count;
+
+    private static Sink<PredictionBatch, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
-        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
-        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile<Prediction>(path, PredictionFormats.WriteJson, flushEvery: deployment.FlushEvery),
-        "console" => TextFileSink.Create<Prediction>(() => new KeepOpenWriter(Console.Out), PredictionFormats.WriteCsv, PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery),
-        "tcp" => Flow.Create<Prediction>().WatchTermination(Keep.Right)
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery, countOf: CountOf),
+        "console" => TextFileSink.Create(() => new KeepOpenWriter(Console.Out), PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf),
+        "tcp" => Flow.Create<PredictionBatch>().WatchTermination(Keep.Right)
             .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
             .MapMaterializedValue(done => (Task)done),
-        "none" or "csv" or "jsonl" => Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t),
+        "none" or "csv" or "jsonl" => Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t),
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
     };
 

@@ -74,7 +74,7 @@ internal static class RunCommand
     /// <param name="tap">Sees every prediction on its way to the output (on the stream's thread), e.g. to trace one series for plots.</param>
     /// <param name="service">The live service's view, told when the run has started; its page's series events tap the predictions.</param>
     public static async Task<RunHandle> RunToEndAsync(Deployment deployment, IAnsiConsole progressConsole, CancellationToken cancellation = default,
-        Func<Feeds.Records.Prediction, Feeds.Records.Prediction>? tap = null, Http.ServiceState? service = null)
+        Action<Feeds.Records.Prediction>? tap = null, Http.ServiceState? service = null)
     {
         if (service is not null) tap = tap.Then(service.Events.Tap);
         var systemConfig = ConfigurationFactory.ParseString($"akka.loglevel = WARNING\nakka.stdout-loglevel = WARNING\n" +

@@ -6,6 +6,7 @@ using RnnStream.Actors.Persistence;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
 using Xunit;
@@ -38,11 +39,11 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Co
         var predictions = new ConcurrentQueue<Prediction>();
         var feed = Source.From(Ticks.Interleaved(SeriesIds, steps).Select(t => (FeedRecord)t).ToList());
         var run = LivePipeline.Run(Sys, feed, Weights, settings ?? Settings(),
-            Sink.ForEach<Prediction>(p =>
+            Unbatched.Into(Sink.ForEach<Prediction>(p =>
             {
                 if (predictions.Count == failAfter) throw new IOException("disk full");
                 predictions.Enqueue(p);
-            }).MapMaterializedValue(t => (Task)t),
+            }).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         try
         {
@@ -121,7 +122,7 @@ public sealed class DurableRunSpec() : Akka.TestKit.Xunit2.TestKit(TestStores.Co
             .Select((t, i) => (FeedRecord)new Tick(t.SeriesId, t.Timestamp, t.RawTimestamp, t.Values, i / SeriesIds.Length, t.Format)).ToList();
         var predictions = new ConcurrentQueue<Prediction>();
         var run = LivePipeline.Run(Sys, Source.From(newLines), Weights, Settings() with { ReplayableFeed = false },
-            Sink.ForEach<Prediction>(predictions.Enqueue).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(predictions.Enqueue).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: resumed);
         await run.Completion.WaitAsync(TimeSpan.FromSeconds(60));
 

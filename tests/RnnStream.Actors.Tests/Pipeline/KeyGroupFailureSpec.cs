@@ -4,6 +4,7 @@ using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
 using RnnStream.Actors.Protocol;
@@ -24,7 +25,7 @@ public sealed class KeyGroupFailureSpec() : Akka.TestKit.Xunit2.TestKit(Pipeline
     private RunHandle StartEndlessRun(List<Prediction> predictions, PipelineSettings? settings = null) =>
         LivePipeline.Run(Sys, Source.From(Ticks.Interleaved(["a", "b", "c"], 100).Select(t => (FeedRecord)t).ToList()).Concat(Source.Never<FeedRecord>()),
             Weights, settings ?? new PipelineSettings { Series = Harness.DefaultSettings },
-            Sink.ForEach<Prediction>(p => { lock (predictions) predictions.Add(p); }).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(p => { lock (predictions) predictions.Add(p); }).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
 
     [Fact]
@@ -70,7 +71,7 @@ public sealed class KeyGroupFailureSpec() : Akka.TestKit.Xunit2.TestKit(Pipeline
         };
         var predictions = new List<Prediction>();
         var run = LivePipeline.Run(Sys, Source.From(Ticks.Interleaved(["a", "b", "c"], 100).Select(t => (FeedRecord)t).ToList()), Weights, settings,
-            Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
 
         await run.Completion.WaitAsync(TimeSpan.FromSeconds(30));

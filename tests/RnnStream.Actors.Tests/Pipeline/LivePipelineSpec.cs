@@ -5,6 +5,7 @@ using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
@@ -36,7 +37,7 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         var predictions = new List<Prediction>();
         var rejects = new List<Rejected>();
         var run = LivePipeline.Run(Sys, feed, weights, settings,
-            Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t)),
             Sink.ForEach<Rejected>(rejects.Add).MapMaterializedValue(t => (Task)t));
         await run.Completion;
 
@@ -44,6 +45,26 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         Assert.Equal([RejectReason.NonNumeric, RejectReason.NonFinite, RejectReason.MissingField], rejects.Select(r => r.Reason));
         Assert.Equal([2L, 3L, 4L], rejects.Select(r => r.Offset));
         Assert.Equal(3, run.Metrics.Rejected);
+        Assert.Equal(4, run.Metrics.Predictions);
+    }
+
+    [Fact]
+    public async Task A_tick_its_key_group_could_not_forecast_is_counted_as_failed_and_never_reaches_the_output()
+    {
+        // The middle tick has three values where the series has two: its key group answers it as failed.
+        Tick[] ticks = [Ticks.At("x", 0, 1f, 2f), Ticks.At("y", 0, 5f, 6f), Ticks.At("x", 1, 1f, 2f, 3f), Ticks.At("y", 1, 5.5f, 6.5f), Ticks.At("x", 2, 1.5f, 2.5f)];
+        var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
+
+        var written = new List<PredictionBatch>();
+        var run = LivePipeline.Run(Sys, Source.From(ticks.Select(t => (FeedRecord)t).ToList()), weights, new PipelineSettings { Series = Harness.DefaultSettings },
+            Sink.ForEach<PredictionBatch>(written.Add).MapMaterializedValue(t => (Task)t),
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+        await run.Completion;
+
+        var predictions = written.SelectMany(batch => batch).ToList();
+        Assert.Equal([("x", 0L), ("y", 0L), ("y", 1L), ("x", 2L)], predictions.Select(p => (p.SeriesId, p.Offset)).OrderBy(p => p.Offset).ThenBy(p => p.SeriesId));
+        Assert.All(written, batch => Assert.Equal(0, batch.Failed));
+        Assert.Equal(1, run.Metrics.Failures);
         Assert.Equal(4, run.Metrics.Predictions);
     }
 
@@ -60,7 +81,7 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
         long written = 0;
         var run = LivePipeline.Run(Sys, endless, weights, new PipelineSettings { Series = Harness.DefaultSettings },
-            Sink.ForEach<Prediction>(_ => Interlocked.Increment(ref written)).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(_ => Interlocked.Increment(ref written)).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
 
         await AwaitConditionAsync(() => Task.FromResult(Interlocked.Read(ref written) > 1000));
@@ -87,7 +108,7 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         };
         var predictions = new List<Prediction>();
         var run = LivePipeline.Run(Sys, Source.From(Ticks.Interleaved(["a", "b", "c"], 200).Select(t => (FeedRecord)t).ToList()), weights, settings,
-            Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t),
+            Unbatched.Into(Sink.ForEach<Prediction>(predictions.Add).MapMaterializedValue(t => (Task)t)),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
         await run.Completion;
 

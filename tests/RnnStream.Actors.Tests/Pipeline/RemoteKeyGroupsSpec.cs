@@ -49,7 +49,7 @@ public sealed class RemoteKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Remote.W
 
     private async Task<IReadOnlyList<Prediction>> Run(Harness harness, List<Tick> ticks, IReadOnlyList<IActorRef>? keyGroups = null) =>
         await Source.From(ticks)
-            .Via(SeriesRouter.Create(new SeriesRouter(keyGroups ?? harness.Partitions, harness.RouterSettings)))
+            .Via(SeriesRouter.OnePerPrediction(new SeriesRouter(keyGroups ?? harness.Partitions, harness.RouterSettings)))
             .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 
     /// <summary>Every prediction as one comparable row (series, offset, values, version, forecaster, target), sorted.</summary>

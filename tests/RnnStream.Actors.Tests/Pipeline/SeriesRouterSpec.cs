@@ -38,7 +38,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         var harness = new Harness(Sys);
         var ticks = Ticks.Interleaved(ThreeSeries, 20).ToList();
 
-        var predictions = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+        var predictions = await Source.From(ticks).Via(SeriesRouter.OnePerPrediction(harness.Router()))
             .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 
         Assert.Equal(ticks.Count, predictions.Count);
@@ -52,10 +52,30 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
     }
 
     [Fact]
+    public async Task Each_element_the_stage_emits_is_one_key_groups_answer_with_its_ticks_in_feed_order()
+    {
+        const int keyGroups = 2;
+        var harness = new Harness(Sys, router: new RouterSettings { Partitions = keyGroups });
+        var ticks = Ticks.Interleaved(ThreeSeries, 200).ToList();
+
+        var batches = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+            .RunWith(Sink.Seq<PredictionBatch>(), Sys.Materializer());
+
+        var extractor = new Actors.Protocol.SeriesMessageExtractor(keyGroups);
+        Assert.All(batches, batch => Assert.Single(batch.Select(p => extractor.Partition(p.SeriesId)).Distinct()));
+        for (int keyGroup = 0; keyGroup < keyGroups; keyGroup++)
+        {
+            var sent = ticks.Where(t => extractor.Partition(t.SeriesId) == keyGroup).Select(t => (t.SeriesId, t.Offset));
+            var answered = batches.SelectMany(batch => batch).Where(p => extractor.Partition(p.SeriesId) == keyGroup).Select(p => (p.SeriesId, p.Offset));
+            Assert.Equal(sent, answered);
+        }
+    }
+
+    [Fact]
     public void A_weights_swap_is_seen_by_every_series_on_its_next_tick_after_rewarming()
     {
         var harness = new Harness(Sys);
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(harness.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(harness.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(1000);
         foreach (var tick in Ticks.Interleaved(ThreeSeries, 10)) source.SendNext(tick);
         var before = sink.ExpectNextN(30);
@@ -101,7 +121,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
         var (source, sink) = this.SourceProbe<Tick>()
             .Via(SeriesRouter.Create(harness.Router()))
-            .ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both)
+            .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
             .WithAttributes(Attributes.CreateInputBuffer(1, 1))
             .Run(Sys.Materializer());
 
@@ -123,9 +143,11 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         source.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
         Assert.Equal(maxInFlight + 1, requested);
 
-        // Once the sink takes predictions, the source is asked again.
-        sink.Request(4);
-        sink.ExpectNextN(4);
+        // Once the sink has taken a key group's answer and asks for the next, the source is asked again.
+        sink.Request(1);
+        Assert.InRange(sink.ExpectNext().Count, 1, maxInFlight);
+        source.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
+        sink.Request(1);
         Assert.True(source.ExpectRequest() > 0);
         source.SendComplete();
     }
@@ -136,7 +158,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         var harness = new Harness(Sys);
         Tick[] ticks = [Ticks.At("x", 0, 1f, 2f), Ticks.At("x", 1, 1f, 2f, 3f), Ticks.At("x", 2, 1.5f, 2.5f)];
 
-        var predictions = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+        var predictions = await Source.From(ticks).Via(SeriesRouter.OnePerPrediction(harness.Router()))
             .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 
         Assert.Equal(3, predictions.Count);

@@ -28,7 +28,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
 
         var passivating = new Harness(Sys, router: new RouterSettings { Partitions = 2, IdleTimeout = TimeSpan.FromMinutes(1), PassivationScan = TimeSpan.FromSeconds(10) });
         var router = passivating.Router();
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         first.ForEach(t => source.SendNext(t));
         var beforeIdle = sink.ExpectNextN(first.Count);
@@ -44,7 +44,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
 
         // The same ticks without passivation give the same forecasts, bit for bit.
         var uninterrupted = new Harness(Sys);
-        var (referenceSource, referenceSink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(uninterrupted.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (referenceSource, referenceSink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(uninterrupted.Router())).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         referenceSink.Request(100);
         first.Concat(second).ToList().ForEach(t => referenceSource.SendNext(t));
         var reference = referenceSink.ExpectNextN(first.Count + second.Count);
@@ -65,7 +65,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         int retrains = 0;
         var schedule = new RetrainSchedule { Mode = RetrainMode.Live, EveryWallClock = TimeSpan.FromMinutes(1) };
         var router = harness.Router(schedule: schedule, retrain: _ => Task.FromResult(Outcome(Interlocked.Increment(ref retrains))));
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         source.SendNext(Ticks.At("a", 0, 1f, 2f));
         sink.ExpectNext();
@@ -94,7 +94,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
             seenCutoff = cutoff;
             return gate.Task;
         });
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         foreach (var tick in Ticks.Interleaved(["a", "b", "c"], 6)) source.SendNext(tick);
 
@@ -124,7 +124,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
             return Task.CompletedTask;
         }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = live };
         var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, checkpoints: checkpoints);
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         for (int step = 0; step < 3; step++) source.SendNext(Ticks.At("a", step, 1f, 2f));
         sink.ExpectNextN(3);
@@ -178,7 +178,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
                 harness.Registry.Promote(outcome.Promoted!);
             },
         });
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         foreach (var tick in Ticks.Interleaved(["a", "b", "c"], 6)) source.SendNext(tick);
 
@@ -257,7 +257,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
             StartOverlapped = _ => new OverlappedRetrain(Task.CompletedTask, gate.Task),
             OnOutcome = outcome => harness.Registry.Promote(outcome.Promoted!),
         }, checkpoints);
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.Create(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
         return (source, sink, cuts, () => gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test")), harness);
     }

@@ -86,5 +86,5 @@ public sealed class ShardedKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Cluster
         ClusterShardingSettings.Create(system), new KeyGroupExtractor());
 
     private async Task<IReadOnlyList<Prediction>> Run(SeriesRouter router, List<Tick> ticks) =>
-        await Source.From(ticks).Via(SeriesRouter.Create(router)).RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
+        await Source.From(ticks).Via(SeriesRouter.OnePerPrediction(router)).RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
 }

@@ -40,9 +40,9 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
             [1.5f, 2.5f, 1f, 2f, 2f, 3f, 0.1f, 0.2f, 0.3f, 0.4f, 0.5f, 0.6f, 0.7f, 0.8f, 0.9f, 1.0f, 1.1f, 1.2f], 3, "network", 12345, 42);
         var failed = new Prediction("β", "2024-01-01 00:03:00", null, null, features, [0, 0, 0, 0, 0, 0], 3, "none", 1, 43,
             new PredictionFailure("InvalidOperationException", "broken"));
-        var answers = RoundTrip(new KeyGroupAnswers(7, [forecast, failed], 2));
+        var answers = RoundTrip(new KeyGroupAnswers(7, [forecast, failed]));
         Assert.Equal(2, answers.Count);
-        foreach (var (expected, actual) in new[] { forecast, failed }.Zip(answers.Predictions.ToArray()))
+        foreach (var (expected, actual) in new[] { forecast, failed }.Zip(answers.Predictions))
         {
             Assert.Equal((expected.SeriesId, expected.Timestamp, expected.TargetTime, expected.TargetTimestamp, expected.WeightsVersion, expected.Forecaster, expected.ReceivedAt, expected.Offset),
                 (actual.SeriesId, actual.Timestamp, actual.TargetTime, actual.TargetTimestamp, actual.WeightsVersion, actual.Forecaster, actual.ReceivedAt, actual.Offset));

@@ -51,6 +51,38 @@ public sealed class OutputCommitsSpec() : Akka.TestKit.Xunit2.TestKit()
     }
 
     [Fact]
+    public async Task A_sink_of_batches_counts_predictions_so_a_commit_between_batches_answers_the_length_of_those_before()
+    {
+        string directory = Path.Combine(Path.GetTempPath(), $"rnnstream-{Guid.NewGuid():N}");
+        string path = Path.Combine(directory, "p.csv");
+        try
+        {
+            var commits = new OutputCommits();
+            var (probe, done) = this.SourceProbe<PredictionBatch>()
+                .ToMaterialized(TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, 0, commits, countOf: batch => batch.Count),
+                    Akka.Streams.Dsl.Keep.Both)
+                .Run(Sys.Materializer());
+            probe.SendNext(PredictionBatch.Of(Sample(1), Sample(2), Sample(3)));
+            var atThree = await commits.FlushAt(3);
+            // A cut inside a batch already written cannot be answered: the stream's cuts fall between batches.
+            await Assert.ThrowsAsync<InvalidOperationException>(() => commits.FlushAt(2));
+            probe.SendNext(PredictionBatch.Of(Sample(4), Sample(5)));
+            var atFive = commits.FlushAt(5);
+            probe.SendComplete();
+            await done;
+
+            var lines = File.ReadAllLines(path);
+            Assert.Equal(6, lines.Length);
+            Assert.Equal(System.Text.Encoding.UTF8.GetByteCount(string.Join("", lines.Take(4).Select(l => l + "\n"))), atThree.Length);
+            Assert.Equal(new FileInfo(path).Length, (await atFive).Length);
+        }
+        finally
+        {
+            if (Directory.Exists(directory)) Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task A_commit_asked_too_late_fails_instead_of_answering_a_wrong_length()
     {
         var commits = new OutputCommits();

@@ -13,7 +13,7 @@ public sealed class TcpPredictionSinkSpec() : Akka.TestKit.Xunit2.TestKit()
     private static Prediction Sample(int i) => SamplePredictions.Numbered(i, series: $"s{i % 3}");
 
     private Task Send(IEnumerable<Prediction> predictions, int port) =>
-        Source.From(predictions).WatchTermination(Keep.Right).To(TcpPredictionSink.Create(Sys, "127.0.0.1", port)).Run(Sys.Materializer());
+        Source.From(predictions.Chunk(3).Select(PredictionBatch.Of)).WatchTermination(Keep.Right).To(TcpPredictionSink.Create(Sys, "127.0.0.1", port)).Run(Sys.Materializer());
 
     [Fact]
     public async Task Predictions_reach_the_listener_as_json_lines_in_order()
