@@ -6,7 +6,8 @@ namespace RnnStream.Feeds.Sinks;
 /// How a checkpoint learns where the output stood at its cut: it asks for the byte length after
 /// the first N elements, and the sink flushes exactly there (before it writes element N + 1) and
 /// answers. A restart cuts the file back to that length, so nothing written after the last
-/// checkpoint appears twice.
+/// checkpoint appears twice. The elements are what the sink counts (predictions, where the stream
+/// brings them a batch at a time), so a cut can only fall between two of the stream's elements.
 /// </summary>
 public sealed class OutputCommits
 {
