@@ -9,6 +9,7 @@ using RnnStream.Actors.Diagnostics;
 using RnnStream.Actors.Series;
 using RnnStream.Actors.Training;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 
 namespace RnnStream.Actors.Pipeline;
 
@@ -85,7 +86,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
     public static Flow<Tick, PredictionBatch, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
 
     /// <summary>The stage with its answers taken apart, a prediction an element, for those that take them one by one.</summary>
-    public static Flow<Tick, Prediction, NotUsed> OnePerPrediction(SeriesRouter stage) => Create(stage).SelectMany(batch => batch);
+    public static Flow<Tick, Prediction, NotUsed> OnePerPrediction(SeriesRouter stage) => Create(stage).Via(Unbatched.Predictions);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
