@@ -36,7 +36,10 @@ internal static partial class RnnstreamProcess
         {
             // A hung child must not outlive the test (a cluster node would keep its port and its peers waiting).
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"rnnstream {string.Join(' ', start.ArgumentList)} did not end within {within ?? TimeSpan.FromMinutes(3)}");
+            // What it said before it hung is the one clue to where it hung.
+            static string Tail(string text) => text[^Math.Min(text.Length, 3000)..];
+            throw new TimeoutException($"rnnstream {string.Join(' ', start.ArgumentList)} did not end within {within ?? TimeSpan.FromMinutes(3)}; " +
+                                       $"its errors:\n{Tail(await errors)}\nits output:\n{Tail(await output)}");
         }
         return (process.ExitCode, await output, await errors);
     }

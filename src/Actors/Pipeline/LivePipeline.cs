@@ -10,6 +10,7 @@ using RnnStream.Actors.Training;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
+using RnnStream.Feeds.Sources;
 using RnnStream.Model.Weights;
 
 namespace RnnStream.Actors.Pipeline;
@@ -21,11 +22,29 @@ namespace RnnStream.Actors.Pipeline;
 /// </summary>
 public static class LivePipeline
 {
-    /// <param name="durability">Checkpoints and, if it holds a committed one, the state to resume from (its weights replace <paramref name="initial"/>); null to keep nothing.</param>
-    /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
+    /// <summary>A feed of single records, gathered into batches as the stream takes them (<see cref="RecordBatches.Gather"/>).</summary>
     public static RunHandle Run(ActorSystem system, Source<FeedRecord, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
         Sink<PredictionBatch, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
-        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null, Func<Task>? afterRestore = null)
+        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null, Func<Task>? afterRestore = null) =>
+        // The kill switch before the gathering: a drain stops the feed, and what was read ahead still goes on, in one last batch.
+        Start(system, feed.ViaMaterialized(KillSwitches.Single<FeedRecord>(), Stoppable).Via(RecordBatches.Gather()), initial, settings, output, quarantine, materializer,
+            durability, outputCommits, keyGroups, shared, afterRestore);
+
+    /// <param name="feed">The feed's records in batches, as a feed that reads or makes many at once hands them over.</param>
+    /// <param name="durability">Checkpoints and, if it holds a committed one, the state to resume from (its weights replace <paramref name="initial"/>); null to keep nothing.</param>
+    /// <param name="outputCommits">How checkpoints learn the output's committed length; null when the output has none to cut back to.</param>
+    public static RunHandle Run(ActorSystem system, Source<RecordBatch, NotUsed> feed, ModelWeights initial, PipelineSettings settings,
+        Sink<PredictionBatch, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer = null,
+        Durability? durability = null, OutputCommits? outputCommits = null, KeyGroups? keyGroups = null, SharedTraining? shared = null, Func<Task>? afterRestore = null) =>
+        Start(system, feed.ViaMaterialized(KillSwitches.Single<RecordBatch>(), Stoppable), initial, settings, output, quarantine, materializer,
+            durability, outputCommits, keyGroups, shared, afterRestore);
+
+    private static IKillSwitch Stoppable(NotUsed feed, UniqueKillSwitch killSwitch) => killSwitch;
+
+    /// <param name="feed">Batches, materializing the switch that stops the feed (a drain).</param>
+    private static RunHandle Start(ActorSystem system, Source<RecordBatch, IKillSwitch> feed, ModelWeights initial, PipelineSettings settings,
+        Sink<PredictionBatch, Task> output, Sink<Rejected, Task> quarantine, IMaterializer? materializer,
+        Durability? durability, OutputCommits? outputCommits, KeyGroups? keyGroups, SharedTraining? shared, Func<Task>? afterRestore)
     {
         var cut = durability?.Cut;
         initial = ResumedWeights(initial, durability);
@@ -68,7 +87,7 @@ public static class LivePipeline
             AfterRestore = afterRestore,
         };
 
-        var (killSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
+        var (feedSwitch, outputSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
         var completion = streamDone.ContinueWith(async done =>
         {
             // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
@@ -79,7 +98,7 @@ public static class LivePipeline
             foreach (var partition in partitions) system.Stop(partition);
             done.GetAwaiter().GetResult();
         }, TaskScheduler.Default).Unwrap();
-        return new RunHandle(killSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats, KeyGroups = keyGroups };
+        return new RunHandle(feedSwitch, outputSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats, KeyGroups = keyGroups };
     }
 
     private static void ScoreHere(RunMetrics metrics, Prediction prediction)
@@ -170,7 +189,7 @@ public static class LivePipeline
     }
 
     /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
-    private static (IKillSwitch KillSwitch, Task Done) RunStream(Source<FeedRecord, NotUsed> feed, SeriesRouter router, Sink<PredictionBatch, Task> output,
+    private static (IKillSwitch Feed, IKillSwitch Output, Task Done) RunStream(Source<RecordBatch, IKillSwitch> feed, SeriesRouter router, Sink<PredictionBatch, Task> output,
         Sink<Rejected, Task> quarantine, RunMetrics metrics, IMaterializer materializer)
     {
         var quarantineSink = Flow.Create<Rejected>()
@@ -181,23 +200,24 @@ public static class LivePipeline
             })
             .ToMaterialized(quarantine, Keep.Right);
 
-        var ((killSwitch, quarantineDone), outputDone) = feed
-            .ViaMaterialized(KillSwitches.Single<FeedRecord>(), Keep.Right)
+        var (((feedSwitch, quarantineDone), outputSwitch), outputDone) = feed
             .ViaMaterialized(RejectDivert.To(quarantineSink), Keep.Both)
             // No asynchronous boundaries: fused, the feed, router and sinks run as one actor and the
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
+            .ViaMaterialized(KillSwitches.Single<PredictionBatch>(), Keep.Both)
             .Select(batch => batch.WithoutFailures())
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
-        return (killSwitch, Task.WhenAll(outputDone, quarantineDone));
+        return (feedSwitch, outputSwitch, Task.WhenAll(outputDone, quarantineDone));
     }
 
     /// <summary>Drops what a checkpoint already covered: records before the offset, and the first ticks at it.</summary>
-    private static Source<FeedRecord, NotUsed> ResumeAt(Source<FeedRecord, NotUsed> feed, long offset, int skipTicks)
+    private static Source<RecordBatch, IKillSwitch> ResumeAt(Source<RecordBatch, IKillSwitch> feed, long offset, int skipTicks)
     {
-        // A plain filter with its count in the closure: this source is materialized once, by this run, and nothing is allocated per record.
+        // A plain filter with its count in the closure: this source is materialized once, by this run. A batch past the cut goes on as it is.
         int skipped = 0;
-        return feed.Where(record => record.Offset > offset || record.Offset == offset && (record is not Tick || skipped++ >= skipTicks));
+        Func<FeedRecord, bool> after = record => record.Offset > offset || record.Offset == offset && (record is not Tick || skipped++ >= skipTicks);
+        return feed.Select(batch => batch.Where(after)).Where(batch => batch.Count > 0);
     }
 }

@@ -6,7 +6,9 @@ using RnnStream.Actors.Training;
 namespace RnnStream.Actors.Pipeline;
 
 /// <summary>A running pipeline: stop it gracefully, wait for it, watch its metrics and weights.</summary>
-public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetrics metrics, ModelRegistry registry, ReplayBuffer replay, IReadOnlyList<IActorRef> partitions)
+/// <param name="feedSwitch">Between the feed and the rest: stops the ticks coming in.</param>
+/// <param name="outputSwitch">Between the router and the outputs: fails the stream even when the feed has already ended (all of it read, some still in flight).</param>
+public sealed class RunHandle(IKillSwitch feedSwitch, IKillSwitch outputSwitch, Task completion, RunMetrics metrics, ModelRegistry registry, ReplayBuffer replay, IReadOnlyList<IActorRef> partitions)
 {
     public RunMetrics Metrics { get; } = metrics;
     public ModelRegistry Registry { get; } = registry;
@@ -36,8 +38,13 @@ public sealed class RunHandle(IKillSwitch killSwitch, Task completion, RunMetric
     public Task Completion { get; } = completion;
 
     /// <summary>Stops taking new ticks; what is in flight is still forecast and written (Ctrl+C).</summary>
-    public void Drain() => killSwitch.Shutdown();
+    public void Drain() => feedSwitch.Shutdown();
 
     /// <summary>Stops the stream at once with <paramref name="reason"/>, nothing drained (a cluster lost a node and rolls back to its last checkpoint).</summary>
-    public void Abort(Exception reason) => killSwitch.Abort(reason);
+    public void Abort(Exception reason)
+    {
+        feedSwitch.Abort(reason);
+        // The feed may have been read to its end already, with ticks still waiting for a lost key group's answer: this one ends the wait.
+        outputSwitch.Abort(reason);
+    }
 }

@@ -14,8 +14,11 @@ using RnnStream.Feeds.Sinks;
 namespace RnnStream.Actors.Pipeline;
 
 /// <summary>
-/// The stream's door to the series actors: ticks in, predictions out (each key group's answer as one
-/// <see cref="PredictionBatch"/>), with backpressure end to end.
+/// The stream's door to the series actors: ticks in (the feed's <see cref="RecordBatch"/>es, whose
+/// rejects it passes by), predictions out (each key group's answer as one <see cref="PredictionBatch"/>),
+/// with backpressure end to end. It takes a batch's ticks one by one, as if each had come alone: it
+/// may stop in the middle of a batch (the bound on ticks in flight, a checkpoint, a retrain) and
+/// goes on from there, and asks for the next batch only when this one is through.
 /// <list type="bullet">
 /// <item>Each tick goes to the partition actor that owns its series, in batches
 /// (<see cref="KeyGroupBatches"/>: at most one at work per partition, the next gathering meanwhile;
@@ -38,9 +41,9 @@ namespace RnnStream.Actors.Pipeline;
 /// checkpoint (wherever it runs) and the first tick is pulled only once all have said so.</item>
 /// </list>
 /// </summary>
-public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
+public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionBatch>>
 {
-    private readonly Inlet<Tick> _in = new("series-router.in");
+    private readonly Inlet<RecordBatch> _in = new("series-router.in");
     private readonly Outlet<PredictionBatch> _out = new("series-router.out");
 
     /// <param name="retrains">When and how to retrain; null: never.</param>
@@ -80,13 +83,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
     /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
     public Func<long> WeightsVersion { get; init; } = static () => 0;
 
-    public override FlowShape<Tick, PredictionBatch> Shape => new(_in, _out);
+    public override FlowShape<RecordBatch, PredictionBatch> Shape => new(_in, _out);
 
     /// <summary>The stage: a key group's answer leaves as one element, its failed predictions included.</summary>
-    public static Flow<Tick, PredictionBatch, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
+    public static Flow<RecordBatch, PredictionBatch, NotUsed> Create(SeriesRouter stage) => Flow.FromGraph(stage);
 
-    /// <summary>The stage with its answers taken apart, a prediction an element, for those that take them one by one.</summary>
-    public static Flow<Tick, Prediction, NotUsed> OnePerPrediction(SeriesRouter stage) => Create(stage).Via(Unbatched.Predictions);
+    /// <summary>The stage a tick and a prediction at a time, each tick a batch of its own, for those that hand them in and take them one by one (a test's probes).</summary>
+    public static Flow<Tick, Prediction, NotUsed> OnePerPrediction(SeriesRouter stage) =>
+        Flow.Create<Tick>().Select(tick => RecordBatch.Of(tick)).Via(Create(stage)).Via(Unbatched.Predictions);
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
 
@@ -114,6 +118,11 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
 
         /// <summary>Predictions of the batch pushed last, in flight until the outlet is pulled again, that is until what follows has taken the batch.</summary>
         private int _pushedNotTaken;
+
+        /// <summary>The feed's batch being taken in, and the index of its next record; null when the next is to be pulled.</summary>
+        private RecordBatch? _batch;
+        private int _next;
+        private bool _advancing;
         private Tick? _held;
         private DateTime? _heldCutoff;
         private bool _retraining;
@@ -163,7 +172,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
             {
                 if (done.IsFaulted) FailStage(done.Exception!.GetBaseException());
                 _restoring = 0;
-                PullIfPossible();
+                Advance();
             });
             _self = GetStageActor(OnStageMessage);
             _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion);
@@ -177,21 +186,49 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
             }
             if (_stage.Schedule is { Mode: RetrainMode.Live, EveryWallClock: { } period }) ScheduleRepeatedly(RetrainTimer, period);
             if (_stage.Checkpoints is { Interval: { } interval }) ScheduleRepeatedly(CheckpointTimer, interval);
-            PullIfPossible();
+            Advance();
         }
 
         private void OnPush()
         {
-            var tick = Grab(_stage._in);
-            if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.Tick);
+            _batch = Grab(_stage._in);
+            _next = 0;
             _pushedSinceTimer = true;
-            if (_checkpointing)
+            Advance();
+        }
+
+        private bool BatchUnfinished => _batch is { } batch && _next < batch.Count;
+
+        /// <summary>
+        /// The batch's ticks in, one by one, as long as each may go (none held, the bound on ticks in
+        /// flight not reached, no quiet feed's checkpoint under way, whose cut is before them), then
+        /// the next batch asked for. Whatever lets a tick go again comes back here. Not re-entered:
+        /// a tick that goes on calls back here, and the loop already stands at the next.
+        /// </summary>
+        private void Advance()
+        {
+            if (_advancing) return;
+            _advancing = true;
+            try
             {
-                // A quiet feed's checkpoint is under way (its key groups may not have been asked yet): this tick is after its cut.
-                _held = tick;
-                return;
+                while (_batch is { } batch && _held is null && !_checkpointing && _restoring == 0 && _inFlight < _stage.Settings.MaxInFlight)
+                {
+                    if (_next == batch.Count)
+                    {
+                        _batch = null;
+                        break;
+                    }
+                    if (batch[_next++] is not Tick tick) continue;
+                    if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.Tick);
+                    Admit(tick);
+                }
             }
-            Admit(tick);
+            finally
+            {
+                _advancing = false;
+            }
+            if (!_upstreamDone && !BatchUnfinished && _held is null && _restoring == 0 && _inFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
+                Pull(_stage._in);
         }
 
         /// <summary>A tick in: held for a checkpoint that is due before it, or on to its key group.</summary>
@@ -234,7 +271,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                 StartRetrain(cutoff);
             }
             Dispatch(tick);
-            PullIfPossible();
+            Advance();
         }
 
         private void Dispatch(Tick tick)
@@ -264,7 +301,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                         _restoring = 1;
                         reset().ContinueWith(done => _afterRestoreDone(done), TaskContinuationOptions.ExecuteSynchronously);
                     }
-                    else PullIfPossible();
+                    else Advance();
                     break;
                 case KeyGroupFailed failed:
                     FailStage(new KeyGroupFailedException(failed.KeyGroup, failed.Reason));
@@ -294,15 +331,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                 Push(_stage._out, new PredictionBatch(answers.Predictions, answers.Count, failed));
                 _pushedNotTaken = answers.Count;
             }
-            PullIfPossible();
+            Advance();
             TryStartBarrier();
             CompleteIfDone();
-        }
-
-        private void PullIfPossible()
-        {
-            if (!_upstreamDone && _held is null && _restoring == 0 && _inFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
-                Pull(_stage._in);
         }
 
         private void TryStartBarrier()
@@ -356,7 +387,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                 _heldCutoff = null;
                 Dispatch(tick);
             }
-            PullIfPossible();
+            Advance();
             CompleteIfDone();
         }
 
@@ -394,7 +425,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                 _held = null;
                 Route(tick);
             }
-            PullIfPossible();
+            Advance();
             CompleteIfDone();
         }
 
@@ -443,7 +474,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
                 _heldCutoff = null;
                 Dispatch(tick);
             }
-            PullIfPossible();
+            Advance();
             CompleteIfDone();
         }
 
@@ -468,14 +499,14 @@ public sealed class SeriesRouter : GraphStage<FlowShape<Tick, PredictionBatch>>
         /// </summary>
         private void TryQuietCheckpoint()
         {
-            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || _inFlight > 0 || _checkpointing || _pending is not null
+            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || BatchUnfinished || _inFlight > 0 || _checkpointing || _pending is not null
                 || _upstreamDone || (_retraining && _replay)) return;
             TakeCheckpoint(_lastOffset + 1, 0);
         }
 
         private void CompleteIfDone()
         {
-            if (!_upstreamDone || _inFlight > 0 || _held is not null || _checkpointing || (_retraining && _replay)) return;
+            if (!_upstreamDone || BatchUnfinished || _inFlight > 0 || _held is not null || _checkpointing || (_retraining && _replay)) return;
             bool candidateWasPending = _pending is not null;
             if (_pending is not null)
             {

@@ -6,26 +6,28 @@ using RnnStream.Feeds.Records;
 namespace RnnStream.Feeds.Parsing;
 
 /// <summary>
-/// Splits validated records: ticks go on down the stream, rejects to the quarantine, each outlet
-/// with its own backpressure and both in feed order. Akka's DivertTo does the same but allocates
-/// about 64 bytes per element (measured), a fifth of all a tick allocates on the live path; this
-/// stage allocates nothing per element. Either outlet cancelling stops it, as DivertTo does.
+/// Splits validated records: each batch's rejects go to the quarantine, then the batch goes on down
+/// the stream (unless it held no tick), where the router takes its ticks and passes the rejects by. Each outlet has its own
+/// backpressure and keeps feed order, and no tick goes on before a reject that came before it.
+/// Akka's DivertTo does the same for single records but allocates about 64 bytes per element
+/// (measured), a fifth of all a tick once allocated on the live path; this stage allocates nothing,
+/// and a batch goes on as it came. Either outlet cancelling stops it, as DivertTo does.
 /// </summary>
-public sealed class RejectDivert : GraphStage<FanOutShape<FeedRecord, Tick, Rejected>>
+public sealed class RejectDivert : GraphStage<FanOutShape<RecordBatch, RecordBatch, Rejected>>
 {
-    private readonly Inlet<FeedRecord> _in = new("reject-divert.in");
-    private readonly Outlet<Tick> _ticks = new("reject-divert.ticks");
+    private readonly Inlet<RecordBatch> _in = new("reject-divert.in");
+    private readonly Outlet<RecordBatch> _ticks = new("reject-divert.ticks");
     private readonly Outlet<Rejected> _rejects = new("reject-divert.rejects");
 
-    public override FanOutShape<FeedRecord, Tick, Rejected> Shape => new(_in, _ticks, _rejects);
+    public override FanOutShape<RecordBatch, RecordBatch, Rejected> Shape => new(_in, _ticks, _rejects);
 
-    /// <summary>The records' ticks, with the rejects sent to <paramref name="quarantine"/> (its materialized value is the flow's).</summary>
-    public static Flow<FeedRecord, Tick, TMat> To<TMat>(Sink<Rejected, TMat> quarantine) =>
+    /// <summary>The records' batches, with their rejects sent to <paramref name="quarantine"/> first (its materialized value is the flow's).</summary>
+    public static Flow<RecordBatch, RecordBatch, TMat> To<TMat>(Sink<Rejected, TMat> quarantine) =>
         Flow.FromGraph(GraphDsl.Create(quarantine, (builder, sink) =>
         {
             var divert = builder.Add(new RejectDivert());
             builder.From(divert.Out1).To(sink);
-            return new FlowShape<FeedRecord, Tick>(divert.In, divert.Out0);
+            return new FlowShape<RecordBatch, RecordBatch>(divert.In, divert.Out0);
         }));
 
     protected override GraphStageLogic CreateLogic(Attributes inheritedAttributes) => new Logic(this);
@@ -33,7 +35,11 @@ public sealed class RejectDivert : GraphStage<FanOutShape<FeedRecord, Tick, Reje
     private sealed class Logic : GraphStageLogic
     {
         private readonly RejectDivert _stage;
-        private FeedRecord? _pending;
+        private RecordBatch? _pending;
+
+        /// <summary>The pending batch's records before this one have gone to the quarantine, if rejects.</summary>
+        private int _next;
+        private bool _holdsTicks;
 
         public Logic(RejectDivert stage) : base(stage.Shape)
         {
@@ -41,6 +47,8 @@ public sealed class RejectDivert : GraphStage<FanOutShape<FeedRecord, Tick, Reje
             SetHandler(stage._in, onPush: () =>
             {
                 _pending = Grab(stage._in);
+                _next = 0;
+                _holdsTicks = false;
                 Flush();
             }, onUpstreamFinish: () =>
             {
@@ -50,21 +58,28 @@ public sealed class RejectDivert : GraphStage<FanOutShape<FeedRecord, Tick, Reje
             SetHandler(stage._rejects, onPull: Flush, onDownstreamFinish: _ => CompleteStage());
         }
 
-        /// <summary>The record held goes out where it belongs once that outlet wants it; then the next is asked for, while either outlet has demand.</summary>
+        /// <summary>The batch held sends its rejects out as the quarantine wants them, then goes on itself once the ticks' outlet wants it; then the next is asked for, while either outlet has demand.</summary>
         private void Flush()
         {
-            switch (_pending)
+            if (_pending is { } batch)
             {
-                case Tick tick when IsAvailable(_stage._ticks):
-                    Push(_stage._ticks, tick);
-                    _pending = null;
-                    break;
-                case Rejected rejected when IsAvailable(_stage._rejects):
+                for (; _next < batch.Count; _next++)
+                {
+                    if (batch[_next] is not Rejected rejected)
+                    {
+                        _holdsTicks = true;
+                        continue;
+                    }
+                    if (!IsAvailable(_stage._rejects)) return;
                     Push(_stage._rejects, rejected);
-                    _pending = null;
-                    break;
+                }
+                if (_holdsTicks)
+                {
+                    if (!IsAvailable(_stage._ticks)) return;
+                    Push(_stage._ticks, batch);
+                }
+                _pending = null;
             }
-            if (_pending is not null) return;
             if (IsClosed(_stage._in)) CompleteStage();
             else if (!HasBeenPulled(_stage._in) && (IsAvailable(_stage._ticks) || IsAvailable(_stage._rejects))) Pull(_stage._in);
         }

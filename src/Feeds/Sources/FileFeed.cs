@@ -4,17 +4,20 @@ using Akka.Streams.Dsl;
 
 namespace RnnStream.Feeds.Sources;
 
-/// <summary>Replays a text file line by line, as fast as downstream takes them.</summary>
+/// <summary>Replays a text file as fast as downstream takes it, many lines to an element of the stream.</summary>
 public static class FileFeed
 {
     /// <summary>
-    /// Lines of <paramref name="path"/>, numbered from 0. Invalid UTF-8 arrives as U+FFFD, which the
-    /// parser rejects as invalid encoding instead of misreading.
+    /// Lines of <paramref name="path"/>, numbered from 0, <paramref name="size"/> at a time (the last
+    /// batch may hold fewer), after the first <paramref name="skipFirst"/> (a header). A batch becomes
+    /// one <see cref="Records.RecordBatch"/> once parsed, so the stream's stages cost once per batch.
+    /// Invalid UTF-8 arrives as U+FFFD, which the parser rejects as invalid encoding instead of misreading.
     /// </summary>
-    public static Source<RawLine, NotUsed> Lines(string path)
+    public static Source<RawLine[], NotUsed> LineBatches(string path, int skipFirst, int size = RecordBatches.DefaultSize)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
-        return Source.FromEnumerator(() => Read(path).GetEnumerator());
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"a batch holds at least one line, not {size}");
+        return Source.FromEnumerator(() => Read(path).Skip(skipFirst).Chunk(size).GetEnumerator());
     }
 
     private static IEnumerable<RawLine> Read(string path)

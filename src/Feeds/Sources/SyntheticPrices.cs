@@ -21,6 +21,11 @@ public static class SyntheticPrices
     public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed) =>
         Source.FromEnumerator(() => Generate(tickers, bars, seed).GetEnumerator());
 
+    /// <summary>The same feed made <paramref name="batchSize"/> bars at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
+    /// <param name="bars">Bars per ticker; a negative number never ends.</param>
+    public static Source<RecordBatch, NotUsed> Batches(int tickers, long bars, int seed, int batchSize = RecordBatches.DefaultSize) =>
+        Source.FromEnumerator(() => Generate(tickers, bars, seed).Chunk(batchSize).Select(ticks => new RecordBatch(ticks, ticks.Length)).GetEnumerator());
+
     public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {
         var random = new FastRandom(seed);

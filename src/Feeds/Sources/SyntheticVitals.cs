@@ -20,8 +20,9 @@ public static class SyntheticVitals
     public static readonly string[] Features = ["heart_rate", "blood_pressure", "temperature"];
     private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
-    public static Source<Tick, NotUsed> Create(int patients, long readings, int seed) =>
-        Source.FromEnumerator(() => Generate(patients, readings, seed).GetEnumerator());
+    /// <summary>The same feed made <paramref name="batchSize"/> readings at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
+    public static Source<RecordBatch, NotUsed> Batches(int patients, long readings, int seed, int batchSize = RecordBatches.DefaultSize) =>
+        Source.FromEnumerator(() => Generate(patients, readings, seed).Chunk(batchSize).Select(ticks => new RecordBatch(ticks, ticks.Length)).GetEnumerator());
 
     public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {

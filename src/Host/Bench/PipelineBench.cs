@@ -37,8 +37,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
     public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
     {
-        var ticks = SyntheticPrices.Create(series, ticksPerSeries, seed: 1).Select(t => (FeedRecord)t);
-        var run = Start(ticks, durability);
+        var run = Start(SyntheticPrices.Batches(series, ticksPerSeries, seed: 1), durability);
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
         using var sampler = SampleAllocations ? new AllocationSampler() : null;
@@ -261,7 +260,10 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
     public Http.ServiceState? Service { get; init; }
 
-    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null)
+    private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null) =>
+        Start(ticks.Via(RecordBatches.Gather()), durability, passivateAfter);
+
+    private RunHandle Start(Source<RecordBatch, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null)
     {
         var run = LivePipeline.Run(system, ticks, Weights, new PipelineSettings
             {

@@ -61,13 +61,13 @@ public sealed class RnnStreamGateway : ReceiveActor
 
         var (lines, arriving) = MergeHub.Source<string>(perProducerBufferSize: 16).PreMaterialize(materializer);
         long offset = 0;
-        var records = arriving.Select(text => new RawLine(text, offset++)).Via(ParsingFlow.Create(layout.Parser));
+        var records = arriving.Select(text => new RawLine(text, offset++)).Via(ParsingFlow.Create(layout.Parser)).Via(RecordBatches.Gather());
         var feed = new OpenedFeed(records, layout.Features, layout.Targets, "embedded") { Clock = layout.Parser };
 
         var (predictions, predictionsIn) = BroadcastHub.Sink<Prediction>(bufferSize: 256).PreMaterialize(materializer);
         var (rejects, rejectsIn) = BroadcastHub.Sink<Rejected>(bufferSize: 256).PreMaterialize(materializer);
         var spec = _deployment.Spec(feed.Features.Count, feed.Targets.Count);
-        _run = LivePipeline.Run(Context.System, feed.Records, DeploymentPipeline.InitialWeights(_deployment, spec),
+        _run = LivePipeline.Run(Context.System, feed.Batches, DeploymentPipeline.InitialWeights(_deployment, spec),
             DeploymentPipeline.Settings(_deployment, feed, replayableFeed: false).Settings,
             Unbatched.Into(Flow.Create<Prediction>().WatchTermination(Keep.Right).To(predictionsIn).MapMaterializedValue(done => (Task)done)),
             // Unread rejects must not hold up forecasts: past the buffer the oldest go.

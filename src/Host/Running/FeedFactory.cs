@@ -17,13 +17,16 @@ internal static class FeedFactory
         {
             "file" => OpenFile(deployment),
             "synthetic-prices" => Synthetic(deployment, SyntheticPrices.Features,
-                SyntheticPrices.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic prices"),
+                SyntheticPrices.Batches(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic prices"),
             "synthetic-vitals" => Synthetic(deployment, SyntheticVitals.Features,
-                SyntheticVitals.Create(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic vitals"),
+                SyntheticVitals.Batches(deployment.SyntheticSeries, deployment.SyntheticTicks, deployment.Seed), "synthetic vitals"),
             "tcp" => OpenTcp(system, deployment, otherNodesListen),
             var other => throw new ArgumentException($"feed.type '{other}' is not file, synthetic-prices, synthetic-vitals or tcp"),
         };
-        return deployment.Pacing == "realtime" ? feed with { Records = feed.Records.Via(EventTimePacing.Create(deployment.Speed)) } : feed;
+        // Paced a record at a time, each released at its own time, and gathered again behind the pacing.
+        return deployment.Pacing == "realtime"
+            ? feed with { Batches = feed.Batches.SelectMany(batch => batch).Via(EventTimePacing.Create(deployment.Speed)).Via(RecordBatches.Gather()) }
+            : feed;
     }
 
     private static OpenedFeed OpenFile(Deployment deployment)
@@ -31,17 +34,17 @@ internal static class FeedFactory
         string path = deployment.FeedPath ?? throw new ArgumentException("feed.path is required for a file feed (or use --input)");
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
         var layout = FeedLayout.Of(deployment);
-        var records = FileFeed.Lines(path).Skip(1).Via(ParsingFlow.Create(layout.Parser));
+        var records = FileFeed.LineBatches(path, skipFirst: 1).Via(ParsingFlow.Batched(layout.Parser));
         return new OpenedFeed(records, layout.Features, layout.Targets, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})")
         {
             Clock = layout.Parser,
         };
     }
 
-    private static OpenedFeed Synthetic(Deployment deployment, string[] features, Source<Tick, Akka.NotUsed> ticks, string name)
+    private static OpenedFeed Synthetic(Deployment deployment, string[] features, Source<RecordBatch, Akka.NotUsed> ticks, string name)
     {
         var layout = FeedLayout.Of(deployment);
-        return new OpenedFeed(ticks.Select(t => (FeedRecord)t), layout.Features, layout.Targets, $"{name}, {deployment.SyntheticSeries} series");
+        return new OpenedFeed(ticks, layout.Features, layout.Targets, $"{name}, {deployment.SyntheticSeries} series");
     }
 
     private static OpenedFeed OpenTcp(ActorSystem system, Deployment deployment, bool otherNodesListen)
@@ -70,7 +73,8 @@ internal static class FeedFactory
                 }, TaskContinuationOptions.ExecuteSynchronously);
                 return Akka.NotUsed.Instance;
             })
-            .Via(ParsingFlow.Create(layout.Parser));
+            .Via(ParsingFlow.Create(layout.Parser))
+            .Via(RecordBatches.Gather());
         return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}")
         {
             Clock = layout.Parser,

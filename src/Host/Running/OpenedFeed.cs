@@ -6,7 +6,8 @@ using Spectre.Console;
 namespace RnnStream.Host.Running;
 
 /// <summary>A feed ready to run, with the feature layout the model is built for.</summary>
-internal sealed record OpenedFeed(Source<FeedRecord, NotUsed> Records, IReadOnlyList<string> Features, IReadOnlyList<int> Targets, string Description)
+/// <param name="Batches">Its records, as many at a time as it reads or makes them: a file's lines a read's worth, a socket's as they are taken while the stream is busy.</param>
+internal sealed record OpenedFeed(Source<RecordBatch, NotUsed> Batches, IReadOnlyList<string> Features, IReadOnlyList<int> Targets, string Description)
 {
     /// <summary>The parser's per-series clock, restored on resume; null for a generated feed, whose times only go forward.</summary>
     public Feeds.Parsing.ISeriesClock? Clock { get; init; }

@@ -105,7 +105,7 @@ internal static class RunCommand
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(system, deployment, tap), null)
             : OutputFactory.Durable(system, deployment, durability.Last, tap);
-        var run = LivePipeline.Run(system, feed.Records, weights, settings, output, OutputFactory.Quarantine(deployment),
+        var run = LivePipeline.Run(system, feed.Batches, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
         // Kept once the data directory's state was accepted for this model: a refused start leaves neither behind.
         deployment.KeepBasis();

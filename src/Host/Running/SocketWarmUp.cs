@@ -31,7 +31,8 @@ internal static class SocketWarmUp
         // While the hold is open, records are taken out of the stream into the held list (the one-place
         // buffer asks for them while nothing downstream does yet); once it closes they pass on to the
         // publisher, which keeps them for the pipeline built from the choices, to follow the held ones.
-        var (ended, publisher) = feed.Records
+        var (ended, publisher) = feed.Batches
+            .SelectMany(batch => batch)
             .WatchTermination(Keep.Right)
             .Where(record => !held.Take(record))
             .Buffer(1, OverflowStrategy.Backpressure)
@@ -76,7 +77,7 @@ internal static class SocketWarmUp
                 WarmUpTicks = ticks.Count,
             };
         deployment.ChooseFrom(choices);
-        return feed with { Records = Source.From(records).Concat(Source.FromPublisher(publisher)) };
+        return feed with { Batches = Source.From(records).Concat(Source.FromPublisher(publisher)).Via(Feeds.Sources.RecordBatches.Gather()) };
     }
 
     private static string Seconds(TimeSpan wait) => $"{wait.TotalSeconds:0.###} s";

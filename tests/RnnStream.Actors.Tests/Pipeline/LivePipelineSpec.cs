@@ -96,6 +96,31 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
     }
 
     [Fact]
+    public async Task Aborting_a_run_whose_feed_was_read_to_its_end_fails_it_at_once_though_a_key_group_never_answers()
+    {
+        // A key group on a node that was lost: it says it is restored, takes the ticks, and never answers them.
+        var lost = CreateTestProbe();
+        var ticks = Ticks.Interleaved(["a", "b", "c"], 5).Select(t => (FeedRecord)t).ToList();
+        var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
+        var run = LivePipeline.Run(Sys, Source.From(ticks), weights, new PipelineSettings { Series = Harness.DefaultSettings, Router = new RouterSettings { Partitions = 1 } },
+            Unbatched.Into(Sink.Ignore<Prediction>().MapMaterializedValue(t => (Task)t)), Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t),
+            keyGroups: KeyGroups.Local([lost.Ref]));
+        lost.FishForMessage(message => message is Actors.Protocol.RestoreKeyGroup);
+        lost.Reply(new Actors.Protocol.KeyGroupRestored(0, 0));
+        // The router has taken every tick of the feed (one batch at work with the key group, the rest gathering behind it):
+        // the feed has ended, and the run waits for answers.
+        lost.FishForMessage(message => message is Actors.Protocol.KeyGroupTicks);
+        await AwaitAssertAsync(() => Assert.Equal(ticks.Count, run.Metrics.InFlight.Ticks));
+        Assert.False(run.Completion.IsCompleted);
+
+        run.Abort(new IOException("the key group's node was lost"));
+
+        var failure = await Assert.ThrowsAnyAsync<Exception>(() => run.Completion.WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.IsType<IOException>(failure.GetBaseException());
+        Assert.Equal("the key group's node was lost", failure.GetBaseException().Message);
+    }
+
+    [Fact]
     public async Task A_retrain_that_diverges_is_rejected_the_old_weights_keep_forecasting_and_the_metrics_show_it()
     {
         var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);

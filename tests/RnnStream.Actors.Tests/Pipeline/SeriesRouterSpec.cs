@@ -58,7 +58,8 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         var harness = new Harness(Sys, router: new RouterSettings { Partitions = keyGroups });
         var ticks = Ticks.Interleaved(ThreeSeries, 200).ToList();
 
-        var batches = await Source.From(ticks).Via(SeriesRouter.Create(harness.Router()))
+        // The feed's batches of 7 ticks cross the key groups' answers: the answers follow the key groups, not the feed's batches.
+        var batches = await Source.From(ticks.Chunk(7).Select(chunk => RecordBatch.Of(chunk))).Via(SeriesRouter.Create(harness.Router()))
             .RunWith(Sink.Seq<PredictionBatch>(), Sys.Materializer());
 
         var extractor = new Actors.Protocol.SeriesMessageExtractor(keyGroups);
@@ -119,7 +120,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
     {
         const int maxInFlight = 8;
         var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
-        var (source, sink) = this.SourceProbe<Tick>()
+        var (source, sink) = this.SourceProbe<RecordBatch>()
             .Via(SeriesRouter.Create(harness.Router()))
             .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
             .WithAttributes(Attributes.CreateInputBuffer(1, 1))
@@ -137,7 +138,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
             for (long j = 0; j < demand; j++)
             {
                 ticks.MoveNext();
-                source.SendNext(ticks.Current);
+                source.SendNext(RecordBatch.Of(ticks.Current));
             }
         }
         source.ExpectNoMsg(TimeSpan.FromMilliseconds(300));
@@ -150,6 +151,64 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         sink.Request(1);
         Assert.True(source.ExpectRequest() > 0);
         source.SendComplete();
+    }
+
+    [Fact]
+    public void A_batch_larger_than_max_in_flight_is_taken_in_as_answers_are_taken_and_the_next_is_asked_for_only_once_it_is_through()
+    {
+        const int maxInFlight = 8;
+        var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
+        var (source, sink) = this.SourceProbe<RecordBatch>()
+            .Via(SeriesRouter.Create(harness.Router()))
+            .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
+            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
+            .Run(Sys.Materializer());
+        var ticks = Ticks.Interleaved(ThreeSeries, 10).ToArray();
+        var next = Ticks.Interleaved(ThreeSeries, 1, firstStep: 10).ToArray();
+
+        sink.EnsureSubscription();
+        source.ExpectRequest();
+        source.SendNext(RecordBatch.Of(ticks));
+        // The one-element buffer in front of the router asks for the next batch as soon as the router has this one.
+        source.ExpectRequest();
+        source.SendNext(RecordBatch.Of(next));
+        var answered = new List<Prediction>();
+        while (answered.Count < ticks.Length + next.Length)
+        {
+            sink.Request(1);
+            var answer = sink.ExpectNext();
+            // Never more of the batch in flight than the bound, however many it holds.
+            Assert.InRange(answer.Count, 1, maxInFlight);
+            answered.AddRange(answer);
+            // The router takes the next batch (and the buffer asks for another) only once this one is through:
+            // its last ticks cannot have gone while more than the bound's worth of it waits for answers.
+            if (answered.Count <= ticks.Length - maxInFlight) source.ExpectNoMsg(TimeSpan.FromMilliseconds(50));
+        }
+        sink.Request(1);
+        Assert.True(source.ExpectRequest() > 0);
+
+        var extractor = new Actors.Protocol.SeriesMessageExtractor(2);
+        for (int keyGroup = 0; keyGroup < 2; keyGroup++)
+            Assert.Equal(ticks.Concat(next).Where(t => extractor.Partition(t.SeriesId) == keyGroup).Select(t => t.Offset),
+                answered.Where(p => extractor.Partition(p.SeriesId) == keyGroup).Select(p => p.Offset));
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
+
+    [Fact]
+    public async Task The_rejects_in_a_batch_are_passed_by_and_its_ticks_forecast_as_if_each_had_come_alone()
+    {
+        var ticks = Ticks.Interleaved(ThreeSeries, 20).ToList();
+        var rejected = new Rejected("junk", RejectReason.NonNumeric, "not a number", 0);
+        var batches = ticks.Chunk(9).Select(chunk => RecordBatch.Of([rejected, .. chunk, rejected]));
+
+        var single = await Source.From(ticks).Via(SeriesRouter.OnePerPrediction(new Harness(Sys).Router())).RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
+        var batched = await Source.From(batches).Via(SeriesRouter.Create(new Harness(Sys).Router())).Via(Feeds.Sinks.Unbatched.Predictions)
+            .RunWith(Sink.Seq<Prediction>(), Sys.Materializer());
+
+        Assert.Equal(ticks.Count, batched.Count);
+        foreach (var id in ThreeSeries)
+            Assert.Equal(single.Where(p => p.SeriesId == id).Select(p => (p.Offset, p.Predicted[0])), batched.Where(p => p.SeriesId == id).Select(p => (p.Offset, p.Predicted[0])));
     }
 
     [Fact]

@@ -155,9 +155,12 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     }
 
     [Theory]
-    [InlineData(false)]
-    [InlineData(true)]
-    public void An_overlapped_replay_retrain_takes_effect_a_fixed_number_of_ticks_after_its_cut_however_slow_the_trainer(bool slowTrainer)
+    [InlineData(false, 1)]
+    [InlineData(true, 1)]
+    [InlineData(false, 18)]
+    [InlineData(true, 18)]
+    [InlineData(true, 5)]
+    public void An_overlapped_replay_retrain_takes_effect_a_fixed_number_of_ticks_after_its_cut_however_slow_the_trainer_and_however_the_feed_batches(bool slowTrainer, int batchSize)
     {
         var harness = new Harness(Sys);
         var gate = new TaskCompletionSource<RetrainOutcome>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -178,9 +181,9 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
                 harness.Registry.Promote(outcome.Promoted!);
             },
         });
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = Batched(router);
         sink.Request(100);
-        foreach (var tick in Ticks.Interleaved(["a", "b", "c"], 6)) source.SendNext(tick);
+        foreach (var batch in Ticks.Interleaved(["a", "b", "c"], 6).Chunk(batchSize)) source.SendNext(RecordBatch.Of(batch));
 
         // The retrain is cut before the 10th tick; the stream goes on with the old weights for 4 more ticks, then waits for the candidate if it must.
         var before = sink.ExpectNextN(13);
@@ -198,12 +201,15 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         sink.ExpectComplete();
     }
 
-    [Fact]
-    public void No_checkpoint_falls_between_an_overlapped_retrains_cut_and_its_effect_and_one_due_meanwhile_is_taken_there()
+    [Theory]
+    [InlineData(1)]
+    [InlineData(4)]
+    [InlineData(18)]
+    public void No_checkpoint_falls_between_an_overlapped_retrains_cut_and_its_effect_and_one_due_meanwhile_is_taken_there_however_the_feed_batches(int batchSize)
     {
         var replay = OverlappedReplayWithCheckpoints();
-        // One tick per offset (a step per series each), so every tick may be a cut.
-        foreach (var tick in Ticks.Interleaved(["a"], 18)) replay.Source.SendNext(tick);
+        // One tick per offset (a step per series each), so every tick may be a cut; a cut falls inside a batch as well as between two.
+        foreach (var batch in Ticks.Interleaved(["a"], 18).Chunk(batchSize)) replay.Source.SendNext(RecordBatch.Of(batch));
 
         replay.Sink.ExpectNextN(13);
         replay.Release();
@@ -220,7 +226,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     {
         var replay = OverlappedReplayWithCheckpoints();
         // The stream stops two ticks after the retrain's cut (a drain, or the end of the file), before its candidate's point.
-        foreach (var tick in Ticks.Interleaved(["a"], 11)) replay.Source.SendNext(tick);
+        foreach (var tick in Ticks.Interleaved(["a"], 11)) replay.Source.SendNext(RecordBatch.Of(tick));
         replay.Sink.ExpectNextN(11);
         replay.Source.SendComplete();
         replay.Sink.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
@@ -239,7 +245,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     /// A replay checkpointed every 3 ticks and retrained every 9 beside the stream: the candidate
     /// (version 1) is ready once <c>Release</c> is called, and takes effect 4 ticks after its cut.
     /// </summary>
-    private (TestPublisher.Probe<Tick> Source, TestSubscriber.Probe<Prediction> Sink, System.Collections.Concurrent.ConcurrentQueue<RouterCut> Cuts,
+    private (TestPublisher.Probe<RecordBatch> Source, TestSubscriber.Probe<Prediction> Sink, System.Collections.Concurrent.ConcurrentQueue<RouterCut> Cuts,
         Action Release, Harness Harness) OverlappedReplayWithCheckpoints()
     {
         var harness = new Harness(Sys);
@@ -257,8 +263,12 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
             StartOverlapped = _ => new OverlappedRetrain(Task.CompletedTask, gate.Task),
             OnOutcome = outcome => harness.Registry.Promote(outcome.Promoted!),
         }, checkpoints);
-        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        var (source, sink) = Batched(router);
         sink.Request(100);
         return (source, sink, cuts, () => gate.SetResult(new RetrainOutcome(0, candidate, 8, 1, 1, 0.5, RetrainVerdict.Promoted, "test")), harness);
     }
+
+    /// <summary>The router fed the feed's batches by a probe, its predictions taken one by one.</summary>
+    private (TestPublisher.Probe<RecordBatch> Source, TestSubscriber.Probe<Prediction> Sink) Batched(SeriesRouter router) =>
+        this.SourceProbe<RecordBatch>().Via(SeriesRouter.Create(router)).Via(Feeds.Sinks.Unbatched.Predictions).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
 }

@@ -14,11 +14,13 @@ public sealed class RejectDivertSpec() : Akka.TestKit.Xunit2.TestKit()
     private static Tick Good(long offset) => new("s", new DateTime(2024, 1, 1).AddMinutes(offset), "x", [1f], offset, Format);
     private static Rejected Bad(long offset) => new("raw", RejectReason.NonNumeric, "not a number", offset);
 
-    private (TestPublisher.Probe<FeedRecord> Feed, TestSubscriber.Probe<Rejected> Quarantine, TestSubscriber.Probe<Tick> Ticks) Materialize() =>
-        this.SourceProbe<FeedRecord>()
+    private (TestPublisher.Probe<RecordBatch> Feed, TestSubscriber.Probe<Rejected> Quarantine, TestSubscriber.Probe<RecordBatch> Ticks) Materialize() =>
+        this.SourceProbe<RecordBatch>()
             .ViaMaterialized(RejectDivert.To(this.SinkProbe<Rejected>()), Keep.Both)
-            .ToMaterialized(this.SinkProbe<Tick>(), (left, right) => (left.Item1, left.Item2, right))
+            .ToMaterialized(this.SinkProbe<RecordBatch>(), (left, right) => (left.Item1, left.Item2, right))
             .Run(Sys.Materializer());
+
+    private static long[] TickOffsets(RecordBatch batch) => batch.OfType<Tick>().Select(t => t.Offset).ToArray();
 
     [Fact]
     public void Ticks_go_on_and_rejects_to_the_quarantine_each_in_feed_order_and_completion_reaches_both()
@@ -26,9 +28,10 @@ public sealed class RejectDivertSpec() : Akka.TestKit.Xunit2.TestKit()
         var (feed, quarantine, ticks) = Materialize();
         ticks.Request(10);
         quarantine.Request(10);
-        feed.SendNext(Good(1)).SendNext(Bad(2)).SendNext(Good(3)).SendNext(Bad(4)).SendNext(Bad(5)).SendNext(Good(6)).SendComplete();
+        feed.SendNext(RecordBatch.Of(Good(1), Bad(2), Good(3))).SendNext(RecordBatch.Of(Bad(4), Bad(5))).SendNext(RecordBatch.Of(Good(6))).SendComplete();
 
-        Assert.Equal([1L, 3, 6], new[] { ticks.ExpectNext(), ticks.ExpectNext(), ticks.ExpectNext() }.Select(t => t.Offset));
+        // The batch of rejects alone has nothing to go on with.
+        Assert.Equal([1L, 3, 6], new[] { ticks.ExpectNext(), ticks.ExpectNext() }.SelectMany(TickOffsets));
         Assert.Equal([2L, 4, 5], new[] { quarantine.ExpectNext(), quarantine.ExpectNext(), quarantine.ExpectNext() }.Select(r => r.Offset));
         ticks.ExpectComplete();
         quarantine.ExpectComplete();
@@ -39,15 +42,38 @@ public sealed class RejectDivertSpec() : Akka.TestKit.Xunit2.TestKit()
     {
         var (feed, quarantine, ticks) = Materialize();
         ticks.Request(10);
-        feed.SendNext(Good(1)).SendNext(Bad(2)).SendNext(Good(3));
+        feed.SendNext(RecordBatch.Of(Good(1))).SendNext(RecordBatch.Of(Bad(2))).SendNext(RecordBatch.Of(Good(3)));
 
-        Assert.Equal(1, ticks.ExpectNext().Offset);
+        Assert.Equal([1L], TickOffsets(ticks.ExpectNext()));
         // The reject waits for the quarantine's demand, and the tick behind it waits behind the reject.
         ticks.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
 
         quarantine.Request(1);
         Assert.Equal(2, quarantine.ExpectNext().Offset);
-        Assert.Equal(3, ticks.ExpectNext().Offset);
+        Assert.Equal([3L], TickOffsets(ticks.ExpectNext()));
+    }
+
+    [Fact]
+    public void A_batchs_ticks_go_on_only_after_every_reject_in_it_reached_the_quarantine_and_a_batch_without_rejects_goes_on_as_it_came()
+    {
+        var (feed, quarantine, ticks) = Materialize();
+        ticks.Request(10);
+        var mixed = RecordBatch.Of(Good(1), Bad(2), Good(3), Bad(4), Good(5));
+        feed.SendNext(mixed);
+
+        ticks.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        quarantine.Request(1);
+        Assert.Equal(2, quarantine.ExpectNext().Offset);
+        // One reject of the batch is still waiting for the quarantine: so is every tick after it, and with them the batch.
+        ticks.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        quarantine.Request(1);
+        Assert.Equal(4, quarantine.ExpectNext().Offset);
+        Assert.Same(mixed, ticks.ExpectNext());
+
+        var clean = RecordBatch.Of(Good(6), Good(7));
+        feed.SendNext(clean);
+        Assert.Same(clean, ticks.ExpectNext());
+        quarantine.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     [Fact]

@@ -38,6 +38,46 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
     }
 
     [Fact]
+    public async Task A_files_lines_parsed_in_batches_are_the_records_parsed_line_by_line_in_the_same_order()
+    {
+        string path = Path.GetTempFileName();
+        try
+        {
+            string header = "timestamp,ticker,close";
+            File.WriteAllLines(path, [header, "2024-01-02 09:30:00,A,1", "2024-01-02 09:30:00,B,x", "2024-01-02 09:31:00,A,2", "",
+                "2024-01-02 09:29:00,A,3", "2024-01-02 09:32:00,B,4", "2024-01-02 09:33:00,A,5"]);
+            // Each path its own parser (a parser remembers each series' last time), each told the header first, as a file feed's layout is.
+            RecordParser Parser()
+            {
+                var parser = new RecordParser(new FeedSchema { SeriesColumn = "ticker" });
+                parser.Parse(header, 0, new List<FeedRecord>());
+                return parser;
+            }
+            var lines = File.ReadAllLines(path).Select((text, i) => new RawLine(text, i)).Skip(1);
+            var oneByOne = await Source.From(lines).Via(ParsingFlow.Create(Parser())).RunWith(Sink.Seq<FeedRecord>(), Sys.Materializer());
+
+            var batches = await FileFeed.LineBatches(path, skipFirst: 1, size: 3).Via(ParsingFlow.Batched(Parser())).RunWith(Sink.Seq<RecordBatch>(), Sys.Materializer());
+
+            Assert.Equal([3, 3, 1], batches.Select(b => b.Count));
+            var batched = batches.SelectMany(b => b).ToList();
+            Assert.Equal(oneByOne.Select(Described), batched.Select(Described));
+            Assert.Equal(4, batched.OfType<Tick>().Count());
+            Assert.Equal(3, batched.OfType<Rejected>().Count());
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static string Described(FeedRecord record) => record switch
+    {
+        Tick tick => $"tick {tick.Offset} {tick.SeriesId} {tick.RawTimestamp} {string.Join(' ', tick.Values)}",
+        Rejected rejected => $"rejected {rejected.Offset} {rejected.Reason}",
+        _ => record.ToString(),
+    };
+
+    [Fact]
     public void Real_time_pacing_releases_ticks_at_event_time_over_speed_in_virtual_time()
     {
         var scheduler = (TestScheduler)Sys.Scheduler;
