@@ -17,15 +17,25 @@ public static class ParsingFlow
             return (IEnumerable<FeedRecord>)records;
         });
 
-    /// <summary>Lines that came together (a file read) parsed together: their records as one batch, in order, stamped at once.</summary>
-    public static Flow<RawLine[], RecordBatch, NotUsed> Batched(RecordParser parser) =>
-        Flow.Create<RawLine[]>().Select(lines =>
+    /// <summary>
+    /// Lines read as fast as they are wanted (a file), parsed into batches of at least
+    /// <paramref name="size"/> records, each line's stamped as it is parsed. Counted in records, not
+    /// lines: a wide row is a tick per series, and a batch read ahead of the stream should hold about
+    /// as many ticks whatever the format (the ticks of a batch wait for each other).
+    /// </summary>
+    public static IEnumerable<RecordBatch> Batched(IEnumerable<RawLine> lines, RecordParser parser, int size = RecordBatches.DefaultSize)
+    {
+        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"a batch holds at least one record, not {size}");
+        var records = new List<FeedRecord>(size);
+        foreach (var line in lines)
         {
-            var records = new List<FeedRecord>(lines.Length);
-            long receivedAt = Stopwatch.GetTimestamp();
-            foreach (var line in lines) Parse(parser, line, records, receivedAt);
-            return new RecordBatch([.. records], records.Count);
-        });
+            Parse(parser, line, records, Stopwatch.GetTimestamp());
+            if (records.Count < size) continue;
+            yield return new RecordBatch([.. records], records.Count);
+            records.Clear();
+        }
+        if (records.Count > 0) yield return new RecordBatch([.. records], records.Count);
+    }
 
     private static void Parse(RecordParser parser, RawLine line, List<FeedRecord> records, long receivedAt)
     {

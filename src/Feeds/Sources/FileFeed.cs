@@ -1,23 +1,24 @@
 using System.Text;
 using Akka;
 using Akka.Streams.Dsl;
+using RnnStream.Feeds.Parsing;
+using RnnStream.Feeds.Records;
 
 namespace RnnStream.Feeds.Sources;
 
-/// <summary>Replays a text file as fast as downstream takes it, many lines to an element of the stream.</summary>
+/// <summary>Replays a text file as fast as downstream takes it, many records to an element of the stream.</summary>
 public static class FileFeed
 {
     /// <summary>
-    /// Lines of <paramref name="path"/>, numbered from 0, <paramref name="size"/> at a time (the last
-    /// batch may hold fewer), after the first <paramref name="skipFirst"/> (a header). A batch becomes
-    /// one <see cref="Records.RecordBatch"/> once parsed, so the stream's stages cost once per batch.
-    /// Invalid UTF-8 arrives as U+FFFD, which the parser rejects as invalid encoding instead of misreading.
+    /// The records of <paramref name="path"/>'s lines (numbered from 0) after the first
+    /// <paramref name="skipFirst"/> (a header), in batches of about <paramref name="size"/>
+    /// (<see cref="ParsingFlow.Batched"/>): the stream's stages cost once per batch. Invalid UTF-8
+    /// arrives as U+FFFD, which the parser rejects as invalid encoding instead of misreading.
     /// </summary>
-    public static Source<RawLine[], NotUsed> LineBatches(string path, int skipFirst, int size = RecordBatches.DefaultSize)
+    public static Source<RecordBatch, NotUsed> Records(string path, int skipFirst, RecordParser parser, int size = RecordBatches.DefaultSize)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
-        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"a batch holds at least one line, not {size}");
-        return Source.FromEnumerator(() => Read(path).Skip(skipFirst).Chunk(size).GetEnumerator());
+        return Source.FromEnumerator(() => ParsingFlow.Batched(Read(path).Skip(skipFirst), parser, size).GetEnumerator());
     }
 
     private static IEnumerable<RawLine> Read(string path)

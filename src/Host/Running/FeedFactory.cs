@@ -34,7 +34,7 @@ internal static class FeedFactory
         string path = deployment.FeedPath ?? throw new ArgumentException("feed.path is required for a file feed (or use --input)");
         if (!File.Exists(path)) throw new FileNotFoundException($"feed file '{path}' does not exist", path);
         var layout = FeedLayout.Of(deployment);
-        var records = FileFeed.LineBatches(path, skipFirst: 1).Via(ParsingFlow.Batched(layout.Parser));
+        var records = FileFeed.Records(path, skipFirst: 1, layout.Parser);
         return new OpenedFeed(records, layout.Features, layout.Targets, $"{Path.GetFileName(path)} ({deployment.Schema.Format.ToString().ToLowerInvariant()})")
         {
             Clock = layout.Parser,

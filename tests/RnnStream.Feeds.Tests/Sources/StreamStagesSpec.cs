@@ -38,7 +38,7 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
     }
 
     [Fact]
-    public async Task A_files_lines_parsed_in_batches_are_the_records_parsed_line_by_line_in_the_same_order()
+    public async Task A_files_records_read_in_batches_are_those_parsed_line_by_line_in_the_same_order()
     {
         string path = Path.GetTempFileName();
         try
@@ -56,7 +56,7 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
             var lines = File.ReadAllLines(path).Select((text, i) => new RawLine(text, i)).Skip(1);
             var oneByOne = await Source.From(lines).Via(ParsingFlow.Create(Parser())).RunWith(Sink.Seq<FeedRecord>(), Sys.Materializer());
 
-            var batches = await FileFeed.LineBatches(path, skipFirst: 1, size: 3).Via(ParsingFlow.Batched(Parser())).RunWith(Sink.Seq<RecordBatch>(), Sys.Materializer());
+            var batches = await FileFeed.Records(path, skipFirst: 1, Parser(), size: 3).RunWith(Sink.Seq<RecordBatch>(), Sys.Materializer());
 
             Assert.Equal([3, 3, 1], batches.Select(b => b.Count));
             var batched = batches.SelectMany(b => b).ToList();
@@ -68,6 +68,20 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
         {
             File.Delete(path);
         }
+    }
+
+    [Fact]
+    public void A_batch_is_counted_in_records_so_a_wide_row_of_many_series_fills_it_sooner_than_a_line_of_one()
+    {
+        var parser = new RecordParser(new FeedSchema { Format = FeedFormat.Wide, TimestampColumn = "date", Features = ["close"] });
+        parser.Parse("date,A,B,C", 0, new List<FeedRecord>());
+        var rows = Enumerable.Range(1, 5).Select(day => new RawLine($"2024-01-{day:D2},1,2,3", day));
+
+        var batches = ParsingFlow.Batched(rows, parser, size: 4).ToList();
+
+        // Three ticks a row: a batch of at least four closes after the second row; the last holds what is left.
+        Assert.Equal([6, 6, 3], batches.Select(b => b.Count));
+        Assert.Equal(Enumerable.Range(1, 5).SelectMany(day => Enumerable.Repeat((long)day, 3)), batches.SelectMany(b => b).Select(r => r.Offset));
     }
 
     private static string Described(FeedRecord record) => record switch
