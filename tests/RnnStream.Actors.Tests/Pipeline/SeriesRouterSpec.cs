@@ -115,16 +115,19 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         }
     }
 
+    /// <summary>A router over two key groups with a bound on ticks in flight, fed by a probe through a one-element buffer, its answers taken by a probe.</summary>
+    private (TestPublisher.Probe<RecordBatch> Source, TestSubscriber.Probe<PredictionBatch> Sink) BoundedRouter(int maxInFlight) =>
+        this.SourceProbe<RecordBatch>()
+            .Via(SeriesRouter.Create(new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 }).Router()))
+            .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
+            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
+            .Run(Sys.Materializer());
+
     [Fact]
     public void A_slow_sink_backpressures_the_source_with_no_more_than_max_in_flight_ticks_taken()
     {
         const int maxInFlight = 8;
-        var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
-        var (source, sink) = this.SourceProbe<RecordBatch>()
-            .Via(SeriesRouter.Create(harness.Router()))
-            .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
-            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
-            .Run(Sys.Materializer());
+        var (source, sink) = BoundedRouter(maxInFlight);
 
         sink.EnsureSubscription();
         long requested = 0;
@@ -157,12 +160,7 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
     public void A_batch_larger_than_max_in_flight_is_taken_in_as_answers_are_taken_and_the_next_is_asked_for_only_once_it_is_through()
     {
         const int maxInFlight = 8;
-        var harness = new Harness(Sys, router: new RouterSettings { MaxInFlight = maxInFlight, Partitions = 2 });
-        var (source, sink) = this.SourceProbe<RecordBatch>()
-            .Via(SeriesRouter.Create(harness.Router()))
-            .ToMaterialized(this.SinkProbe<PredictionBatch>(), Keep.Both)
-            .WithAttributes(Attributes.CreateInputBuffer(1, 1))
-            .Run(Sys.Materializer());
+        var (source, sink) = BoundedRouter(maxInFlight);
         var ticks = Ticks.Interleaved(ThreeSeries, 10).ToArray();
         var next = Ticks.Interleaved(ThreeSeries, 1, firstStep: 10).ToArray();
 
