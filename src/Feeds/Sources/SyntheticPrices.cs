@@ -24,7 +24,7 @@ public static class SyntheticPrices
     /// <summary>The same feed made <paramref name="batchSize"/> bars at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
     public static Source<RecordBatch, NotUsed> Batches(int tickers, long bars, int seed, int batchSize = RecordBatches.DefaultSize) =>
-        Source.FromEnumerator(() => Generate(tickers, bars, seed).Chunk(batchSize).Select(ticks => new RecordBatch(ticks, ticks.Length)).GetEnumerator());
+        RecordBatches.Made(() => Generate(tickers, bars, seed), batchSize);
 
     public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {

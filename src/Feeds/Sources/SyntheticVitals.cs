@@ -22,7 +22,7 @@ public static class SyntheticVitals
 
     /// <summary>The same feed made <paramref name="batchSize"/> readings at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
     public static Source<RecordBatch, NotUsed> Batches(int patients, long readings, int seed, int batchSize = RecordBatches.DefaultSize) =>
-        Source.FromEnumerator(() => Generate(patients, readings, seed).Chunk(batchSize).Select(ticks => new RecordBatch(ticks, ticks.Length)).GetEnumerator());
+        RecordBatches.Made(() => Generate(patients, readings, seed), batchSize);
 
     public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {

@@ -3,15 +3,14 @@ using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using RnnStream.Feeds.Parsing;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Tests.Records;
 using Xunit;
 
 namespace RnnStream.Feeds.Tests.Parsing;
 
 public sealed class RejectDivertSpec() : Akka.TestKit.Xunit2.TestKit()
 {
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
-
-    private static Tick Good(long offset) => new("s", new DateTime(2024, 1, 1).AddMinutes(offset), "x", [1f], offset, Format);
+    private static Tick Good(long offset) => SampleTicks.At(offset);
     private static Rejected Bad(long offset) => new("raw", RejectReason.NonNumeric, "not a number", offset);
 
     private (TestPublisher.Probe<RecordBatch> Feed, TestSubscriber.Probe<Rejected> Quarantine, TestSubscriber.Probe<RecordBatch> Ticks) Materialize() =>

@@ -5,9 +5,7 @@ namespace RnnStream.Feeds.Tests.Records;
 
 public sealed class RecordBatchTests
 {
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
-
-    private static Tick At(long offset) => new("s", new DateTime(2024, 1, 1).AddMinutes(offset), "x", [1f], offset, Format);
+    private static Tick At(long offset) => SampleTicks.At(offset);
 
     [Fact]
     public void A_batch_walks_its_records_in_order_up_to_its_count_and_an_array_of_ticks_serves_as_it_is()

@@ -3,15 +3,14 @@ using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sources;
+using RnnStream.Feeds.Tests.Records;
 using Xunit;
 
 namespace RnnStream.Feeds.Tests.Sources;
 
 public sealed class RecordBatchesSpec() : Akka.TestKit.Xunit2.TestKit()
 {
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
-
-    private static Tick At(long offset) => new("s", new DateTime(2024, 1, 1).AddMinutes(offset), "x", [1f], offset, Format);
+    private static Tick At(long offset) => SampleTicks.At(offset);
 
     private static long[] Offsets(RecordBatch batch) => batch.Select(r => r.Offset).ToArray();
 
