@@ -69,7 +69,7 @@ public static class LivePipeline
         }
         // Key groups of this node score their own series; a cluster's, elsewhere, are scored here as their predictions pass.
         bool external = keyGroups is not null;
-        var partitions = external ? [] : StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics), durability);
+        var partitions = external ? [] : StartKeyGroups(system, settings, new SeriesContext(new SeriesForecaster(settings.Series), registry, replay, metrics, new PredictionPool()), durability);
         keyGroups ??= KeyGroups.Local(partitions);
         var trainer = StartTrainer(system, settings, registry, replay);
 

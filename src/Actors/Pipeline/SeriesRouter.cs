@@ -328,7 +328,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
                     else _written++;
                     _stage.OnDeliver?.Invoke(prediction);
                 }
-                Push(_stage._out, new PredictionBatch(answers.Predictions, answers.Count, failed));
+                Push(_stage._out, answers.ToBatch(failed));
                 _pushedNotTaken = answers.Count;
             }
             Advance();

@@ -31,7 +31,8 @@ public sealed class SeriesForecaster(SeriesSettings settings)
     public SeriesState CreateState(string seriesId, InferenceNetwork network) => new(seriesId, Settings, network.StateLayout);
 
     /// <param name="windows">Receives a training window when one is due; null to cut none.</param>
-    public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows)
+    /// <param name="into">A pooled prediction to make again with this tick's forecast; null to make a new one.</param>
+    public Prediction Process(SeriesState state, Tick tick, InferenceNetwork network, Action<TrainingWindow>? windows, Prediction? into = null)
     {
         if (tick.Values.Length != _features)
             throw new ArgumentException($"tick has {tick.Values.Length} values, the feed {_features}");
@@ -41,8 +42,9 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         int stride = OwedForecasts.Stride(k);
         var owed = new OwedForecasts(state.Owed.AsSpan((int)(state.TicksSeen % h) * stride, stride), k);
         bool matures = owed.IsOwed;
-        var values = new float[matures ? Prediction.MaturedLength(k) : 3 * k];
-        if (matures) Score(state, tick, owed, values.AsSpan(3 * k));
+        int length = matures ? Prediction.MaturedLength(k) : 3 * k;
+        var values = into?.ValuesToFill(length) ?? new float[length];
+        if (matures) Score(state, tick, owed, values.AsSpan(3 * k, length - 3 * k));
 
         state.Normalizer.Update(tick.Values);
         if (Settings.SeasonalLag > 0) RememberTargets(state, tick.Values, state.TicksSeen);
@@ -105,8 +107,12 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (windows is not null && state.RecentCount == _window && state.TicksSeen % Settings.TrainEvery == 0)
             windows(CutWindow(state, tick.Timestamp));
 
-        return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
-            values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
+        if (into is null)
+            return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
+                values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
+        into.Refill(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
+            length, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
+        return into;
     }
 
     /// <summary>Rebuilds the hidden state under new weights by replaying the remembered ticks, so forecasts do not jump at a swap.</summary>

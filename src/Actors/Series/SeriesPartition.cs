@@ -168,8 +168,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private KeyGroupAnswers OnBatch(KeyGroupTicks batch)
     {
         var ticks = batch.Ticks;
-        // Not rented: the stream hands it on to its outputs as it is, and nobody could say when they are done with it.
-        var answers = new Prediction[ticks.Length];
+        // Rented when the node has a pool: the output that takes the answers gives them back once written, and the predictions are made again in place.
+        var pool = _context.Predictions;
+        var answers = pool?.Rent(ticks.Length) ?? new Prediction[ticks.Length];
         if (_batchSeries.Length < ticks.Length) _batchSeries = new ActiveSeries?[Math.Max(ticks.Length, 2 * _batchSeries.Length)];
         // Two passes: first find every tick's series and touch the memory its tick will use, so the
         // cache misses of the whole batch overlap instead of stalling one tick after another (with
@@ -199,7 +200,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             try
             {
                 if (_idleTimeout is not null) series.LastTick = _now;
-                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow);
+                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow, pool?.At(answers, i));
                 if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             }
             catch (Exception e)
@@ -208,7 +209,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             }
         }
         Array.Clear(_batchSeries, 0, ticks.Length);
-        return new KeyGroupAnswers(batch.KeyGroup, answers);
+        return new KeyGroupAnswers(batch.KeyGroup, answers, ticks.Length, pool);
     }
 
     private Prediction Failed(Tick tick, Exception error)

@@ -6,10 +6,13 @@ namespace RnnStream.Feeds.Records;
 /// <see cref="Timestamp"/>) of each predicted feature, with an interval, the weights version that
 /// made it, which forecaster it came from, and the score of the forecast that was due at this tick.
 /// One array behind all the views, the matured outcome's included (made on every tick).
+/// Nothing in it changes while anyone may read it: a prediction of a <see cref="PredictionPool"/>
+/// is made again in place only after the output that took its batch gave the batch back.
 /// </summary>
 public sealed class Prediction
 {
-    private readonly float[] _values;
+    private float[] _values;
+    private int _length;
 
     /// <param name="targetTime">The time the forecast is for, or null while the series' step is not known.</param>
     /// <param name="format">How the feed writes times; the target time is written the same way.</param>
@@ -23,13 +26,55 @@ public sealed class Prediction
         int count = features.Count;
         if (values.Length != 3 * count && values.Length != MaturedLength(count))
             throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {MaturedLength(count)} with its matured outcome", nameof(values));
+        _values = values;
+        Set(seriesId, timestamp, targetTime, format, features, values.Length, weightsVersion, forecaster, receivedAt, offset, failure);
+    }
+
+    /// <summary>A blank one of <paramref name="pool"/>, to be filled by <see cref="ValuesToFill"/> and <see cref="Refill"/>.</summary>
+    internal Prediction(PredictionPool pool)
+    {
+        _values = [];
+        Pool = pool;
+        SeriesId = Timestamp = Forecaster = "";
+        Features = [];
+    }
+
+    /// <summary>The pool this prediction is made again by, once its batch is given back; null for one made once.</summary>
+    public PredictionPool? Pool { get; }
+
+    /// <summary>
+    /// The array a refill writes its <paramref name="length"/> values to (predicted, lower, upper,
+    /// then any matured outcome), kept from one refill to the next.
+    /// </summary>
+    internal float[] ValuesToFill(int length)
+    {
+        if (Pool is null) throw new InvalidOperationException("only a pooled prediction is filled again");
+        if (_values.Length < length) _values = new float[length];
+        return _values;
+    }
+
+    /// <summary>A pooled prediction made again, its values written to <see cref="ValuesToFill"/> before.</summary>
+    internal void Refill(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
+        int length, long weightsVersion, string forecaster, long receivedAt, long offset)
+    {
+        if (Pool is null) throw new InvalidOperationException("only a pooled prediction is filled again");
+        int count = features.Count;
+        if (length != 3 * count && length != MaturedLength(count) || length > _values.Length)
+            throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {MaturedLength(count)} with its matured outcome, in the array it was given", nameof(length));
+        Set(seriesId, timestamp, targetTime, format, features, length, weightsVersion, forecaster, receivedAt, offset, null);
+    }
+
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(SeriesId), nameof(Timestamp), nameof(Features), nameof(Forecaster))]
+    private void Set(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
+        int length, long weightsVersion, string forecaster, long receivedAt, long offset, PredictionFailure? failure)
+    {
         SeriesId = seriesId;
         Timestamp = timestamp;
         TargetTime = targetTime;
         Format = format;
         Features = features;
-        _values = values;
-        Count = count;
+        _length = length;
+        Count = features.Count;
         WeightsVersion = weightsVersion;
         Forecaster = forecaster;
         ReceivedAt = receivedAt;
@@ -40,35 +85,35 @@ public sealed class Prediction
     /// <summary>Values of a prediction whose due forecast matured at its tick: its own forecast and interval, then actual, published, lower, upper, persistence and the network's.</summary>
     public static int MaturedLength(int features) => 9 * features;
 
-    public string SeriesId { get; }
+    public string SeriesId { get; private set; }
 
     /// <summary>The tick after which the forecast was made, as the input wrote it.</summary>
-    public string Timestamp { get; }
+    public string Timestamp { get; private set; }
 
-    public DateTime? TargetTime { get; }
-    public TimestampFormat? Format { get; }
-    public IReadOnlyList<string> Features { get; }
-    public long WeightsVersion { get; }
-    public string Forecaster { get; }
+    public DateTime? TargetTime { get; private set; }
+    public TimestampFormat? Format { get; private set; }
+    public IReadOnlyList<string> Features { get; private set; }
+    public long WeightsVersion { get; private set; }
+    public string Forecaster { get; private set; }
 
     /// <summary>Why this tick has no forecast; null for a forecast.</summary>
-    public PredictionFailure? Failure { get; }
+    public PredictionFailure? Failure { get; private set; }
 
     public bool IsFailed => Failure is not null;
 
     /// <summary>The forecast that was due at this tick, scored against what arrived.</summary>
-    public Outcome? Matured => _values.Length > 3 * Count ? new Outcome(_values, 3 * Count, Count) : null;
+    public Outcome? Matured => _length > 3 * Count ? new Outcome(_values, 3 * Count, Count) : null;
 
     /// <summary>Stopwatch timestamp of the tick's arrival, for tick-to-prediction latency.</summary>
-    public long ReceivedAt { get; }
+    public long ReceivedAt { get; private set; }
 
     /// <summary>Position of the tick in its feed.</summary>
-    public long Offset { get; }
+    public long Offset { get; private set; }
 
-    public int Count { get; }
+    public int Count { get; private set; }
 
     /// <summary>Every value as the constructor took them (predicted, lower, upper, then any matured outcome), e.g. to serialize it.</summary>
-    public ReadOnlySpan<float> Values => _values;
+    public ReadOnlySpan<float> Values => _values.AsSpan(0, _length);
 
     public ReadOnlySpan<float> Predicted => _values.AsSpan(0, Count);
     public ReadOnlySpan<float> Lower => _values.AsSpan(Count, Count);

@@ -6,22 +6,33 @@ namespace RnnStream.Feeds.Records;
 /// Predictions that travel the stream as one element: one key group's answer to one batch of
 /// ticks, in the ticks' order. The stream's stages then cost once per answer (hundreds of ticks
 /// under load) instead of once per tick, which was a fifth of the pipeline's time
-/// (docs/RESULTS.md). Nothing in it changes once it is made.
+/// (docs/RESULTS.md). Nothing in it changes once it is made, until the output that took it last
+/// gives it back to its pool (<see cref="GiveBack"/>).
 /// </summary>
 public sealed class PredictionBatch : IReadOnlyList<Prediction>
 {
     private readonly Prediction[] _predictions;
+    private PredictionPool? _pool;
 
     /// <param name="predictions">Taken over, not copied: nothing may write to it afterwards.</param>
     /// <param name="failed">How many of them are failed ones (a tick that could not be forecast), so that dropping them costs nothing when there are none.</param>
-    public PredictionBatch(Prediction[] predictions, int count, int failed = 0)
+    /// <param name="pool">The pool the array was rented from, to give it back to; null for an array of its own.</param>
+    public PredictionBatch(Prediction[] predictions, int count, int failed = 0, PredictionPool? pool = null)
     {
         if ((uint)count > (uint)predictions.Length) throw new ArgumentOutOfRangeException(nameof(count), $"{count} predictions in an array of {predictions.Length}");
         if ((uint)failed > (uint)count) throw new ArgumentOutOfRangeException(nameof(failed), $"{failed} failed of {count}");
         _predictions = predictions;
         Count = count;
         Failed = failed;
+        _pool = pool;
     }
+
+    /// <summary>
+    /// For the last to take the batch, once it is done with it and keeps none of its predictions
+    /// (it wrote them out, or drops them): the pool makes them again in place for later ticks, so
+    /// nothing of this batch may be read afterwards. Once is enough; a batch of no pool ignores it.
+    /// </summary>
+    public void GiveBack() => Interlocked.Exchange(ref _pool, null)?.Return(_predictions);
 
     public static PredictionBatch Of(params Prediction[] predictions) => new(predictions, predictions.Length, predictions.Count(p => p.IsFailed));
 

@@ -16,17 +16,19 @@ public static class TextFileSink
     /// <param name="commits">Answers checkpoints' questions about where the output stands; null when nobody asks.</param>
     /// <param name="flushEvery">How often what was written goes to the file; null: only at checkpoints and the end.</param>
     /// <param name="countOf">How many of the things checkpoints count (predictions) an element holds; null: one each.</param>
+    /// <param name="written">Called with each element once it is written and counted, and nothing here reads it again (to give a batch back to its pool).</param>
     public static Sink<T, Task> Create<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header = null, OutputCommits? commits = null, TimeSpan? flushEvery = null,
-        Func<T, int>? countOf = null) =>
-        Sink.FromGraph(new WriterStage<T>(open, write, header, commits, flushEvery, countOf));
+        Func<T, int>? countOf = null, Action<T>? written = null) =>
+        Sink.FromGraph(new WriterStage<T>(open, write, header, commits, flushEvery, countOf, written));
 
-    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false, TimeSpan? flushEvery = null, Func<T, int>? countOf = null) =>
+    public static Sink<T, Task> ToFile<T>(string path, Action<T, TextWriter> write, string? header = null, bool append = false, TimeSpan? flushEvery = null, Func<T, int>? countOf = null,
+        Action<T>? written = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(path, append, new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header, flushEvery: flushEvery, countOf: countOf);
+        }, write, append && File.Exists(path) && new FileInfo(path).Length > 0 ? null : header, flushEvery: flushEvery, countOf: countOf, written: written);
 
     /// <summary>
     /// A file that continues a committed output: cut back to <paramref name="committedLength"/>
@@ -35,16 +37,16 @@ public static class TextFileSink
     /// through <paramref name="commits"/>.
     /// </summary>
     public static Sink<T, Task> Continuing<T>(string path, Action<T, TextWriter> write, string? header, long committedLength, OutputCommits commits, TimeSpan? flushEvery = null,
-        Func<T, int>? countOf = null) =>
+        Func<T, int>? countOf = null, Action<T>? written = null) =>
         Create(() =>
         {
             var directory = Path.GetDirectoryName(Path.GetFullPath(path));
             if (directory is not null) Directory.CreateDirectory(directory);
             return new StreamWriter(PrefixHashingStream.Continue(path, committedLength), new System.Text.UTF8Encoding(false), bufferSize: 1 << 16);
-        }, write, committedLength == 0 ? header : null, commits, flushEvery, countOf);
+        }, write, committedLength == 0 ? header : null, commits, flushEvery, countOf, written);
 
-    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits, TimeSpan? flushEvery, Func<T, int>? countOf)
-        : GraphStageWithMaterializedValue<SinkShape<T>, Task>
+    private sealed class WriterStage<T>(Func<TextWriter> open, Action<T, TextWriter> write, string? header, OutputCommits? commits, TimeSpan? flushEvery, Func<T, int>? countOf,
+        Action<T>? written) : GraphStageWithMaterializedValue<SinkShape<T>, Task>
     {
         private readonly Inlet<T> _in = new("text-file.in");
         public Func<TextWriter> Open { get; } = open;
@@ -53,6 +55,7 @@ public static class TextFileSink
         public OutputCommits? Commits { get; } = commits;
         public TimeSpan? FlushEvery { get; } = flushEvery;
         public Func<T, int>? CountOf { get; } = countOf;
+        public Action<T>? Written { get; } = written;
         public override SinkShape<T> Shape => new(_in);
 
         public override ILogicAndMaterializedValue<Task> CreateLogicAndMaterializedValue(Attributes inheritedAttributes)
@@ -106,6 +109,7 @@ public static class TextFileSink
                     var element = Grab(_stage._in);
                     _stage.Write(element, _writer!);
                     _written += _stage.CountOf?.Invoke(element) ?? 1;
+                    _stage.Written?.Invoke(element);
                     _unflushed = true;
                     Pull(_stage._in);
                 }

@@ -278,8 +278,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
             Service is { } service
-                ? Running.OutputFactory.WithTap(Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t), service.Events.Tap)
-                : Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t),
+                ? Running.OutputFactory.WithTap(Running.OutputFactory.Nowhere, service.Events.Tap)
+                : Running.OutputFactory.Nowhere,
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

@@ -28,8 +28,8 @@ internal static class OutputFactory
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
             ? TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.CsvWriterFor(ContinuedHeader(path, last))), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits,
-                deployment.FlushEvery, CountOf)
-            : TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.WriteJson), null, last?.OutputLength ?? 0, commits, deployment.FlushEvery, CountOf);
+                deployment.FlushEvery, CountOf, GiveBack)
+            : TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.WriteJson), null, last?.OutputLength ?? 0, commits, deployment.FlushEvery, CountOf, GiveBack);
         return (WithTap(sink, tap), commits);
     }
 
@@ -45,7 +45,11 @@ internal static class OutputFactory
             next(prediction);
         };
 
-    /// <summary>The tap sees a batch's predictions in their order, and the batch goes on to the sink as it came.</summary>
+    /// <summary>
+    /// The tap sees a batch's predictions in their order, and the batch goes on to the sink as it
+    /// came. A tap keeps none of them (it copies what it needs): the sink gives the batch back to
+    /// its pool once written, and its predictions are made again for later ticks.
+    /// </summary>
     public static Sink<PredictionBatch, Task> WithTap(Sink<PredictionBatch, Task> sink, Action<Prediction>? tap) =>
         tap is null ? sink : Flow.Create<PredictionBatch>().Select(batch =>
         {
@@ -56,15 +60,23 @@ internal static class OutputFactory
     /// <summary>Checkpoints count what the output wrote in predictions, not in the stream's batches.</summary>
     private static readonly Func<PredictionBatch, int> CountOf = batch => batch.Count;
 
+    /// <summary>What the outputs that write a batch out (or drop it) do with it then: they keep none of its predictions.</summary>
+    private static readonly Action<PredictionBatch> GiveBack = batch => batch.GiveBack();
+
+    /// <summary>No output (<c>output.format = none</c>): each batch goes straight back to its pool.</summary>
+    public static Sink<PredictionBatch, Task> Nowhere { get; } = Sink.ForEach(GiveBack).MapMaterializedValue(done => (Task)done);
+
     private static Sink<PredictionBatch, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
     {
-        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf),
-        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery, countOf: CountOf),
-        "console" => TextFileSink.Create(() => new KeepOpenWriter(Console.Out), PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf),
+        "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf,
+            written: GiveBack),
+        "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery, countOf: CountOf, written: GiveBack),
+        "console" => TextFileSink.Create(() => new KeepOpenWriter(Console.Out), PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery,
+            countOf: CountOf, written: GiveBack),
         "tcp" => Flow.Create<PredictionBatch>().WatchTermination(Keep.Right)
             .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
             .MapMaterializedValue(done => (Task)done),
-        "none" or "csv" or "jsonl" => Sink.Ignore<PredictionBatch>().MapMaterializedValue(t => (Task)t),
+        "none" or "csv" or "jsonl" => Nowhere,
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
     };
 

@@ -121,6 +121,50 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
     }
 
     [Fact]
+    public async Task An_output_that_gives_its_batches_back_writes_what_a_keeping_one_holds_while_the_key_groups_make_the_predictions_again_in_place()
+    {
+        // Series that join late, so a slot's prediction goes from a matured one to a first one and back.
+        var ticks = Ticks.Interleaved([.. Enumerable.Range(0, 20).Select(i => $"s{i}")], 150)
+            .Concat(Ticks.Interleaved([.. Enumerable.Range(0, 40).Select(i => $"s{i}")], 150, firstStep: 150))
+            .Select(t => (FeedRecord)t).ToList();
+        var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
+        // At most 100 ticks in flight, so the run is long against what is in flight at once, as a live stream is.
+        var settings = new PipelineSettings { Series = Harness.DefaultSettings, Router = new RouterSettings { Partitions = 2, MaxInFlight = 100 } };
+        static string Csv(Prediction prediction)
+        {
+            var line = new StringWriter();
+            PredictionFormats.WriteCsv(prediction, line);
+            return line.ToString();
+        }
+
+        var kept = new List<Prediction>();
+        var keeping = LivePipeline.Run(Sys, Source.From(ticks), weights, settings, Unbatched.Into(Sink.ForEach<Prediction>(kept.Add).MapMaterializedValue(t => (Task)t)),
+            Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+        await keeping.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var written = new List<string>();
+        var seen = new HashSet<Prediction>(ReferenceEqualityComparer.Instance);
+        var givingBack = LivePipeline.Run(Sys, Source.From(ticks), weights, settings, Sink.ForEach<PredictionBatch>(batch =>
+        {
+            foreach (var prediction in batch)
+            {
+                written.Add(Csv(prediction));
+                seen.Add(prediction);
+            }
+            batch.GiveBack();
+        }).MapMaterializedValue(t => (Task)t), Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
+        await givingBack.Completion.WaitAsync(TimeSpan.FromSeconds(30));
+
+        // Two key groups answer in either order: each line (a series at a time) once, whatever the order.
+        Assert.Equal(ticks.Count, written.Count);
+        Assert.Equal(kept.Select(Csv).Order(StringComparer.Ordinal), written.Order(StringComparer.Ordinal));
+        Assert.Contains(kept, p => p.Matured is not null);
+        // What the keeping output holds was never made again: each prediction its own, its values those it was written with.
+        Assert.Equal(ticks.Count, kept.Distinct(ReferenceEqualityComparer.Instance).Count());
+        Assert.True(seen.Count < ticks.Count / 10, $"{seen.Count} predictions made for {ticks.Count} ticks");
+    }
+
+    [Fact]
     public async Task A_retrain_that_diverges_is_rejected_the_old_weights_keep_forecasting_and_the_metrics_show_it()
     {
         var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);

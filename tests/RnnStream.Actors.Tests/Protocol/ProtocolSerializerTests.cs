@@ -42,7 +42,7 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
             new PredictionFailure("InvalidOperationException", "broken"));
         var answers = RoundTrip(new KeyGroupAnswers(7, [forecast, failed]));
         Assert.Equal(2, answers.Count);
-        foreach (var (expected, actual) in new[] { forecast, failed }.Zip(answers.Predictions))
+        foreach (var (expected, actual) in new[] { forecast, failed }.Zip(answers.Predictions.ToArray()))
         {
             Assert.Equal((expected.SeriesId, expected.Timestamp, expected.TargetTime, expected.TargetTimestamp, expected.WeightsVersion, expected.Forecaster, expected.ReceivedAt, expected.Offset),
                 (actual.SeriesId, actual.Timestamp, actual.TargetTime, actual.TargetTimestamp, actual.WeightsVersion, actual.Forecaster, actual.ReceivedAt, actual.Offset));

@@ -1,0 +1,102 @@
+using RnnStream.Feeds.Records;
+using Xunit;
+
+namespace RnnStream.Feeds.Tests.Records;
+
+public sealed class PredictionPoolTests
+{
+    private static readonly string[] Features = ["close"];
+
+    /// <summary>Fills slot <paramref name="index"/> as a key group does: the values first, then the rest.</summary>
+    private static Prediction Fill(PredictionPool pool, Prediction[] array, int index, float first, bool matured)
+    {
+        var prediction = pool.At(array, index);
+        int length = matured ? Prediction.MaturedLength(1) : 3;
+        var values = prediction.ValuesToFill(length);
+        for (int i = 0; i < length; i++) values[i] = first + i;
+        prediction.Refill($"s{index}", $"t{first}", null, null, Features, length, 7, "network", 0, (long)first);
+        return prediction;
+    }
+
+    [Fact]
+    public void A_batch_given_back_has_its_predictions_made_again_in_place_with_the_new_values_only()
+    {
+        var pool = new PredictionPool();
+        var array = pool.Rent(3);
+        var matured = Fill(pool, array, 0, 10, matured: true);
+        Fill(pool, array, 1, 20, matured: false);
+        var batch = new PredictionBatch(array, 2, pool: pool);
+        Assert.Equal([10f, 11, 12, 13, 14, 15, 16, 17, 18], matured.Values.ToArray());
+        Assert.NotNull(matured.Matured);
+        Assert.Equal(2, pool.Made);
+
+        batch.GiveBack();
+        var again = pool.Rent(2);
+        Assert.Same(array, again);
+        var refilled = Fill(pool, again, 0, 30, matured: false);
+
+        Assert.Same(matured, refilled);
+        Assert.Equal([30f, 31, 32], refilled.Values.ToArray());
+        Assert.Null(refilled.Matured);
+        Assert.Equal(("s0", "t30", 30L), (refilled.SeriesId, refilled.Timestamp, refilled.Offset));
+        Assert.Equal(2, pool.Made);
+    }
+
+    [Fact]
+    public void A_batch_nobody_gives_back_is_never_handed_out_again_and_giving_back_twice_returns_it_once()
+    {
+        var pool = new PredictionPool();
+        var kept = pool.Rent(16);
+        var keptPrediction = Fill(pool, kept, 0, 1, matured: false);
+        var other = pool.Rent(16);
+        Assert.NotSame(kept, other);
+
+        var batch = new PredictionBatch(other, 0, pool: pool);
+        batch.GiveBack();
+        batch.GiveBack();
+        Assert.Same(other, pool.Rent(16));
+        var fresh = pool.Rent(16);
+        Assert.NotSame(other, fresh);
+        Assert.NotSame(kept, fresh);
+        Assert.NotSame(keptPrediction, Fill(pool, fresh, 0, 2, matured: false));
+        Assert.Equal([1f, 2, 3], keptPrediction.Values.ToArray());
+    }
+
+    [Fact]
+    public void Arrays_come_in_powers_of_two_and_only_as_many_free_ones_are_kept_as_asked()
+    {
+        var pool = new PredictionPool(keepPerSize: 1);
+        Assert.Equal([16, 16, 32, 32, 64], new[] { 1, 16, 17, 32, 33 }.Select(count => pool.Rent(count).Length));
+
+        var first = pool.Rent(20);
+        var second = pool.Rent(20);
+        new PredictionBatch(first, 0, pool: pool).GiveBack();
+        new PredictionBatch(second, 0, pool: pool).GiveBack();
+        Assert.Same(first, pool.Rent(20));
+        Assert.NotSame(second, pool.Rent(20));
+    }
+
+    [Fact]
+    public void A_prediction_made_once_is_never_filled_again_nor_taken_for_the_pools_own()
+    {
+        var pool = new PredictionPool();
+        var own = new Prediction("s", "t", null, null, Features, [1, 2, 3], 1, "network", 0, 0);
+        Assert.Throws<InvalidOperationException>(() => own.ValuesToFill(3));
+        Assert.Throws<InvalidOperationException>(() => own.Refill("s", "t", null, null, Features, 3, 1, "network", 0, 0));
+
+        var array = pool.Rent(1);
+        array[0] = own;
+        Assert.NotSame(own, pool.At(array, 0));
+        Assert.Equal([1f, 2, 3], own.Values.ToArray());
+    }
+
+    [Fact]
+    public void A_refill_whose_length_fits_no_prediction_is_refused()
+    {
+        var pool = new PredictionPool();
+        var prediction = pool.At(pool.Rent(1), 0);
+        prediction.ValuesToFill(3);
+        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", null, null, Features, 4, 1, "network", 0, 0));
+        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", null, null, Features, Prediction.MaturedLength(1), 1, "network", 0, 0));
+    }
+}
