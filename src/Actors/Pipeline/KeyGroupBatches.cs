@@ -10,7 +10,8 @@ namespace RnnStream.Actors.Pipeline;
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
 /// a batch carries hundreds); answers are read out in the order they came back. The ticks' arrays
 /// are rented from the shared pool and returned once answered, so batching allocates nothing per
-/// tick in steady state. Used on the stream's thread only.
+/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. Used on
+/// the stream's thread only.
 /// </summary>
 internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion)
 {
@@ -44,6 +45,8 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         int keyGroup = answers.KeyGroup;
         if (_atWork[keyGroup] is { } done)
         {
+            // The key group is done with them: a pooled tick counts as answered in its batch, which may make it again.
+            foreach (var tick in done.AsSpan(0, answers.Count)) tick.Home?.Answered();
             Release(done, answers.Count);
             _atWork[keyGroup] = null;
         }

@@ -216,6 +216,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
                     if (_next == batch.Count)
                     {
                         _batch = null;
+                        // Every tick of it has gone to its key group: a pooled batch goes back once they are answered.
+                        batch.Passed();
                         break;
                     }
                     if (batch[_next++] is not Tick tick) continue;
@@ -282,6 +284,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             _sinceCheckpoint++;
             _ticksAtLastOffset = tick.Offset == _lastOffset ? _ticksAtLastOffset + 1 : 1;
             _lastOffset = tick.Offset;
+            tick.Home?.Dispatched();
             int partition = _extractor.Partition(tick.SeriesId);
             _batches.Add(partition, tick);
         }

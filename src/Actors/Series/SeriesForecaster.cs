@@ -110,7 +110,7 @@ public sealed class SeriesForecaster(SeriesSettings settings)
         if (into is null)
             return new Prediction(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
                 values, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
-        into.Refill(state.SeriesId, tick.RawTimestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
+        into.Refill(state.SeriesId, tick.RawTimestampIfGiven, tick.Timestamp, TargetTime(state, tick), tick.Format, Settings.TargetNames,
             length, network.Version, chosen.Name(), tick.ReceivedAt, tick.Offset);
         return into;
     }

@@ -35,7 +35,7 @@ public sealed class Prediction
     {
         _values = [];
         Pool = pool;
-        SeriesId = Timestamp = Forecaster = "";
+        SeriesId = Forecaster = "";
         Features = [];
     }
 
@@ -54,22 +54,25 @@ public sealed class Prediction
     }
 
     /// <summary>A pooled prediction made again, its values written to <see cref="ValuesToFill"/> before.</summary>
-    internal void Refill(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
+    /// <param name="timestamp">The tick's time as the feed wrote it; null to write <paramref name="time"/> in <paramref name="format"/> when asked (the pooled prediction, which is old, then points at no new string).</param>
+    internal void Refill(string seriesId, string? timestamp, DateTime time, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
         int length, long weightsVersion, string forecaster, long receivedAt, long offset)
     {
         if (Pool is null) throw new InvalidOperationException("only a pooled prediction is filled again");
         int count = features.Count;
         if (length != 3 * count && length != MaturedLength(count) || length > _values.Length)
             throw new ArgumentException($"a prediction of {count} features holds {3 * count} values, or {MaturedLength(count)} with its matured outcome, in the array it was given", nameof(length));
+        if (timestamp is null && format is null) throw new ArgumentException("a prediction whose tick's time is not written needs the format to write it in", nameof(format));
         Set(seriesId, timestamp, targetTime, format, features, length, weightsVersion, forecaster, receivedAt, offset, null);
+        _time = time;
     }
 
-    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(SeriesId), nameof(Timestamp), nameof(Features), nameof(Forecaster))]
-    private void Set(string seriesId, string timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
+    [System.Diagnostics.CodeAnalysis.MemberNotNull(nameof(SeriesId), nameof(Features), nameof(Forecaster))]
+    private void Set(string seriesId, string? timestamp, DateTime? targetTime, TimestampFormat? format, IReadOnlyList<string> features,
         int length, long weightsVersion, string forecaster, long receivedAt, long offset, PredictionFailure? failure)
     {
         SeriesId = seriesId;
-        Timestamp = timestamp;
+        _timestamp = timestamp;
         TargetTime = targetTime;
         Format = format;
         Features = features;
@@ -88,7 +91,12 @@ public sealed class Prediction
     public string SeriesId { get; private set; }
 
     /// <summary>The tick after which the forecast was made, as the input wrote it.</summary>
-    public string Timestamp { get; private set; }
+    public string Timestamp => _timestamp ?? Format!.Format(_time);
+
+    private string? _timestamp;
+
+    /// <summary>The tick's time, kept to write <see cref="Timestamp"/> when the feed gave no text for it.</summary>
+    private DateTime _time;
 
     public DateTime? TargetTime { get; private set; }
     public TimestampFormat? Format { get; private set; }

@@ -7,11 +7,15 @@ namespace RnnStream.Feeds.Records;
 /// the stream's stages then cost once per batch instead of once per tick, as
 /// <see cref="PredictionBatch"/> does on the way out (docs/RESULTS.md). A batch may hold rejects
 /// beside its ticks; the reject split sends them to the quarantine and the router passes them by.
-/// Nothing in it changes once it is made.
+/// Nothing in it changes once it is made, until it goes back to its <see cref="RecordBatchPool"/>
+/// (if it came from one): when the router is through it and every tick of it has been answered.
 /// </summary>
 public sealed class RecordBatch : IReadOnlyList<FeedRecord>
 {
     private readonly FeedRecord[] _records;
+    private readonly RecordBatchPool? _pool;
+    private int _unanswered;
+    private bool _passed;
 
     /// <param name="records">Taken over, not copied: nothing may write to it afterwards. A <c>Tick[]</c> serves as well (arrays of a derived type are arrays of the base).</param>
     public RecordBatch(FeedRecord[] records, int count)
@@ -21,9 +25,57 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
         Count = count;
     }
 
+    /// <summary>An empty batch of <paramref name="pool"/>, filled tick by tick (<see cref="NextTick"/>).</summary>
+    internal RecordBatch(RecordBatchPool pool, int capacity)
+    {
+        _records = new FeedRecord[capacity];
+        _pool = pool;
+    }
+
+    /// <summary>Whether it goes back to a pool once the router is through it and its ticks are answered.</summary>
+    public bool IsPooled => _pool is not null;
+
+    /// <summary>No room for another tick.</summary>
+    public bool IsFull => Count == _records.Length;
+
+    /// <summary>The tick to fill in the next slot of a pooled batch: the one the slot held before, or a new one of <paramref name="features"/> values.</summary>
+    internal Tick NextTick(int features)
+    {
+        if (_pool is null) throw new InvalidOperationException("only a pooled batch is filled tick by tick");
+        if (IsFull) throw new InvalidOperationException($"the batch is full ({Count} records)");
+        var tick = _records[Count] is Tick held && held.Values.Length == features ? held : (Tick)(_records[Count] = new Tick(this, features));
+        Count++;
+        return tick;
+    }
+
+    /// <summary>Emptied for its next use, its ticks kept to be filled again.</summary>
+    internal void Reset()
+    {
+        Count = 0;
+        _unanswered = 0;
+        _passed = false;
+    }
+
+    /// <summary>The router sent one of its ticks to a key group (on the stream's thread, as the two below).</summary>
+    internal void Dispatched() => _unanswered++;
+
+    /// <summary>A key group answered one of its ticks.</summary>
+    internal void Answered()
+    {
+        if (--_unanswered == 0 && _passed) _pool!.Return(this);
+    }
+
+    /// <summary>The router is through it: every tick of it has gone to its key group.</summary>
+    internal void Passed()
+    {
+        if (_pool is null) return;
+        _passed = true;
+        if (_unanswered == 0) _pool.Return(this);
+    }
+
     public static RecordBatch Of(params FeedRecord[] records) => new(records, records.Length);
 
-    public int Count { get; }
+    public int Count { get; private set; }
 
     // Not AsSpan: a writable span refuses an array of a derived type (a Tick[]), a read-only one takes it.
     public ReadOnlySpan<FeedRecord> Records => new(_records, 0, Count);

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Feeds.Records;
@@ -15,43 +14,29 @@ namespace RnnStream.Feeds.Sources;
 public static class SyntheticPrices
 {
     public static readonly string[] Features = ["open", "high", "low", "close"];
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
     public static Source<Tick, NotUsed> Create(int tickers, long bars, int seed) =>
         Source.FromEnumerator(() => Generate(tickers, bars, seed).GetEnumerator());
 
-    /// <summary>The same feed made <paramref name="batchSize"/> bars at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
+    /// <summary>
+    /// The same feed made <paramref name="batchSize"/> bars at a time, each batch one element of the
+    /// stream, as a feed that reads many records at once hands them over. The batches come from a
+    /// pool and are made again in place once the stream is done with them.
+    /// </summary>
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
-    public static Source<RecordBatch, NotUsed> Batches(int tickers, long bars, int seed, int batchSize = RecordBatches.DefaultSize) =>
-        RecordBatches.Made(() => Generate(tickers, bars, seed), batchSize);
+    /// <param name="pool">The pool to make the batches of; null for one of its own.</param>
+    public static Source<RecordBatch, NotUsed> Batches(int tickers, long bars, int seed, int batchSize = RecordBatches.DefaultSize, RecordBatchPool? pool = null) =>
+        Source.FromEnumerator(() => Pooled(new PriceWalk(tickers, bars, seed), pool ?? new RecordBatchPool(batchSize), batchSize).GetEnumerator());
+
+    private static IEnumerable<RecordBatch> Pooled(PriceWalk walk, RecordBatchPool pool, int batchSize)
+    {
+        while (!walk.Ended) yield return walk.NextBatch(pool, batchSize);
+    }
 
     public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {
-        var random = new FastRandom(seed);
-        var ids = Enumerable.Range(0, tickers).Select(i => $"T{i:D4}").ToArray();
-        var price = Enumerable.Range(0, tickers).Select(_ => 20 + 180 * random.NextDouble()).ToArray();
-        var logVol = Enumerable.Range(0, tickers).Select(_ => Math.Log(0.001 + 0.002 * random.NextDouble())).ToArray();
-        var start = new DateTime(2024, 1, 2, 9, 30, 0);
-        long offset = 0;
-        for (long bar = 0; bars < 0 || bar < bars; bar++)
-        {
-            var time = start.AddMinutes(bar);
-            string raw = Format.Format(time);
-            for (int i = 0; i < tickers; i++)
-            {
-                // Two normals from one Box-Muller pair: the volatility's own shock and the bar's return.
-                var (volShock, ret) = random.GaussianPair();
-                if (random.NextDouble() < 0.001) logVol[i] = Math.Log(0.0005 + 0.004 * random.NextDouble());
-                logVol[i] = -6.5 + 0.98 * (logVol[i] + 6.5) + 0.1 * volShock;
-                double sigma = Math.Exp(logVol[i]);
-                double open = price[i];
-                double close = price[i] = open * Math.Exp(sigma * ret);
-                // The bar's range beyond open and close: a fraction of sigma, as intrabar excursions give.
-                double high = Math.Max(open, close) * (1 + sigma * 0.8 * random.NextDouble());
-                double low = Math.Min(open, close) * (1 - sigma * 0.8 * random.NextDouble());
-                yield return new Tick(ids[i], time, raw, [(float)open, (float)high, (float)low, (float)close], offset++, Format, Stopwatch.GetTimestamp());
-            }
-        }
+        var walk = new PriceWalk(tickers, bars, seed);
+        while (!walk.Ended) yield return walk.Next();
     }
 }

@@ -137,14 +137,15 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var channel = System.Threading.Channels.Channel.CreateBounded<RecordBatch>(new System.Threading.Channels.BoundedChannelOptions(1 << 12) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
-            using var ticks = SyntheticPrices.Generate(series, -1, seed: 2).GetEnumerator();
-            Release(ticks, unmeasured, stamp: false);
+            var walk = new PriceWalk(series, -1, seed: 2);
+            var pool = new RecordBatchPool(RecordBatches.DefaultSize);
+            Release(walk, pool, unmeasured, stamp: false);
             settled.Wait();
-            Release(ticks, measured, stamp: true);
+            Release(walk, pool, measured, stamp: true);
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
 
-        void Release(IEnumerator<Tick> ticks, long count, bool stamp)
+        void Release(PriceWalk walk, RecordBatchPool pool, long count, bool stamp)
         {
             var clock = Stopwatch.StartNew();
             long released = 0;
@@ -153,16 +154,11 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 long due = Math.Min(count, (long)(clock.Elapsed.TotalSeconds * ticksPerSecond));
                 while (released < due)
                 {
-                    var batch = new Tick[(int)Math.Min(RecordBatches.DefaultSize, due - released)];
-                    for (int i = 0; i < batch.Length; i++)
-                    {
-                        ticks.MoveNext();
-                        // Stamped as it is made, one copy each, so a tick's latency includes its wait for the rest of its batch
-                        // (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
-                        batch[i] = ticks.Current with { ReceivedAt = stamp ? Stopwatch.GetTimestamp() : 0 };
-                    }
-                    if (!channel.Writer.TryWrite(new RecordBatch(batch, batch.Length))) break;
-                    released += batch.Length;
+                    // The ticks due, at most a batch at a time, each stamped as it is made, here, so its latency includes its
+                    // wait for the rest of its batch (docs/RESULTS.md, the live pipeline: the burst's pace and the p99).
+                    var batch = walk.NextBatch(pool, (int)Math.Min(RecordBatches.DefaultSize, due - released), stamp);
+                    if (!channel.Writer.TryWrite(batch)) break;
+                    released += batch.Count;
                 }
                 Thread.Sleep(1);
             }

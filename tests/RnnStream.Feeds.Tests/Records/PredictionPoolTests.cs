@@ -14,7 +14,7 @@ public sealed class PredictionPoolTests
         int length = matured ? Prediction.MaturedLength(1) : 3;
         var values = prediction.ValuesToFill(length);
         for (int i = 0; i < length; i++) values[i] = first + i;
-        prediction.Refill($"s{index}", $"t{first}", null, null, Features, length, 7, "network", 0, (long)first);
+        prediction.Refill($"s{index}", $"t{first}", default, null, null, Features, length, 7, "network", 0, (long)first);
         return prediction;
     }
 
@@ -82,7 +82,7 @@ public sealed class PredictionPoolTests
         var pool = new PredictionPool();
         var own = new Prediction("s", "t", null, null, Features, [1, 2, 3], 1, "network", 0, 0);
         Assert.Throws<InvalidOperationException>(() => own.ValuesToFill(3));
-        Assert.Throws<InvalidOperationException>(() => own.Refill("s", "t", null, null, Features, 3, 1, "network", 0, 0));
+        Assert.Throws<InvalidOperationException>(() => own.Refill("s", "t", default, null, null, Features, 3, 1, "network", 0, 0));
 
         var array = pool.Rent(1);
         array[0] = own;
@@ -96,7 +96,21 @@ public sealed class PredictionPoolTests
         var pool = new PredictionPool();
         var prediction = pool.At(pool.Rent(1), 0);
         prediction.ValuesToFill(3);
-        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", null, null, Features, 4, 1, "network", 0, 0));
-        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", null, null, Features, Prediction.MaturedLength(1), 1, "network", 0, 0));
+        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", default, null, null, Features, 4, 1, "network", 0, 0));
+        Assert.Throws<ArgumentException>(() => prediction.Refill("s", "t", default, null, null, Features, Prediction.MaturedLength(1), 1, "network", 0, 0));
+    }
+
+    [Fact]
+    public void A_tick_whose_time_came_without_text_has_it_written_in_the_feeds_format_when_asked_and_without_a_format_it_is_refused()
+    {
+        var pool = new PredictionPool();
+        var prediction = pool.At(pool.Rent(1), 0);
+        prediction.ValuesToFill(3);
+        var format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm");
+        var time = new DateTime(2024, 3, 5, 9, 31, 0);
+        prediction.Refill("s", null, time, time.AddMinutes(1), format, Features, 3, 1, "network", 0, 0);
+        Assert.Equal(("2024-03-05 09:31", "2024-03-05 09:32"), (prediction.Timestamp, prediction.TargetTimestamp));
+
+        Assert.Throws<ArgumentException>(() => prediction.Refill("s", null, time, null, null, Features, 3, 1, "network", 0, 0));
     }
 }
