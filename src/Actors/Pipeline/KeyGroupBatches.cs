@@ -22,6 +22,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
 
     /// <summary>The ticks each key group is working on (null: idle), given back to the pool when it answers.</summary>
     private readonly Tick[]?[] _atWork = new Tick[]?[keyGroups.Count];
+    private readonly int[] _atWorkCount = new int[keyGroups.Count];
 
     public void Add(int keyGroup, Tick tick)
     {
@@ -46,8 +47,10 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         if (_atWork[keyGroup] is { } done)
         {
             // The key group is done with them: a pooled tick counts as answered in its batch, which may make it again.
-            foreach (var tick in done.AsSpan(0, answers.Count)) tick.Home?.Answered();
-            Release(done, answers.Count);
+            // The count sent, not the answer's: a pooled batch must never be counted answered for a tick still at work.
+            int sent = _atWorkCount[keyGroup];
+            foreach (var tick in done.AsSpan(0, sent)) tick.Home?.Answered();
+            Release(done, sent);
             _atWork[keyGroup] = null;
         }
         if (_gathered[keyGroup] > 0) Send(keyGroup);
@@ -64,6 +67,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         _gathering[keyGroup] = null;
         _gathered[keyGroup] = 0;
         _atWork[keyGroup] = ticks;
+        _atWorkCount[keyGroup] = count;
         keyGroups.Tell(keyGroup, new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()), replyTo);
     }
 

@@ -19,10 +19,6 @@ public static class RecordBatches
 
     public static Flow<FeedRecord, RecordBatch, NotUsed> Gather(int size = DefaultSize) => Flow.FromGraph(new GatherStage(size));
 
-    /// <summary>A feed that makes its ticks itself (a generator), made <paramref name="size"/> at a time: each batch is one element of the stream, made when it is wanted.</summary>
-    public static Source<RecordBatch, NotUsed> Made(Func<IEnumerable<Tick>> ticks, int size = DefaultSize) =>
-        Source.FromEnumerator(() => ticks().Chunk(size).Select(made => new RecordBatch(made, made.Length)).GetEnumerator());
-
     private sealed class GatherStage : GraphStage<FlowShape<FeedRecord, RecordBatch>>
     {
         private readonly int _size;

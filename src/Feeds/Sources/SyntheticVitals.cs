@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Akka;
 using Akka.Streams.Dsl;
 using RnnStream.Feeds.Records;
@@ -18,60 +17,23 @@ namespace RnnStream.Feeds.Sources;
 public static class SyntheticVitals
 {
     public static readonly string[] Features = ["heart_rate", "blood_pressure", "temperature"];
-    private static readonly TimestampFormat Format = TimestampFormat.Pattern("yyyy-MM-dd HH:mm:ss");
 
-    /// <summary>The same feed made <paramref name="batchSize"/> readings at a time, each batch one element of the stream, as a feed that reads many records at once hands them over.</summary>
+    /// <summary>
+    /// The same feed made <paramref name="batchSize"/> readings at a time, each batch one element of
+    /// the stream, as a feed that reads many records at once hands them over. The batches come from
+    /// a pool and are made again in place once the stream is done with them.
+    /// </summary>
     public static Source<RecordBatch, NotUsed> Batches(int patients, long readings, int seed, int batchSize = RecordBatches.DefaultSize) =>
-        RecordBatches.Made(() => Generate(patients, readings, seed), batchSize);
+        Source.FromEnumerator(() => Pooled(new VitalsWalk(patients, readings, seed), new RecordBatchPool(batchSize), batchSize).GetEnumerator());
+
+    private static IEnumerable<RecordBatch> Pooled(VitalsWalk walk, RecordBatchPool pool, int batchSize)
+    {
+        while (!walk.Ended) yield return walk.NextBatch(pool, batchSize);
+    }
 
     public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {
-        var random = new FastRandom(seed);
-        var ids = Enumerable.Range(0, patients).Select(i => $"P{i:D4}").ToArray();
-        var baseHr = Enumerable.Range(0, patients).Select(_ => 60 + 25 * random.NextDouble()).ToArray();
-        var baseBp = Enumerable.Range(0, patients).Select(_ => 110 + 25 * random.NextDouble()).ToArray();
-        var phase = Enumerable.Range(0, patients).Select(_ => 0.3 * random.Gaussian()).ToArray();
-        var gain = Enumerable.Range(0, patients).Select(_ => 0.5 + random.NextDouble()).ToArray();
-        var hrNoise = new double[patients];
-        var bpNoise = new double[patients];
-        var tachycardia = new double[patients];
-        var fever = new double[patients];
-        var start = new DateTime(2024, 3, 1, 0, 0, 0);
-        long offset = 0;
-        for (long minute = 0; readings < 0 || minute < readings; minute++)
-        {
-            var time = start.AddMinutes(minute);
-            string raw = Format.Format(time);
-            double day = 2 * Math.PI * (time.TimeOfDay.TotalHours - 4) / 24;
-            double round = RoundResponse(time);
-            for (int i = 0; i < patients; i++)
-            {
-                if (random.NextDouble() < 1.0 / 2000) tachycardia[i] = 1;
-                if (random.NextDouble() < 1.0 / 8000) fever[i] = 1;
-                tachycardia[i] *= 0.97;
-                fever[i] *= 0.995;
-                hrNoise[i] = 0.4 * hrNoise[i] + 1.2 * random.Gaussian();
-                bpNoise[i] = 0.4 * bpNoise[i] + 1.5 * random.Gaussian() + 0.3 * hrNoise[i];
-                double rhythm = -Math.Cos(day + phase[i]);
-                double heartRate = baseHr[i] + 8 * rhythm + hrNoise[i] + 35 * tachycardia[i] + 12 * fever[i] + 14 * gain[i] * round;
-                double pressure = baseBp[i] + 7 * rhythm + bpNoise[i] + 18 * tachycardia[i] + 10 * gain[i] * round;
-                double temperature = 36.7 + 0.35 * rhythm + 0.08 * random.Gaussian() + 1.8 * fever[i];
-                yield return new Tick(ids[i], time, raw, [(float)heartRate, (float)pressure, (float)temperature], offset++, Format, Stopwatch.GetTimestamp());
-            }
-        }
-    }
-
-    private static readonly int[] RoundHours = [8, 14, 20];
-
-    /// <summary>The ward's response to its last round at this time: 0 before, rising to 1 a quarter of an hour after it, then settling (t/τ·e^(1−t/τ)).</summary>
-    private static double RoundResponse(DateTime time)
-    {
-        double response = 0;
-        foreach (int hour in RoundHours)
-        {
-            double minutes = (time.TimeOfDay - TimeSpan.FromHours(hour)).TotalMinutes;
-            if (minutes is > 0 and < 240) response += minutes / 15 * Math.Exp(1 - minutes / 15);
-        }
-        return response;
+        var walk = new VitalsWalk(patients, readings, seed);
+        while (!walk.Ended) yield return walk.Next();
     }
 }

@@ -126,4 +126,28 @@ public sealed class RecordBatchPoolTests
         Assert.Equal(oneByOne.Select(t => (t.SeriesId, t.Timestamp, t.RawTimestamp, t.Offset, string.Join(",", t.Values))), pooled);
         Assert.Equal(1, pool.Made);
     }
+
+    [Fact]
+    public void The_synthetic_vitals_feed_makes_the_same_readings_in_pooled_batches_as_one_by_one()
+    {
+        var oneByOne = SyntheticVitals.Generate(5, 7, seed: 4).ToList();
+        var walk = new VitalsWalk(5, 7, seed: 4);
+        var pool = new RecordBatchPool(size: 8);
+        var pooled = new List<(string, DateTime, string, long, string)>();
+        while (!walk.Ended)
+        {
+            var batch = walk.NextBatch(pool, 8);
+            foreach (var record in batch)
+            {
+                var tick = (Tick)record;
+                pooled.Add((tick.SeriesId, tick.Timestamp, tick.RawTimestamp, tick.Offset, string.Join(",", tick.Values)));
+            }
+            Route(batch);
+            Answer(batch);
+        }
+
+        Assert.Equal(35, pooled.Count);
+        Assert.Equal(oneByOne.Select(t => (t.SeriesId, t.Timestamp, t.RawTimestamp, t.Offset, string.Join(",", t.Values))), pooled);
+        Assert.Equal(1, pool.Made);
+    }
 }
