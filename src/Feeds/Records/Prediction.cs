@@ -120,7 +120,7 @@ public sealed class Prediction
 
     public int Count { get; private set; }
 
-    /// <summary>Every value as the constructor took them (predicted, lower, upper, then any matured outcome), e.g. to serialize it.</summary>
+    /// <summary>Every value as it was made (predicted, lower, upper, then any matured outcome), e.g. to serialize it.</summary>
     public ReadOnlySpan<float> Values => _values.AsSpan(0, _length);
 
     public ReadOnlySpan<float> Predicted => _values.AsSpan(0, Count);
