@@ -27,16 +27,11 @@ public static class SyntheticPrices
     /// <param name="bars">Bars per ticker; a negative number never ends.</param>
     /// <param name="pool">The pool to make the batches of; null for one of its own.</param>
     public static Source<RecordBatch, NotUsed> Batches(int tickers, long bars, int seed, int batchSize = RecordBatches.DefaultSize, RecordBatchPool? pool = null) =>
-        Source.FromEnumerator(() => Pooled(new PriceWalk(tickers, bars, seed), pool ?? new RecordBatchPool(batchSize), batchSize).GetEnumerator());
-
-    private static IEnumerable<RecordBatch> Pooled(PriceWalk walk, RecordBatchPool pool, int batchSize)
-    {
-        while (!walk.Ended) yield return walk.NextBatch(pool, batchSize);
-    }
+        Source.FromEnumerator(() => new PriceWalk(tickers, bars, seed).Batches(pool ?? new RecordBatchPool(batchSize), batchSize).GetEnumerator());
 
     public static IEnumerable<Tick> Generate(int tickers, long bars, int seed)
     {
-        var walk = new PriceWalk(tickers, bars, seed);
-        while (!walk.Ended) yield return walk.Next();
+        // A walk of its own each time it is walked, from the start.
+        foreach (var tick in new PriceWalk(tickers, bars, seed).Ticks()) yield return tick;
     }
 }

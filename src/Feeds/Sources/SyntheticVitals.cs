@@ -24,16 +24,11 @@ public static class SyntheticVitals
     /// a pool and are made again in place once the stream is done with them.
     /// </summary>
     public static Source<RecordBatch, NotUsed> Batches(int patients, long readings, int seed, int batchSize = RecordBatches.DefaultSize) =>
-        Source.FromEnumerator(() => Pooled(new VitalsWalk(patients, readings, seed), new RecordBatchPool(batchSize), batchSize).GetEnumerator());
-
-    private static IEnumerable<RecordBatch> Pooled(VitalsWalk walk, RecordBatchPool pool, int batchSize)
-    {
-        while (!walk.Ended) yield return walk.NextBatch(pool, batchSize);
-    }
+        Source.FromEnumerator(() => new VitalsWalk(patients, readings, seed).Batches(new RecordBatchPool(batchSize), batchSize).GetEnumerator());
 
     public static IEnumerable<Tick> Generate(int patients, long readings, int seed)
     {
-        var walk = new VitalsWalk(patients, readings, seed);
-        while (!walk.Ended) yield return walk.Next();
+        // A walk of its own each time it is walked, from the start.
+        foreach (var tick in new VitalsWalk(patients, readings, seed).Ticks()) yield return tick;
     }
 }

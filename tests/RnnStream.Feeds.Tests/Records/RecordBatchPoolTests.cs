@@ -102,52 +102,42 @@ public sealed class RecordBatchPoolTests
         Assert.Throws<InvalidOperationException>(() => full.NextTick(1));
     }
 
-    [Fact]
-    public void The_synthetic_feed_makes_the_same_bars_in_pooled_batches_as_one_by_one()
+    /// <summary>A walk's ticks as text, taken from pooled batches of <paramref name="count"/> that are routed and answered as they come.</summary>
+    private static List<string> Pooled(SyntheticWalk walk, RecordBatchPool pool, int count)
     {
-        var oneByOne = SyntheticPrices.Generate(7, 5, seed: 3).ToList();
-        var walk = new PriceWalk(7, 5, seed: 3);
-        var pool = new RecordBatchPool(size: 4);
-        var pooled = new List<(string, DateTime, string, long, string)>();
+        var ticks = new List<string>();
         while (!walk.Ended)
         {
-            var batch = walk.NextBatch(pool, 3);
-            foreach (var record in batch)
-            {
-                var tick = (Tick)record;
-                pooled.Add((tick.SeriesId, tick.Timestamp, tick.RawTimestamp, tick.Offset, string.Join(",", tick.Values)));
-            }
+            var batch = walk.NextBatch(pool, count);
+            ticks.AddRange(batch.Select(record => Described((Tick)record)));
             Route(batch);
             Answer(batch);
         }
+        return ticks;
+    }
+
+    // The time as the tick writes it: pooled ticks hold no text for it and write it when asked, as the feed's own ticks carry it.
+    private static string Described(Tick tick) => $"{tick.SeriesId} {tick.Timestamp:O} {tick.RawTimestamp} {tick.Offset} {string.Join(",", tick.Values)}";
+
+    [Fact]
+    public void The_synthetic_price_feed_makes_the_same_bars_in_pooled_batches_as_one_by_one()
+    {
+        var pool = new RecordBatchPool(size: 4);
+        var pooled = Pooled(new PriceWalk(7, 5, seed: 3), pool, count: 3);
 
         Assert.Equal(35, pooled.Count);
-        // The pooled ticks hold no text for their times; asked, they write it as the feed's own ticks carry it.
-        Assert.Equal(oneByOne.Select(t => (t.SeriesId, t.Timestamp, t.RawTimestamp, t.Offset, string.Join(",", t.Values))), pooled);
+        Assert.Equal(SyntheticPrices.Generate(7, 5, seed: 3).Select(Described), pooled);
         Assert.Equal(1, pool.Made);
     }
 
     [Fact]
     public void The_synthetic_vitals_feed_makes_the_same_readings_in_pooled_batches_as_one_by_one()
     {
-        var oneByOne = SyntheticVitals.Generate(5, 7, seed: 4).ToList();
-        var walk = new VitalsWalk(5, 7, seed: 4);
         var pool = new RecordBatchPool(size: 8);
-        var pooled = new List<(string, DateTime, string, long, string)>();
-        while (!walk.Ended)
-        {
-            var batch = walk.NextBatch(pool, 8);
-            foreach (var record in batch)
-            {
-                var tick = (Tick)record;
-                pooled.Add((tick.SeriesId, tick.Timestamp, tick.RawTimestamp, tick.Offset, string.Join(",", tick.Values)));
-            }
-            Route(batch);
-            Answer(batch);
-        }
+        var pooled = Pooled(new VitalsWalk(5, 7, seed: 4), pool, count: 8);
 
         Assert.Equal(35, pooled.Count);
-        Assert.Equal(oneByOne.Select(t => (t.SeriesId, t.Timestamp, t.RawTimestamp, t.Offset, string.Join(",", t.Values))), pooled);
+        Assert.Equal(SyntheticVitals.Generate(5, 7, seed: 4).Select(Described), pooled);
         Assert.Equal(1, pool.Made);
     }
 }
