@@ -18,10 +18,6 @@ public sealed class PriceWalk : SyntheticWalk
         _logVol = Enumerable.Range(0, tickers).Select(_ => Math.Log(0.001 + 0.002 * _random.NextDouble())).ToArray();
     }
 
-    protected override void Begin(DateTime minute)
-    {
-    }
-
     /// <summary>The bar's open, high, low and close.</summary>
     protected override void Write(int i, Span<float> values)
     {

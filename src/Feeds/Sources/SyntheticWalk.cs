@@ -20,7 +20,9 @@ public abstract class SyntheticWalk
     private int _series;
     private long _offset;
     private DateTime _time;
-    private string _raw = "";
+
+    /// <summary>The current minute's text, written once for the new ticks of that minute; pooled ticks need none.</summary>
+    private string? _raw;
 
     /// <param name="minutes">Ticks per series; a negative number never ends.</param>
     protected SyntheticWalk(string[] ids, long minutes, DateTime start, int features)
@@ -38,7 +40,7 @@ public abstract class SyntheticWalk
     {
         var values = new float[_features];
         int series = Step(values);
-        return new Tick(_ids[series], _time, _raw, values, _offset++, Format, stamp ? Stopwatch.GetTimestamp() : 0);
+        return new Tick(_ids[series], _time, _raw ??= Format.Format(_time), values, _offset++, Format, stamp ? Stopwatch.GetTimestamp() : 0);
     }
 
     /// <summary>Up to <paramref name="count"/> next ticks (fewer only at the end) in a batch of <paramref name="pool"/>, its ticks made again in place.</summary>
@@ -67,8 +69,10 @@ public abstract class SyntheticWalk
         while (!Ended) yield return NextBatch(pool, size);
     }
 
-    /// <summary>A new minute begins, before its first series' tick.</summary>
-    protected abstract void Begin(DateTime minute);
+    /// <summary>A new minute begins, before its first series' tick: for what all series share in it.</summary>
+    protected virtual void Begin(DateTime minute)
+    {
+    }
 
     /// <summary>Writes the values of series <paramref name="series"/> at the current minute.</summary>
     protected abstract void Write(int series, Span<float> values);
@@ -81,7 +85,7 @@ public abstract class SyntheticWalk
         if (_series == 0)
         {
             _time = _start.AddMinutes(_minute);
-            _raw = Format.Format(_time);
+            _raw = null;
             Begin(_time);
         }
         int series = _series;
