@@ -10,13 +10,15 @@ namespace RnnStream.Actors.Pipeline;
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
 /// a batch carries hundreds); answers are read out in the order they came back. The ticks' arrays
 /// are rented from the shared pool and returned once answered, so batching allocates nothing per
-/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. Used on
-/// the stream's thread only.
+/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. Each key
+/// group is sent the same message object every time, refilled. Used on the stream's thread only.
 /// </summary>
-internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion)
+/// <param name="inbox">Where key groups on this node leave their answers (named in every batch sent).</param>
+internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion, AnswerInbox? inbox = null)
 {
     private const int FirstSize = 16;
-    private readonly Queue<KeyGroupAnswers> _answered = new();
+    private readonly Queue<PredictionBatch> _answered = new();
+    private readonly KeyGroupTicks?[] _messages = new KeyGroupTicks?[keyGroups.Count];
     private readonly Tick[]?[] _gathering = new Tick[]?[keyGroups.Count];
     private readonly int[] _gathered = new int[keyGroups.Count];
 
@@ -44,6 +46,8 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
     public void Answered(KeyGroupAnswers answers)
     {
         int keyGroup = answers.KeyGroup;
+        // Taken out before the key group gets more ticks: it refills the same answer object for them.
+        _answered.Enqueue(answers.Batch);
         if (_atWork[keyGroup] is { } done)
         {
             // The key group is done with them: a pooled tick counts as answered in its batch, which may make it again.
@@ -54,11 +58,10 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
             _atWork[keyGroup] = null;
         }
         if (_gathered[keyGroup] > 0) Send(keyGroup);
-        _answered.Enqueue(answers);
     }
 
     /// <summary>The next answer in the order the batches came back; null when none is waiting.</summary>
-    public KeyGroupAnswers? NextAnswer() => _answered.TryDequeue(out var answers) ? answers : null;
+    public PredictionBatch? NextAnswer() => _answered.TryDequeue(out var answers) ? answers : null;
 
     private void Send(int keyGroup)
     {
@@ -68,7 +71,9 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         _gathered[keyGroup] = 0;
         _atWork[keyGroup] = ticks;
         _atWorkCount[keyGroup] = count;
-        keyGroups.Tell(keyGroup, new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()), replyTo);
+        if (_messages[keyGroup] is { } message) message.Refill(ticks, count, weightsVersion());
+        else _messages[keyGroup] = message = new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()) { Inbox = inbox };
+        keyGroups.Tell(keyGroup, message, replyTo);
     }
 
     /// <summary>Back to the pool, without the references it held (so the pool keeps no tick alive).</summary>

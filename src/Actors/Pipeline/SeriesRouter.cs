@@ -22,9 +22,10 @@ namespace RnnStream.Actors.Pipeline;
 /// <list type="bullet">
 /// <item>Each tick goes to the partition actor that owns its series, in batches
 /// (<see cref="KeyGroupBatches"/>: at most one at work per partition, the next gathering meanwhile;
-/// one message, one wake-up for hundreds of ticks under load). Answers come back as messages to the
-/// stage's own actor, so a key group may live on any node; a key group that fails or stops fails
-/// the stage with its reason.
+/// one message, one wake-up for hundreds of ticks under load). Answers come back through the
+/// stage's <see cref="AnswerInbox"/> from key groups on this node, and as messages to the stage's
+/// own actor from any other, so a key group may live on any node; a key group that fails or stops
+/// fails the stage with its reason.
 /// No ask per tick, no temporary actors, no timeouts that could stop the graph.</item>
 /// <item>At most <see cref="RouterSettings.MaxInFlight"/> ticks are between the stage's inlet and
 /// what follows its outlet having taken their predictions (it pulls again); beyond that it stops
@@ -111,6 +112,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         private readonly SeriesRouter _stage;
         private readonly SeriesMessageExtractor _extractor;
         private KeyGroupBatches _batches = null!;
+        private AnswerInbox _inbox = null!;
+        private Action<KeyGroupAnswers> _takeAnswers = null!;
         private readonly bool _replay;
         private StageActor _self = null!;
         private Action<Task<RetrainOutcome>> _retrainDone = _ => { };
@@ -140,6 +143,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         public Logic(SeriesRouter stage) : base(stage.Shape)
         {
             _stage = stage;
+            _takeAnswers = answers => _batches.Answered(answers);
             _replay = stage.Schedule?.Mode != RetrainMode.Live;
             _extractor = new SeriesMessageExtractor(stage.Partitions.Count);
             _written = stage.Checkpoints?.InitialWritten ?? 0;
@@ -150,11 +154,13 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             });
             SetHandler(stage._out, onPull: () =>
             {
+                _inbox.Working();
                 // Only now is the batch written (the sinks write as they take it), so only now may a checkpoint's cut or the end of the run come after it.
                 _inFlight -= _pushedNotTaken;
                 _pushedNotTaken = 0;
                 _stage.InFlight?.Set(_inFlight);
                 Deliver();
+                TakeAnswersThenRest();
             });
         }
 
@@ -175,7 +181,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
                 Advance();
             });
             _self = GetStageActor(OnStageMessage);
-            _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion);
+            _inbox = new AnswerInbox(GetAsyncCallback(OnAnswersWaiting));
+            _batches = new KeyGroupBatches(_stage.Partitions, _self.Ref, _stage.WeightsVersion, _inbox);
             // A key group that stops without a word (killed, or failed while starting) must not leave the stream waiting.
             foreach (var watched in _stage.Partitions.Watched) _self.Watch(watched);
             for (int keyGroup = 0; keyGroup < _stage.Partitions.Count; keyGroup++) _stage.Partitions.Tell(keyGroup, AnswerTo.Instance, _self.Ref);
@@ -191,10 +198,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
 
         private void OnPush()
         {
+            _inbox.Working();
             _batch = Grab(_stage._in);
             _next = 0;
             _pushedSinceTimer = true;
             Advance();
+            TakeAnswersThenRest();
         }
 
         private bool BatchUnfinished => _batch is { } batch && _next < batch.Count;
@@ -289,6 +298,19 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             _batches.Add(partition, tick);
         }
 
+        /// <summary>Key groups of this node left answers in the inbox while the stage rested.</summary>
+        private void OnAnswersWaiting()
+        {
+            _inbox.Working();
+            TakeAnswersThenRest();
+        }
+
+        /// <summary>What key groups of this node answered while the stage worked, each delivered in turn, until none waits.</summary>
+        private void TakeAnswersThenRest()
+        {
+            while (_inbox.TakeOrRest(_takeAnswers)) Deliver();
+        }
+
         private void OnStageMessage((IActorRef Sender, object Message) received)
         {
             switch (received.Message)
@@ -324,14 +346,10 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         {
             if (IsAvailable(_stage._out) && _batches.NextAnswer() is { } answers)
             {
-                int failed = 0;
-                foreach (var prediction in answers.Predictions)
-                {
-                    if (prediction.IsFailed) failed++;
-                    else _written++;
-                    _stage.OnDeliver?.Invoke(prediction);
-                }
-                Push(_stage._out, answers.ToBatch(failed));
+                _written += answers.Count - answers.Failed;
+                if (_stage.OnDeliver is { } onDeliver)
+                    foreach (var prediction in answers.Predictions) onDeliver(prediction);
+                Push(_stage._out, answers);
                 _pushedNotTaken = answers.Count;
             }
             Advance();

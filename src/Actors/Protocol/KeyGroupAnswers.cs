@@ -4,27 +4,30 @@ namespace RnnStream.Actors.Protocol;
 
 /// <summary>
 /// A key group's answer to one <see cref="KeyGroupTicks"/>, sent to whoever sent the ticks (the
-/// stream's stage actor): one prediction per tick, in the ticks' order, a failed one standing in
-/// for a tick that could not be forecast. Its array is the key group's no longer: the stream passes
-/// it on as the <see cref="PredictionBatch"/> it becomes, which gives it back to its pool (if it
-/// was rented from one) once the output is done with it.
+/// stream's stage, by its actor or, on the same node, by its <see cref="Pipeline.AnswerInbox"/>):
+/// one prediction per tick, in the ticks' order, a failed one standing in for a tick that could not
+/// be forecast. Its batch is the key group's no longer: the stream passes it on, and it goes back
+/// to its pool (if it was rented from one) once the output is done with it.
+/// <para>
+/// A key group that rents its batches sends the same answer object every time, refilled: the stream
+/// takes the batch out of it before it sends that key group more ticks (at most one batch is at
+/// work per key group), so nothing reads an answer after its key group refills it.
+/// </para>
 /// </summary>
-/// <param name="buffer">The predictions in its first <paramref name="count"/> slots; rented from <paramref name="pool"/>, or its own when that is null.</param>
-public sealed class KeyGroupAnswers(int keyGroup, Prediction[] buffer, int count, PredictionPool? pool = null)
+public sealed class KeyGroupAnswers(int keyGroup, PredictionBatch batch)
 {
-    public KeyGroupAnswers(int keyGroup, Prediction[] predictions) : this(keyGroup, predictions, predictions.Length)
+    public KeyGroupAnswers(int keyGroup, Prediction[] predictions) : this(keyGroup, PredictionBatch.Of(predictions))
     {
     }
 
     public int KeyGroup { get; } = keyGroup;
-    public int Count { get; } = count;
 
-    /// <summary>The array behind <see cref="Predictions"/>, which the batch made of it gives back.</summary>
-    public Prediction[] Buffer { get; } = buffer;
+    public PredictionBatch Batch { get; private set; } = batch;
 
-    public PredictionPool? Pool { get; } = pool;
+    public int Count => Batch.Count;
 
-    public ReadOnlySpan<Prediction> Predictions => Buffer.AsSpan(0, Count);
+    public ReadOnlySpan<Prediction> Predictions => Batch.Predictions;
 
-    public PredictionBatch ToBatch(int failed) => new(Buffer, Count, failed, Pool);
+    /// <summary>The next answer of the same key group, in this object (see the remarks above).</summary>
+    internal void Refill(PredictionBatch batch) => Batch = batch;
 }

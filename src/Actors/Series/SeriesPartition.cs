@@ -33,6 +33,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private readonly Action<TrainingWindow> _addWindow;
     private ActiveSeries?[] _batchSeries = new ActiveSeries?[64];
 
+    /// <summary>The one answer object this key group refills for every batch, when it rents its batches (see <see cref="KeyGroupAnswers"/>).</summary>
+    private KeyGroupAnswers? _answers;
+
     /// <summary>Checkpoints whose snapshot the store has not answered yet, and whom to tell.</summary>
     private readonly Dictionary<long, IActorRef> _storing = [];
 
@@ -131,7 +134,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             case KeyGroupTicks batch:
                 if (CrashPoints.IsArmed) CrashPoints.Reach(CrashPoints.KeyGroupBatch);
                 _stream = Sender;
-                Sender.Tell(OnBatch(batch));
+                var answers = OnBatch(batch);
+                if (batch.Inbox is { } inbox) inbox.Post(answers);
+                else Sender.Tell(answers);
                 break;
             case ScanIdle:
                 Passivate();
@@ -170,7 +175,8 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
         var ticks = batch.Ticks;
         // Rented when the node has a pool: the output that takes the answers gives them back once written, and the predictions are made again in place.
         var pool = _context.Predictions;
-        var answers = pool?.Rent(ticks.Length) ?? new Prediction[ticks.Length];
+        var batchOut = pool?.Rent(ticks.Length) ?? new PredictionBatch(null, ticks.Length);
+        var answers = batchOut.Slots;
         if (_batchSeries.Length < ticks.Length) _batchSeries = new ActiveSeries?[Math.Max(ticks.Length, 2 * _batchSeries.Length)];
         // Two passes: first find every tick's series and touch the memory its tick will use, so the
         // cache misses of the whole batch overlap instead of stalling one tick after another (with
@@ -200,7 +206,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             try
             {
                 if (_idleTimeout is not null) series.LastTick = _now;
-                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow, pool?.At(answers, i));
+                var prediction = answers[i] = _context.Forecaster.Process(series.State, tick, _context.Registry.Current, _addWindow, pool?.At(batchOut, i));
                 if (_context.Metrics is { } metrics) (series.Scores ??= metrics.ScoresFor(tick.SeriesId)).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
             }
             catch (Exception e)
@@ -209,7 +215,15 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             }
         }
         Array.Clear(_batchSeries, 0, ticks.Length);
-        return new KeyGroupAnswers(batch.KeyGroup, answers, ticks.Length, pool);
+        int failed = 0;
+        foreach (var prediction in answers.AsSpan(0, ticks.Length))
+            if (prediction.IsFailed) failed++;
+        batchOut.Seal(ticks.Length, failed);
+        if (pool is null) return new KeyGroupAnswers(batch.KeyGroup, batchOut);
+        // The stream gives rented batches back, and takes each answer out before it sends more ticks: one answer object will do.
+        if (_answers is { } reused) reused.Refill(batchOut);
+        else _answers = new KeyGroupAnswers(batch.KeyGroup, batchOut);
+        return _answers;
     }
 
     private Prediction Failed(Tick tick, Exception error)

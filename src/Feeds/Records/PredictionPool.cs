@@ -3,10 +3,10 @@ using System.Collections.Concurrent;
 namespace RnnStream.Feeds.Records;
 
 /// <summary>
-/// Arrays of predictions that are made again in place, so that forecasting allocates nothing per
-/// tick once the stream runs steadily (docs/RESULTS.md). A key group rents an array for a batch of
-/// ticks and refills the predictions it holds; the array comes back when the output that took
-/// their <see cref="PredictionBatch"/> is done with it (<see cref="PredictionBatch.GiveBack"/>).
+/// Batches of predictions that are made again in place, so that forecasting allocates nothing per
+/// tick once the stream runs steadily (docs/RESULTS.md). A key group rents a batch for its batch of
+/// ticks and refills the predictions its array holds; the batch comes back when the output that
+/// took it is done with it (<see cref="PredictionBatch.GiveBack"/>).
 /// Giving back is the output's choice: one that keeps predictions (a test's probe, an embedding
 /// application's hub) never does, and its batches are collected like any garbage. Rented on the
 /// key groups' threads and given back on the stream's, so it is thread-safe.
@@ -15,12 +15,12 @@ public sealed class PredictionPool
 {
     private const int SmallestSize = 16;
     private const int Sizes = 14;
-    private readonly ConcurrentQueue<Prediction[]>[] _free = Enumerable.Range(0, Sizes).Select(_ => new ConcurrentQueue<Prediction[]>()).ToArray();
+    private readonly ConcurrentQueue<PredictionBatch>[] _free = Enumerable.Range(0, Sizes).Select(_ => new ConcurrentQueue<PredictionBatch>()).ToArray();
     private readonly int[] _freeCounts = new int[Sizes];
     private readonly int _keepPerSize;
     private long _made;
 
-    /// <param name="keepPerSize">How many free arrays of one size it keeps; more are left to the collector (a burst of small batches must not pin memory for ever).</param>
+    /// <param name="keepPerSize">How many free batches of one size it keeps; more are left to the collector (a burst of small batches must not pin memory for ever).</param>
     public PredictionPool(int keepPerSize = 64)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepPerSize);
@@ -30,38 +30,44 @@ public sealed class PredictionPool
     /// <summary>Predictions made so far: it stops growing once every batch in flight is one it made before.</summary>
     public long Made => Interlocked.Read(ref _made);
 
-    /// <summary>An array of at least <paramref name="count"/> slots, holding the predictions of its last use (fill them with <see cref="At"/>).</summary>
-    public Prediction[] Rent(int count)
+    /// <summary>
+    /// An empty batch with at least <paramref name="count"/> slots (a power of two), holding the
+    /// predictions of its last use: fill them with <see cref="At"/>, then seal it. More than the
+    /// largest size gives a batch of the exact count that does not come back.
+    /// </summary>
+    public PredictionBatch Rent(int count)
     {
         int size = SizeOf(count);
-        if (size >= Sizes) return new Prediction[count];
-        if (_free[size].TryDequeue(out var array))
+        if (size >= Sizes) return new PredictionBatch(null, count);
+        if (_free[size].TryDequeue(out var batch))
         {
             Interlocked.Decrement(ref _freeCounts[size]);
-            return array;
+            batch.Reopen();
+            return batch;
         }
-        return new Prediction[SmallestSize << size];
+        return new PredictionBatch(this, SmallestSize << size);
     }
 
-    /// <summary>The prediction of <paramref name="array"/>'s slot <paramref name="index"/> to refill: the one it held, or a blank one if it held none of this pool's.</summary>
-    internal Prediction At(Prediction[] array, int index)
+    /// <summary>The prediction of <paramref name="batch"/>'s slot <paramref name="index"/> to refill: the one it held, or a blank one if it held none of this pool's.</summary>
+    internal Prediction At(PredictionBatch batch, int index)
     {
-        if (array[index] is { } held && ReferenceEquals(held.Pool, this)) return held;
+        var slots = batch.Slots;
+        if (slots[index] is { } held && ReferenceEquals(held.Pool, this)) return held;
         Interlocked.Increment(ref _made);
-        return array[index] = new Prediction(this);
+        return slots[index] = new Prediction(this);
     }
 
-    /// <summary>Takes back an array whose predictions nobody reads any more.</summary>
-    internal void Return(Prediction[] array)
+    /// <summary>Takes back a batch whose predictions nobody reads any more.</summary>
+    internal void Return(PredictionBatch batch)
     {
-        int size = SizeOf(array.Length);
-        if (size >= Sizes || SmallestSize << size != array.Length) return;
+        int size = SizeOf(batch.Capacity);
+        if (size >= Sizes || SmallestSize << size != batch.Capacity) return;
         if (Interlocked.Increment(ref _freeCounts[size]) > _keepPerSize)
         {
             Interlocked.Decrement(ref _freeCounts[size]);
             return;
         }
-        _free[size].Enqueue(array);
+        _free[size].Enqueue(batch);
     }
 
     private static int SizeOf(int count) => count <= SmallestSize ? 0 : 32 - System.Numerics.BitOperations.LeadingZeroCount((uint)(count - 1)) - 4;

@@ -54,7 +54,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N0} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
+                         $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N1} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
                          $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs{cpu}");
         await QuiesceAsync(run);
         return rate;

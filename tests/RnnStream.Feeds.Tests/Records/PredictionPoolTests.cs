@@ -8,9 +8,9 @@ public sealed class PredictionPoolTests
     private static readonly string[] Features = ["close"];
 
     /// <summary>Fills slot <paramref name="index"/> as a key group does: the values first, then the rest.</summary>
-    private static Prediction Fill(PredictionPool pool, Prediction[] array, int index, float first, bool matured)
+    private static Prediction Fill(PredictionPool pool, PredictionBatch batch, int index, float first, bool matured)
     {
-        var prediction = pool.At(array, index);
+        var prediction = pool.At(batch, index);
         int length = matured ? Prediction.MaturedLength(1) : 3;
         var values = prediction.ValuesToFill(length);
         for (int i = 0; i < length; i++) values[i] = first + i;
@@ -19,23 +19,26 @@ public sealed class PredictionPoolTests
     }
 
     [Fact]
-    public void A_batch_given_back_has_its_predictions_made_again_in_place_with_the_new_values_only()
+    public void A_batch_given_back_is_handed_out_again_whole_with_its_predictions_made_again_in_place_with_the_new_values_only()
     {
         var pool = new PredictionPool();
-        var array = pool.Rent(3);
-        var matured = Fill(pool, array, 0, 10, matured: true);
-        Fill(pool, array, 1, 20, matured: false);
-        var batch = new PredictionBatch(array, 2, pool: pool);
+        var batch = pool.Rent(3);
+        var matured = Fill(pool, batch, 0, 10, matured: true);
+        var second = Fill(pool, batch, 1, 20, matured: false);
+        batch.Seal(2, 0);
+        Assert.Equal([matured, second], batch.Predictions.ToArray());
         Assert.Equal([10f, 11, 12, 13, 14, 15, 16, 17, 18], matured.Values.ToArray());
         Assert.NotNull(matured.Matured);
         Assert.Equal(2, pool.Made);
 
         batch.GiveBack();
         var again = pool.Rent(2);
-        Assert.Same(array, again);
+        Assert.Same(batch, again);
         var refilled = Fill(pool, again, 0, 30, matured: false);
+        again.Seal(1, 0);
 
         Assert.Same(matured, refilled);
+        Assert.Equal([refilled], again.Predictions.ToArray());
         Assert.Equal([30f, 31, 32], refilled.Values.ToArray());
         Assert.Null(refilled.Matured);
         Assert.Equal(("s0", "t30", 30L), (refilled.SeriesId, refilled.Timestamp, refilled.Offset));
@@ -48,12 +51,12 @@ public sealed class PredictionPoolTests
         var pool = new PredictionPool();
         var kept = pool.Rent(16);
         var keptPrediction = Fill(pool, kept, 0, 1, matured: false);
+        kept.Seal(1, 0);
         var other = pool.Rent(16);
         Assert.NotSame(kept, other);
 
-        var batch = new PredictionBatch(other, 0, pool: pool);
-        batch.GiveBack();
-        batch.GiveBack();
+        other.GiveBack();
+        other.GiveBack();
         Assert.Same(other, pool.Rent(16));
         var fresh = pool.Rent(16);
         Assert.NotSame(other, fresh);
@@ -66,14 +69,35 @@ public sealed class PredictionPoolTests
     public void Arrays_come_in_powers_of_two_and_only_as_many_free_ones_are_kept_as_asked()
     {
         var pool = new PredictionPool(keepPerSize: 1);
-        Assert.Equal([16, 16, 32, 32, 64], new[] { 1, 16, 17, 32, 33 }.Select(count => pool.Rent(count).Length));
+        Assert.Equal([16, 16, 32, 32, 64], new[] { 1, 16, 17, 32, 33 }.Select(count => pool.Rent(count).Capacity));
 
         var first = pool.Rent(20);
         var second = pool.Rent(20);
-        new PredictionBatch(first, 0, pool: pool).GiveBack();
-        new PredictionBatch(second, 0, pool: pool).GiveBack();
+        first.GiveBack();
+        second.GiveBack();
         Assert.Same(first, pool.Rent(20));
         Assert.NotSame(second, pool.Rent(20));
+    }
+
+    [Fact]
+    public void A_batch_larger_than_the_largest_size_is_of_its_exact_count_and_never_comes_back()
+    {
+        var pool = new PredictionPool();
+        int count = (16 << 13) + 1;
+        var huge = pool.Rent(count);
+        Assert.Equal(count, huge.Capacity);
+        huge.GiveBack();
+        Assert.NotSame(huge, pool.Rent(count));
+    }
+
+    [Fact]
+    public void A_seal_past_the_slots_or_with_more_failed_than_filled_is_refused()
+    {
+        var batch = new PredictionPool().Rent(16);
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.Seal(17, 0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => batch.Seal(2, 3));
+        batch.Seal(16, 16);
+        Assert.Equal((16, 16), (batch.Count, batch.Failed));
     }
 
     [Fact]
@@ -84,9 +108,9 @@ public sealed class PredictionPoolTests
         Assert.Throws<InvalidOperationException>(() => own.ValuesToFill(3));
         Assert.Throws<InvalidOperationException>(() => own.Refill("s", "t", default, null, null, Features, 3, 1, "network", 0, 0));
 
-        var array = pool.Rent(1);
-        array[0] = own;
-        Assert.NotSame(own, pool.At(array, 0));
+        var batch = pool.Rent(1);
+        batch.Slots[0] = own;
+        Assert.NotSame(own, pool.At(batch, 0));
         Assert.Equal([1f, 2, 3], own.Values.ToArray());
     }
 
