@@ -10,21 +10,28 @@ namespace RnnStream.Actors.Pipeline;
 /// the next, which leaves when the first comes back (so a lone tick leaves at once, and under load
 /// a batch carries hundreds); answers are read out in the order they came back. The ticks' arrays
 /// are rented from the shared pool and returned once answered, so batching allocates nothing per
-/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. Each key
-/// group is sent the same message object every time, refilled. Used on the stream's thread only.
+/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. A key group
+/// of the stream's own process is sent the same message object every time, refilled; any other a
+/// new one. Used on the stream's thread only.
 /// </summary>
-/// <param name="inbox">Where key groups on this node leave their answers (named in every batch sent).</param>
+/// <param name="inbox">Where key groups of the stream's own process leave their answers (named in every batch sent them).</param>
 internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion, AnswerInbox? inbox = null)
 {
     private const int FirstSize = 16;
     private readonly Queue<PredictionBatch> _answered = new();
     private readonly KeyGroupTicks?[] _messages = new KeyGroupTicks?[keyGroups.Count];
+
+    /// <summary>Key groups in the stream's own process: only they get a refilled message and the inbox (a message that may cross a node is never changed once sent).</summary>
+    private readonly bool[] _sharesMemory = Enumerable.Range(0, keyGroups.Count).Select(keyGroups.SharesMemory).ToArray();
     private readonly Tick[]?[] _gathering = new Tick[]?[keyGroups.Count];
     private readonly int[] _gathered = new int[keyGroups.Count];
 
     /// <summary>The ticks each key group is working on (null: idle), given back to the pool when it answers.</summary>
     private readonly Tick[]?[] _atWork = new Tick[]?[keyGroups.Count];
     private readonly int[] _atWorkCount = new int[keyGroups.Count];
+
+    /// <summary>Whether the key group is in the stream's own process (<see cref="KeyGroups.SharesMemory"/>).</summary>
+    public bool SharesMemory(int keyGroup) => _sharesMemory[keyGroup];
 
     public void Add(int keyGroup, Tick tick)
     {
@@ -53,7 +60,8 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
             // The key group is done with them: a pooled tick counts as answered in its batch, which may make it again.
             // The count sent, not the answer's: a pooled batch must never be counted answered for a tick still at work.
             int sent = _atWorkCount[keyGroup];
-            foreach (var tick in done.AsSpan(0, sent)) tick.Home?.Answered();
+            if (_sharesMemory[keyGroup])
+                foreach (var tick in done.AsSpan(0, sent)) tick.Home?.Answered();
             Release(done, sent);
             _atWork[keyGroup] = null;
         }
@@ -71,7 +79,9 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
         _gathered[keyGroup] = 0;
         _atWork[keyGroup] = ticks;
         _atWorkCount[keyGroup] = count;
-        if (_messages[keyGroup] is { } message) message.Refill(ticks, count, weightsVersion());
+        KeyGroupTicks message;
+        if (!_sharesMemory[keyGroup]) message = new KeyGroupTicks(keyGroup, ticks, count, weightsVersion());
+        else if (_messages[keyGroup] is { } reused) (message = reused).Refill(ticks, count, weightsVersion());
         else _messages[keyGroup] = message = new KeyGroupTicks(keyGroup, ticks, count, weightsVersion()) { Inbox = inbox };
         keyGroups.Tell(keyGroup, message, replyTo);
     }

@@ -23,6 +23,13 @@ public abstract class KeyGroups
     /// <summary>The key group a watched actor that stopped stood for (−1: all of them, e.g. the region).</summary>
     public abstract int KeyGroupOf(IActorRef stopped);
 
+    /// <summary>
+    /// Whether the key group is an actor of the stream's own process, so that what the stream sends
+    /// it is never serialized: only then may the two share objects (a refilled message, an inbox
+    /// for answers, pooled batches). A cluster's key groups never are, wherever sharding puts them.
+    /// </summary>
+    public abstract bool SharesMemory(int keyGroup);
+
     public static KeyGroups Local(IReadOnlyList<IActorRef> actors) => new LocalKeyGroups(actors);
 
     public static KeyGroups Sharded(IActorRef region, int count) => new ShardedKeyGroups(region, count);
@@ -38,6 +45,8 @@ public abstract class KeyGroups
         public override void Tell(int keyGroup, object message, IActorRef sender) => _actors[keyGroup].Tell(message, sender);
         public override Task<object> Ask(int keyGroup, object message, TimeSpan timeout) => _actors[keyGroup].Ask(message, timeout);
         public override IReadOnlyList<IActorRef> Watched => _actors;
+
+        public override bool SharesMemory(int keyGroup) => _actors[keyGroup] is IInternalActorRef { IsLocal: true };
 
         public override int KeyGroupOf(IActorRef stopped)
         {
@@ -60,5 +69,6 @@ public abstract class KeyGroups
 
         public override IReadOnlyList<IActorRef> Watched { get; } = [region];
         public override int KeyGroupOf(IActorRef stopped) => -1;
+        public override bool SharesMemory(int keyGroup) => false;
     }
 }

@@ -293,8 +293,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             _sinceCheckpoint++;
             _ticksAtLastOffset = tick.Offset == _lastOffset ? _ticksAtLastOffset + 1 : 1;
             _lastOffset = tick.Offset;
-            tick.Home?.Dispatched();
             int partition = _extractor.Partition(tick.SeriesId);
+            if (tick.Home is { } home)
+            {
+                if (_batches.SharesMemory(partition)) home.Dispatched();
+                else home.SentAway();
+            }
             _batches.Add(partition, tick);
         }
 

@@ -9,9 +9,10 @@ namespace RnnStream.Actors.Protocol;
 /// be forecast. Its batch is the key group's no longer: the stream passes it on, and it goes back
 /// to its pool (if it was rented from one) once the output is done with it.
 /// <para>
-/// A key group that rents its batches sends the same answer object every time, refilled: the stream
-/// takes the batch out of it before it sends that key group more ticks (at most one batch is at
-/// work per key group), so nothing reads an answer after its key group refills it.
+/// A key group in the stream's own process that rents its batches (only there: nothing pooled
+/// crosses a node) leaves the same answer object every time, refilled: the stream takes the batch
+/// out of it before it sends that key group more ticks (at most one batch is at work per key
+/// group), so nothing reads an answer after its key group refills it.
 /// </para>
 /// </summary>
 public sealed class KeyGroupAnswers(int keyGroup, PredictionBatch batch)

@@ -10,9 +10,10 @@ namespace RnnStream.Actors.Protocol;
 /// the stream is at, so a key group on a node the new weights have not reached yet waits for them
 /// instead of forecasting with the old ones.
 /// <para>
-/// The router sends each key group the same object every time, refilled once the key group has
-/// answered the last (at most one batch is at work per key group): nothing in it changes while the
-/// key group works on it.
+/// The router sends a key group of its own process the same object every time, refilled once the
+/// key group has answered the last (at most one batch is at work per key group): nothing in it
+/// changes while the key group works on it. A key group that may be on another node (remote, or
+/// sharded) gets a new one each time, never changed once sent.
 /// </para>
 /// </summary>
 public sealed class KeyGroupTicks(int keyGroup, Tick[] buffer, int count, long weightsVersion = 0)

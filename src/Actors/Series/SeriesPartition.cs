@@ -173,8 +173,9 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
     private KeyGroupAnswers OnBatch(KeyGroupTicks batch)
     {
         var ticks = batch.Ticks;
-        // Rented when the node has a pool: the output that takes the answers gives them back once written, and the predictions are made again in place.
-        var pool = _context.Predictions;
+        // Rented when the node has a pool and the stream shares this process (it named its inbox; nothing pooled crosses a node):
+        // the output that takes the answers gives them back once written, and the predictions are made again in place.
+        var pool = batch.Inbox is null ? null : _context.Predictions;
         var batchOut = pool?.Rent(ticks.Length) ?? new PredictionBatch(null, ticks.Length);
         var answers = batchOut.Slots;
         if (_batchSeries.Length < ticks.Length) _batchSeries = new ActiveSeries?[Math.Max(ticks.Length, 2 * _batchSeries.Length)];
@@ -220,7 +221,7 @@ public sealed class SeriesPartition : UntypedActor, IWithTimers, IWithUnboundedS
             if (prediction.IsFailed) failed++;
         batchOut.Seal(ticks.Length, failed);
         if (pool is null) return new KeyGroupAnswers(batch.KeyGroup, batchOut);
-        // The stream gives rented batches back, and takes each answer out before it sends more ticks: one answer object will do.
+        // In the stream's own process, which takes each answer out before it sends more ticks: one answer object will do.
         if (_answers is { } reused) reused.Refill(batchOut);
         else _answers = new KeyGroupAnswers(batch.KeyGroup, batchOut);
         return _answers;

@@ -17,6 +17,9 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
     private int _unanswered;
     private bool _passed;
 
+    /// <summary>A tick of it went where it may be serialized: it never goes back (<see cref="SentAway"/>).</summary>
+    private bool _sentAway;
+
     /// <param name="records">Taken over, not copied: nothing may write to it afterwards. A <c>Tick[]</c> serves as well (arrays of a derived type are arrays of the base).</param>
     public RecordBatch(FeedRecord[] records, int count)
     {
@@ -59,10 +62,17 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
     /// <summary>The router sent one of its ticks to a key group (on the stream's thread, as the two below).</summary>
     internal void Dispatched() => _unanswered++;
 
+    /// <summary>
+    /// The router sent one of its ticks to a key group outside the stream's process (remote, or
+    /// sharded), where it may be serialized: the batch is never made again, since nothing that
+    /// crosses a node may be a pooled object (DESIGN.md). Its ticks are then collected as any.
+    /// </summary>
+    internal void SentAway() => _sentAway = true;
+
     /// <summary>A key group answered one of its ticks.</summary>
     internal void Answered()
     {
-        if (--_unanswered == 0 && _passed) _pool!.Return(this);
+        if (--_unanswered == 0 && _passed && !_sentAway) _pool!.Return(this);
     }
 
     /// <summary>The router is through it: every tick of it has gone to its key group.</summary>
@@ -70,7 +80,7 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
     {
         if (_pool is null) return;
         _passed = true;
-        if (_unanswered == 0) _pool.Return(this);
+        if (_unanswered == 0 && !_sentAway) _pool.Return(this);
     }
 
     public static RecordBatch Of(params FeedRecord[] records) => new(records, records.Length);

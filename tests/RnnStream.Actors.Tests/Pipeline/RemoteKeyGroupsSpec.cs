@@ -26,7 +26,8 @@ public sealed class RemoteKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Remote.W
     public async Task Key_groups_on_another_node_answer_exactly_what_local_ones_do()
     {
         var ticks = Ticks.Interleaved(FiveSeries, 40).ToList();
-        var local = await Run(new Harness(Sys), ticks);
+        var here = new Harness(Sys);
+        var local = await Run(here, ticks);
 
         using var other = ActorSystem.Create("keygroups", Remote.WithFallback(PipelineConfig.Config));
         try
@@ -37,6 +38,10 @@ public sealed class RemoteKeyGroupsSpec() : Akka.TestKit.Xunit2.TestKit(Remote.W
             var refs = await Task.WhenAll(remote.Partitions.Select(p =>
                 Sys.ActorSelection(new RootActorPath(address) / p.Path.Elements).ResolveOne(TimeSpan.FromSeconds(10))));
             Assert.All(refs, r => Assert.False(r.Path.Address.HasLocalScope));
+            // So the stream shares nothing with them: a new message each batch, no inbox, no pooled ticks or answers.
+            var crossing = KeyGroups.Local(refs);
+            Assert.All(Enumerable.Range(0, refs.Length), keyGroup => Assert.False(crossing.SharesMemory(keyGroup)));
+            Assert.True(KeyGroups.Local(here.Partitions).SharesMemory(0));
             var crossed = await Run(remote, ticks, refs);
 
             Assert.Equal(Rows(local), Rows(crossed));

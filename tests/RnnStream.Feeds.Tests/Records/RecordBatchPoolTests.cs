@@ -54,6 +54,21 @@ public sealed class RecordBatchPoolTests
     }
 
     [Fact]
+    public void A_batch_with_a_tick_sent_to_another_node_never_goes_back_and_its_ticks_keep_their_values()
+    {
+        var pool = new RecordBatchPool(size: 4);
+        var batch = Filled(pool, 2, first: 0);
+        ((Tick)batch[0]).Home!.Dispatched();
+        ((Tick)batch[1]).Home!.SentAway();
+        batch.Passed();
+        ((Tick)batch[0]).Home!.Answered();
+
+        var next = Filled(pool, 2, first: 50);
+        Assert.NotSame(batch, next);
+        Assert.Equal([0f, 1f], batch.Cast<Tick>().Select(tick => tick.Values[0]));
+    }
+
+    [Fact]
     public void Ticks_answered_before_the_router_is_through_their_batch_hold_it_until_then()
     {
         var pool = new RecordBatchPool(size: 4);
