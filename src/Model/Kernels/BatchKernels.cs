@@ -31,9 +31,18 @@ internal static class BatchKernels
         if (a.Length < rows * na || b.Length < rows * nb || acc.Length < rows * cols || matrixA.Length < na * cols || matrixB.Length < nb * cols)
             throw new ArgumentException("a buffer is smaller than its shape");
         int r = 0;
+        int wide = WideBatchKernels.Columns<T>(cols);
+        if (wide > 0)
+            for (; r + 4 <= rows; r += 4)
+            {
+                WideBatchKernels.QuadProduct(a.Slice(r * na, 4 * na), matrixA, na, nb == 0 ? default : b.Slice(r * nb, 4 * nb), matrixB, nb, acc.Slice(r * cols, 4 * cols), cols, wide);
+                if (wide == cols) continue;
+                PairProduct(a.Slice(r * na, 2 * na), matrixA, na, nb == 0 ? default : b.Slice(r * nb, 2 * nb), matrixB, nb, acc.Slice(r * cols, 2 * cols), cols, wide);
+                PairProduct(a.Slice((r + 2) * na, 2 * na), matrixA, na, nb == 0 ? default : b.Slice((r + 2) * nb, 2 * nb), matrixB, nb, acc.Slice((r + 2) * cols, 2 * cols), cols, wide);
+            }
         for (; r + 2 <= rows; r += 2)
         {
-            PairProduct(a.Slice(r * na, 2 * na), matrixA, na, nb == 0 ? default : b.Slice(r * nb, 2 * nb), matrixB, nb, acc.Slice(r * cols, 2 * cols), cols);
+            PairProduct(a.Slice(r * na, 2 * na), matrixA, na, nb == 0 ? default : b.Slice(r * nb, 2 * nb), matrixB, nb, acc.Slice(r * cols, 2 * cols), cols, 0);
         }
         if (r < rows)
         {
@@ -45,7 +54,7 @@ internal static class BatchKernels
     private static void PairProduct<T>(
         ReadOnlySpan<T> a, ReadOnlySpan<T> matrixA, int na,
         ReadOnlySpan<T> b, ReadOnlySpan<T> matrixB, int nb,
-        Span<T> acc, int cols)
+        Span<T> acc, int cols, int firstColumn)
         where T : unmanaged, INumber<T>
     {
         int width = Vector256<T>.Count;
@@ -56,7 +65,7 @@ internal static class BatchKernels
         ref T mbRef = ref MemoryMarshal.GetReference(matrixB);
         ref T acc1Ref = ref Unsafe.Add(ref accRef, cols);
 
-        int c = 0;
+        int c = firstColumn;
         for (; c + 4 * width <= cols; c += 4 * width)
         {
             var p0 = Vector256.LoadUnsafe(ref accRef, (nuint)c);
@@ -153,76 +162,97 @@ internal static class BatchKernels
     {
         if (a.Length < n * rows || b.Length < n * cols || matrix.Length < rows * cols)
             throw new ArgumentException("a buffer is smaller than its shape");
-        int width = Vector256<T>.Count;
         ref T aRef = ref MemoryMarshal.GetReference(a);
         ref T bRef = ref MemoryMarshal.GetReference(b);
         ref T mRef = ref MemoryMarshal.GetReference(matrix);
-        int r = 0;
-        for (; r + 2 <= rows; r += 2)
+        if (cols == 1)
         {
-            ref T m0 = ref Unsafe.Add(ref mRef, r * cols);
-            ref T m1 = ref Unsafe.Add(ref mRef, (r + 1) * cols);
-            int c = 0;
-            for (; c + 4 * width <= cols; c += 4 * width)
-            {
-                var p0 = Vector256.LoadUnsafe(ref m0, (nuint)c);
-                var p1 = Vector256.LoadUnsafe(ref m0, (nuint)(c + width));
-                var p2 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 2 * width));
-                var p3 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 3 * width));
-                var q0 = Vector256.LoadUnsafe(ref m1, (nuint)c);
-                var q1 = Vector256.LoadUnsafe(ref m1, (nuint)(c + width));
-                var q2 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 2 * width));
-                var q3 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 3 * width));
-                for (int i = 0; i < n; i++)
-                {
-                    var x = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r));
-                    var y = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1));
-                    ref T row = ref Unsafe.Add(ref bRef, i * cols + c);
-                    var w0 = Vector256.LoadUnsafe(ref row);
-                    var w1 = Vector256.LoadUnsafe(ref row, (nuint)width);
-                    var w2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
-                    var w3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
-                    p0 = Simd.Fma(x, w0, p0); q0 = Simd.Fma(y, w0, q0);
-                    p1 = Simd.Fma(x, w1, p1); q1 = Simd.Fma(y, w1, q1);
-                    p2 = Simd.Fma(x, w2, p2); q2 = Simd.Fma(y, w2, q2);
-                    p3 = Simd.Fma(x, w3, p3); q3 = Simd.Fma(y, w3, q3);
-                }
-                p0.StoreUnsafe(ref m0, (nuint)c);
-                p1.StoreUnsafe(ref m0, (nuint)(c + width));
-                p2.StoreUnsafe(ref m0, (nuint)(c + 2 * width));
-                p3.StoreUnsafe(ref m0, (nuint)(c + 3 * width));
-                q0.StoreUnsafe(ref m1, (nuint)c);
-                q1.StoreUnsafe(ref m1, (nuint)(c + width));
-                q2.StoreUnsafe(ref m1, (nuint)(c + 2 * width));
-                q3.StoreUnsafe(ref m1, (nuint)(c + 3 * width));
-            }
-            for (; c + width <= cols; c += width)
-            {
-                var p = Vector256.LoadUnsafe(ref m0, (nuint)c);
-                var q = Vector256.LoadUnsafe(ref m1, (nuint)c);
-                for (int i = 0; i < n; i++)
-                {
-                    var w = Vector256.LoadUnsafe(ref bRef, (nuint)(i * cols + c));
-                    p = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r)), w, p);
-                    q = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1)), w, q);
-                }
-                p.StoreUnsafe(ref m0, (nuint)c);
-                q.StoreUnsafe(ref m1, (nuint)c);
-            }
-            for (; c < cols; c++)
-            {
-                T p = Unsafe.Add(ref m0, c), q = Unsafe.Add(ref m1, c);
-                for (int i = 0; i < n; i++)
-                {
-                    T w = Unsafe.Add(ref bRef, i * cols + c);
-                    p += Unsafe.Add(ref aRef, i * rows + r) * w;
-                    q += Unsafe.Add(ref aRef, i * rows + r + 1) * w;
-                }
-                Unsafe.Add(ref m0, c) = p;
-                Unsafe.Add(ref m1, c) = q;
-            }
+            // A one-output head's gradient: M is then a row, and M[r] += Σᵢ B[i]·A[i, r] row by row of A is the
+            // same multiply-then-add in the order of i that the scalar columns below do, eight rows a lane.
+            AccumulateTransposedRow(n, ref bRef, 1, ref aRef, rows, ref mRef);
+            return;
         }
+        int r = 0;
+        int wide = WideBatchKernels.Columns<T>(cols);
+        if (wide > 0)
+            for (; r + 4 <= rows; r += 4)
+            {
+                WideBatchKernels.QuadTransposedProduct(n, ref aRef, rows, r, ref bRef, cols, ref mRef, wide);
+                if (wide == cols) continue;
+                PairTransposedProduct(n, ref aRef, rows, r, ref bRef, cols, ref mRef, wide);
+                PairTransposedProduct(n, ref aRef, rows, r + 2, ref bRef, cols, ref mRef, wide);
+            }
+        for (; r + 2 <= rows; r += 2) PairTransposedProduct(n, ref aRef, rows, r, ref bRef, cols, ref mRef, 0);
         for (; r < rows; r++) AccumulateTransposedRow(n, ref Unsafe.Add(ref aRef, r), rows, ref bRef, cols, ref Unsafe.Add(ref mRef, r * cols));
+    }
+
+    /// <summary>Rows r and r + 1 of M, from column <paramref name="firstColumn"/> on: += Aᵀ·B over the batch, fused, in the order of the batch.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void PairTransposedProduct<T>(int n, ref T aRef, int rows, int r, ref T bRef, int cols, ref T mRef, int firstColumn)
+        where T : unmanaged, INumber<T>
+    {
+        int width = Vector256<T>.Count;
+        ref T m0 = ref Unsafe.Add(ref mRef, r * cols);
+        ref T m1 = ref Unsafe.Add(ref mRef, (r + 1) * cols);
+        int c = firstColumn;
+        for (; c + 4 * width <= cols; c += 4 * width)
+        {
+            var p0 = Vector256.LoadUnsafe(ref m0, (nuint)c);
+            var p1 = Vector256.LoadUnsafe(ref m0, (nuint)(c + width));
+            var p2 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 2 * width));
+            var p3 = Vector256.LoadUnsafe(ref m0, (nuint)(c + 3 * width));
+            var q0 = Vector256.LoadUnsafe(ref m1, (nuint)c);
+            var q1 = Vector256.LoadUnsafe(ref m1, (nuint)(c + width));
+            var q2 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 2 * width));
+            var q3 = Vector256.LoadUnsafe(ref m1, (nuint)(c + 3 * width));
+            for (int i = 0; i < n; i++)
+            {
+                var x = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r));
+                var y = Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1));
+                ref T row = ref Unsafe.Add(ref bRef, i * cols + c);
+                var w0 = Vector256.LoadUnsafe(ref row);
+                var w1 = Vector256.LoadUnsafe(ref row, (nuint)width);
+                var w2 = Vector256.LoadUnsafe(ref row, (nuint)(2 * width));
+                var w3 = Vector256.LoadUnsafe(ref row, (nuint)(3 * width));
+                p0 = Simd.Fma(x, w0, p0); q0 = Simd.Fma(y, w0, q0);
+                p1 = Simd.Fma(x, w1, p1); q1 = Simd.Fma(y, w1, q1);
+                p2 = Simd.Fma(x, w2, p2); q2 = Simd.Fma(y, w2, q2);
+                p3 = Simd.Fma(x, w3, p3); q3 = Simd.Fma(y, w3, q3);
+            }
+            p0.StoreUnsafe(ref m0, (nuint)c);
+            p1.StoreUnsafe(ref m0, (nuint)(c + width));
+            p2.StoreUnsafe(ref m0, (nuint)(c + 2 * width));
+            p3.StoreUnsafe(ref m0, (nuint)(c + 3 * width));
+            q0.StoreUnsafe(ref m1, (nuint)c);
+            q1.StoreUnsafe(ref m1, (nuint)(c + width));
+            q2.StoreUnsafe(ref m1, (nuint)(c + 2 * width));
+            q3.StoreUnsafe(ref m1, (nuint)(c + 3 * width));
+        }
+        for (; c + width <= cols; c += width)
+        {
+            var p = Vector256.LoadUnsafe(ref m0, (nuint)c);
+            var q = Vector256.LoadUnsafe(ref m1, (nuint)c);
+            for (int i = 0; i < n; i++)
+            {
+                var w = Vector256.LoadUnsafe(ref bRef, (nuint)(i * cols + c));
+                p = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r)), w, p);
+                q = Simd.Fma(Vector256.Create(Unsafe.Add(ref aRef, i * rows + r + 1)), w, q);
+            }
+            p.StoreUnsafe(ref m0, (nuint)c);
+            q.StoreUnsafe(ref m1, (nuint)c);
+        }
+        for (; c < cols; c++)
+        {
+            T p = Unsafe.Add(ref m0, c), q = Unsafe.Add(ref m1, c);
+            for (int i = 0; i < n; i++)
+            {
+                T w = Unsafe.Add(ref bRef, i * cols + c);
+                p += Unsafe.Add(ref aRef, i * rows + r) * w;
+                q += Unsafe.Add(ref aRef, i * rows + r + 1) * w;
+            }
+            Unsafe.Add(ref m0, c) = p;
+            Unsafe.Add(ref m1, c) = q;
+        }
     }
 
     /// <summary>

@@ -9,9 +9,12 @@ namespace RnnStream.Model.Kernels;
 /// The vector primitives every kernel is built from, at one fixed width: 256 bits, whatever the
 /// machine offers. A key group resumed on another node, or a replay rerun on another machine, must
 /// forecast to the bit what the first one did, and a float sum's rounding depends on how it is
-/// split into lanes. So no kernel follows <c>Vector&lt;T&gt;.Count</c> or a 512-bit path, and every
+/// split into lanes. So no reduction follows <c>Vector&lt;T&gt;.Count</c> or a 512-bit path, and every
 /// reduction adds its lanes in one written-down order. Where 256-bit vectors are not accelerated
-/// .NET emulates them lane by lane, with the same results, only slower.
+/// .NET emulates them lane by lane, with the same results, only slower. What is computed lane by
+/// lane with nothing crossing lanes (a product whose every output is its own chain of fused
+/// multiply-adds, a gate's activation) may take 512 bits where they are accelerated
+/// (<see cref="WideBatchKernels"/>, <see cref="GateMath"/>): the width cannot change a lane's bits.
 /// </summary>
 internal static class Simd
 {

@@ -127,17 +127,18 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         EnsureSegment(length);
         _segment = length;
         int n = _batch, d = Spec.InputFeatures, k = Spec.OutputUnits;
+        // Indexes into the arrays, not a span per window and step: this runs for every series-step of every batch.
+        float[] inputs = batch.Inputs, targets = batch.Targets;
         for (int t = 0; t < length; t++)
+        {
+            bool scored = start + t >= warmup;
             for (int s = 0; s < n; s++)
             {
-                var source = batch.Input(first + s, start + t);
-                var dest = _inputs.AsSpan((t * n + s) * d, d);
-                for (int j = 0; j < d; j++) dest[j] = T.CreateChecked(source[j]);
-                var target = batch.Target(first + s, start + t);
-                var targetDest = _targets.AsSpan((t * n + s) * k, k);
-                bool scored = start + t >= warmup;
-                for (int j = 0; j < k; j++) targetDest[j] = scored ? T.CreateChecked(target[j]) : T.NaN;
+                int step = (first + s) * batch.Steps + start + t, row = t * n + s;
+                for (int j = 0; j < d; j++) _inputs[row * d + j] = T.CreateChecked(inputs[step * d + j]);
+                for (int j = 0; j < k; j++) _targets[row * k + j] = scored ? T.CreateChecked(targets[step * k + j]) : T.NaN;
             }
+        }
 
         foreach (var layer in _layers)
         {
@@ -258,10 +259,14 @@ internal sealed class SequenceNetwork<T> where T : unmanaged, IBinaryFloatingPoi
         BatchKernels.AccumulateColumnSums(n, dFromInput, grads.Slice(layer.BiasOffset, width));
         if (separateHidden) BatchKernels.AccumulateColumnSums(n, dFromHidden, grads.Slice(layer.BiasOffset + width, width));
 
-        var recurrent = layer.RecurrentGrad.AsSpan(0, n * units);
-        if (separateHidden) _directGrad.AsSpan(0, n * units).CopyTo(recurrent);
-        else recurrent.Clear();
-        BatchKernels.AccumulateProduct<T>(n, dFromHidden, layer.RecurrentT, width, [], [], 0, recurrent, units);
+        // At the segment's first step this would be the gradient into the state carried in, which truncation drops.
+        if (t > 0)
+        {
+            var recurrent = layer.RecurrentGrad.AsSpan(0, n * units);
+            if (separateHidden) _directGrad.AsSpan(0, n * units).CopyTo(recurrent);
+            else recurrent.Clear();
+            BatchKernels.AccumulateProduct<T>(n, dFromHidden, layer.RecurrentT, width, [], [], 0, recurrent, units);
+        }
         if (l > 0)
         {
             var below = _gradBelow.AsSpan(0, n * layer.Inputs);

@@ -1,3 +1,4 @@
+using System.Runtime.Intrinsics;
 using RnnStream.Model.Kernels;
 using Xunit;
 
@@ -110,6 +111,78 @@ public sealed class BatchKernelsTests
                 }
         RnnStream.Model.Kernels.BatchKernels.AccumulateTransposedProduct<float>(n, a, rows, b, cols, m);
         for (int i = (rows - rows % 2) * cols; i < m.Length; i++) Assert.Equal(BitConverter.SingleToInt32Bits(expected[i]), BitConverter.SingleToInt32Bits(m[i]));
+    }
+
+    /// <summary>
+    /// What every machine must compute, to the bit, written out one output at a time: the columns the 256-bit kernels
+    /// cover are one chain of fused multiply-adds in the order of k, the rest (past the last whole vector) multiply,
+    /// then add. The machine running the test decides which kernels run (512-bit blocks of four rows where AVX-512 is
+    /// accelerated, 256-bit pairs otherwise); either must give these bits, or a replay rerun on the other machine
+    /// would forecast differently.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 36, 0, 128)]
+    [InlineData(64, 4, 32, 96)]
+    [InlineData(64, 128, 0, 32)]
+    [InlineData(6, 32, 0, 96)]
+    [InlineData(7, 5, 3, 45)]
+    [InlineData(10, 1, 0, 16)]
+    [InlineData(5, 3, 2, 13)]
+    public void AccumulateProduct_in_float_is_one_fused_chain_per_vector_column_on_any_machine(int rows, int na, int nb, int cols)
+    {
+        var random = new Random(rows * 31 + cols);
+        float[] Rand(int n) => Enumerable.Range(0, n).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var a = Rand(rows * na); var ma = Rand(na * cols); var b = Rand(rows * nb); var mb = Rand(nb * cols); var acc = Rand(rows * cols);
+        var expected = (float[])acc.Clone();
+        int vectorColumns = cols - cols % Vector256<float>.Count;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                float sum = expected[r * cols + c];
+                for (int k = 0; k < na; k++) sum = Step(sum, a[r * na + k], ma[k * cols + c], c < vectorColumns);
+                for (int k = 0; k < nb; k++) sum = Step(sum, b[r * nb + k], mb[k * cols + c], c < vectorColumns);
+                expected[r * cols + c] = sum;
+            }
+        RnnStream.Model.Kernels.BatchKernels.AccumulateProduct<float>(rows, a, ma, na, b, mb, nb, acc, cols);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), acc.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    /// <summary>
+    /// The same for the weight gradient: rows of M in pairs (or fours) are fused chains in the order of the batch over
+    /// the vector columns; the unpaired last row, the columns past the last whole vector and a one-column M (a
+    /// one-output head) multiply, then add.
+    /// </summary>
+    [Theory]
+    [InlineData(64, 32, 128)]
+    [InlineData(64, 4, 96)]
+    [InlineData(64, 32, 1)]
+    [InlineData(32, 6, 96)]
+    [InlineData(9, 7, 45)]
+    [InlineData(5, 1, 16)]
+    [InlineData(7, 5, 13)]
+    public void AccumulateTransposedProduct_in_float_is_one_fused_chain_per_paired_row_and_vector_column_on_any_machine(int n, int rows, int cols)
+    {
+        var random = new Random(n * 17 + rows * 3 + cols);
+        float[] Rand(int count) => Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var a = Rand(n * rows); var b = Rand(n * cols); var m = Rand(rows * cols);
+        var expected = (float[])m.Clone();
+        int pairedRows = rows - rows % 2, vectorColumns = cols - cols % Vector256<float>.Count;
+        for (int r = 0; r < rows; r++)
+            for (int c = 0; c < cols; c++)
+            {
+                float sum = expected[r * cols + c];
+                for (int i = 0; i < n; i++) sum = Step(sum, a[i * rows + r], b[i * cols + c], r < pairedRows && c < vectorColumns);
+                expected[r * cols + c] = sum;
+            }
+        RnnStream.Model.Kernels.BatchKernels.AccumulateTransposedProduct<float>(n, a, rows, b, cols, m);
+        Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), m.Select(BitConverter.SingleToInt32Bits));
+    }
+
+    private static float Step(float sum, float x, float w, bool fused)
+    {
+        if (fused) return MathF.FusedMultiplyAdd(x, w, sum);
+        float product = x * w;
+        return sum + product;
     }
 
     [Theory]

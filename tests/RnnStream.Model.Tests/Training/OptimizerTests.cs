@@ -33,6 +33,36 @@ public sealed class OptimizerTests
         Assert.Equal(-0.01f, x[2], 5);
     }
 
+    /// <summary>
+    /// Adam runs eight parameters a vector and the rest one at a time; every parameter must get the bits of the
+    /// one-at-a-time formula, or training would depend on where a parameter falls in the vector.
+    /// </summary>
+    [Fact]
+    public void Adam_gives_every_parameter_the_bits_of_the_one_at_a_time_update()
+    {
+        const int count = 37;
+        const double learningRate = 0.003, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-7;
+        var random = new Random(5);
+        var adam = new AdamOptimizer(count, learningRate, beta1, beta2, epsilon);
+        var x = Enumerable.Range(0, count).Select(_ => (float)(random.NextDouble() - 0.5)).ToArray();
+        var expected = (float[])x.Clone();
+        float[] m = new float[count], v = new float[count];
+        float b1 = (float)beta1, b2 = (float)beta2, eps = (float)epsilon;
+        for (int step = 1; step <= 3; step++)
+        {
+            var g = Enumerable.Range(0, count).Select(_ => (float)((random.NextDouble() - 0.5) * 10)).ToArray();
+            adam.Apply(x, g);
+            float stepSize = (float)(learningRate * Math.Sqrt(1 - Math.Pow(beta2, step)) / (1 - Math.Pow(beta1, step)));
+            for (int i = 0; i < count; i++)
+            {
+                m[i] = b1 * m[i] + (1 - b1) * g[i];
+                v[i] = b2 * v[i] + (1 - b2) * g[i] * g[i];
+                expected[i] -= stepSize * m[i] / (MathF.Sqrt(v[i]) + eps);
+            }
+            Assert.Equal(expected.Select(BitConverter.SingleToInt32Bits), x.Select(BitConverter.SingleToInt32Bits));
+        }
+    }
+
     [Theory]
     [InlineData(OptimizerKind.Adam)]
     [InlineData(OptimizerKind.Sgd)]
