@@ -113,6 +113,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         private readonly SeriesMessageExtractor _extractor;
         private KeyGroupBatches _batches = null!;
         private AnswerInbox _inbox = null!;
+        private bool _ringsDirectly;
         private Action<KeyGroupAnswers> _takeAnswers = null!;
         private readonly bool _replay;
         private StageActor _self = null!;
@@ -154,6 +155,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             });
             SetHandler(stage._out, onPull: () =>
             {
+                RingWithoutAllocating();
                 _inbox.Working();
                 // Only now is the batch written (the sinks write as they take it), so only now may a checkpoint's cut or the end of the run come after it.
                 _inFlight -= _pushedNotTaken;
@@ -198,6 +200,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
 
         private void OnPush()
         {
+            RingWithoutAllocating();
             _inbox.Working();
             _batch = Grab(_stage._in);
             _next = 0;
@@ -300,6 +303,19 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
                 else home.SentAway();
             }
             _batches.Add(partition, tick);
+        }
+
+        /// <summary>
+        /// From the first time the stage runs, the inbox rings it with <see cref="StageWakeUp"/>,
+        /// which allocates nothing; before that (the interpreter is known only while it runs a stage,
+        /// not in <see cref="PreStart"/>) it rings with the async callback.
+        /// </summary>
+        private void RingWithoutAllocating()
+        {
+            if (_ringsDirectly) return;
+            // Called from a push or a pull, when the interpreter is known: one try, whatever it gives.
+            _ringsDirectly = true;
+            if (StageWakeUp.Of(this, OnAnswersWaiting) is { } wakeUp) _inbox.RingWith(wakeUp);
         }
 
         /// <summary>Key groups of this node left answers in the inbox while the stage rested.</summary>
