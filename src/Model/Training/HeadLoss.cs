@@ -24,18 +24,20 @@ internal static class HeadLoss
         bool gaussian = spec.Head == OutputHead.Gaussian;
         double sum = 0;
         int scored = 0;
+        // Indexes, not a slice per row: this runs for every series-step of every batch.
+        if (targets.Length < rows * k || outputs.Length < rows * width || gradients.Length < rows * width)
+            throw new ArgumentException("a buffer is smaller than its rows");
         for (int row = 0; row < rows; row++)
         {
-            var target = targets.Slice(row * k, k);
-            var y = outputs.Slice(row * width, width);
+            int target = row * k, y = row * width;
             for (int j = 0; j < k; j++)
             {
-                if (T.IsNaN(target[j])) continue;
+                if (T.IsNaN(targets[target + j])) continue;
                 scored++;
-                T error = y[j] - target[j];
+                T error = outputs[y + j] - targets[target + j];
                 if (gaussian)
                 {
-                    T variance = GaussianHead.Variance(y[k + j]);
+                    T variance = GaussianHead.Variance(outputs[y + k + j]);
                     sum += 0.5 * (double.Log(double.CreateChecked(variance)) + double.CreateChecked(error * error / variance) + Math.Log(2 * Math.PI));
                 }
                 else sum += double.CreateChecked(error * error);
@@ -44,25 +46,23 @@ internal static class HeadLoss
         int meanOver = scoredOverall ?? scored;
         T inverseCount = meanOver > 0 ? T.One / T.CreateChecked(meanOver) : T.Zero;
         T two = T.CreateChecked(2), half = T.CreateChecked(0.5);
+        gradients[..(rows * width)].Clear();
         for (int row = 0; row < rows; row++)
         {
-            var target = targets.Slice(row * k, k);
-            var y = outputs.Slice(row * width, width);
-            var dy = gradients.Slice(row * width, width);
-            dy.Clear();
+            int target = row * k, y = row * width;
             for (int j = 0; j < k; j++)
             {
-                if (T.IsNaN(target[j])) continue;
-                T error = y[j] - target[j];
+                if (T.IsNaN(targets[target + j])) continue;
+                T error = outputs[y + j] - targets[target + j];
                 if (gaussian)
                 {
-                    T raw = y[k + j];
+                    T raw = outputs[y + k + j];
                     T variance = GaussianHead.Variance(raw);
-                    dy[j] = error / variance * inverseCount;
+                    gradients[y + j] = error / variance * inverseCount;
                     T dVariance = half * (T.One / variance - error * error / (variance * variance));
-                    dy[k + j] = dVariance * GaussianHead.VarianceSlope(raw) * inverseCount;
+                    gradients[y + k + j] = dVariance * GaussianHead.VarianceSlope(raw) * inverseCount;
                 }
-                else dy[j] = two * error * inverseCount;
+                else gradients[y + j] = two * error * inverseCount;
             }
         }
         return (sum, scored);

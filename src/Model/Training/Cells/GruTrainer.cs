@@ -58,78 +58,82 @@ internal sealed class GruTrainer<T> : CellTrainer<T> where T : unmanaged, IBinar
     public override void Backward(UnrolledLayer<T> layer, int t, int n, ReadOnlySpan<T> aboveBlock, Span<T> dInputBlock, Span<T> dHiddenBlock, Span<T> directBlock)
     {
         int units = layer.Units, gates = 3 * units;
+        // The batch's blocks once, then references into them: a span per series and buffer cost as much as the arithmetic.
+        ref T hPrevBlock = ref MemoryMarshal.GetReference(layer.Hidden.AsSpan(t * n * units, n * units));
+        ref T zBlock = ref MemoryMarshal.GetReference(layer.Gates.AsSpan(t * n * gates, n * gates));
+        ref T candidateBlock = ref MemoryMarshal.GetReference(layer.Aux.AsSpan(t * n * units, n * units));
+        ref T recurrentBlock = ref MemoryMarshal.GetReference(layer.RecurrentGrad.AsSpan(0, n * units));
+        ref T aboveRef = ref MemoryMarshal.GetReference(aboveBlock[..(n * units)]);
+        ref T dInputRef = ref MemoryMarshal.GetReference(dInputBlock[..(n * gates)]);
+        ref T dHiddenRef = ref MemoryMarshal.GetReference(dHiddenBlock[..(n * gates)]);
+        ref T directRef = ref MemoryMarshal.GetReference(directBlock[..(n * units)]);
         for (int s = 0; s < n; s++)
         {
-            var hPrev = layer.Hidden.AsSpan((t * n + s) * units, units);
-            var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-            var recurrentCandidate = layer.Aux.AsSpan((t * n + s) * units, units);
-            var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
-            var above = aboveBlock.Slice(s * units, units);
-            var dInput = dInputBlock.Slice(s * gates, gates);
-            var dHidden = dHiddenBlock.Slice(s * gates, gates);
-            var direct = directBlock.Slice(s * units, units);
+            ref T hPrev = ref Unsafe.Add(ref hPrevBlock, s * units);
+            ref T z = ref Unsafe.Add(ref zBlock, s * gates);
+            ref T recurrentCandidate = ref Unsafe.Add(ref candidateBlock, s * units);
+            ref T recurrent = ref Unsafe.Add(ref recurrentBlock, s * units);
+            ref T above = ref Unsafe.Add(ref aboveRef, s * units);
+            ref T dInput = ref Unsafe.Add(ref dInputRef, s * gates);
+            ref T dHidden = ref Unsafe.Add(ref dHiddenRef, s * gates);
+            ref T direct = ref Unsafe.Add(ref directRef, s * units);
             int j = 0;
             // Per lane, so 512-bit vectors give the 256-bit loop's bits, with half the instructions where they are native.
-            if (Vector512.IsHardwareAccelerated && units >= Vector512<T>.Count)
+            if (Vector512.IsHardwareAccelerated)
             {
-                var wideOne = Vector512<T>.One;
-                ref T zRef = ref MemoryMarshal.GetReference(z);
-                ref T hPrevRef = ref MemoryMarshal.GetReference(hPrev);
-                ref T candidateRef = ref MemoryMarshal.GetReference(recurrentCandidate);
-                ref T recurrentRef = ref MemoryMarshal.GetReference(recurrent);
-                ref T aboveRef = ref MemoryMarshal.GetReference(above);
-                ref T dInputRef = ref MemoryMarshal.GetReference(dInput);
-                ref T dHiddenRef = ref MemoryMarshal.GetReference(dHidden);
-                ref T directRef = ref MemoryMarshal.GetReference(direct);
+                var one = Vector512<T>.One;
                 for (; j + Vector512<T>.Count <= units; j += Vector512<T>.Count)
                 {
                     nuint at = (nuint)j, resetAt = (nuint)(units + j), candidateAt = (nuint)(2 * units + j);
-                    var update = Vector512.LoadUnsafe(ref zRef, at);
-                    var reset = Vector512.LoadUnsafe(ref zRef, resetAt);
-                    var candidate = Vector512.LoadUnsafe(ref zRef, candidateAt);
-                    var dh = Vector512.LoadUnsafe(ref aboveRef, at) + Vector512.LoadUnsafe(ref recurrentRef, at);
-                    var dCandidatePre = dh * (wideOne - update) * (wideOne - candidate * candidate);
-                    var dUpdatePre = dh * (Vector512.LoadUnsafe(ref hPrevRef, at) - candidate) * update * (wideOne - update);
-                    var dResetPre = dCandidatePre * Vector512.LoadUnsafe(ref candidateRef, at) * reset * (wideOne - reset);
-                    dUpdatePre.StoreUnsafe(ref dInputRef, at);
-                    dUpdatePre.StoreUnsafe(ref dHiddenRef, at);
-                    dResetPre.StoreUnsafe(ref dInputRef, resetAt);
-                    dResetPre.StoreUnsafe(ref dHiddenRef, resetAt);
-                    dCandidatePre.StoreUnsafe(ref dInputRef, candidateAt);
-                    (dCandidatePre * reset).StoreUnsafe(ref dHiddenRef, candidateAt);
-                    (dh * update).StoreUnsafe(ref directRef, at);
+                    var update = Vector512.LoadUnsafe(ref z, at);
+                    var reset = Vector512.LoadUnsafe(ref z, resetAt);
+                    var candidate = Vector512.LoadUnsafe(ref z, candidateAt);
+                    var dh = Vector512.LoadUnsafe(ref above, at) + Vector512.LoadUnsafe(ref recurrent, at);
+                    var dCandidatePre = dh * (one - update) * (one - candidate * candidate);
+                    var dUpdatePre = dh * (Vector512.LoadUnsafe(ref hPrev, at) - candidate) * update * (one - update);
+                    var dResetPre = dCandidatePre * Vector512.LoadUnsafe(ref recurrentCandidate, at) * reset * (one - reset);
+                    dUpdatePre.StoreUnsafe(ref dInput, at);
+                    dUpdatePre.StoreUnsafe(ref dHidden, at);
+                    dResetPre.StoreUnsafe(ref dInput, resetAt);
+                    dResetPre.StoreUnsafe(ref dHidden, resetAt);
+                    dCandidatePre.StoreUnsafe(ref dInput, candidateAt);
+                    (dCandidatePre * reset).StoreUnsafe(ref dHidden, candidateAt);
+                    (dh * update).StoreUnsafe(ref direct, at);
                 }
             }
-            var one = Vector256<T>.One;
-            for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
             {
-                var update = Vector256.Create(z[j..]);
-                var reset = Vector256.Create(z[(units + j)..]);
-                var candidate = Vector256.Create(z[(2 * units + j)..]);
-                var dh = Vector256.Create(above[j..]) + Vector256.Create(recurrent[j..]);
-                var dCandidatePre = dh * (one - update) * (one - candidate * candidate);
-                var dUpdatePre = dh * (Vector256.Create(hPrev[j..]) - candidate) * update * (one - update);
-                var dResetPre = dCandidatePre * Vector256.Create(recurrentCandidate[j..]) * reset * (one - reset);
-                dUpdatePre.CopyTo(dInput[j..]);
-                dUpdatePre.CopyTo(dHidden[j..]);
-                dResetPre.CopyTo(dInput[(units + j)..]);
-                dResetPre.CopyTo(dHidden[(units + j)..]);
-                dCandidatePre.CopyTo(dInput[(2 * units + j)..]);
-                (dCandidatePre * reset).CopyTo(dHidden[(2 * units + j)..]);
-                (dh * update).CopyTo(direct[j..]);
+                var one = Vector256<T>.One;
+                for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
+                {
+                    nuint at = (nuint)j, resetAt = (nuint)(units + j), candidateAt = (nuint)(2 * units + j);
+                    var update = Vector256.LoadUnsafe(ref z, at);
+                    var reset = Vector256.LoadUnsafe(ref z, resetAt);
+                    var candidate = Vector256.LoadUnsafe(ref z, candidateAt);
+                    var dh = Vector256.LoadUnsafe(ref above, at) + Vector256.LoadUnsafe(ref recurrent, at);
+                    var dCandidatePre = dh * (one - update) * (one - candidate * candidate);
+                    var dUpdatePre = dh * (Vector256.LoadUnsafe(ref hPrev, at) - candidate) * update * (one - update);
+                    var dResetPre = dCandidatePre * Vector256.LoadUnsafe(ref recurrentCandidate, at) * reset * (one - reset);
+                    dUpdatePre.StoreUnsafe(ref dInput, at);
+                    dUpdatePre.StoreUnsafe(ref dHidden, at);
+                    dResetPre.StoreUnsafe(ref dInput, resetAt);
+                    dResetPre.StoreUnsafe(ref dHidden, resetAt);
+                    dCandidatePre.StoreUnsafe(ref dInput, candidateAt);
+                    (dCandidatePre * reset).StoreUnsafe(ref dHidden, candidateAt);
+                    (dh * update).StoreUnsafe(ref direct, at);
+                }
             }
             for (; j < units; j++)
             {
-                T update = z[j], reset = z[units + j], candidate = z[2 * units + j];
-                T dh = above[j] + recurrent[j];
+                T update = Unsafe.Add(ref z, j), reset = Unsafe.Add(ref z, units + j), candidate = Unsafe.Add(ref z, 2 * units + j);
+                T dh = Unsafe.Add(ref above, j) + Unsafe.Add(ref recurrent, j);
                 T dCandidatePre = dh * (T.One - update) * (T.One - candidate * candidate);
-                T dUpdatePre = dh * (hPrev[j] - candidate) * update * (T.One - update);
-                T dResetPre = dCandidatePre * recurrentCandidate[j] * reset * (T.One - reset);
-                dInput[j] = dHidden[j] = dUpdatePre;
-                dInput[units + j] = dHidden[units + j] = dResetPre;
-                dInput[2 * units + j] = dCandidatePre;
-                dHidden[2 * units + j] = dCandidatePre * reset;
-                direct[j] = dh * update;
+                T dUpdatePre = dh * (Unsafe.Add(ref hPrev, j) - candidate) * update * (T.One - update);
+                T dResetPre = dCandidatePre * Unsafe.Add(ref recurrentCandidate, j) * reset * (T.One - reset);
+                Unsafe.Add(ref dInput, j) = Unsafe.Add(ref dHidden, j) = dUpdatePre;
+                Unsafe.Add(ref dInput, units + j) = Unsafe.Add(ref dHidden, units + j) = dResetPre;
+                Unsafe.Add(ref dInput, 2 * units + j) = dCandidatePre;
+                Unsafe.Add(ref dHidden, 2 * units + j) = dCandidatePre * reset;
+                Unsafe.Add(ref direct, j) = dh * update;
             }
         }
     }

@@ -53,70 +53,75 @@ internal sealed class LstmTrainer<T> : CellTrainer<T> where T : unmanaged, IBina
     public override void Backward(UnrolledLayer<T> layer, int t, int n, ReadOnlySpan<T> aboveBlock, Span<T> dInput, Span<T> dHidden, Span<T> direct)
     {
         int units = layer.Units, gates = 4 * units;
+        // The batch's blocks once, then references into them: a span per series and buffer cost as much as the arithmetic.
+        ref T zBlock = ref MemoryMarshal.GetReference(layer.Gates.AsSpan(t * n * gates, n * gates));
+        ref T cPrevBlock = ref MemoryMarshal.GetReference(layer.CellState.AsSpan(t * n * units, n * units));
+        ref T tanhBlock = ref MemoryMarshal.GetReference(layer.Aux.AsSpan(t * n * units, n * units));
+        ref T recurrentBlock = ref MemoryMarshal.GetReference(layer.RecurrentGrad.AsSpan(0, n * units));
+        ref T cellGradBlock = ref MemoryMarshal.GetReference(layer.CellGrad.AsSpan(0, n * units));
+        ref T aboveRef = ref MemoryMarshal.GetReference(aboveBlock[..(n * units)]);
+        ref T dzBlock = ref MemoryMarshal.GetReference(dInput[..(n * gates)]);
         for (int s = 0; s < n; s++)
         {
-            var cPrev = layer.CellState.AsSpan((t * n + s) * units, units);
-            var z = layer.Gates.AsSpan((t * n + s) * gates, gates);
-            var cellTanh = layer.Aux.AsSpan((t * n + s) * units, units);
-            var recurrent = layer.RecurrentGrad.AsSpan(s * units, units);
-            var cellGrad = layer.CellGrad.AsSpan(s * units, units);
-            var above = aboveBlock.Slice(s * units, units);
-            var dz = dInput.Slice(s * gates, gates);
+            ref T z = ref Unsafe.Add(ref zBlock, s * gates);
+            ref T dz = ref Unsafe.Add(ref dzBlock, s * gates);
+            ref T cPrev = ref Unsafe.Add(ref cPrevBlock, s * units);
+            ref T cellTanh = ref Unsafe.Add(ref tanhBlock, s * units);
+            ref T recurrent = ref Unsafe.Add(ref recurrentBlock, s * units);
+            ref T cellGrad = ref Unsafe.Add(ref cellGradBlock, s * units);
+            ref T above = ref Unsafe.Add(ref aboveRef, s * units);
             int j = 0;
             // Per lane, so 512-bit vectors give the 256-bit loop's bits, with half the instructions where they are native.
-            if (Vector512.IsHardwareAccelerated && units >= Vector512<T>.Count)
+            if (Vector512.IsHardwareAccelerated)
             {
-                var wideOne = Vector512<T>.One;
-                ref T zRef = ref MemoryMarshal.GetReference(z);
-                ref T cPrevRef = ref MemoryMarshal.GetReference(cPrev);
-                ref T tanhRef = ref MemoryMarshal.GetReference(cellTanh);
-                ref T recurrentRef = ref MemoryMarshal.GetReference(recurrent);
-                ref T cellGradRef = ref MemoryMarshal.GetReference(cellGrad);
-                ref T aboveRef = ref MemoryMarshal.GetReference(above);
-                ref T dzRef = ref MemoryMarshal.GetReference(dz);
+                var one = Vector512<T>.One;
                 for (; j + Vector512<T>.Count <= units; j += Vector512<T>.Count)
                 {
                     nuint at = (nuint)j, forgetAt = (nuint)(units + j), candidateAt = (nuint)(2 * units + j), outputAt = (nuint)(3 * units + j);
-                    var i = Vector512.LoadUnsafe(ref zRef, at);
-                    var f = Vector512.LoadUnsafe(ref zRef, forgetAt);
-                    var g = Vector512.LoadUnsafe(ref zRef, candidateAt);
-                    var o = Vector512.LoadUnsafe(ref zRef, outputAt);
-                    var tc = Vector512.LoadUnsafe(ref tanhRef, at);
-                    var dh = Vector512.LoadUnsafe(ref aboveRef, at) + Vector512.LoadUnsafe(ref recurrentRef, at);
-                    var dc = Vector512.LoadUnsafe(ref cellGradRef, at) + dh * o * (wideOne - tc * tc);
-                    (dc * g * i * (wideOne - i)).StoreUnsafe(ref dzRef, at);
-                    (dc * Vector512.LoadUnsafe(ref cPrevRef, at) * f * (wideOne - f)).StoreUnsafe(ref dzRef, forgetAt);
-                    (dc * i * (wideOne - g * g)).StoreUnsafe(ref dzRef, candidateAt);
-                    (dh * tc * o * (wideOne - o)).StoreUnsafe(ref dzRef, outputAt);
-                    (dc * f).StoreUnsafe(ref cellGradRef, at);
+                    var i = Vector512.LoadUnsafe(ref z, at);
+                    var f = Vector512.LoadUnsafe(ref z, forgetAt);
+                    var g = Vector512.LoadUnsafe(ref z, candidateAt);
+                    var o = Vector512.LoadUnsafe(ref z, outputAt);
+                    var tc = Vector512.LoadUnsafe(ref cellTanh, at);
+                    var dh = Vector512.LoadUnsafe(ref above, at) + Vector512.LoadUnsafe(ref recurrent, at);
+                    var dc = Vector512.LoadUnsafe(ref cellGrad, at) + dh * o * (one - tc * tc);
+                    (dc * g * i * (one - i)).StoreUnsafe(ref dz, at);
+                    (dc * Vector512.LoadUnsafe(ref cPrev, at) * f * (one - f)).StoreUnsafe(ref dz, forgetAt);
+                    (dc * i * (one - g * g)).StoreUnsafe(ref dz, candidateAt);
+                    (dh * tc * o * (one - o)).StoreUnsafe(ref dz, outputAt);
+                    (dc * f).StoreUnsafe(ref cellGrad, at);
                 }
             }
-            var one = Vector256<T>.One;
-            for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
             {
-                var i = Vector256.Create(z[j..]);
-                var f = Vector256.Create(z[(units + j)..]);
-                var g = Vector256.Create(z[(2 * units + j)..]);
-                var o = Vector256.Create(z[(3 * units + j)..]);
-                var tc = Vector256.Create(cellTanh[j..]);
-                var dh = Vector256.Create(above[j..]) + Vector256.Create(recurrent[j..]);
-                var dc = Vector256.Create(cellGrad[j..]) + dh * o * (one - tc * tc);
-                (dc * g * i * (one - i)).CopyTo(dz[j..]);
-                (dc * Vector256.Create(cPrev[j..]) * f * (one - f)).CopyTo(dz[(units + j)..]);
-                (dc * i * (one - g * g)).CopyTo(dz[(2 * units + j)..]);
-                (dh * tc * o * (one - o)).CopyTo(dz[(3 * units + j)..]);
-                (dc * f).CopyTo(cellGrad[j..]);
+                var one = Vector256<T>.One;
+                for (; j + Vector256<T>.Count <= units; j += Vector256<T>.Count)
+                {
+                    nuint at = (nuint)j, forgetAt = (nuint)(units + j), candidateAt = (nuint)(2 * units + j), outputAt = (nuint)(3 * units + j);
+                    var i = Vector256.LoadUnsafe(ref z, at);
+                    var f = Vector256.LoadUnsafe(ref z, forgetAt);
+                    var g = Vector256.LoadUnsafe(ref z, candidateAt);
+                    var o = Vector256.LoadUnsafe(ref z, outputAt);
+                    var tc = Vector256.LoadUnsafe(ref cellTanh, at);
+                    var dh = Vector256.LoadUnsafe(ref above, at) + Vector256.LoadUnsafe(ref recurrent, at);
+                    var dc = Vector256.LoadUnsafe(ref cellGrad, at) + dh * o * (one - tc * tc);
+                    (dc * g * i * (one - i)).StoreUnsafe(ref dz, at);
+                    (dc * Vector256.LoadUnsafe(ref cPrev, at) * f * (one - f)).StoreUnsafe(ref dz, forgetAt);
+                    (dc * i * (one - g * g)).StoreUnsafe(ref dz, candidateAt);
+                    (dh * tc * o * (one - o)).StoreUnsafe(ref dz, outputAt);
+                    (dc * f).StoreUnsafe(ref cellGrad, at);
+                }
             }
             for (; j < units; j++)
             {
-                T i = z[j], f = z[units + j], g = z[2 * units + j], o = z[3 * units + j], tc = cellTanh[j];
-                T dh = above[j] + recurrent[j];
-                T dc = cellGrad[j] + dh * o * (T.One - tc * tc);
-                dz[j] = dc * g * i * (T.One - i);
-                dz[units + j] = dc * cPrev[j] * f * (T.One - f);
-                dz[2 * units + j] = dc * i * (T.One - g * g);
-                dz[3 * units + j] = dh * tc * o * (T.One - o);
-                cellGrad[j] = dc * f;
+                T i = Unsafe.Add(ref z, j), f = Unsafe.Add(ref z, units + j), g = Unsafe.Add(ref z, 2 * units + j), o = Unsafe.Add(ref z, 3 * units + j);
+                T tc = Unsafe.Add(ref cellTanh, j);
+                T dh = Unsafe.Add(ref above, j) + Unsafe.Add(ref recurrent, j);
+                T dc = Unsafe.Add(ref cellGrad, j) + dh * o * (T.One - tc * tc);
+                Unsafe.Add(ref dz, j) = dc * g * i * (T.One - i);
+                Unsafe.Add(ref dz, units + j) = dc * Unsafe.Add(ref cPrev, j) * f * (T.One - f);
+                Unsafe.Add(ref dz, 2 * units + j) = dc * i * (T.One - g * g);
+                Unsafe.Add(ref dz, 3 * units + j) = dh * tc * o * (T.One - o);
+                Unsafe.Add(ref cellGrad, j) = dc * f;
             }
         }
     }
