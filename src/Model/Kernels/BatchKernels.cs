@@ -8,7 +8,8 @@ namespace RnnStream.Model.Kernels;
 /// <summary>
 /// The row kernels applied to a whole batch of series at one time step. Two series share every
 /// weight load and give the FMA units eight independent chains instead of four, which is what
-/// keeps them busy at the small widths (H = 16..64) this system runs.
+/// keeps them busy at the small widths (H = 16..64) this system runs. Where 512-bit vectors are
+/// accelerated, four series at a time go to <see cref="WideBatchKernels"/> first, with the same bits.
 /// </summary>
 internal static class BatchKernels
 {
@@ -154,7 +155,7 @@ internal static class BatchKernels
 
     /// <summary>
     /// M (rows × cols) += Aᵀ·B with A n × rows and B n × cols: the weight gradient of one time step,
-    /// summed over the batch. Two rows of M stay in registers while the batch streams past.
+    /// summed over the batch. Two rows of M (four, at 512 bits) stay in registers while the batch streams past.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void AccumulateTransposedProduct<T>(int n, ReadOnlySpan<T> a, int rows, ReadOnlySpan<T> b, int cols, Span<T> matrix)
