@@ -161,7 +161,10 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         Assert.Contains(kept, p => p.Matured is not null);
         // What the keeping output holds was never made again: each prediction its own, its values those it was written with.
         Assert.Equal(ticks.Count, kept.Distinct(ReferenceEqualityComparer.Instance).Count());
-        Assert.True(seen.Count < ticks.Count / 10, $"{seen.Count} predictions made for {ticks.Count} ticks");
+        // Made again in place, so far fewer than one a tick. How many are made follows how many batches were in flight
+        // at once (each size of batch is pooled apart, its slots made as first used), which grows when the machine is
+        // busy: 431–1,162 of 9,000 over full-suite runs on 2 cores, where a tenth was too tight a bound.
+        Assert.True(seen.Count < ticks.Count / 4, $"{seen.Count} predictions made for {ticks.Count} ticks");
     }
 
     [Fact]
