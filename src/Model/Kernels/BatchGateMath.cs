@@ -47,16 +47,16 @@ internal static class BatchGateMath
             for (int j = 0; j < units; j += Vector256<float>.Count)
             {
                 nuint at = (nuint)(row + j), forgetAt = at + (nuint)units, candidateAt = at + (nuint)(2 * units), outputAt = at + (nuint)(3 * units);
-                var input = SigmoidFrom(Vector256.LoadUnsafe(ref eRef, at));
-                var forget = SigmoidFrom(Vector256.LoadUnsafe(ref eRef, forgetAt));
-                var candidate = TanhFrom(Vector256.LoadUnsafe(ref eRef, candidateAt), Vector256.LoadUnsafe(ref zRef, candidateAt));
-                SigmoidFrom(Vector256.LoadUnsafe(ref eRef, outputAt)).StoreUnsafe(ref zRef, outputAt);
+                var input = GateMath.SigmoidFrom(Vector256.LoadUnsafe(ref eRef, at));
+                var forget = GateMath.SigmoidFrom(Vector256.LoadUnsafe(ref eRef, forgetAt));
+                var candidate = GateMath.TanhFrom(Vector256.LoadUnsafe(ref eRef, candidateAt), Vector256.LoadUnsafe(ref zRef, candidateAt));
+                GateMath.SigmoidFrom(Vector256.LoadUnsafe(ref eRef, outputAt)).StoreUnsafe(ref zRef, outputAt);
                 var cell = Vector256.FusedMultiplyAdd(input, candidate, forget * Vector256.LoadUnsafe(ref cPrevRef, (nuint)(state + j)));
                 input.StoreUnsafe(ref zRef, at);
                 forget.StoreUnsafe(ref zRef, forgetAt);
                 candidate.StoreUnsafe(ref zRef, candidateAt);
                 cell.StoreUnsafe(ref cRef, (nuint)(state + j));
-                (Vector256.Create(-2f) * Vector256.Abs(cell)).StoreUnsafe(ref tanhRef, (nuint)(state + j));
+                GateMath.TanhArgument(cell).StoreUnsafe(ref tanhRef, (nuint)(state + j));
             }
         }
         ExpInPlace(ref tanhRef, states);
@@ -68,7 +68,7 @@ internal static class BatchGateMath
             for (int j = 0; j < units; j += Vector256<float>.Count)
             {
                 nuint at = (nuint)(state + j);
-                var squashed = TanhFrom(Vector256.LoadUnsafe(ref tanhRef, at), Vector256.LoadUnsafe(ref cRef, at));
+                var squashed = GateMath.TanhFrom(Vector256.LoadUnsafe(ref tanhRef, at), Vector256.LoadUnsafe(ref cRef, at));
                 squashed.StoreUnsafe(ref tanhRef, at);
                 (Vector256.LoadUnsafe(ref zRef, (nuint)(outputRow + j)) * squashed).StoreUnsafe(ref hRef, at);
             }
@@ -107,14 +107,14 @@ internal static class BatchGateMath
             for (int j = 0; j < units; j += Vector256<float>.Count)
             {
                 nuint at = (nuint)(row + j), resetAt = at + (nuint)units, candidateAt = at + (nuint)(2 * units);
-                SigmoidFrom(Vector256.LoadUnsafe(ref zRef, at)).StoreUnsafe(ref zRef, at);
-                var reset = SigmoidFrom(Vector256.LoadUnsafe(ref zRef, resetAt));
+                GateMath.SigmoidFrom(Vector256.LoadUnsafe(ref zRef, at)).StoreUnsafe(ref zRef, at);
+                var reset = GateMath.SigmoidFrom(Vector256.LoadUnsafe(ref zRef, resetAt));
                 reset.StoreUnsafe(ref zRef, resetAt);
                 var fromHiddenCandidate = Vector256.LoadUnsafe(ref hiddenRef, candidateAt);
                 fromHiddenCandidate.StoreUnsafe(ref keptRef, (nuint)(s * units + j));
                 var candidatePre = Vector256.FusedMultiplyAdd(reset, fromHiddenCandidate, Vector256.LoadUnsafe(ref zRef, candidateAt));
                 candidatePre.StoreUnsafe(ref zRef, candidateAt);
-                (Vector256.Create(-2f) * Vector256.Abs(candidatePre)).StoreUnsafe(ref hiddenRef, candidateAt);
+                GateMath.TanhArgument(candidatePre).StoreUnsafe(ref hiddenRef, candidateAt);
             }
             ExpInPlace(ref Unsafe.Add(ref hiddenRef, row + 2 * units), units);
         }
@@ -127,7 +127,7 @@ internal static class BatchGateMath
             for (int j = 0; j < units; j += Vector256<float>.Count)
             {
                 nuint at = (nuint)(row + j), candidateAt = at + (nuint)(2 * units), state = (nuint)(s * units + j);
-                var candidate = TanhFrom(Vector256.LoadUnsafe(ref hiddenRef, candidateAt), Vector256.LoadUnsafe(ref zRef, candidateAt));
+                var candidate = GateMath.TanhFrom(Vector256.LoadUnsafe(ref hiddenRef, candidateAt), Vector256.LoadUnsafe(ref zRef, candidateAt));
                 candidate.StoreUnsafe(ref zRef, candidateAt);
                 Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref zRef, at), Vector256.LoadUnsafe(ref hPrevRef, state) - candidate, candidate).StoreUnsafe(ref hRef, state);
             }
@@ -154,24 +154,11 @@ internal static class BatchGateMath
             (-Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref dest, (nuint)j);
     }
 
-    /// <summary>tanh's argument to the exponential: −2·|x|.</summary>
+    /// <summary><see cref="GateMath.TanhArgument(Vector256{float})"/> of count values.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void TanhArgument(ref float source, ref float dest, int count)
     {
         for (int j = 0; j < count; j += Vector256<float>.Count)
-            (Vector256.Create(-2f) * Vector256.Abs(Vector256.LoadUnsafe(ref source, (nuint)j))).StoreUnsafe(ref dest, (nuint)j);
-    }
-
-    /// <summary><see cref="GateMath.Sigmoid(Vector256{float})"/> from e^−x.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> SigmoidFrom(Vector256<float> exponential) => Vector256<float>.One / (Vector256<float>.One + exponential);
-
-    /// <summary><see cref="GateMath.Tanh(Vector256{float})"/> of x from e^(−2|x|).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> TanhFrom(Vector256<float> exponential, Vector256<float> x)
-    {
-        var z = exponential - Vector256<float>.One;
-        var sign = x.AsUInt32() & Vector256.Create(0x8000_0000u);
-        return (sign ^ (-z / (z + Vector256.Create(2f))).AsUInt32()).AsSingle();
+            GateMath.TanhArgument(Vector256.LoadUnsafe(ref source, (nuint)j)).StoreUnsafe(ref dest, (nuint)j);
     }
 }

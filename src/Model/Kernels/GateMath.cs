@@ -24,31 +24,55 @@ internal static class GateMath
 
     /// <summary>1 / (1 + e^−x), as <c>TensorPrimitives.Sigmoid</c> computes it.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Sigmoid(Vector256<float> x) => Vector256<float>.One / (Vector256<float>.One + Vector256.Exp(-x));
+    public static Vector256<float> Sigmoid(Vector256<float> x) => SigmoidFrom(Vector256.Exp(-x));
 
     /// <summary>The sigmoid sixteen lanes at a time, each lane the bits of <see cref="Sigmoid(Vector256{float})"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Sigmoid(Vector512<float> x) => Vector512<float>.One / (Vector512<float>.One + Vector512.Exp(-x));
-
-    /// <summary>tanh sixteen lanes at a time, each lane the bits of <see cref="Tanh(Vector256{float})"/>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector512<float> Tanh(Vector512<float> x)
-    {
-        var z = Vector512.Exp(Vector512.Create(-2f) * Vector512.Abs(x)) - Vector512<float>.One;
-        var sign = x.AsUInt32() & Vector512.Create(0x8000_0000u);
-        return (sign ^ (-z / (z + Vector512.Create(2f))).AsUInt32()).AsSingle();
-    }
+    public static Vector512<float> Sigmoid(Vector512<float> x) => SigmoidFrom(Vector512.Exp(-x));
 
     /// <summary>
     /// tanh through z = e^(−2|x|) − 1: tanh|x| = −z / (z + 2), and the sign of x put back; as
     /// <c>TensorPrimitives.Tanh</c> computes it (checked to the bit in the tests).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static Vector256<float> Tanh(Vector256<float> x)
+    public static Vector256<float> Tanh(Vector256<float> x) => TanhFrom(Vector256.Exp(TanhArgument(x)), x);
+
+    /// <summary>tanh sixteen lanes at a time, each lane the bits of <see cref="Tanh(Vector256{float})"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> Tanh(Vector512<float> x) => TanhFrom(Vector512.Exp(TanhArgument(x)), x);
+
+    // The sigmoid and tanh in two halves, around the exponential, so that a batch can take its exponentials in a
+    // pass of their own (BatchGateMath) and still compute exactly these formulas.
+
+    /// <summary>The sigmoid of x from e^−x.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> SigmoidFrom(Vector256<float> exponential) => Vector256<float>.One / (Vector256<float>.One + exponential);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> SigmoidFrom(Vector512<float> exponential) => Vector512<float>.One / (Vector512<float>.One + exponential);
+
+    /// <summary>tanh's argument to the exponential: −2·|x|.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> TanhArgument(Vector256<float> x) => Vector256.Create(-2f) * Vector256.Abs(x);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TanhArgument(Vector512<float> x) => Vector512.Create(-2f) * Vector512.Abs(x);
+
+    /// <summary>tanh of x from e^(−2|x|).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector256<float> TanhFrom(Vector256<float> exponential, Vector256<float> x)
     {
-        var z = Vector256.Exp(Vector256.Create(-2f) * Vector256.Abs(x)) - Vector256<float>.One;
+        var z = exponential - Vector256<float>.One;
         var sign = x.AsUInt32() & Vector256.Create(0x8000_0000u);
         return (sign ^ (-z / (z + Vector256.Create(2f))).AsUInt32()).AsSingle();
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static Vector512<float> TanhFrom(Vector512<float> exponential, Vector512<float> x)
+    {
+        var z = exponential - Vector512<float>.One;
+        var sign = x.AsUInt32() & Vector512.Create(0x8000_0000u);
+        return (sign ^ (-z / (z + Vector512.Create(2f))).AsUInt32()).AsSingle();
     }
 
     /// <summary>
