@@ -43,6 +43,13 @@ public static class CsvFields
         return span.Contains("\"\"", StringComparison.Ordinal) ? span.ToString().Replace("\"\"", "\"") : span.ToString();
     }
 
+    /// <summary>As <see cref="Text"/>, in place in the line, where no doubled quote has to be undone (then allocating nothing).</summary>
+    public static ReadOnlySpan<char> Field(ReadOnlySpan<char> line, Range field)
+    {
+        var span = line[field];
+        return span.Contains("\"\"", StringComparison.Ordinal) ? span.ToString().Replace("\"\"", "\"") : span;
+    }
+
     /// <summary>
     /// A text field as CSV writes it: quoted, with its quotes doubled, when it holds a delimiter, a
     /// quote or a line break; and, when it starts like a spreadsheet formula (=, +, -, @) without

@@ -22,8 +22,11 @@ internal sealed class CsvRecordReader(FeedSchema schema, TimestampReader times, 
     /// <summary>Names of the features in each tick's values, known once the header is read.</summary>
     public IReadOnlyList<string> FeatureNames { get; private set; } = [];
 
+    /// <summary>Records a row can yield: a tick per series column of a wide row, else one (a tick or a reject).</summary>
+    public int MostRecordsPerLine => Math.Max(1, _seriesColumns.Length);
+
     /// <summary>A header line, or a row (skipped while the schema's type rows last).</summary>
-    public void Read(string line, long offset, List<FeedRecord> output, long receivedAt)
+    public void Read(ReadOnlySpan<char> line, long offset, ParsedRecords output, long receivedAt)
     {
         if (_header is null)
         {
@@ -38,20 +41,19 @@ internal sealed class CsvRecordReader(FeedSchema schema, TimestampReader times, 
         ReadRow(line, offset, output, receivedAt);
     }
 
-    private void ReadRow(string line, long offset, List<FeedRecord> output, long receivedAt)
+    private void ReadRow(ReadOnlySpan<char> line, long offset, ParsedRecords output, long receivedAt)
     {
         int count = SplitFields(line);
         if (count != _header!.Length)
         {
-            output.Add(new Rejected(line, count < _header.Length ? RejectReason.MissingField : RejectReason.WrongFeatureCount,
+            output.Add(new Rejected(line.ToString(), count < _header.Length ? RejectReason.MissingField : RejectReason.WrongFeatureCount,
                 $"{count} fields, the header has {_header.Length}", offset));
             return;
         }
-        var span = line.AsSpan();
-        string rawTime = CsvFields.Text(span, _fields[_timestampIndex]);
-        if (!times.TryRead(rawTime, out var timestamp))
+        var rawTime = CsvFields.Field(line, _fields[_timestampIndex]);
+        if (!times.TryRead(rawTime, out var timestamp, out string? keptTime))
         {
-            output.Add(new Rejected(line, RejectReason.UnparseableTimestamp, $"'{rawTime}' is not a time in format {times.Format?.ToString() ?? "(none detected)"}", offset));
+            output.Add(new Rejected(line.ToString(), RejectReason.UnparseableTimestamp, $"'{rawTime}' is not a time in format {times.Format?.ToString() ?? "(none detected)"}", offset));
             return;
         }
 
@@ -59,34 +61,36 @@ internal sealed class CsvRecordReader(FeedSchema schema, TimestampReader times, 
         {
             foreach (var (index, id) in _seriesColumns)
             {
-                var values = new float[1];
-                if (FeatureValue.TryParse(span[_fields[index]], id, schema.MaxAbsValue, out values[0], out var reason, out var detail))
-                    gate.Admit(new Tick(id, timestamp, rawTime, values, offset, times.Format!, receivedAt), line, output);
-                else
+                var values = output.BeginTick(1);
+                if (!FeatureValue.TryParse(line[_fields[index]], id, schema.MaxAbsValue, out values[0], out var reason, out var detail))
                     output.Add(new Rejected($"{line} [column {id}]", reason, detail, offset));
+                else if (gate.Admit(id, timestamp, offset, times.Format!, rawTime, line, output) is { } admitted)
+                    output.KeepTick(admitted, timestamp, keptTime, offset, times.Format!, receivedAt);
+                else output.DropTick();
             }
             return;
         }
 
-        string seriesId = _seriesIndex >= 0 ? CsvFields.Text(span, _fields[_seriesIndex]) : schema.FixedSeriesId;
-        var features = new float[_featureIndices.Length];
+        var seriesId = _seriesIndex >= 0 ? CsvFields.Field(line, _fields[_seriesIndex]) : schema.FixedSeriesId;
+        var features = output.BeginTick(_featureIndices.Length);
         for (int f = 0; f < features.Length; f++)
         {
-            if (!FeatureValue.TryParse(span[_fields[_featureIndices[f]]], FeatureNames[f], schema.MaxAbsValue, out features[f], out var reason, out var detail))
+            if (!FeatureValue.TryParse(line[_fields[_featureIndices[f]]], FeatureNames[f], schema.MaxAbsValue, out features[f], out var reason, out var detail))
             {
-                output.Add(new Rejected(line, reason, detail, offset));
+                output.Add(new Rejected(line.ToString(), reason, detail, offset));
                 return;
             }
         }
-        gate.Admit(new Tick(seriesId, timestamp, rawTime, features, offset, times.Format!, receivedAt), line, output);
+        if (gate.Admit(seriesId, timestamp, offset, times.Format!, rawTime, line, output) is { } series)
+            output.KeepTick(series, timestamp, keptTime, offset, times.Format!, receivedAt);
+        else output.DropTick();
     }
 
-    private void ReadHeader(string line)
+    private void ReadHeader(ReadOnlySpan<char> line)
     {
         int count = SplitFields(line);
-        var span = line.AsSpan();
         _header = new string[count];
-        for (int i = 0; i < count; i++) _header[i] = CsvFields.Text(span, _fields[i]).Trim();
+        for (int i = 0; i < count; i++) _header[i] = CsvFields.Text(line, _fields[i]).Trim();
 
         _timestampIndex = IndexOf(schema.TimestampColumn, "timestamp column");
         if (schema.Format == FeedFormat.Wide)
@@ -116,7 +120,7 @@ internal sealed class CsvRecordReader(FeedSchema schema, TimestampReader times, 
         return index;
     }
 
-    private int SplitFields(string line)
+    private int SplitFields(ReadOnlySpan<char> line)
     {
         int count = CsvFields.Split(line, schema.Delimiter, _fields);
         if (count > _fields.Length && count <= 1 << 16)

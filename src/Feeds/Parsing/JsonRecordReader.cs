@@ -6,7 +6,7 @@ namespace RnnStream.Feeds.Parsing;
 /// <summary>One JSON object per line: the time, the series id (unless fixed) and each feature by name.</summary>
 internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> features, TimestampReader times, SeriesGate gate)
 {
-    public void Read(string line, long offset, List<FeedRecord> output, long receivedAt)
+    public void Read(string line, long offset, ParsedRecords output, long receivedAt)
     {
         JsonDocument document;
         try
@@ -32,7 +32,7 @@ internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> 
                 return;
             }
             if (!TryText(timeElement, line, offset, output, out string rawTime)) return;
-            if (!times.TryRead(rawTime, out var timestamp))
+            if (!times.TryRead(rawTime, out var timestamp, out string? keptTime))
             {
                 output.Add(new Rejected(line, RejectReason.UnparseableTimestamp, $"'{rawTime}' is not a time", offset));
                 return;
@@ -47,7 +47,7 @@ internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> 
                 }
                 if (!TryText(idElement, line, offset, output, out seriesId)) return;
             }
-            var values = new float[features.Count];
+            var values = output.BeginTick(features.Count);
             for (int f = 0; f < values.Length; f++)
             {
                 if (!root.TryGetProperty(features[f], out var element))
@@ -62,7 +62,9 @@ internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> 
                     return;
                 }
             }
-            gate.Admit(new Tick(seriesId, timestamp, rawTime, values, offset, times.Format!, receivedAt), line, output);
+            if (gate.Admit(seriesId, timestamp, offset, times.Format!, rawTime, line, output) is { } admitted)
+                output.KeepTick(admitted, timestamp, keptTime, offset, times.Format!, receivedAt);
+            else output.DropTick();
         }
     }
 
@@ -70,7 +72,7 @@ internal sealed class JsonRecordReader(FeedSchema schema, IReadOnlyList<string> 
     /// A field as text; false, with the line rejected, when it is a string whose \u escapes leave half
     /// a surrogate pair: valid JSON, but no text a series id or a value could be (or be written as).
     /// </summary>
-    private static bool TryText(JsonElement element, string line, long offset, List<FeedRecord> output, out string text)
+    private static bool TryText(JsonElement element, string line, long offset, ParsedRecords output, out string text)
     {
         if (element.ValueKind != JsonValueKind.String)
         {

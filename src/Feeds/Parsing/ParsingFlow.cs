@@ -17,26 +17,6 @@ public static class ParsingFlow
             return (IEnumerable<FeedRecord>)records;
         });
 
-    /// <summary>
-    /// Lines read as fast as they are wanted (a file), parsed into batches of at least
-    /// <paramref name="size"/> records, each line's stamped as it is parsed. Counted in records, not
-    /// lines: a wide row is a tick per series, and a batch read ahead of the stream should hold about
-    /// as many ticks whatever the format (the ticks of a batch wait for each other).
-    /// </summary>
-    public static IEnumerable<RecordBatch> Batched(IEnumerable<RawLine> lines, RecordParser parser, int size = RecordBatches.DefaultSize)
-    {
-        if (size < 1) throw new ArgumentOutOfRangeException(nameof(size), $"a batch holds at least one record, not {size}");
-        var records = new List<FeedRecord>(size);
-        foreach (var line in lines)
-        {
-            Parse(parser, line, records, Stopwatch.GetTimestamp());
-            if (records.Count < size) continue;
-            yield return new RecordBatch([.. records], records.Count);
-            records.Clear();
-        }
-        if (records.Count > 0) yield return new RecordBatch([.. records], records.Count);
-    }
-
     private static void Parse(RecordParser parser, RawLine line, List<FeedRecord> records, long receivedAt)
     {
         if (line.Truncated)

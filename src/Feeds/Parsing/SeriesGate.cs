@@ -20,38 +20,45 @@ internal sealed class SeriesGate(FeedSchema schema)
         _resumeOffset = resumeOffset;
     }
 
-    /// <summary>Appends the tick, or its reject with the reason, to <paramref name="output"/>.</summary>
-    public void Admit(Tick tick, string line, List<FeedRecord> output)
+    /// <summary>
+    /// Whether a tick of series <paramref name="id"/> at <paramref name="timestamp"/> goes on: the id
+    /// to give it (the gate's own copy, so a known series' tick costs no new string), or null when it
+    /// does not, with its reject added to <paramref name="output"/> (or none, for the tick a resume skips).
+    /// </summary>
+    public string? Admit(ReadOnlySpan<char> id, DateTime timestamp, long offset, TimestampFormat format, ReadOnlySpan<char> rawTimestamp, ReadOnlySpan<char> line, ParsedRecords output)
     {
-        string id = tick.SeriesId;
         if (id.Length == 0 || id.Length > schema.MaxSeriesIdLength || HasHiddenCharacters(id) || char.IsWhiteSpace(id[0]) || char.IsWhiteSpace(id[^1]))
         {
-            output.Add(new Rejected(line, RejectReason.MalformedSeriesId,
-                $"series id '{Visible(id)}' is empty, too long, padded or has control or text-direction characters", tick.Offset));
-            return;
+            output.Add(new Rejected(line.ToString(), RejectReason.MalformedSeriesId,
+                $"series id '{Visible(id)}' is empty, too long, padded or has control or text-direction characters", offset));
+            return null;
         }
-        if (_lastTimestamp.TryGetValue(id, out var last))
+        var byText = _lastTimestamp.GetAlternateLookup<ReadOnlySpan<char>>();
+        if (byText.TryGetValue(id, out string? known, out var last))
         {
             // Taken before the checkpoint the run resumed from: the replay skips it, as an uninterrupted run never saw it twice.
-            if (tick.Offset == _resumeOffset && tick.Timestamp == last) return;
-            if (tick.Timestamp <= last)
+            if (offset == _resumeOffset && timestamp == last) return null;
+            if (timestamp <= last)
             {
-                output.Add(new Rejected(line, RejectReason.TimestampNotIncreasing,
-                    $"series '{id}' is at {tick.Format.Format(last)}; {tick.RawTimestamp} {(tick.Timestamp == last ? "repeats it" : "goes back")}", tick.Offset));
-                return;
+                output.Add(new Rejected(line.ToString(), RejectReason.TimestampNotIncreasing,
+                    $"series '{known}' is at {format.Format(last)}; {rawTimestamp} {(timestamp == last ? "repeats it" : "goes back")}", offset));
+                return null;
             }
+            _lastTimestamp[known] = timestamp;
+            return known;
         }
-        else if (_lastTimestamp.Count >= schema.MaxSeries)
+        if (_lastTimestamp.Count >= schema.MaxSeries)
         {
-            output.Add(new Rejected(line, RejectReason.TooManySeries, $"already {schema.MaxSeries} series; '{id}' would be one more", tick.Offset));
-            return;
+            output.Add(new Rejected(line.ToString(), RejectReason.TooManySeries, $"already {schema.MaxSeries} series; '{id}' would be one more", offset));
+            return null;
         }
-        _lastTimestamp[id] = tick.Timestamp;
-        output.Add(tick);
+        string added = id.ToString();
+        _lastTimestamp[added] = timestamp;
+        return added;
     }
 
     /// <summary>A plain loop: this runs on every tick, and LINQ over a string allocates an enumerator each time.</summary>
-    private static bool HasHiddenCharacters(string id)
+    private static bool HasHiddenCharacters(ReadOnlySpan<char> id)
     {
         foreach (char c in id)
             if (char.IsControl(c) || IsBidiControl(c)) return true;
@@ -62,6 +69,6 @@ internal sealed class SeriesGate(FeedSchema schema)
     private static bool IsBidiControl(char c) => c is '\u061C' or '\u200E' or '\u200F' or (>= '\u202A' and <= '\u202E') or (>= '\u2066' and <= '\u2069');
 
     /// <summary>The id with control and direction characters as \uXXXX, so the reason itself shows them.</summary>
-    private static string Visible(string id) =>
-        string.Concat(id.Select(c => char.IsControl(c) || IsBidiControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
+    private static string Visible(ReadOnlySpan<char> id) =>
+        string.Concat(id.ToArray().Select(c => char.IsControl(c) || IsBidiControl(c) ? $"\\u{(int)c:X4}" : c.ToString()));
 }

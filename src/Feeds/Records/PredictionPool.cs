@@ -17,14 +17,21 @@ public sealed class PredictionPool
     private const int Sizes = 14;
     private readonly ConcurrentQueue<PredictionBatch>[] _free = Enumerable.Range(0, Sizes).Select(_ => new ConcurrentQueue<PredictionBatch>()).ToArray();
     private readonly int[] _freeCounts = new int[Sizes];
-    private readonly int _keepPerSize;
+    private readonly int[] _keepPerSize;
     private long _made;
 
-    /// <param name="keepPerSize">How many free batches of one size it keeps; more are left to the collector (a burst of small batches must not pin memory for ever).</param>
-    public PredictionPool(int keepPerSize = 64)
+    /// <param name="keepSlotsPerSize">
+    /// How many predictions' worth of free batches of one size it keeps (at least one batch); more are
+    /// left to the collector, so a burst of small batches does not pin memory for ever. The default
+    /// is twice the router's default bound on ticks in flight (8,192): all of one size that can be
+    /// in flight at once, and as many on their way back. A count of batches instead (64 of each
+    /// size) let the small ones, of which hundreds are in flight, be made again and again (18 bytes
+    /// a tick in `bench --file-ticks-per-series 900`).
+    /// </param>
+    public PredictionPool(int keepSlotsPerSize = 16_384)
     {
-        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepPerSize);
-        _keepPerSize = keepPerSize;
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(keepSlotsPerSize);
+        _keepPerSize = Enumerable.Range(0, Sizes).Select(size => Math.Max(1, keepSlotsPerSize / (SmallestSize << size))).ToArray();
     }
 
     /// <summary>Predictions made so far: it stops growing once every batch in flight is one it made before.</summary>
@@ -62,7 +69,7 @@ public sealed class PredictionPool
     {
         int size = SizeOf(batch.Capacity);
         if (size >= Sizes || SmallestSize << size != batch.Capacity) return;
-        if (Interlocked.Increment(ref _freeCounts[size]) > _keepPerSize)
+        if (Interlocked.Increment(ref _freeCounts[size]) > _keepPerSize[size])
         {
             Interlocked.Decrement(ref _freeCounts[size]);
             return;

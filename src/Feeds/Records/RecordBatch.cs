@@ -41,6 +41,9 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
     /// <summary>No room for another tick.</summary>
     public bool IsFull => Count == _records.Length;
 
+    /// <summary>How many more records it has room for.</summary>
+    public int Room => _records.Length - Count;
+
     /// <summary>The tick to fill in the next slot of a pooled batch: the one the slot held before, or a new one of <paramref name="features"/> values.</summary>
     internal Tick NextTick(int features)
     {
@@ -49,6 +52,21 @@ public sealed class RecordBatch : IReadOnlyList<FeedRecord>
         var tick = _records[Count] is Tick held && held.Values.Length == features ? held : (Tick)(_records[Count] = new Tick(this, features));
         Count++;
         return tick;
+    }
+
+    /// <summary>The tick last taken with <see cref="NextTick"/> given back unsent (its line turned out a reject or a tick skipped); its slot is filled next.</summary>
+    internal void TakeBackLastTick()
+    {
+        if (_pool is null || Count == 0 || _records[Count - 1] is not Tick) throw new InvalidOperationException("no tick of this pooled batch to take back");
+        Count--;
+    }
+
+    /// <summary>A record made new (a reject) in the next slot of a pooled batch, beside its ticks made again in place.</summary>
+    internal void Add(FeedRecord record)
+    {
+        if (_pool is null) throw new InvalidOperationException("only a pooled batch is filled record by record");
+        if (IsFull) throw new InvalidOperationException($"the batch is full ({Count} records)");
+        _records[Count++] = record;
     }
 
     /// <summary>Emptied for its next use, its ticks kept to be filled again.</summary>

@@ -29,6 +29,9 @@ public sealed class RecordBatchPool
         _keep = keep;
     }
 
+    /// <summary>Records a batch holds at most.</summary>
+    public int Size => _size;
+
     /// <summary>Batches made so far: it stops growing once every batch in the stream is one it made before.</summary>
     public long Made => Interlocked.Read(ref _made);
 

@@ -73,6 +73,17 @@ public sealed class TimestampFormat
         return DateTime.TryParseExact(text, _pattern, CultureInfo.InvariantCulture, styles, out timestamp);
     }
 
+    /// <summary>Whether <see cref="Format"/> writes <paramref name="timestamp"/> as exactly <paramref name="text"/> (then the text need not be kept); allocates nothing.</summary>
+    public bool WritesAs(DateTime timestamp, ReadOnlySpan<char> text)
+    {
+        Span<char> written = stackalloc char[64];
+        int length;
+        bool fits = _pattern is null
+            ? (timestamp - DateTime.UnixEpoch).TotalSeconds.TryFormat(written, out length, "0.###", CultureInfo.InvariantCulture)
+            : timestamp.TryFormat(written, out length, _pattern, CultureInfo.InvariantCulture);
+        return fits && written[..length].SequenceEqual(text);
+    }
+
     public string Format(DateTime timestamp)
     {
         if (_pattern is null)

@@ -35,9 +35,37 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// code with its profile (tiered compilation takes a couple of seconds to settle).
     /// </summary>
     /// <param name="durability">Checkpoints to take along the way (the end-to-end cost of durability); null for none.</param>
-    public async Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null)
+    public Task<double> ThroughputAsync(int series, int ticksPerSeries, Actors.Persistence.Durability? durability = null) =>
+        MeasureThroughputAsync(Start(SyntheticPrices.Batches(series, ticksPerSeries, seed: 1), durability), series, ticksPerSeries, durability is null ? "" : " (durable)");
+
+    /// <summary>
+    /// The same feed read from a file, as `run` reads one: the ticks written out first as CSV lines
+    /// (long format, one series column and the four features), then read, parsed and stepped through
+    /// the pipeline at full speed. What parsing costs, and what it allocates per tick.
+    /// </summary>
+    public async Task<double> FileThroughputAsync(int series, int ticksPerSeries)
     {
-        var run = Start(SyntheticPrices.Batches(series, ticksPerSeries, seed: 1), durability);
+        string path = Path.Combine(Path.GetTempPath(), $"rnnstream-bench-{Environment.ProcessId}.csv");
+        try
+        {
+            using (var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false), 1 << 16))
+            {
+                writer.WriteLine("timestamp,series," + string.Join(',', SyntheticPrices.Features));
+                foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
+                    writer.WriteLine(FormattableString.Invariant($"{tick.RawTimestamp},{tick.SeriesId},{tick.Values[0]:R},{tick.Values[1]:R},{tick.Values[2]:R},{tick.Values[3]:R}"));
+            }
+            var parser = new Feeds.Parsing.RecordParser(new Feeds.Parsing.FeedSchema { SeriesColumn = "series" });
+            var run = Start(FileFeed.Records(path, skipFirst: 0, parser));
+            return await MeasureThroughputAsync(run, series, ticksPerSeries, $" (file feed, {new FileInfo(path).Length / 1048576.0:N0} MB of CSV)");
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private async Task<double> MeasureThroughputAsync(RunHandle run, int series, int ticksPerSeries, string label)
+    {
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
         using var sampler = SampleAllocations ? new AllocationSampler() : null;
@@ -53,7 +81,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long measured = run.Metrics.Predictions - startCount;
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
-        output.WriteLine($"throughput{(durability is null ? "" : " (durable)")}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
+        output.WriteLine($"throughput{label}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N1} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
                          $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs{cpu}");
         await QuiesceAsync(run);

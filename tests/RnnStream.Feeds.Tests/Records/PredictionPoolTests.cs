@@ -68,7 +68,8 @@ public sealed class PredictionPoolTests
     [Fact]
     public void Arrays_come_in_powers_of_two_and_only_as_many_free_ones_are_kept_as_asked()
     {
-        var pool = new PredictionPool(keepPerSize: 1);
+        // Room for one free batch of 32 (the size 20 rounds up to).
+        var pool = new PredictionPool(keepSlotsPerSize: 32);
         Assert.Equal([16, 16, 32, 32, 64], new[] { 1, 16, 17, 32, 33 }.Select(count => pool.Rent(count).Capacity));
 
         var first = pool.Rent(20);
@@ -77,6 +78,23 @@ public sealed class PredictionPoolTests
         second.GiveBack();
         Assert.Same(first, pool.Rent(20));
         Assert.NotSame(second, pool.Rent(20));
+    }
+
+    [Fact]
+    public void What_is_kept_of_each_size_is_counted_in_predictions_so_many_more_small_batches_are_kept_than_large()
+    {
+        var pool = new PredictionPool(keepSlotsPerSize: 64);
+        var small = Enumerable.Range(0, 5).Select(_ => pool.Rent(16)).ToArray();
+        var large = Enumerable.Range(0, 2).Select(_ => pool.Rent(64)).ToArray();
+        foreach (var batch in small.Concat(large)) batch.GiveBack();
+
+        // Four of 16 fill 64 slots, and one of 64 does: the fifth small one and the second large one are left to the collector.
+        foreach (var kept in small.Take(4)) Assert.Same(kept, pool.Rent(16));
+        var sixth = pool.Rent(16);
+        Assert.DoesNotContain(small, batch => ReferenceEquals(batch, sixth));
+        Assert.Same(large[0], pool.Rent(64));
+        var third = pool.Rent(64);
+        Assert.DoesNotContain(large, batch => ReferenceEquals(batch, third));
     }
 
     [Fact]

@@ -70,18 +70,29 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
         }
     }
 
-    [Fact]
-    public void A_batch_is_counted_in_records_so_a_wide_row_of_many_series_fills_it_sooner_than_a_line_of_one()
+    [Theory]
+    [InlineData(7, new[] { 6, 6, 3 })]
+    [InlineData(4, new[] { 3, 3, 3, 3, 3 })]
+    [InlineData(2, new[] { 3, 3, 3, 3, 3 })]
+    public async Task A_batch_is_counted_in_records_and_never_splits_a_wide_row_of_many_series(int size, int[] expected)
     {
-        var parser = new RecordParser(new FeedSchema { Format = FeedFormat.Wide, TimestampColumn = "date", Features = ["close"] });
-        parser.Parse("date,A,B,C", 0, new List<FeedRecord>());
-        var rows = Enumerable.Range(1, 5).Select(day => new RawLine($"2024-01-{day:D2},1,2,3", day));
+        string path = Path.GetTempFileName();
+        try
+        {
+            File.WriteAllLines(path, ["date,A,B,C", .. Enumerable.Range(1, 5).Select(day => $"2024-01-{day:D2},1,2,3")]);
+            var parser = new RecordParser(new FeedSchema { Format = FeedFormat.Wide, TimestampColumn = "date", Features = ["close"] });
+            parser.Parse("date,A,B,C", 0, new List<FeedRecord>());
 
-        var batches = ParsingFlow.Batched(rows, parser, size: 4).ToList();
+            var batches = await FileFeed.Records(path, skipFirst: 1, parser, size).RunWith(Sink.Seq<RecordBatch>(), Sys.Materializer());
 
-        // Three ticks a row: a batch of at least four closes after the second row; the last holds what is left.
-        Assert.Equal([6, 6, 3], batches.Select(b => b.Count));
-        Assert.Equal(Enumerable.Range(1, 5).SelectMany(day => Enumerable.Repeat((long)day, 3)), batches.SelectMany(b => b).Select(r => r.Offset));
+            // Three ticks a row: as many whole rows as the size holds, and a row wider than the size a batch of its own.
+            Assert.Equal(expected, batches.Select(b => b.Count));
+            Assert.Equal(Enumerable.Range(1, 5).SelectMany(day => Enumerable.Repeat((long)day, 3)), batches.SelectMany(b => b).Select(r => r.Offset));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
     }
 
     private static string Described(FeedRecord record) => record switch
