@@ -33,6 +33,7 @@ public static class LineFraming
             private readonly LineFramingStage _stage;
             private readonly Queue<FramedLine> _ready = new();
             private readonly MemoryStream _partial = new();
+            private byte[] _chunk = new byte[4096];
             private bool _discarding;
 
             public Logic(LineFramingStage stage) : base(stage.Shape)
@@ -44,16 +45,21 @@ public static class LineFraming
 
             private void OnPush()
             {
-                var bytes = Grab(_stage._in).ToArray();
+                // Copied into a buffer kept for the next chunk, not into an array of its own each time.
+                var chunk = Grab(_stage._in);
+                int length = chunk.Count;
+                if (_chunk.Length < length) _chunk = new byte[Math.Max(length, 2 * _chunk.Length)];
+                chunk.CopyTo(_chunk, 0, length);
+                var bytes = _chunk;
                 int start = 0;
-                for (int i = 0; i < bytes.Length; i++)
+                for (int i = 0; i < length; i++)
                 {
                     if (bytes[i] != (byte)'\n') continue;
                     Append(bytes, start, i - start);
                     EndLine(terminated: true);
                     start = i + 1;
                 }
-                Append(bytes, start, bytes.Length - start);
+                Append(bytes, start, length - start);
                 Deliver();
             }
 
@@ -67,7 +73,11 @@ public static class LineFraming
 
             private void EndLine(bool terminated)
             {
-                var line = Utf8.GetString(_partial.GetBuffer(), 0, (int)_partial.Length).TrimEnd('\r');
+                // Without its "\r" (a CRLF line's) decoded, not trimmed after: one string per line, not two.
+                var bytes = _partial.GetBuffer();
+                int length = (int)_partial.Length;
+                while (length > 0 && bytes[length - 1] == (byte)'\r') length--;
+                var line = Utf8.GetString(bytes, 0, length);
                 _ready.Enqueue(new FramedLine(line, terminated));
                 _partial.SetLength(0);
                 _discarding = false;

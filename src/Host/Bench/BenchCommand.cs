@@ -27,9 +27,10 @@ internal static class BenchCommand
         var http = new Option<bool>("--http") { Description = "Serve the live service during the runs, as `run` does (its tap on every prediction), with a client reading /metrics, one series and its events every second: what serving costs." };
         var allocations = new Option<bool>("--allocations") { Description = "Also say which types the throughput run's allocated bytes go to (the runtime's allocation sampling; its events add about 2 bytes a tick of their own)." };
         var fileTicks = new Option<int>("--file-ticks-per-series") { Description = "Also measure throughput with the feed read from a CSV file of this many ticks per series (written to the temp folder first, about 60 bytes a tick; 0 skips it).", DefaultValueFactory = _ => 0 };
+        var tcpTicks = new Option<int>("--tcp-ticks-per-series") { Description = "Also measure throughput with the feed sent over a local TCP socket by one client, this many ticks per series (the lines made in memory first, about 60 bytes a tick; 0 skips it).", DefaultValueFactory = _ => 0 };
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http, allocations, fileTicks,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http, allocations, fileTicks, tcpTicks,
         };
         command.SetAction(async (result, _) =>
         {
@@ -60,6 +61,7 @@ internal static class BenchCommand
             double loop = bench.PlainLoop(result.GetValue(series), result.GetValue(ticks));
             output.WriteLine($"pipeline / plain loop: {rate / loop:F2} ({rate:N0} on {Environment.ProcessorCount} cores against {loop:N0} on one thread)");
             if (result.GetValue(fileTicks) > 0) await bench.FileThroughputAsync(result.GetValue(series), result.GetValue(fileTicks));
+            if (result.GetValue(tcpTicks) > 0) await bench.TcpThroughputAsync(result.GetValue(series), result.GetValue(tcpTicks));
             if (directory is not null)
             {
                 double every = result.GetValue(checkpointInterval);

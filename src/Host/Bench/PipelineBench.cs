@@ -64,7 +64,61 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         }
     }
 
-    private async Task<double> MeasureThroughputAsync(RunHandle run, int series, int ticksPerSeries, string label)
+    /// <summary>
+    /// The same feed sent over TCP, as a live feed's client sends it: the CSV lines made first, then
+    /// written by one client as fast as the socket takes them, framed, parsed and stepped through
+    /// the pipeline. The client's own work shares the two cores.
+    /// </summary>
+    public async Task<double> TcpThroughputAsync(int series, int ticksPerSeries)
+    {
+        const string header = "timestamp,series,open,high,low,close";
+        byte[] text;
+        using (var buffer = new MemoryStream())
+        {
+            using (var writer = new StreamWriter(buffer, new System.Text.UTF8Encoding(false), 1 << 16, leaveOpen: true))
+                foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
+                    writer.Write(FormattableString.Invariant($"{tick.RawTimestamp},{tick.SeriesId},{tick.Values[0]:R},{tick.Values[1]:R},{tick.Values[2]:R},{tick.Values[3]:R}\n"));
+            text = buffer.ToArray();
+        }
+        // A socket feed's lines carry no header: the layout is the deployment's (feed.columns), given to the parser first.
+        var parser = new Feeds.Parsing.RecordParser(new Feeds.Parsing.FeedSchema { SeriesColumn = "series" });
+        parser.Parse(header, 0, new List<FeedRecord>());
+        var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var lines = TcpLineFeed.Bind(system, new TcpFeedSettings("127.0.0.1", 0))
+            .MapMaterializedValue(binding =>
+            {
+                binding.ContinueWith(bound =>
+                {
+                    if (bound.IsCompletedSuccessfully) listening.TrySetResult(bound.Result.LocalAddress);
+                    else listening.TrySetException(bound.Exception?.GetBaseException() ?? new InvalidOperationException("the bench's socket was not bound"));
+                }, TaskContinuationOptions.ExecuteSynchronously);
+                return NotUsed.Instance;
+            })
+            .Via(Feeds.Parsing.ParsingFlow.Batched(parser));
+        var run = Start(lines);
+        var address = (System.Net.IPEndPoint)await listening.Task;
+        var client = Task.Run(async () =>
+        {
+            using var socket = new System.Net.Sockets.TcpClient();
+            await socket.ConnectAsync(address);
+            var stream = socket.GetStream();
+            for (int at = 0; at < text.Length; at += 1 << 16)
+                await stream.WriteAsync(text.AsMemory(at, Math.Min(1 << 16, text.Length - at)));
+            await stream.FlushAsync();
+        });
+        long total = (long)series * ticksPerSeries;
+        return await MeasureThroughputAsync(run, series, ticksPerSeries, $" (tcp feed, one client, {text.Length / 1048576.0:N0} MB of CSV lines)", async () =>
+        {
+            // A listener never ends of itself: the run is drained once every tick sent is forecast.
+            while (run.Metrics.Predictions < total && !run.Completion.IsCompleted) await Task.Delay(5);
+            await client;
+            run.Drain();
+            await run.Completion;
+        });
+    }
+
+    /// <param name="untilDone">What the measured part waits for; the run's completion when null.</param>
+    private async Task<double> MeasureThroughputAsync(RunHandle run, int series, int ticksPerSeries, string label, Func<Task>? untilDone = null)
     {
         long warmup = (long)series * ticksPerSeries / 3;
         while (run.Metrics.Predictions < warmup && !run.Completion.IsCompleted) await Task.Delay(5);
@@ -74,7 +128,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2), allocatedBefore = GC.GetTotalAllocatedBytes();
         var cpuBefore = CpuTimes.Read();
         sampler?.Start();
-        await run.Completion;
+        await (untilDone?.Invoke() ?? run.Completion);
         clock.Stop();
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
         var allocatedTypes = sampler?.Stop(top: 4) ?? [];

@@ -61,7 +61,7 @@ public sealed class RnnStreamGateway : ReceiveActor
 
         var (lines, arriving) = MergeHub.Source<string>(perProducerBufferSize: 16).PreMaterialize(materializer);
         long offset = 0;
-        var records = arriving.Select(text => new RawLine(text, offset++)).Via(ParsingFlow.Create(layout.Parser)).Via(RecordBatches.Gather());
+        var records = arriving.Select(text => new RawLine(text, offset++)).Via(ParsingFlow.Batched(layout.Parser));
         var feed = new OpenedFeed(records, layout.Features, layout.Targets, "embedded") { Clock = layout.Parser };
 
         var (predictions, predictionsIn) = BroadcastHub.Sink<Prediction>(bufferSize: 256).PreMaterialize(materializer);

@@ -73,8 +73,7 @@ internal static class FeedFactory
                 }, TaskContinuationOptions.ExecuteSynchronously);
                 return Akka.NotUsed.Instance;
             })
-            .Via(ParsingFlow.Create(layout.Parser))
-            .Via(RecordBatches.Gather());
+            .Via(ParsingFlow.Batched(layout.Parser));
         return new OpenedFeed(records, layout.Features, layout.Targets, $"tcp {deployment.TcpFeed.Host}:{deployment.TcpFeed.Port}")
         {
             Clock = layout.Parser,
