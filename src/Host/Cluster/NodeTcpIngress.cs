@@ -40,6 +40,7 @@ internal sealed class NodeTcpIngress(ActorSystem system, RnnStreamNode node)
             var settings = node.Deployment.TcpFeed;
             var ((binding, stop), ended) = TcpLineFeed.Connections(system, settings, node.Deployment.TcpCounters,
                     node.Deployment.TcpFeed.PredictionsBack)
+                .SelectMany(lines => lines)
                 .Batch(LinesPerBatch, arrival => new List<TcpArrival> { arrival }, (batch, arrival) =>
                 {
                     batch.Add(arrival);
