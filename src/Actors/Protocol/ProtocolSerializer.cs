@@ -31,7 +31,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string SeriesStatusManifest = "series-status.v1";
     private const string CountSeriesManifest = "count-series.v1";
     private const string SeriesCountsManifest = "series-counts.v1";
-    private const string TcpArrivalsManifest = "tcp-arrivals.v1";
+    private const string TcpArrivalsManifest = "tcp-arrivals.v2";
 
     public override int Identifier => 7_462;
 
@@ -203,21 +203,24 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         }
     }
 
-    private const byte LineArrived = 0, TruncatedLineArrived = 1, ConnectionEnded = 2;
-
-    /// <summary>Each connection's way back once (a batch holds many lines of few connections), then every arrival by the connection's index.</summary>
+    /// <summary>Each connection's way back once (a batch holds the runs of few connections), then every run by its connection's index: whether it is an end, then its lines, each flagged if its connection cut it off.</summary>
     private static void WriteArrivals(BinaryWriter writer, Feeds.Sources.TcpArrivals batch)
     {
         var connections = new Dictionary<IActorRef, int>();
-        foreach (var arrival in batch.Arrivals) connections.TryAdd(arrival.Connection, connections.Count);
+        foreach (var run in batch.Runs) connections.TryAdd(run.Connection, connections.Count);
         writer.Write(connections.Count);
         foreach (var connection in connections.Keys) writer.Write(Akka.Serialization.Serialization.SerializedActorPath(connection));
-        writer.Write(batch.Arrivals.Count);
-        foreach (var arrival in batch.Arrivals)
+        writer.Write(batch.Runs.Count);
+        foreach (var run in batch.Runs)
         {
-            writer.Write(connections[arrival.Connection]);
-            writer.Write(arrival.Ended ? ConnectionEnded : arrival.Truncated ? TruncatedLineArrived : LineArrived);
-            if (!arrival.Ended) writer.Write(arrival.Text!);
+            writer.Write(connections[run.Connection]);
+            writer.Write(run.Ended);
+            writer.Write(run.Count);
+            for (int i = 0; i < run.Count; i++)
+            {
+                writer.Write(run.IsTruncated(i));
+                writer.Write(run.Text(i));
+            }
         }
     }
 
@@ -225,19 +228,20 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     {
         var connections = new IActorRef[reader.ReadInt32()];
         for (int i = 0; i < connections.Length; i++) connections[i] = system.Provider.ResolveActorRef(reader.ReadString());
-        var arrivals = new Feeds.Sources.TcpArrival[reader.ReadInt32()];
-        for (int i = 0; i < arrivals.Length; i++)
+        var runs = new Feeds.Sources.LineRun[reader.ReadInt32()];
+        for (int i = 0; i < runs.Length; i++)
         {
             var connection = connections[reader.ReadInt32()];
-            arrivals[i] = reader.ReadByte() switch
+            bool ended = reader.ReadBoolean();
+            var lines = new (string, bool)[reader.ReadInt32()];
+            for (int line = 0; line < lines.Length; line++)
             {
-                LineArrived => new Feeds.Sources.TcpArrival(connection, reader.ReadString(), false),
-                TruncatedLineArrived => new Feeds.Sources.TcpArrival(connection, reader.ReadString(), true),
-                ConnectionEnded => Feeds.Sources.TcpArrival.End(connection),
-                var tag => throw new InvalidDataException($"unknown tcp arrival tag {tag}"),
-            };
+                bool truncated = reader.ReadBoolean();
+                lines[line] = (reader.ReadString(), truncated);
+            }
+            runs[i] = Feeds.Sources.LineRun.Of(connection, lines, ended);
         }
-        return new Feeds.Sources.TcpArrivals(arrivals);
+        return new Feeds.Sources.TcpArrivals(runs);
     }
 
     private static void WriteStatus(BinaryWriter writer, SeriesStatus status)

@@ -34,20 +34,21 @@ public sealed class TcpAcks
         foreach (var client in _open.Keys) client.CoveredBelow(nextOffset);
     }
 
-    /// <summary>One connection: the feed positions of its lines not yet acked, and its socket's way back.</summary>
+    /// <summary>One connection: the feed positions of its lines not yet acked (as runs of consecutive positions), and its socket's way back.</summary>
     internal sealed class Client
     {
-        private readonly Queue<long> _unacked = new();
+        private readonly Queue<(long First, int Count)> _unacked = new();
+        private int _headAcked;
         private long _acked;
         private IActorRef? _replies;
 
         /// <summary>The connection's way back: an actor that takes each line as a string, from any thread at any time, on this node or another (a queue would refuse an offer while the last is pending).</summary>
         public void Attach(IActorRef replies) => _replies = replies;
 
-        /// <summary>One of this client's lines took feed position <paramref name="offset"/> (called in feed order).</summary>
-        public void Arrived(long offset)
+        /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
+        public void Arrived(long first, int count)
         {
-            lock (_unacked) _unacked.Enqueue(offset);
+            lock (_unacked) _unacked.Enqueue((first, count));
         }
 
         /// <summary>A line to the client on its connection, from any thread; dropped once the connection has closed.</summary>
@@ -58,11 +59,18 @@ public sealed class TcpAcks
             long acked;
             lock (_unacked)
             {
-                int covered = 0;
-                while (_unacked.TryPeek(out long offset) && offset < nextOffset)
+                long covered = 0;
+                while (_unacked.TryPeek(out var run) && run.First + _headAcked < nextOffset)
                 {
+                    int upTo = (int)Math.Min(run.Count, nextOffset - run.First);
+                    covered += upTo - _headAcked;
+                    if (upTo < run.Count)
+                    {
+                        _headAcked = upTo;
+                        break;
+                    }
                     _unacked.Dequeue();
-                    covered++;
+                    _headAcked = 0;
                 }
                 if (covered == 0) return;
                 acked = _acked += covered;

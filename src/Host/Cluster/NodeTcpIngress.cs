@@ -18,7 +18,7 @@ namespace RnnStream.Host.Cluster;
 /// </summary>
 internal sealed class NodeTcpIngress(ActorSystem system, RnnStreamNode node)
 {
-    /// <summary>A line batch holds at most this many lines (about 100 kB of JSON lines at most).</summary>
+    /// <summary>A batch of runs holds at most this many lines (about 100 kB of JSON lines at most), or a single run that has more.</summary>
     private const int LinesPerBatch = 512;
 
     private readonly SemaphoreSlim _oneAtATime = new(1, 1);
@@ -40,10 +40,10 @@ internal sealed class NodeTcpIngress(ActorSystem system, RnnStreamNode node)
             var settings = node.Deployment.TcpFeed;
             var ((binding, stop), ended) = TcpLineFeed.Connections(system, settings, node.Deployment.TcpCounters,
                     node.Deployment.TcpFeed.PredictionsBack)
-                .SelectMany(lines => lines)
-                .Batch(LinesPerBatch, arrival => new List<TcpArrival> { arrival }, (batch, arrival) =>
+                // Runs cross the network and come back to no pool here: the collector takes them.
+                .BatchWeighted(LinesPerBatch, run => Math.Max(1, run.Count), run => new List<LineRun> { run }, (batch, run) =>
                 {
-                    batch.Add(arrival);
+                    batch.Add(run);
                     return batch;
                 })
                 .Select(batch => new TcpArrivals(batch))

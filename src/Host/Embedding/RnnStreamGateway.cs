@@ -61,7 +61,26 @@ public sealed class RnnStreamGateway : ReceiveActor
 
         var (lines, arriving) = MergeHub.Source<string>(perProducerBufferSize: 16).PreMaterialize(materializer);
         long offset = 0;
-        var records = arriving.Select(text => new RawLine(text, offset++)).Via(ParsingFlow.Batched(layout.Parser));
+        var runs = new LineRunPool();
+        // Lines gather into runs only while the parser is busy, as a socket's do.
+        var records = arriving
+            .Batch(LineRun.GatherLimit, text =>
+            {
+                var run = runs.Rent();
+                run.Add(text);
+                return run;
+            }, (run, text) =>
+            {
+                run.Add(text);
+                return run;
+            })
+            .Select(run =>
+            {
+                run.FirstOffset = offset;
+                offset += run.Count;
+                return run;
+            })
+            .Via(ParsingFlow.Batched(layout.Parser));
         var feed = new OpenedFeed(records, layout.Features, layout.Targets, "embedded") { Clock = layout.Parser };
 
         var (predictions, predictionsIn) = BroadcastHub.Sink<Prediction>(bufferSize: 256).PreMaterialize(materializer);

@@ -62,7 +62,7 @@ internal static class FeedFactory
             {
                 otherNodes.TrySetResult(sink);
                 return Akka.NotUsed.Instance;
-            }).SelectMany(batch => batch.Arrivals);
+            }).SelectMany(batch => batch.Runs);
         var records = TcpLineFeed.Bind(system, deployment.TcpFeed, deployment.TcpCounters, acks, replies, elsewhere)
             .MapMaterializedValue(binding =>
             {

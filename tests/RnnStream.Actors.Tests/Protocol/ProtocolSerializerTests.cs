@@ -95,9 +95,15 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
     {
         var other = CreateTestProbe().Ref;
         var sent = new RnnStream.Feeds.Sources.TcpArrivals([
-            new(TestActor, "{\"a\":1}", false), new(other, "x,y", true), new(TestActor, "é,2", false), RnnStream.Feeds.Sources.TcpArrival.End(other)]);
+            RnnStream.Feeds.Sources.LineRun.Of(TestActor, [("{\"a\":1}", false), ("é,2", false)]),
+            RnnStream.Feeds.Sources.LineRun.Of(other, [("x,y", true)], ended: true),
+            RnnStream.Feeds.Sources.LineRun.Of(TestActor, [], ended: true)]);
         var back = RoundTrip(sent);
-        Assert.Equal(sent.Arrivals, back.Arrivals);
-        Assert.True(back.Arrivals[3].Ended);
+        Assert.Equal(Described(sent), Described(back));
+        Assert.Equal([TestActor, other, TestActor], back.Runs.Select(run => run.Connection));
     }
+
+    private static IEnumerable<string> Described(RnnStream.Feeds.Sources.TcpArrivals arrivals) =>
+        arrivals.Runs.Select(run => $"{run.Connection.Path} ended {run.Ended}: " +
+                                    string.Join(" | ", Enumerable.Range(0, run.Count).Select(i => $"{run.Text(i)} truncated {run.IsTruncated(i)}")));
 }

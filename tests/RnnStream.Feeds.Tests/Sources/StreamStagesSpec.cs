@@ -1,5 +1,4 @@
 using Akka.Configuration;
-using Akka.IO;
 using Akka.Streams;
 using Akka.Streams.Dsl;
 using Akka.Streams.TestKit;
@@ -18,24 +17,6 @@ public sealed class StreamStagesSpec() : Akka.TestKit.Xunit2.TestKit(Configurati
 
     private static Tick At(int seconds) =>
         new("s", new DateTime(2024, 1, 1).AddSeconds(seconds), seconds.ToString(), [1f], seconds, Format);
-
-    [Fact]
-    public void Line_framing_splits_lines_across_chunks_and_cuts_an_over_long_line_without_failing()
-    {
-        var (source, sink) = this.SourceProbe<ByteString>().Via(LineFraming.Lines(10)).ToMaterialized(this.SinkProbe<FramedLine>(), Keep.Both).Run(Sys.Materializer());
-        sink.Request(10);
-        source.SendNext(ByteString.FromString("first\nsec"));
-        source.SendNext(ByteString.FromString("ond\r\n" + new string('x', 50)));
-        source.SendNext(ByteString.FromString("yyy\nlast"));
-        source.SendComplete();
-
-        Assert.Equal(new FramedLine("first", true), sink.ExpectNext());
-        Assert.Equal(new FramedLine("second", true), sink.ExpectNext());
-        Assert.Equal(11, sink.ExpectNext().Text.Length);
-        // The stream ended inside a line: it comes last, marked as not terminated.
-        Assert.Equal(new FramedLine("last", false), sink.ExpectNext());
-        sink.ExpectComplete();
-    }
 
     [Fact]
     public async Task A_files_records_read_in_batches_are_those_parsed_line_by_line_in_the_same_order()

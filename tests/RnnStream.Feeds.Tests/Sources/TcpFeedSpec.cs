@@ -16,7 +16,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     public async Task Lines_from_two_clients_arrive_and_an_over_long_line_is_cut_without_closing_the_feed()
     {
         var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0) { MaxLineLength = 32 })
-            .ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
+            .AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
             .Run(Sys.Materializer());
         var bound = await binding;
         int port = ((IPEndPoint)bound.LocalAddress).Port;
@@ -49,7 +49,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
         try
         {
             int port = ((IPEndPoint)holder.LocalEndpoint).Port;
-            var lines = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", port)).RunWith(this.SinkProbe<RawLine>(), Sys.Materializer());
+            var lines = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", port)).AsLines().RunWith(this.SinkProbe<RawLine>(), Sys.Materializer());
             lines.Request(1);
             var error = Assert.IsType<IOException>(lines.ExpectError());
             Assert.Equal($"the tcp feed cannot listen on 127.0.0.1:{port}: another process holds the port, or the address is not this machine's (feed.tcp.host, feed.tcp.port)", error.Message);
@@ -63,7 +63,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     private async Task<(Akka.Streams.Dsl.Tcp.ServerBinding Binding, int Port, TestSubscriber.Probe<RawLine> Lines, TcpFeedCounters Counters)> Listen(TcpFeedSettings settings)
     {
         var counters = new TcpFeedCounters();
-        var (binding, lines) = TcpLineFeed.Bind(Sys, settings, counters).ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both).Run(Sys.Materializer());
+        var (binding, lines) = TcpLineFeed.Bind(Sys, settings, counters).AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both).Run(Sys.Materializer());
         var bound = await binding;
         return (bound, ((IPEndPoint)bound.LocalAddress).Port, lines, counters);
     }
@@ -175,7 +175,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     {
         var acks = new TcpAcks();
         var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0), acks: acks)
-            .ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
+            .AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
             .Run(Sys.Materializer());
         int port = ((IPEndPoint)(await binding).LocalAddress).Port;
         lines.Request(10);
