@@ -1,0 +1,37 @@
+using RnnStream.Feeds.Sources;
+using Xunit;
+
+namespace RnnStream.Feeds.Tests.Sources;
+
+/// <summary>Acks counted over runs of lines: a checkpoint may cut a run, and a client hears each new total once.</summary>
+public sealed class TcpAcksSpec() : Akka.TestKit.Xunit2.TestKit()
+{
+    [Fact]
+    public void A_checkpoint_that_cuts_a_run_acks_the_lines_before_the_cut_and_the_rest_with_a_later_one()
+    {
+        var acks = new TcpAcks();
+        var client = acks.Open();
+        var socket = CreateTestProbe();
+        client.Attach(socket.Ref);
+        // Positions 0-2 and 5-6 are this client's; 3-4 another's.
+        client.Arrived(0, 3);
+        client.Arrived(5, 2);
+
+        acks.CoveredBelow(2);
+        socket.ExpectMsg("{\"acked\":2}\n");
+        acks.CoveredBelow(4);
+        socket.ExpectMsg("{\"acked\":3}\n");
+        // Nothing of this client's between 3 and 5: it is told nothing.
+        acks.CoveredBelow(5);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        acks.CoveredBelow(6);
+        socket.ExpectMsg("{\"acked\":4}\n");
+        acks.CoveredBelow(100);
+        socket.ExpectMsg("{\"acked\":5}\n");
+
+        acks.Close(client);
+        client.Arrived(7, 1);
+        acks.CoveredBelow(200);
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+}
