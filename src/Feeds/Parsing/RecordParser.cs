@@ -58,8 +58,7 @@ public sealed class RecordParser : ISeriesClock
     /// <summary>
     /// Parses one line into <paramref name="batch"/>, a pooled one with room for
     /// <see cref="MostRecordsPerLine"/>: its ticks are written in place, so an accepted line of a
-    /// known series, whose time its format writes back unchanged, allocates nothing (CSV; a JSON
-    /// line's document is still made new).
+    /// known series, whose time its format writes back unchanged, allocates nothing (CSV or JSON).
     /// </summary>
     public void Parse(ReadOnlySpan<char> line, long offset, RecordBatch batch, long receivedAt)
     {
@@ -94,7 +93,7 @@ public sealed class RecordParser : ISeriesClock
         }
         if (_json is not null)
         {
-            _json.Read(line.ToString(), offset, output, receivedAt);
+            _json.Read(line, offset, output, receivedAt);
             return;
         }
         bool header = !_csv!.HasHeader;

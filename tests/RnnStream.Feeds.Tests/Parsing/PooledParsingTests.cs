@@ -126,4 +126,23 @@ public sealed class PooledParsingTests
 
         Assert.Equal(0, allocated);
     }
+
+    [Fact]
+    public void A_JSON_line_of_a_known_series_parsed_into_a_pooled_batch_allocates_nothing()
+    {
+        var parser = new RecordParser(new FeedSchema { Format = FeedFormat.JsonLines, SeriesColumn = "id", Features = ["hr", "temp"] });
+        string[] Minutes(int first, int count) => Enumerable.Range(first, count)
+            .SelectMany(minute => Enumerable.Range(0, 100).Select(p =>
+                $"{{\"timestamp\":\"2024-03-01T{minute / 60:D2}:{minute % 60:D2}:00Z\",\"id\":\"P{p:D3}\",\"hr\":{60 + p % 40},\"temp\":\"{36 + minute * 0.01:F2}\",\"note\":[1,{{\"x\":\"\\u00e9\"}}]}}"))
+            .ToArray();
+        var pool = new RecordBatchPool(64);
+        ParsePooled(parser, pool, Minutes(0, 5));
+        var lines = Minutes(5, 20);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        ParsePooled(parser, pool, lines);
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
 }
