@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using RnnStream.Feeds.Records;
 
 namespace RnnStream.Feeds.Parsing;
@@ -8,7 +10,8 @@ namespace RnnStream.Feeds.Parsing;
 /// </summary>
 internal sealed class SeriesGate(FeedSchema schema)
 {
-    private readonly Dictionary<string, DateTime> _lastTimestamp = new(StringComparer.Ordinal);
+    /// <summary>Each series' last time, with the gate's own copy of its id: found by a span, both come from one lookup.</summary>
+    private readonly Dictionary<string, (string Id, DateTime Last)> _lastTimestamp = new(StringComparer.Ordinal);
     private long? _resumeOffset;
 
     public int SeriesCount => _lastTimestamp.Count;
@@ -16,7 +19,7 @@ internal sealed class SeriesGate(FeedSchema schema)
     /// <inheritdoc cref="ISeriesClock.Restore"/>
     public void Restore(IEnumerable<KeyValuePair<string, DateTime>> lastTimes, long? resumeOffset)
     {
-        foreach (var (id, time) in lastTimes) _lastTimestamp[id] = time;
+        foreach (var (id, time) in lastTimes) _lastTimestamp[id] = (id, time);
         _resumeOffset = resumeOffset;
     }
 
@@ -33,19 +36,19 @@ internal sealed class SeriesGate(FeedSchema schema)
                 $"series id '{Visible(id)}' is empty, too long, padded or has control or text-direction characters", offset));
             return null;
         }
-        var byText = _lastTimestamp.GetAlternateLookup<ReadOnlySpan<char>>();
-        if (byText.TryGetValue(id, out string? known, out var last))
+        ref var seen = ref CollectionsMarshal.GetValueRefOrNullRef(_lastTimestamp.GetAlternateLookup<ReadOnlySpan<char>>(), id);
+        if (!Unsafe.IsNullRef(ref seen))
         {
             // Taken before the checkpoint the run resumed from: the replay skips it, as an uninterrupted run never saw it twice.
-            if (offset == _resumeOffset && timestamp == last) return null;
-            if (timestamp <= last)
+            if (offset == _resumeOffset && timestamp == seen.Last) return null;
+            if (timestamp <= seen.Last)
             {
                 output.Add(new Rejected(line.ToString(), RejectReason.TimestampNotIncreasing,
-                    $"series '{known}' is at {format.Format(last)}; {rawTimestamp} {(timestamp == last ? "repeats it" : "goes back")}", offset));
+                    $"series '{seen.Id}' is at {format.Format(seen.Last)}; {rawTimestamp} {(timestamp == seen.Last ? "repeats it" : "goes back")}", offset));
                 return null;
             }
-            _lastTimestamp[known] = timestamp;
-            return known;
+            seen.Last = timestamp;
+            return seen.Id;
         }
         if (_lastTimestamp.Count >= schema.MaxSeries)
         {
@@ -53,7 +56,7 @@ internal sealed class SeriesGate(FeedSchema schema)
             return null;
         }
         string added = id.ToString();
-        _lastTimestamp[added] = timestamp;
+        _lastTimestamp[added] = (added, timestamp);
         return added;
     }
 
