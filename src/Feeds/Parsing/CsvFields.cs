@@ -58,9 +58,34 @@ public static class CsvFields
     /// </summary>
     public static string Quote(string text)
     {
-        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@'
-            && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _))
-            text = "'" + text;
-        return text.AsSpan().IndexOfAny(",\"\n\r") >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
+        if (LooksLikeFormula(text)) text = "'" + text;
+        return text.AsSpan().IndexOfAny(QuotedFor) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
+
+    /// <summary>What <see cref="Quote"/> makes of <paramref name="text"/>, written with no string made (an output writes every prediction's fields).</summary>
+    public static void Write(TextWriter writer, ReadOnlySpan<char> text)
+    {
+        bool quoted = text.IndexOfAny(QuotedFor) >= 0;
+        if (quoted) writer.Write('"');
+        if (LooksLikeFormula(text)) writer.Write('\'');
+        if (!quoted)
+        {
+            writer.Write(text);
+            return;
+        }
+        for (int quote = text.IndexOf('"'); quote >= 0; quote = text.IndexOf('"'))
+        {
+            writer.Write(text[..(quote + 1)]);
+            writer.Write('"');
+            text = text[(quote + 1)..];
+        }
+        writer.Write(text);
+        writer.Write('"');
+    }
+
+    private static bool LooksLikeFormula(ReadOnlySpan<char> text) =>
+        text.Length > 0 && text[0] is '=' or '+' or '-' or '@'
+        && !double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out _);
+
+    private static readonly System.Buffers.SearchValues<char> QuotedFor = System.Buffers.SearchValues.Create(",\"\n\r");
 }

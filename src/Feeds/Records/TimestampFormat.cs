@@ -77,12 +77,13 @@ public sealed class TimestampFormat
     public bool WritesAs(DateTime timestamp, ReadOnlySpan<char> text)
     {
         Span<char> written = stackalloc char[64];
-        int length;
-        bool fits = _pattern is null
-            ? (timestamp - DateTime.UnixEpoch).TotalSeconds.TryFormat(written, out length, "0.###", CultureInfo.InvariantCulture)
-            : timestamp.TryFormat(written, out length, _pattern, CultureInfo.InvariantCulture);
-        return fits && written[..length].SequenceEqual(text);
+        return TryFormat(timestamp, written, out int length) && written[..length].SequenceEqual(text);
     }
+
+    /// <summary><see cref="Format"/> into <paramref name="destination"/>, with no string made; false if it does not fit.</summary>
+    public bool TryFormat(DateTime timestamp, Span<char> destination, out int written) => _pattern is null
+        ? (timestamp - DateTime.UnixEpoch).TotalSeconds.TryFormat(destination, out written, "0.###", CultureInfo.InvariantCulture)
+        : timestamp.TryFormat(destination, out written, _pattern, CultureInfo.InvariantCulture);
 
     public string Format(DateTime timestamp)
     {

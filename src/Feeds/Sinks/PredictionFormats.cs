@@ -1,3 +1,4 @@
+using System.Buffers;
 using RnnStream.Feeds.Parsing;
 using System.Globalization;
 using System.Text;
@@ -28,25 +29,32 @@ public static class PredictionFormats
 
     public static void WriteCsvWithoutForecaster(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: false);
 
+    /// <summary>Rows written from spans (times and numbers formatted in place), so a prediction costs the output no string (docs/RESULTS.md).</summary>
     private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)
     {
+        Span<char> timeBuffer = stackalloc char[TimeRoom], targetBuffer = stackalloc char[TimeRoom];
+        ReadOnlySpan<char> time = prediction.TryWriteTimestamp(timeBuffer, out int timeLength) ? timeBuffer[..timeLength] : prediction.Timestamp;
+        ReadOnlySpan<char> target = prediction.TryWriteTargetTimestamp(targetBuffer, out int targetLength) ? targetBuffer[..targetLength] : prediction.TargetTimestamp;
+        Span<char> versionBuffer = stackalloc char[20];
+        prediction.WeightsVersion.TryFormat(versionBuffer, out int versionLength, default, CultureInfo.InvariantCulture);
+        ReadOnlySpan<char> version = versionBuffer[..versionLength];
         for (int k = 0; k < prediction.Predicted.Length; k++)
         {
-            writer.Write(CsvFields.Quote(prediction.SeriesId));
+            CsvFields.Write(writer, prediction.SeriesId);
             writer.Write(',');
-            writer.Write(CsvFields.Quote(prediction.Timestamp));
+            CsvFields.Write(writer, time);
             writer.Write(',');
-            writer.Write(CsvFields.Quote(prediction.TargetTimestamp));
+            CsvFields.Write(writer, target);
             writer.Write(',');
-            writer.Write(CsvFields.Quote(prediction.Features[k]));
+            CsvFields.Write(writer, prediction.Features[k]);
             writer.Write(',');
-            writer.Write(Number(prediction.Predicted[k]));
+            WriteNumber(writer, prediction.Predicted[k]);
             writer.Write(',');
-            writer.Write(Number(prediction.Lower[k]));
+            WriteNumber(writer, prediction.Lower[k]);
             writer.Write(',');
-            writer.Write(Number(prediction.Upper[k]));
+            WriteNumber(writer, prediction.Upper[k]);
             writer.Write(',');
-            writer.Write(prediction.WeightsVersion.ToString(CultureInfo.InvariantCulture));
+            writer.Write(version);
             if (withForecaster)
             {
                 writer.Write(',');
@@ -56,33 +64,77 @@ public static class PredictionFormats
         }
     }
 
-    public static void WriteJson(Prediction prediction, TextWriter writer) => writer.Write(ToJson(prediction) + "\n");
+    /// <summary>Room for a time as the input wrote it; a longer one is written through a string.</summary>
+    private const int TimeRoom = 128;
 
-    public static string ToJson(Prediction prediction)
+    private static void WriteNumber(TextWriter writer, float value)
     {
-        using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        Span<char> text = stackalloc char[32];
+        value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture);
+        writer.Write(text[..length]);
+    }
+
+    /// <summary>One JSON line per prediction, written from a buffer kept per thread, so a prediction costs the output no string.</summary>
+    public static void WriteJson(Prediction prediction, TextWriter writer)
+    {
+        var scratch = JsonScratch.OfThisThread;
+        var utf8 = scratch.Write(prediction);
+        var chars = scratch.Chars(utf8.Length);
+        int length = Encoding.UTF8.GetChars(utf8, chars);
+        writer.Write(chars[..length]);
+        writer.Write('\n');
+    }
+
+    public static string ToJson(Prediction prediction) => Encoding.UTF8.GetString(JsonScratch.OfThisThread.Write(prediction));
+
+    /// <summary>A JSON writer and its buffers, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
+    private sealed class JsonScratch
+    {
+        [ThreadStatic] private static JsonScratch? _ofThisThread;
+
+        private readonly ArrayBufferWriter<byte> _bytes = new(512);
+        private readonly Utf8JsonWriter _json;
+        private char[] _chars = new char[512];
+
+        private JsonScratch() => _json = new Utf8JsonWriter(_bytes);
+
+        public static JsonScratch OfThisThread => _ofThisThread ??= new JsonScratch();
+
+        public Span<char> Chars(int bytes)
         {
-            json.WriteStartObject();
-            json.WriteString("series", prediction.SeriesId);
-            json.WriteString("timestamp", prediction.Timestamp);
-            json.WriteString("target_timestamp", prediction.TargetTimestamp);
-            json.WriteNumber("weights_version", prediction.WeightsVersion);
-            json.WriteString("forecaster", prediction.Forecaster);
-            json.WriteBoolean("anomaly", prediction.Anomaly);
-            json.WriteStartObject("predictions");
+            if (_chars.Length < bytes) _chars = new char[Math.Max(bytes, 2 * _chars.Length)];
+            return _chars;
+        }
+
+        /// <summary>The prediction as one JSON object, in UTF-8: times, weights version, forecaster, anomaly, then each feature's predicted value and interval.</summary>
+        public ReadOnlySpan<byte> Write(Prediction prediction)
+        {
+            _bytes.ResetWrittenCount();
+            _json.Reset(_bytes);
+            Span<char> timeBuffer = stackalloc char[TimeRoom], targetBuffer = stackalloc char[TimeRoom];
+            ReadOnlySpan<char> time = prediction.TryWriteTimestamp(timeBuffer, out int timeLength) ? timeBuffer[..timeLength] : prediction.Timestamp;
+            ReadOnlySpan<char> target = prediction.TryWriteTargetTimestamp(targetBuffer, out int targetLength) ? targetBuffer[..targetLength] : prediction.TargetTimestamp;
+            _json.WriteStartObject();
+            _json.WriteString("series", prediction.SeriesId);
+            _json.WriteString("timestamp", time);
+            _json.WriteString("target_timestamp", target);
+            _json.WriteNumber("weights_version", prediction.WeightsVersion);
+            _json.WriteString("forecaster", prediction.Forecaster);
+            _json.WriteBoolean("anomaly", prediction.Anomaly);
+            _json.WriteStartObject("predictions");
             for (int k = 0; k < prediction.Predicted.Length; k++)
             {
-                json.WriteStartObject(prediction.Features[k]);
-                json.WriteNumber("predicted", prediction.Predicted[k]);
-                json.WriteNumber("lower", prediction.Lower[k]);
-                json.WriteNumber("upper", prediction.Upper[k]);
-                json.WriteEndObject();
+                _json.WriteStartObject(prediction.Features[k]);
+                _json.WriteNumber("predicted", prediction.Predicted[k]);
+                _json.WriteNumber("lower", prediction.Lower[k]);
+                _json.WriteNumber("upper", prediction.Upper[k]);
+                _json.WriteEndObject();
             }
-            json.WriteEndObject();
-            json.WriteEndObject();
+            _json.WriteEndObject();
+            _json.WriteEndObject();
+            _json.Flush();
+            return _bytes.WrittenSpan;
         }
-        return Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
     /// <summary>One quarantine line: the reason, the detail and the raw record, as JSON so any raw text survives.</summary>

@@ -6,6 +6,7 @@ using Akka.Streams.Dsl;
 using RnnStream.Actors.Pipeline;
 using RnnStream.Actors.Series;
 using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
 using RnnStream.Model.Specs;
 using RnnStream.Model.Weights;
@@ -342,6 +343,19 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>Whether the throughput run also says which types its allocated bytes go to (off by default: the sampling's own events allocate too).</summary>
     public bool SampleAllocations { get; init; }
 
+    /// <summary>What the runs write their predictions as (csv, jsonl), into a stream that discards them; none: nothing is written.</summary>
+    public string OutputFormat { get; init; } = "none";
+
+    private Sink<PredictionBatch, Task> Output() => OutputFormat switch
+    {
+        "csv" => TextFileSink.Create(Discarding, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, countOf: batch => batch.Count, written: batch => batch.GiveBack()),
+        "jsonl" => TextFileSink.Create(Discarding, PredictionFormats.Each(PredictionFormats.WriteJson), countOf: batch => batch.Count, written: batch => batch.GiveBack()),
+        _ => Running.OutputFactory.Nowhere,
+    };
+
+    /// <summary>A writer as a file's (UTF-8, buffered) over a stream that keeps nothing.</summary>
+    private static TextWriter Discarding() => new StreamWriter(Stream.Null, new System.Text.UTF8Encoding(false), 1 << 16);
+
     /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
     public Http.ServiceState? Service { get; init; }
 
@@ -356,8 +370,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
             Service is { } service
-                ? Running.OutputFactory.WithTap(Running.OutputFactory.Nowhere, service.Events.Tap)
-                : Running.OutputFactory.Nowhere,
+                ? Running.OutputFactory.WithTap(Output(), service.Events.Tap)
+                : Output(),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

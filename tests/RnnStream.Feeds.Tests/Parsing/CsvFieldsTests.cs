@@ -28,8 +28,15 @@ public sealed class CsvFieldsTests
     [InlineData("-abc", "'-abc")]
     [InlineData("-2.5", "-2.5")]
     [InlineData("+1e3", "+1e3")]
+    [InlineData("\"", "\"\"\"\"")]
+    [InlineData("line\r\nbreak", "\"line\r\nbreak\"")]
+    [InlineData("", "")]
     public void A_field_is_written_quoted_when_it_must_be_and_never_as_a_spreadsheet_formula(string text, string written)
     {
         Assert.Equal(written, CsvFields.Quote(text));
+        // The writer's way, with no string made, writes the same.
+        var writer = new StringWriter();
+        CsvFields.Write(writer, text);
+        Assert.Equal(written, writer.ToString());
     }
 }

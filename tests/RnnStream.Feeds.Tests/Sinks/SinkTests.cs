@@ -25,6 +25,62 @@ public sealed class SinkTests() : Akka.TestKit.Xunit2.TestKit()
             "\"A,B\",2024-01-01 10:00,2024-01-01 10:30,close,2.25,2,2.5,3,rnn\n", writer.ToString());
     }
 
+    /// <summary>A pooled prediction whose tick's time is written from the time, not kept as text, as the live path makes them.</summary>
+    private static Prediction Pooled(PredictionPool pool, string series, int minute)
+    {
+        var batch = pool.Rent(1);
+        var prediction = pool.At(batch, 0);
+        var values = prediction.ValuesToFill(6);
+        float[] made = [1.5f + minute, 2.25f, 1f / 3, -2e-7f, 2f, 2.5e9f];
+        made.CopyTo(values, 0);
+        var time = new DateTime(2024, 1, 1, 10, 0, 0).AddMinutes(minute);
+        prediction.Refill(series, null, time, time.AddMinutes(30), Format, ["open", "=close"], 6, 12, "rnn", 0, minute);
+        return prediction;
+    }
+
+    [Fact]
+    public void A_pooled_prediction_is_written_with_its_times_formatted_numbers_round_tripping_and_fields_guarded()
+    {
+        var prediction = Pooled(new PredictionPool(), "A,B", 0);
+        var csv = new StringWriter();
+        PredictionFormats.WriteCsv(prediction, csv);
+        static string R(float value) => value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(
+            $"\"A,B\",2024-01-01 10:00,2024-01-01 10:30,open,1.5,{R(1f / 3)},2,12,rnn\n" +
+            $"\"A,B\",2024-01-01 10:00,2024-01-01 10:30,'=close,2.25,{R(-2e-7f)},{R(2.5e9f)},12,rnn\n", csv.ToString());
+
+        var json = new StringWriter();
+        PredictionFormats.WriteJson(prediction, json);
+        Assert.Equal(PredictionFormats.ToJson(prediction) + "\n", json.ToString());
+        using var document = System.Text.Json.JsonDocument.Parse(json.ToString());
+        var root = document.RootElement;
+        Assert.Equal(["A,B", "2024-01-01 10:00", "2024-01-01 10:30"], new[] { "series", "timestamp", "target_timestamp" }.Select(key => root.GetProperty(key).GetString()));
+        Assert.Equal(12, root.GetProperty("weights_version").GetInt64());
+        Assert.Equal(2.5e9f, root.GetProperty("predictions").GetProperty("=close").GetProperty("upper").GetSingle());
+    }
+
+    [Fact]
+    public void Writing_pooled_predictions_as_CSV_or_JSON_lines_allocates_nothing()
+    {
+        var pool = new PredictionPool();
+        // Every kind of field: plain, quoted with a quote inside, and led by a formula's sign.
+        var predictions = Enumerable.Range(0, 500).Select(minute => Pooled(pool, minute % 3 == 0 ? "S,\"q\"" : $"S{minute % 7}", minute)).ToArray();
+        using var writer = new StreamWriter(Stream.Null, new System.Text.UTF8Encoding(false), 1 << 16);
+        foreach (var prediction in predictions)
+        {
+            PredictionFormats.WriteCsv(prediction, writer);
+            PredictionFormats.WriteJson(prediction, writer);
+        }
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        foreach (var prediction in predictions) PredictionFormats.WriteCsv(prediction, writer);
+        foreach (var prediction in predictions) PredictionFormats.WriteJson(prediction, writer);
+        writer.Flush();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+    }
+
     [Fact]
     public void A_continued_file_of_an_earlier_release_gets_rows_in_its_own_columns()
     {
