@@ -144,10 +144,12 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     }
 
     /// <summary>
-    /// The practical limit beside the pipeline: the same synthetic feed, each tick stepped and scored
-    /// as a key group does it (series state found in a table, one network step, the series' scores),
-    /// the prediction discarded as the pipeline's sink does, all on this one thread with no actor
-    /// and no stream. Measured as the pipeline is, over the last two thirds of the feed.
+    /// The practical limit beside the pipeline: the same synthetic feed, made in the same pooled
+    /// batches, each tick stepped and scored as a key group does it (series state found in a table,
+    /// one network step into a pooled prediction, the series' scores), each batch of predictions
+    /// formatted and written as the pipeline's output writes them (<see cref="OutputFormat"/>; none
+    /// discards them, as the pipeline's sink then does), all on this one thread with no actor and no
+    /// stream. Measured as the pipeline is, over the last two thirds of the feed.
     /// </summary>
     public double PlainLoop(int series, int ticksPerSeries)
     {
@@ -155,36 +157,55 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var forecaster = new SeriesForecaster(Series);
         var metrics = new Actors.Metrics.RunMetrics();
         var states = new Dictionary<string, (SeriesState State, Actors.Metrics.SeriesScores Scores)>();
-        long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0;
+        var walk = new PriceWalk(series, ticksPerSeries, seed: 1);
+        var tickPool = new RecordBatchPool(RecordBatches.DefaultSize);
+        var predictionPool = new PredictionPool();
+        var format = Format();
+        using var writer = format is null ? null : Discarding();
+        if (format?.Header is { } header) writer!.WriteLine(header);
+        long total = (long)series * ticksPerSeries, warmup = total / 3, count = 0, measuredFrom = 0;
         var clock = new Stopwatch();
         long allocatedBefore = 0;
         int gcBefore = 0;
         var pausedBefore = TimeSpan.Zero;
         CpuTimes? cpuBefore = null;
         float checksum = 0;
-        foreach (var tick in SyntheticPrices.Generate(series, ticksPerSeries, seed: 1))
+        while (!walk.Ended)
         {
-            if (++count == warmup)
+            if (count >= warmup && !clock.IsRunning)
             {
+                measuredFrom = count;
                 clock.Start();
                 allocatedBefore = GC.GetTotalAllocatedBytes();
                 gcBefore = GC.CollectionCount(0);
                 pausedBefore = GC.GetTotalPauseDuration();
                 cpuBefore = CpuTimes.Read();
             }
-            if (!states.TryGetValue(tick.SeriesId, out var entry))
-                states[tick.SeriesId] = entry = (forecaster.CreateState(tick.SeriesId, network), metrics.ScoresFor(tick.SeriesId));
-            var prediction = forecaster.Process(entry.State, tick, network, null);
-            entry.Scores.Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
-            if (!prediction.IsFailed) checksum += prediction.Predicted[0];
+            var ticks = walk.NextBatch(tickPool, RecordBatches.DefaultSize);
+            var predictions = predictionPool.Rent(ticks.Count);
+            for (int i = 0; i < ticks.Count; i++)
+            {
+                var tick = (Tick)ticks[i];
+                if (!states.TryGetValue(tick.SeriesId, out var entry))
+                    states[tick.SeriesId] = entry = (forecaster.CreateState(tick.SeriesId, network), metrics.ScoresFor(tick.SeriesId));
+                var prediction = forecaster.Process(entry.State, tick, network, null, predictionPool.At(predictions, i));
+                entry.Scores.Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
+                if (!prediction.IsFailed) checksum += prediction.Predicted[0];
+            }
+            predictions.Seal(ticks.Count, failed: 0);
+            format?.Write(predictions, writer!);
+            count += ticks.Count;
+            predictions.GiveBack();
+            ticks.Passed();
         }
+        writer?.Flush();
         clock.Stop();
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
-        long measured = total - warmup;
+        long measured = total - measuredFrom;
         double rate = measured / clock.Elapsed.TotalSeconds;
         int collections = GC.CollectionCount(0) - gcBefore;
-        output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
-                         $"(gen0 GCs {collections}, {PausedEach(collections, GC.GetTotalPauseDuration() - pausedBefore)}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N0} bytes allocated per tick; checksum {checksum:G3}){cpu}");
+        output.WriteLine($"plain loop: {series:N0} series, one thread, no actors, no stream{(format is null ? "" : $", writing {OutputFormat}")}: after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
+                         $"(gen0 GCs {collections}, {PausedEach(collections, GC.GetTotalPauseDuration() - pausedBefore)}, {(GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)measured:N1} bytes allocated per tick; checksum {checksum:G3}){cpu}");
         return rate;
     }
 
@@ -346,11 +367,16 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>What the runs write their predictions as (csv, jsonl), into a stream that discards them; none: nothing is written.</summary>
     public string OutputFormat { get; init; } = "none";
 
-    private Sink<PredictionBatch, Task> Output() => OutputFormat switch
+    private Sink<PredictionBatch, Task> Output() => Format() is { } format
+        ? TextFileSink.Create(Discarding, format.Write, format.Header, countOf: batch => batch.Count, written: batch => batch.GiveBack())
+        : Running.OutputFactory.Nowhere;
+
+    /// <summary>How <see cref="OutputFormat"/> writes a batch of predictions, and the header it starts with; null for none.</summary>
+    private (Action<PredictionBatch, TextWriter> Write, string? Header)? Format() => OutputFormat switch
     {
-        "csv" => TextFileSink.Create(Discarding, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, countOf: batch => batch.Count, written: batch => batch.GiveBack()),
-        "jsonl" => TextFileSink.Create(Discarding, PredictionFormats.Each(PredictionFormats.WriteJson), countOf: batch => batch.Count, written: batch => batch.GiveBack()),
-        _ => Running.OutputFactory.Nowhere,
+        "csv" => (PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader),
+        "jsonl" => (PredictionFormats.Each(PredictionFormats.WriteJson), null),
+        _ => null,
     };
 
     /// <summary>A writer as a file's (UTF-8, buffered) over a stream that keeps nothing.</summary>
