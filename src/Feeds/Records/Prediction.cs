@@ -130,23 +130,11 @@ public sealed class Prediction
     /// <summary>The target time as the input writes times; formatted when asked (by a sink), not on the live path.</summary>
     public string TargetTimestamp => TargetTime is { } time && Format is not null ? Format.Format(time) : "";
 
-    /// <summary><see cref="Timestamp"/> into <paramref name="destination"/>, so a sink writes it with no string made; false if it does not fit.</summary>
-    public bool TryWriteTimestamp(Span<char> destination, out int written)
-    {
-        if (_timestamp is { } text)
-        {
-            written = text.Length;
-            return text.TryCopyTo(destination);
-        }
-        return Format!.TryFormat(_time, destination, out written);
-    }
+    /// <summary><see cref="Timestamp"/> with no string made: the feed's text, or the time as <paramref name="written"/> writes it (valid until its next use).</summary>
+    public ReadOnlySpan<char> TimestampText(RecentTimeText written) => _timestamp is null ? written.Of(_time, Format!) : _timestamp;
 
-    /// <summary><see cref="TargetTimestamp"/> into <paramref name="destination"/>, as <see cref="TryWriteTimestamp"/>.</summary>
-    public bool TryWriteTargetTimestamp(Span<char> destination, out int written)
-    {
-        written = 0;
-        return TargetTime is not { } time || Format is null || Format.TryFormat(time, destination, out written);
-    }
+    /// <summary><see cref="TargetTimestamp"/> with no string made, as <see cref="TimestampText"/>.</summary>
+    public ReadOnlySpan<char> TargetTimestampText(RecentTimeText written) => TargetTime is { } time && Format is { } format ? written.Of(time, format) : "";
 
     /// <summary>True when the value that arrived at this tick fell outside the interval predicted for it.</summary>
     public bool Anomaly => Matured?.OutsideInterval ?? false;

@@ -32,9 +32,7 @@ public static class PredictionFormats
     /// <summary>Rows written from spans (times and numbers formatted in place), so a prediction costs the output no string (docs/RESULTS.md).</summary>
     private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)
     {
-        Span<char> timeBuffer = stackalloc char[TimeRoom], targetBuffer = stackalloc char[TimeRoom];
-        ReadOnlySpan<char> time = prediction.TryWriteTimestamp(timeBuffer, out int timeLength) ? timeBuffer[..timeLength] : prediction.Timestamp;
-        ReadOnlySpan<char> target = prediction.TryWriteTargetTimestamp(targetBuffer, out int targetLength) ? targetBuffer[..targetLength] : prediction.TargetTimestamp;
+        RowTimes.Of(prediction, out var time, out var target);
         Span<char> versionBuffer = stackalloc char[20];
         prediction.WeightsVersion.TryFormat(versionBuffer, out int versionLength, default, CultureInfo.InvariantCulture);
         ReadOnlySpan<char> version = versionBuffer[..versionLength];
@@ -64,8 +62,21 @@ public static class PredictionFormats
         }
     }
 
-    /// <summary>Room for a time as the input wrote it; a longer one is written through a string.</summary>
-    private const int TimeRoom = 128;
+    /// <summary>The last tick time and target time written, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
+    private sealed class RowTimes
+    {
+        [ThreadStatic] private static RowTimes? _ofThisThread;
+
+        private readonly RecentTimeText _tick = new(), _target = new();
+
+        /// <summary>The prediction's tick time and target time as text, valid until this thread writes the next prediction.</summary>
+        public static void Of(Prediction prediction, out ReadOnlySpan<char> time, out ReadOnlySpan<char> target)
+        {
+            var times = _ofThisThread ??= new RowTimes();
+            time = prediction.TimestampText(times._tick);
+            target = prediction.TargetTimestampText(times._target);
+        }
+    }
 
     private static void WriteNumber(TextWriter writer, float value)
     {
@@ -111,9 +122,7 @@ public static class PredictionFormats
         {
             _bytes.ResetWrittenCount();
             _json.Reset(_bytes);
-            Span<char> timeBuffer = stackalloc char[TimeRoom], targetBuffer = stackalloc char[TimeRoom];
-            ReadOnlySpan<char> time = prediction.TryWriteTimestamp(timeBuffer, out int timeLength) ? timeBuffer[..timeLength] : prediction.Timestamp;
-            ReadOnlySpan<char> target = prediction.TryWriteTargetTimestamp(targetBuffer, out int targetLength) ? targetBuffer[..targetLength] : prediction.TargetTimestamp;
+            RowTimes.Of(prediction, out var time, out var target);
             _json.WriteStartObject();
             _json.WriteString("series", prediction.SeriesId);
             _json.WriteString("timestamp", time);

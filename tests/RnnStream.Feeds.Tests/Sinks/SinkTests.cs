@@ -82,6 +82,31 @@ public sealed class SinkTests() : Akka.TestKit.Xunit2.TestKit()
     }
 
     [Fact]
+    public void Series_that_tick_together_and_then_apart_each_get_their_own_times_in_CSV_and_JSON()
+    {
+        var pool = new PredictionPool();
+        int[] minutes = [0, 0, 0, 1, 1, 0, 2, 2];
+        var csv = new StringWriter();
+        var json = new StringWriter();
+        foreach (var (minute, i) in minutes.Select((minute, i) => (minute, i)))
+        {
+            var prediction = Pooled(pool, $"S{i}", minute);
+            PredictionFormats.WriteCsv(prediction, csv);
+            PredictionFormats.WriteJson(prediction, json);
+        }
+        var rows = csv.ToString().TrimEnd('\n').Split('\n');
+        var lines = json.ToString().TrimEnd('\n').Split('\n');
+        var start = new DateTime(2024, 1, 1, 10, 0, 0);
+        foreach (var (minute, i) in minutes.Select((minute, i) => (minute, i)))
+        {
+            string time = Format.Format(start.AddMinutes(minute)), target = Format.Format(start.AddMinutes(minute + 30));
+            Assert.All(rows.Skip(2 * i).Take(2), row => Assert.Equal([$"S{i}", time, target], row.Split(',').Take(3)));
+            using var document = System.Text.Json.JsonDocument.Parse(lines[i]);
+            Assert.Equal([$"S{i}", time, target], new[] { "series", "timestamp", "target_timestamp" }.Select(key => document.RootElement.GetProperty(key).GetString()));
+        }
+    }
+
+    [Fact]
     public void A_continued_file_of_an_earlier_release_gets_rows_in_its_own_columns()
     {
         var old = new StringWriter();
