@@ -96,6 +96,13 @@ public static class PredictionFormats
         writer.Write('\n');
     }
 
+    /// <summary>One JSON line per prediction, in UTF-8 straight into <paramref name="destination"/>: for a socket, with no text in between.</summary>
+    public static void WriteJsonLine(Prediction prediction, IBufferWriter<byte> destination)
+    {
+        destination.Write(JsonScratch.OfThisThread.Write(prediction));
+        destination.Write("\n"u8);
+    }
+
     public static string ToJson(Prediction prediction) => Encoding.UTF8.GetString(JsonScratch.OfThisThread.Write(prediction));
 
     /// <summary>A JSON writer and its buffers, kept by each thread that writes predictions (a sink's, or a reply's).</summary>

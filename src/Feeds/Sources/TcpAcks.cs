@@ -1,5 +1,8 @@
+using System.Buffers;
 using System.Collections.Concurrent;
 using Akka.Actor;
+using RnnStream.Feeds.Records;
+using RnnStream.Feeds.Sinks;
 
 namespace RnnStream.Feeds.Sources;
 
@@ -42,7 +45,13 @@ public sealed class TcpAcks
         private long _acked;
         private IActorRef? _replies;
 
-        /// <summary>The connection's way back: an actor that takes each line as a string, from any thread at any time, on this node or another (a queue would refuse an offer while the last is pending).</summary>
+        /// <summary>Predictions' lines held for one write (<see cref="Hold"/>, <see cref="SendHeld"/>), on the output's thread only.</summary>
+        private ArrayBufferWriter<byte>? _held;
+
+        /// <summary>
+        /// The connection's way back: an actor that takes lines (a string, UTF-8 bytes, or <see cref="RentedLines"/> on
+        /// its own node), from any thread at any time, on this node or another (a queue would refuse an offer while the last is pending).
+        /// </summary>
         public void Attach(IActorRef replies) => _replies = replies;
 
         /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
@@ -53,6 +62,34 @@ public sealed class TcpAcks
 
         /// <summary>A line to the client on its connection, from any thread; dropped once the connection has closed.</summary>
         public void Reply(string line) => _replies?.Tell(line);
+
+        /// <summary>A prediction's JSON line, held to go with the rest of its batch's; true if it is the first held.</summary>
+        public bool Hold(Prediction prediction)
+        {
+            var held = _held ??= new ArrayBufferWriter<byte>(1 << 12);
+            bool first = held.WrittenCount == 0;
+            PredictionFormats.WriteJsonLine(prediction, held);
+            return first;
+        }
+
+        /// <summary>
+        /// The held lines to the client as one write: in an array rented from the shared pool when the
+        /// connection is on this node (its way back returns it once written), else copied, since what
+        /// crosses a node is never pooled (DESIGN.md).
+        /// </summary>
+        public void SendHeld()
+        {
+            if (_held is not { WrittenCount: > 0 } held) return;
+            var lines = held.WrittenSpan;
+            if (_replies is IInternalActorRef { IsLocal: true } local)
+            {
+                var rented = ArrayPool<byte>.Shared.Rent(lines.Length);
+                lines.CopyTo(rented);
+                local.Tell(new RentedLines(rented, lines.Length));
+            }
+            else _replies?.Tell(lines.ToArray());
+            held.ResetWrittenCount();
+        }
 
         public void CoveredBelow(long nextOffset)
         {

@@ -158,10 +158,20 @@ internal sealed class TcpLineListener : IDisposable
     private IActorRef WayBack(Socket socket)
     {
         var writes = new NetworkStream(socket, ownsSocket: false);
-        return Source.ActorRef<string>(_predictionsBack ? TcpReplies.UnreadLimit : 4, OverflowStrategy.DropHead)
-            .Select(Utf8.GetBytes)
-            .To(Sink.ForEachAsync<byte[]>(1, bytes => writes.WriteAsync(bytes).AsTask()))
+        return Source.ActorRef<object>(_predictionsBack ? TcpReplies.UnreadLimit : 4, OverflowStrategy.DropHead)
+            .To(Sink.ForEachAsync<object>(1, lines => lines switch
+            {
+                RentedLines rented => WriteRentedAsync(writes, rented),
+                byte[] bytes => writes.WriteAsync(bytes).AsTask(),
+                _ => writes.WriteAsync(Utf8.GetBytes((string)lines)).AsTask(),
+            }))
             .Run(_materializer);
+    }
+
+    private static async Task WriteRentedAsync(NetworkStream writes, RentedLines lines)
+    {
+        await writes.WriteAsync(lines.Bytes);
+        lines.Written();
     }
 
     private async Task ServeAsync(Connection connection)

@@ -6,13 +6,14 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// Sends each TCP client the predictions of the ticks it sent, on its own connection, one JSON line
 /// each (<see cref="PredictionFormats.ToJson"/>: times, predicted, interval, weights version,
-/// forecaster). It remembers which connection sent which feed position as runs of consecutive
-/// positions (one entry per change of sender, not per line), and forgets runs far behind the
-/// predictions going out.
+/// forecaster). A batch's lines for one client go to it as one write, written in UTF-8 straight
+/// into a buffer of the client's, with no string per prediction (docs/RESULTS.md). It remembers
+/// which connection sent which feed position as runs of consecutive positions (one entry per
+/// change of sender, not per line), and forgets runs far behind the predictions going out.
 /// </summary>
 public sealed class TcpReplies
 {
-    /// <summary>Lines a client may leave unread on its connection before it loses the oldest.</summary>
+    /// <summary>Writes (a batch's lines, or an ack) a client may leave unread on its connection before it loses the oldest.</summary>
     public const int UnreadLimit = 65536;
 
     /// <summary>How far behind the latest prediction a sender is still remembered (more than any run keeps in flight).</summary>
@@ -20,6 +21,9 @@ public sealed class TcpReplies
 
     private readonly List<(long Start, TcpAcks.Client Client)> _runs = [];
     private readonly Lock _lock = new();
+
+    /// <summary>The clients a batch being sent holds lines for (the output's thread only).</summary>
+    private readonly List<TcpAcks.Client> _holding = [];
 
     /// <summary>The line at feed position <paramref name="position"/> came from <paramref name="client"/> (called in feed order).</summary>
     internal void Arrived(long position, TcpAcks.Client client)
@@ -30,17 +34,22 @@ public sealed class TcpReplies
         }
     }
 
-    /// <summary>A prediction, back to whoever sent its tick: a tap on the way to the output.</summary>
-    public void Send(Prediction prediction)
+    /// <summary>A batch's predictions, each back to whoever sent its tick: a tap on the way to the output (one thread at a time).</summary>
+    public void Send(PredictionBatch batch)
     {
-        if (prediction.IsFailed) return;
-        TcpAcks.Client? sender;
-        lock (_lock)
+        foreach (var prediction in batch)
         {
-            sender = SenderOf(prediction.Offset);
-            Forget(prediction.Offset - Memory);
+            if (prediction.IsFailed) continue;
+            TcpAcks.Client? sender;
+            lock (_lock)
+            {
+                sender = SenderOf(prediction.Offset);
+                Forget(prediction.Offset - Memory);
+            }
+            if (sender is not null && sender.Hold(prediction)) _holding.Add(sender);
         }
-        sender?.Reply(PredictionFormats.ToJson(prediction) + "\n");
+        foreach (var client in _holding) client.SendHeld();
+        _holding.Clear();
     }
 
     private TcpAcks.Client? SenderOf(long position)

@@ -28,11 +28,12 @@ internal static class BenchCommand
         var allocations = new Option<bool>("--allocations") { Description = "Also say which types the throughput run's allocated bytes go to (the runtime's allocation sampling; its events add about 2 bytes a tick of their own)." };
         var fileTicks = new Option<int>("--file-ticks-per-series") { Description = "Also measure throughput with the feed read from a CSV file of this many ticks per series (written to the temp folder first, about 60 bytes a tick; 0 skips it).", DefaultValueFactory = _ => 0 };
         var tcpTicks = new Option<int>("--tcp-ticks-per-series") { Description = "Also measure throughput with the feed sent over a local TCP socket by one client, this many ticks per series (the lines made in memory first, about 60 bytes a tick; 0 skips it).", DefaultValueFactory = _ => 0 };
+        var tcpBack = new Option<bool>("--tcp-predictions-back") { Description = "With --tcp-ticks-per-series: the client gets its predictions back on its connection and reads them, as with feed.tcp.predictions-back." };
         var outputFormat = new Option<string>("--output") { Description = "Write every run's predictions with the product's writer (csv or jsonl) into a stream that discards them: the formatting and encoding, not the disk. none: no output, as by default.", DefaultValueFactory = _ => "none" };
         outputFormat.AcceptOnlyFromAmong("none", "csv", "jsonl");
         var command = new Command("bench", "End-to-end benchmark: synthetic OHLC feed (D=4) at full speed through the series actors; then latency at half that rate; then memory per series.")
         {
-            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http, allocations, fileTicks, tcpTicks, outputFormat,
+            series, ticks, memorySeries, cell, units, maxInFlight, partitions, seconds, latencyRate, dataDir, checkpointEvery, checkpointInterval, postgres, http, allocations, fileTicks, tcpTicks, tcpBack, outputFormat,
         };
         command.SetAction(async (result, _) =>
         {
@@ -58,6 +59,7 @@ internal static class BenchCommand
                 Service = state,
                 SampleAllocations = result.GetValue(allocations),
                 OutputFormat = result.GetValue(outputFormat)!,
+                TcpPredictionsBack = result.GetValue(tcpBack),
             };
             output.WriteLine($"bench: {result.GetValue(cell)} H={result.GetValue(units)}, D=4, K=1, {Environment.ProcessorCount} cores, server GC {System.Runtime.GCSettings.IsServerGC}");
             double rate = await bench.ThroughputAsync(result.GetValue(series), result.GetValue(ticks));

@@ -85,7 +85,8 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var parser = new Feeds.Parsing.RecordParser(new Feeds.Parsing.FeedSchema { SeriesColumn = "series" });
         parser.Parse(header, 0, new List<FeedRecord>());
         var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var lines = TcpLineFeed.Bind(system, new TcpFeedSettings("127.0.0.1", 0))
+        var replies = TcpPredictionsBack ? new TcpReplies() : null;
+        var lines = TcpLineFeed.Bind(system, new TcpFeedSettings("127.0.0.1", 0) { PredictionsBack = replies is not null }, replies: replies)
             .MapMaterializedValue(binding =>
             {
                 binding.ContinueWith(bound =>
@@ -96,26 +97,54 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 return NotUsed.Instance;
             })
             .Via(Feeds.Parsing.ParsingFlow.Batched(parser));
-        var run = Start(lines);
+        var run = Start(lines, tap: replies is null ? null : replies.Send);
         var address = (System.Net.IPEndPoint)await listening.Task;
+        long total = (long)series * ticksPerSeries;
+        using var stopReading = new CancellationTokenSource();
         var client = Task.Run(async () =>
         {
             using var socket = new System.Net.Sockets.TcpClient();
             await socket.ConnectAsync(address);
             var stream = socket.GetStream();
+            var reading = replies is null ? Task.FromResult((Lines: 0L, Bytes: 0L)) : ReadLinesAsync(stream, total, stopReading.Token);
             for (int at = 0; at < text.Length; at += 1 << 16)
                 await stream.WriteAsync(text.AsMemory(at, Math.Min(1 << 16, text.Length - at)));
             await stream.FlushAsync();
+            return await reading;
         });
-        long total = (long)series * ticksPerSeries;
-        return await MeasureThroughputAsync(run, series, ticksPerSeries, $" (tcp feed, one client, {text.Length / 1048576.0:N0} MB of CSV lines)", async () =>
+        (long Lines, long Bytes) back = default;
+        string sent = $"{text.Length / 1048576.0:N0} MB of CSV lines";
+        double rate = await MeasureThroughputAsync(run, series, ticksPerSeries, replies is null ? $" (tcp feed, one client, {sent})" : $" (tcp feed, one client, {sent}, its predictions back)", async () =>
         {
-            // A listener never ends of itself: the run is drained once every tick sent is forecast.
+            // A listener never ends of itself: the run is drained once every tick sent is forecast (and, with predictions back, read back, or given up on after a while).
             while (run.Metrics.Predictions < total && !run.Completion.IsCompleted) await Task.Delay(5);
-            await client;
+            stopReading.CancelAfter(TimeSpan.FromSeconds(30));
+            back = await client;
             run.Drain();
             await run.Completion;
         });
+        if (replies is not null) output.WriteLine($"predictions back: {back.Lines:N0} JSON lines of {total:N0} read by the client ({back.Bytes / 1048576.0:N0} MB)");
+        return rate;
+    }
+
+    /// <summary>A client reading its predictions back: lines counted until all <paramref name="expected"/> came, the connection closed, or <paramref name="stop"/>.</summary>
+    private static async Task<(long Lines, long Bytes)> ReadLinesAsync(System.Net.Sockets.NetworkStream stream, long expected, CancellationToken stop)
+    {
+        var buffer = new byte[1 << 16];
+        long lines = 0, bytes = 0;
+        try
+        {
+            int read;
+            while (lines < expected && (read = await stream.ReadAsync(buffer, stop)) > 0)
+            {
+                bytes += read;
+                lines += buffer.AsSpan(0, read).Count((byte)'\n');
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+        return (lines, bytes);
     }
 
     /// <param name="untilDone">What the measured part waits for; the run's completion when null.</param>
@@ -382,22 +411,25 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <summary>A writer as a file's (UTF-8, buffered) over a stream that keeps nothing.</summary>
     private static TextWriter Discarding() => new StreamWriter(Stream.Null, new System.Text.UTF8Encoding(false), 1 << 16);
 
+    /// <summary>Whether the socket feed's client gets its predictions back on its connection and reads them (feed.tcp.predictions-back).</summary>
+    public bool TcpPredictionsBack { get; init; }
+
     /// <summary>The live service's view, when the bench measures what serving it costs: every run taps its predictions and is shown there.</summary>
     public Http.ServiceState? Service { get; init; }
 
     private RunHandle Start(Source<FeedRecord, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null) =>
         Start(ticks.Via(RecordBatches.Gather()), durability, passivateAfter);
 
-    private RunHandle Start(Source<RecordBatch, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null)
+    /// <param name="tap">Sees each batch of predictions on its way to the output (with the live service's, if any); null for none.</param>
+    private RunHandle Start(Source<RecordBatch, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null, Action<PredictionBatch>? tap = null)
     {
+        if (Service is { } service) tap = tap is null ? Running.OutputFactory.EachOf(service.Events.Tap) : tap + Running.OutputFactory.EachOf(service.Events.Tap);
         var run = LivePipeline.Run(system, ticks, Weights, new PipelineSettings
             {
                 Series = Series,
                 Router = passivateAfter is null ? router : router with { IdleTimeout = passivateAfter, PassivationScan = TimeSpan.FromMilliseconds(500) },
             },
-            Service is { } service
-                ? Running.OutputFactory.WithTap(Output(), service.Events.Tap)
-                : Output(),
+            Running.OutputFactory.WithTap(Output(), tap),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), durability: durability);
         Service?.Started(run, "bench");
         return run;

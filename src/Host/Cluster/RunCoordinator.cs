@@ -175,9 +175,9 @@ public sealed class RunCoordinator : ReceiveActor
             console.MarkupLine($"{(attempt == 1 ? "resuming from" : previous is { Graceful: true } ? "going on from" : "rolled back to")} checkpoint {from.Number}: feed row {from.NextOffset:N0}, {from.PredictionsWritten:N0} predictions written, weights v{from.WeightsVersion}");
         Action<Feeds.Records.Prediction>? tap = previous?.Watch(console, settings.Router.Partitions);
         if (node.Service is { } service) tap = tap.Then(service.Events.Tap);
-        tap = feed.Serve(durability, console, tap);
-        var (output, commits) = durability is null ? (OutputFactory.Predictions(system, deployment, tap), null)
-            : OutputFactory.Durable(system, deployment, durability.Last, tap);
+        var batchTap = feed.Serve(durability, console, tap);
+        var (output, commits) = durability is null ? (OutputFactory.Predictions(deployment, batchTap), null)
+            : OutputFactory.Durable(deployment, durability.Last, batchTap);
         using var runEnded = new CancellationTokenSource();
         var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
         var run = LivePipeline.Run(system, feed.Batches, initial, settings, output, OutputFactory.Quarantine(deployment),

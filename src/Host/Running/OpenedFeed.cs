@@ -30,12 +30,19 @@ internal sealed record OpenedFeed(Source<RecordBatch, NotUsed> Batches, IReadOnl
     /// <summary>
     /// A socket feed's clients served by the run: acked as checkpoints commit, told where the feed
     /// listens once it is bound (the real port when port 0 asked for any), and sent their
-    /// predictions by the returned tap. Other feeds leave all three as they are.
+    /// predictions by the returned tap of batches, which also gives each batch to <paramref name="tap"/>
+    /// (null when there is neither). Other feeds leave all three as they are.
     /// </summary>
-    public Action<Prediction>? Serve(Actors.Persistence.Durability? durability, IAnsiConsole console, Action<Prediction>? tap)
+    public Action<PredictionBatch>? Serve(Actors.Persistence.Durability? durability, IAnsiConsole console, Action<Prediction>? tap)
     {
         if (durability is not null && Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         Listening?.ContinueWith(bound => console.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
-        return Replies is { } replies ? tap.Then(replies.Send) : tap;
+        var each = tap is null ? null : OutputFactory.EachOf(tap);
+        if (Replies is not { } replies) return each;
+        return each is null ? replies.Send : batch =>
+        {
+            each(batch);
+            replies.Send(batch);
+        };
     }
 }

@@ -10,9 +10,9 @@ namespace RnnStream.Host.Running;
 /// <summary>The sinks a deployment names: predictions (CSV, JSON lines, console, TCP) and the quarantine file.</summary>
 internal static class OutputFactory
 {
-    /// <param name="tap">Sees every prediction before the sink does; null for none.</param>
-    public static Sink<PredictionBatch, Task> Predictions(ActorSystem system, Deployment deployment, Action<Prediction>? tap = null) =>
-        WithTap(Predictions(system, deployment), tap);
+    /// <param name="tap">Sees every batch of predictions before the sink does; null for none.</param>
+    public static Sink<PredictionBatch, Task> Predictions(Deployment deployment, Action<PredictionBatch>? tap = null) =>
+        WithTap(Predictions(deployment), tap);
 
     /// <summary>
     /// The predictions sink of a run that keeps durable state: a file continues from the length the
@@ -20,11 +20,11 @@ internal static class OutputFactory
     /// returned commits; other outputs (a device, the console, a socket) cannot be cut back, so they
     /// have no commits (at least once).
     /// </summary>
-    public static (Sink<PredictionBatch, Task> Sink, OutputCommits? Commits) Durable(ActorSystem system, Deployment deployment,
-        Actors.Persistence.CheckpointCommitted? last, Action<Prediction>? tap = null)
+    public static (Sink<PredictionBatch, Task> Sink, OutputCommits? Commits) Durable(Deployment deployment,
+        Actors.Persistence.CheckpointCommitted? last, Action<PredictionBatch>? tap = null)
     {
         if (deployment.PredictionsPath is not { } path || deployment.OutputFormat is not ("csv" or "jsonl") || DevicePath.Is(path))
-            return (Predictions(system, deployment, tap), null);
+            return (Predictions(deployment, tap), null);
         var commits = new OutputCommits { Initial = last?.PredictionsWritten ?? 0 };
         var sink = deployment.OutputFormat == "csv"
             ? TextFileSink.Continuing(path, PredictionFormats.Each(PredictionFormats.CsvWriterFor(ContinuedHeader(path, last))), PredictionFormats.CsvHeader, last?.OutputLength ?? 0, commits,
@@ -45,15 +45,21 @@ internal static class OutputFactory
             next(prediction);
         };
 
+    /// <summary>A tap of single predictions made a tap of the stream's batches: each prediction in turn, in the batch's order.</summary>
+    public static Action<PredictionBatch> EachOf(Action<Prediction> tap) => batch =>
+    {
+        foreach (var prediction in batch) tap(prediction);
+    };
+
     /// <summary>
-    /// The tap sees a batch's predictions in their order, and the batch goes on to the sink as it
-    /// came. A tap keeps none of them (it copies what it needs): the sink gives the batch back to
-    /// its pool once written, and its predictions are made again for later ticks.
+    /// The tap sees each batch, and the batch goes on to the sink as it came. A tap keeps none of
+    /// its predictions (it copies what it needs): the sink gives the batch back to its pool once
+    /// written, and its predictions are made again for later ticks.
     /// </summary>
-    public static Sink<PredictionBatch, Task> WithTap(Sink<PredictionBatch, Task> sink, Action<Prediction>? tap) =>
+    public static Sink<PredictionBatch, Task> WithTap(Sink<PredictionBatch, Task> sink, Action<PredictionBatch>? tap) =>
         tap is null ? sink : Flow.Create<PredictionBatch>().Select(batch =>
         {
-            foreach (var prediction in batch) tap(prediction);
+            tap(batch);
             return batch;
         }).ToMaterialized(sink, Keep.Right);
 
@@ -66,16 +72,14 @@ internal static class OutputFactory
     /// <summary>No output (<c>output.format = none</c>): each batch goes straight back to its pool.</summary>
     public static Sink<PredictionBatch, Task> Nowhere { get; } = Sink.ForEach(GiveBack).MapMaterializedValue(done => (Task)done);
 
-    private static Sink<PredictionBatch, Task> Predictions(ActorSystem system, Deployment deployment) => deployment.OutputFormat switch
+    private static Sink<PredictionBatch, Task> Predictions(Deployment deployment) => deployment.OutputFormat switch
     {
         "csv" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery, countOf: CountOf,
             written: GiveBack),
         "jsonl" when deployment.PredictionsPath is { } path => TextFileSink.ToFile(path, PredictionFormats.Each(PredictionFormats.WriteJson), flushEvery: deployment.FlushEvery, countOf: CountOf, written: GiveBack),
         "console" => TextFileSink.Create(() => new KeepOpenWriter(Console.Out), PredictionFormats.Each(PredictionFormats.WriteCsv), PredictionFormats.CsvHeader, flushEvery: deployment.FlushEvery,
             countOf: CountOf, written: GiveBack),
-        "tcp" => Flow.Create<PredictionBatch>().WatchTermination(Keep.Right)
-            .To(TcpPredictionSink.Create(system, deployment.OutputTcpHost, deployment.OutputTcpPort))
-            .MapMaterializedValue(done => (Task)done),
+        "tcp" => TcpPredictionSink.Create(deployment.OutputTcpHost, deployment.OutputTcpPort),
         "none" or "csv" or "jsonl" => Nowhere,
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
     };

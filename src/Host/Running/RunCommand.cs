@@ -88,7 +88,7 @@ internal static class RunCommand
                 $"{last.PredictionsWritten:N0} predictions written, weights v{last.WeightsVersion}, read back in {durability.RecoveryTime.TotalMilliseconds:N0} ms");
         var feed = FeedFactory.Open(system, deployment);
         // Said once bound, with the real port: a client (or a test that asked for port 0) knows where to connect, warm-up or not.
-        tap = feed.Serve(durability, progressConsole, tap);
+        var batchTap = feed.Serve(durability, progressConsole, tap);
         // A resume takes the choices its first run kept; one from an older build, which kept none, chose the fixed defaults.
         if (deployment.HoldsSocketWarmUp && durability?.IsResumed != true)
             feed = await SocketWarmUp.HoldAsync(system, feed, deployment, progressConsole, cancellation);
@@ -103,8 +103,8 @@ internal static class RunCommand
             $"AVX-512 {(Vector512.IsHardwareAccelerated ? "on" : "off")}; {Markup.Escape(training)}");
 
         var (output, commits) = durability is null
-            ? (OutputFactory.Predictions(system, deployment, tap), null)
-            : OutputFactory.Durable(system, deployment, durability.Last, tap);
+            ? (OutputFactory.Predictions(deployment, batchTap), null)
+            : OutputFactory.Durable(deployment, durability.Last, batchTap);
         var run = LivePipeline.Run(system, feed.Batches, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
         // Kept once the data directory's state was accepted for this model: a refused start leaves neither behind.

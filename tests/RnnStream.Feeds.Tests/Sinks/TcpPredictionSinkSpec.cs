@@ -13,7 +13,7 @@ public sealed class TcpPredictionSinkSpec() : Akka.TestKit.Xunit2.TestKit()
     private static Prediction Sample(int i) => SamplePredictions.Numbered(i, series: $"s{i % 3}");
 
     private Task Send(IEnumerable<Prediction> predictions, int port) =>
-        Source.From(predictions.Chunk(3).Select(PredictionBatch.Of)).WatchTermination(Keep.Right).To(TcpPredictionSink.Create(Sys, "127.0.0.1", port)).Run(Sys.Materializer());
+        Source.From(predictions.Chunk(3).Select(PredictionBatch.Of)).RunWith(TcpPredictionSink.Create("127.0.0.1", port), Sys.Materializer());
 
     [Fact]
     public async Task Predictions_reach_the_listener_as_json_lines_in_order()
@@ -33,6 +33,46 @@ public sealed class TcpPredictionSinkSpec() : Akka.TestKit.Xunit2.TestKit()
         await sent;
 
         Assert.Equal(predictions.Select(PredictionFormats.ToJson), lines);
+    }
+
+    [Fact]
+    public async Task Pooled_batches_go_back_to_their_pool_once_their_lines_are_sent()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        int port = ((IPEndPoint)listener.LocalEndpoint).Port;
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        var accepted = listener.AcceptTcpClientAsync(timeout.Token);
+
+        var pool = new PredictionPool();
+        var batches = Enumerable.Range(0, 3).Select(b => Pooled(pool, b)).ToArray();
+        var expected = batches.SelectMany(batch => batch.Predictions.ToArray().Select(PredictionFormats.ToJson)).ToList();
+        var sent = Source.From(batches).RunWith(TcpPredictionSink.Create("127.0.0.1", port), Sys.Materializer());
+        using var client = await accepted;
+        using var reader = new StreamReader(client.GetStream());
+        var lines = new List<string>();
+        while (lines.Count < expected.Count && await reader.ReadLineAsync(timeout.Token) is { } line) lines.Add(line);
+        await sent;
+
+        Assert.Equal(expected, lines);
+        // Given back: the pool lends the same batches again, their predictions to be made again in place.
+        var again = Enumerable.Range(0, 3).Select(_ => pool.Rent(4)).ToArray();
+        Assert.All(batches, batch => Assert.Contains(batch, again));
+    }
+
+    /// <summary>A batch of four pooled predictions, as a key group makes them.</summary>
+    private static PredictionBatch Pooled(PredictionPool pool, int number)
+    {
+        var batch = pool.Rent(4);
+        for (int i = 0; i < 4; i++)
+        {
+            var prediction = pool.At(batch, i);
+            new float[] { number, i, i + 1 }.CopyTo(prediction.ValuesToFill(3), 0);
+            var time = new DateTime(2024, 1, 1, 10, 0, 0).AddMinutes(number);
+            prediction.Refill($"s{i}", null, time, null, SamplePredictions.Format, ["close"], 3, 1, "rnn", 0, 4 * number + i);
+        }
+        batch.Seal(4, 0);
+        return batch;
     }
 
     [Fact]
