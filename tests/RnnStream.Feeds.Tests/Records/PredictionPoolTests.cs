@@ -68,8 +68,8 @@ public sealed class PredictionPoolTests
     [Fact]
     public void Arrays_come_in_powers_of_two_and_only_as_many_free_ones_are_kept_as_asked()
     {
-        // Room for one free batch of 32 (the size 20 rounds up to).
-        var pool = new PredictionPool(keepSlotsPerSize: 32);
+        // Room for one free batch of 32 (the size 20 rounds up to; it holds 17 at its fewest).
+        var pool = new PredictionPool(keepPredictionsPerSize: 32);
         Assert.Equal([16, 16, 32, 32, 64], new[] { 1, 16, 17, 32, 33 }.Select(count => pool.Rent(count).Capacity));
 
         var first = pool.Rent(20);
@@ -81,17 +81,19 @@ public sealed class PredictionPoolTests
     }
 
     [Fact]
-    public void What_is_kept_of_each_size_is_counted_in_predictions_so_many_more_small_batches_are_kept_than_large()
+    public void What_is_kept_of_each_size_is_counted_in_the_fewest_predictions_its_batches_hold_so_every_one_tick_answer_in_flight_comes_back()
     {
-        var pool = new PredictionPool(keepSlotsPerSize: 64);
-        var small = Enumerable.Range(0, 5).Select(_ => pool.Rent(16)).ToArray();
+        var pool = new PredictionPool(keepPredictionsPerSize: 64);
+        // Answers of one tick each, as many as the bound on ticks in flight lets out, and a few more.
+        var single = Enumerable.Range(0, 70).Select(_ => pool.Rent(1)).ToArray();
         var large = Enumerable.Range(0, 2).Select(_ => pool.Rent(64)).ToArray();
-        foreach (var batch in small.Concat(large)) batch.GiveBack();
+        foreach (var batch in single.Concat(large)) batch.GiveBack();
 
-        // Four of 16 fill 64 slots, and one of 64 does: the fifth small one and the second large one are left to the collector.
-        foreach (var kept in small.Take(4)) Assert.Same(kept, pool.Rent(16));
-        var sixth = pool.Rent(16);
-        Assert.DoesNotContain(small, batch => ReferenceEquals(batch, sixth));
+        // 64 batches of one are 64 predictions, and one of 64 (33 at its fewest) is: the rest go to the collector.
+        var again = Enumerable.Range(0, 64).Select(_ => pool.Rent(1)).ToArray();
+        Assert.Equal(single.Take(64).ToHashSet(), again.ToHashSet());
+        var beyond = pool.Rent(1);
+        Assert.DoesNotContain(single, batch => ReferenceEquals(batch, beyond));
         Assert.Same(large[0], pool.Rent(64));
         var third = pool.Rent(64);
         Assert.DoesNotContain(large, batch => ReferenceEquals(batch, third));
