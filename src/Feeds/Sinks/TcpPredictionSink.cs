@@ -56,6 +56,10 @@ public static class TcpPredictionSink
                 // The last batch may still be on its way when the stream ends: the stage stays until it is sent.
                 SetKeepGoing(true);
                 _connected = _socket.ConnectAsync(_stage._host, _stage._port);
+                // Failed at once, not at the first batch: a run with nothing to send still learns its output is not there.
+                var refused = GetAsyncCallback<Exception>(Fail);
+                _connected.ContinueWith(connecting => refused(connecting.Exception!.GetBaseException()), CancellationToken.None,
+                    TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
                 Pull(_stage._in);
             }
 
@@ -96,7 +100,11 @@ public static class TcpPredictionSink
             private void OnUpstreamFinish()
             {
                 _finishing = true;
-                if (!_sending) Finish();
+                if (_sending) return;
+                // Nothing left to send, but the end waits for the connection: one that fails fails the sink.
+                _lines.ResetWrittenCount();
+                _sending = true;
+                _ = SendAsync();
             }
 
             private void Finish()
