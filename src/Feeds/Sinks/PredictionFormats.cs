@@ -159,6 +159,4 @@ public static class PredictionFormats
         writer.Write(JsonSerializer.Serialize(new { offset = rejected.Offset, reason = rejected.Reason.ToString(), detail = rejected.Detail, raw = rejected.Raw }));
         writer.Write('\n');
     }
-
-    public static string Number(float value) => value.ToString("R", CultureInfo.InvariantCulture);
 }

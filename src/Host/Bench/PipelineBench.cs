@@ -423,7 +423,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// <param name="tap">Sees each batch of predictions on its way to the output (with the live service's, if any); null for none.</param>
     private RunHandle Start(Source<RecordBatch, NotUsed> ticks, Actors.Persistence.Durability? durability = null, TimeSpan? passivateAfter = null, Action<PredictionBatch>? tap = null)
     {
-        if (Service is { } service) tap = tap is null ? Running.OutputFactory.EachOf(service.Events.Tap) : tap + Running.OutputFactory.EachOf(service.Events.Tap);
+        if (Service is { } service) tap += Running.OutputFactory.EachOf(service.Events.Tap);
         var run = LivePipeline.Run(system, ticks, Weights, new PipelineSettings
             {
                 Series = Series,

@@ -38,11 +38,6 @@ internal sealed record OpenedFeed(Source<RecordBatch, NotUsed> Batches, IReadOnl
         if (durability is not null && Acks is { } acks) durability.Stats.OnCommitted = committed => acks.CoveredBelow(committed.NextOffset);
         Listening?.ContinueWith(bound => console.MarkupLine($"tcp feed listening on {Markup.Escape(bound.Result.ToString() ?? "")}"), TaskContinuationOptions.OnlyOnRanToCompletion);
         var each = tap is null ? null : OutputFactory.EachOf(tap);
-        if (Replies is not { } replies) return each;
-        return each is null ? replies.Send : batch =>
-        {
-            each(batch);
-            replies.Send(batch);
-        };
+        return Replies is { } replies ? each + replies.Send : each;
     }
 }
