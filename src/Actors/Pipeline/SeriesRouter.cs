@@ -156,7 +156,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             SetHandler(stage._out, onPull: () =>
             {
                 RingWithoutAllocating();
-                _inbox.Working();
+                _inbox.StartWork();
                 // Only now is the batch written (the sinks write as they take it), so only now may a checkpoint's cut or the end of the run come after it.
                 _inFlight -= _pushedNotTaken;
                 _pushedNotTaken = 0;
@@ -201,7 +201,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         private void OnPush()
         {
             RingWithoutAllocating();
-            _inbox.Working();
+            _inbox.StartWork();
             _batch = Grab(_stage._in);
             _next = 0;
             _pushedSinceTimer = true;
@@ -321,7 +321,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         /// <summary>Key groups of this node left answers in the inbox while the stage rested.</summary>
         private void OnAnswersWaiting()
         {
-            _inbox.Working();
+            _inbox.RingReached();
             TakeAnswersThenRest();
         }
 

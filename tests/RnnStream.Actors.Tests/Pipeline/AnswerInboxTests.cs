@@ -31,7 +31,7 @@ public sealed class AnswerInboxTests
         {
             while (taken < keyGroups * answersEach && rung.Wait(TimeSpan.FromSeconds(10)))
             {
-                inbox.Working();
+                inbox.RingReached();
                 while (inbox.TakeOrRest(answer =>
                        {
                            inOrder &= ReferenceEquals(answers[answer.KeyGroup][nextOf[answer.KeyGroup]++], answer);
@@ -63,12 +63,12 @@ public sealed class AnswerInboxTests
         inbox.Post(answer);
         inbox.Post(answer);
         Assert.Equal(1, rings);
-        inbox.Working();
+        inbox.RingReached();
         Assert.True(inbox.TakeOrRest(seen.Add));
         Assert.False(inbox.TakeOrRest(seen.Add));
         Assert.Equal([answer, answer], seen);
 
-        inbox.Working();
+        inbox.StartWork();
         inbox.Post(answer);
         Assert.Equal(1, rings);
         Assert.True(inbox.TakeOrRest(seen.Add));
@@ -77,5 +77,85 @@ public sealed class AnswerInboxTests
 
         inbox.Post(answer);
         Assert.Equal(2, rings);
+    }
+
+    /// <summary>
+    /// The stage works and rests on other events (its output pulling, a feed batch) before the
+    /// ring it was sent reaches it: answers left meanwhile ring no more, as that ring will make
+    /// it look; once it has come, the next answer left while the stage rests rings again. Ringing
+    /// whenever the stage had rested filled its mailbox with a ring per batch its output took.
+    /// </summary>
+    [Fact]
+    public void While_a_ring_is_on_its_way_the_stage_resting_after_other_work_lets_no_second_ring_go()
+    {
+        int rings = 0;
+        var inbox = new AnswerInbox(() => rings++);
+        var answer = new KeyGroupAnswers(0, []);
+        var seen = new List<KeyGroupAnswers>();
+
+        inbox.Post(answer);
+        Assert.Equal(1, rings);
+        for (int otherWork = 0; otherWork < 3; otherWork++)
+        {
+            inbox.StartWork();
+            while (inbox.TakeOrRest(seen.Add))
+            {
+            }
+            inbox.Post(answer);
+            Assert.Equal(1, rings);
+        }
+
+        inbox.RingReached();
+        Assert.True(inbox.TakeOrRest(seen.Add));
+        Assert.False(inbox.TakeOrRest(seen.Add));
+        Assert.Equal(4, seen.Count);
+        inbox.Post(answer);
+        Assert.Equal(2, rings);
+    }
+
+    /// <summary>
+    /// Key groups answer as fast as they can while the stage both takes rings and works on other
+    /// events between them: never more than one ring is on its way, and every answer is still
+    /// taken, exactly once.
+    /// </summary>
+    [Fact]
+    public async Task With_key_groups_answering_and_the_stage_busy_between_rings_at_most_one_ring_is_on_its_way()
+    {
+        const int keyGroups = 4, answersEach = 20_000;
+        int onTheirWay = 0, mostOnTheirWay = 0, taken = 0;
+        var inbox = new AnswerInbox(() =>
+        {
+            int now = Interlocked.Increment(ref onTheirWay);
+            int most;
+            while (now > (most = Volatile.Read(ref mostOnTheirWay)) && Interlocked.CompareExchange(ref mostOnTheirWay, now, most) != most)
+            {
+            }
+        });
+        var answer = new KeyGroupAnswers(0, []);
+        using var done = new CancellationTokenSource();
+        var stage = Task.Run(() =>
+        {
+            while (Volatile.Read(ref taken) < keyGroups * answersEach && !done.IsCancellationRequested)
+            {
+                if (Volatile.Read(ref onTheirWay) > 0)
+                {
+                    Interlocked.Decrement(ref onTheirWay);
+                    inbox.RingReached();
+                }
+                else inbox.StartWork();
+                while (inbox.TakeOrRest(_ => Interlocked.Increment(ref taken)))
+                {
+                }
+            }
+        });
+        await Task.WhenAll(Enumerable.Range(0, keyGroups).Select(_ => Task.Run(() =>
+        {
+            for (int i = 0; i < answersEach; i++) inbox.Post(answer);
+        })));
+        done.CancelAfter(TimeSpan.FromSeconds(30));
+        await stage;
+
+        Assert.Equal(keyGroups * answersEach, taken);
+        Assert.Equal(1, mostOnTheirWay);
     }
 }
