@@ -43,6 +43,9 @@ public sealed class LineRun
     /// <summary>The way back to the connection that sent these lines.</summary>
     public IActorRef Connection { get; set; } = ActorRefs.Nobody;
 
+    /// <summary>The connection's writer when it is on this node, for replies without a message; null for a run that came over the network.</summary>
+    internal ConnectionWriter? Writer { get; set; }
+
     /// <summary>The feed position of the first line; the others follow it one by one.</summary>
     public long FirstOffset { get; set; }
 
@@ -83,6 +86,7 @@ public sealed class LineRun
         Ended = false;
         FirstOffset = 0;
         Connection = ActorRefs.Nobody;
+        Writer = null;
     }
 
     /// <summary>Space for a line of at most <paramref name="chars"/> characters (UTF-8 never decodes to more characters than it has bytes).</summary>

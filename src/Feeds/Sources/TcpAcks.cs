@@ -44,24 +44,27 @@ public sealed class TcpAcks
         private int _headAcked;
         private long _acked;
         private IActorRef? _replies;
+        private ConnectionWriter? _writer;
 
         /// <summary>Predictions' lines held for one write (<see cref="Hold"/>, <see cref="SendHeld"/>), on the output's thread only.</summary>
         private ArrayBufferWriter<byte>? _held;
 
         /// <summary>
-        /// The connection's way back: an actor that takes lines (a string, UTF-8 bytes, or <see cref="RentedLines"/> on
-        /// its own node), from any thread at any time, on this node or another (a queue would refuse an offer while the last is pending).
+        /// The connection's way back: its writer when the connection is on this node (replies are
+        /// appended to it, no message), else its actor, which takes a string or UTF-8 bytes from
+        /// any node.
         /// </summary>
-        public void Attach(IActorRef replies) => _replies = replies;
+        public void Attach(IActorRef replies, ConnectionWriter? writer = null)
+        {
+            _replies = replies;
+            _writer = writer;
+        }
 
         /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
         public void Arrived(long first, int count)
         {
             lock (_unacked) _unacked.Enqueue((first, count));
         }
-
-        /// <summary>A line to the client on its connection, from any thread; dropped once the connection has closed.</summary>
-        public void Reply(string line) => _replies?.Tell(line);
 
         /// <summary>A prediction's JSON line, held to go with the rest of its batch's; true if it is the first held.</summary>
         public bool Hold(Prediction prediction)
@@ -73,21 +76,14 @@ public sealed class TcpAcks
         }
 
         /// <summary>
-        /// The held lines to the client as one write: in an array rented from the shared pool when the
-        /// connection is on this node (its way back returns it once written), else copied, since what
-        /// crosses a node is never pooled (DESIGN.md).
+        /// The held lines to the client as one write: appended to its writer when the connection is
+        /// on this node, else copied into a message, since what crosses a node is never pooled (DESIGN.md).
         /// </summary>
         public void SendHeld()
         {
             if (_held is not { WrittenCount: > 0 } held) return;
-            var lines = held.WrittenSpan;
-            if (_replies is IInternalActorRef { IsLocal: true } local)
-            {
-                var rented = ArrayPool<byte>.Shared.Rent(lines.Length);
-                lines.CopyTo(rented);
-                local.Tell(new RentedLines(rented, lines.Length));
-            }
-            else _replies?.Tell(lines.ToArray());
+            if (_writer is not null) _writer.Append(held.WrittenSpan);
+            else _replies?.Tell(held.WrittenSpan.ToArray());
             held.ResetWrittenCount();
         }
 
@@ -112,8 +108,14 @@ public sealed class TcpAcks
                 if (covered == 0) return;
                 acked = _acked += covered;
             }
-            // Acks are totals, so when the client reads slowly an older one can go (the source drops the oldest).
-            _replies?.Tell($"{{\"acked\":{acked}}}\n");
+            // Acks are totals, so when the client reads slowly an older one can go (its writer drops the oldest).
+            if (_writer is not null)
+            {
+                Span<byte> line = stackalloc byte[32];
+                System.Text.Unicode.Utf8.TryWrite(line, $"{{\"acked\":{acked}}}\n", out int length);
+                _writer.Append(line[..length]);
+            }
+            else _replies?.Tell($"{{\"acked\":{acked}}}\n");
         }
     }
 }

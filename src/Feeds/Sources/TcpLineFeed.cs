@@ -46,9 +46,9 @@ public static class TcpLineFeed
         counters ??= new TcpFeedCounters();
         var log = system.Log;
         // Listens when the stream starts, not when the graph is built, and stops with it.
-        return Source.Setup((materializer, _) =>
+        return Source.Setup((_, _) =>
         {
-            var listener = TcpLineListener.Listen(settings, counters, log, materializer, predictionsBack);
+            var listener = TcpLineListener.Listen(settings, counters, log, system, predictionsBack);
             return ChannelSource.FromReader(listener.Runs).WatchTermination((_, done) =>
             {
                 done.ContinueWith(_ => listener.Dispose(), TaskContinuationOptions.ExecuteSynchronously);
@@ -90,7 +90,7 @@ public static class TcpLineFeed
                         if (!_clients.TryGetValue(run.Connection, out var client))
                         {
                             client = stage._acks?.Open() ?? new TcpAcks.Client();
-                            client.Attach(run.Connection);
+                            client.Attach(run.Connection, run.Writer);
                             _clients.Add(run.Connection, client);
                         }
                         run.FirstOffset = _offset;

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Threading.Channels;
 using Akka;
 using Akka.Actor;
@@ -18,7 +17,8 @@ namespace RnnStream.Feeds.Sources;
 /// feed allocated per line (docs/RESULTS.md). A connection's lines gather in one run while the
 /// stream is busy, as long as more have arrived already; then the connection waits its turn, so a
 /// slow stream holds its clients back instead of buffering without bound. Each connection's way back
-/// (acks, predictions) is an actor, reachable from any node, writing to its socket.
+/// (acks, predictions) is a <see cref="ConnectionWriter"/>: senders on this node append to it
+/// directly, other nodes through its actor.
 /// </summary>
 internal sealed class TcpLineListener : IDisposable
 {
@@ -27,12 +27,13 @@ internal sealed class TcpLineListener : IDisposable
 
     private const int ReadSize = 64 * 1024;
 
-    private static readonly UTF8Encoding Utf8 = new(false);
+    /// <summary>Acks are totals, so a client that reads slowly needs only the latest few.</summary>
+    private const int AcksUnsentLimit = 1024;
 
     private readonly TcpFeedSettings _settings;
     private readonly TcpFeedCounters _counters;
     private readonly ILoggingAdapter _log;
-    private readonly IMaterializer _materializer;
+    private readonly ActorSystem _system;
     private readonly bool _predictionsBack;
     private readonly Socket _listening;
     private readonly LineRunPool _pool = new();
@@ -43,12 +44,12 @@ internal sealed class TcpLineListener : IDisposable
     private int _active;
     private volatile bool _unbound;
 
-    private TcpLineListener(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, IMaterializer materializer, bool predictionsBack, Socket listening)
+    private TcpLineListener(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack, Socket listening)
     {
         _settings = settings;
         _counters = counters;
         _log = log;
-        _materializer = materializer;
+        _system = system;
         _predictionsBack = predictionsBack;
         _listening = listening;
         var every = TimeSpan.FromTicks(Math.Clamp(settings.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
@@ -64,7 +65,7 @@ internal sealed class TcpLineListener : IDisposable
     public ChannelReader<LineRun> Runs => _runs.Reader;
 
     /// <summary>Listens on the settings' address, or fails saying where and which keys choose it.</summary>
-    public static TcpLineListener Listen(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, IMaterializer materializer, bool predictionsBack)
+    public static TcpLineListener Listen(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack)
     {
         Socket? listening = null;
         try
@@ -79,7 +80,7 @@ internal sealed class TcpLineListener : IDisposable
             listening?.Dispose();
             throw new IOException($"the tcp feed cannot listen on {settings.Host}:{settings.Port}: another process holds the port, or the address is not this machine's (feed.tcp.host, feed.tcp.port)", e);
         }
-        return new TcpLineListener(settings, counters, log, materializer, predictionsBack, listening);
+        return new TcpLineListener(settings, counters, log, system, predictionsBack, listening);
     }
 
     /// <summary>A host name's address, IPv4 first (as "localhost" is usually meant).</summary>
@@ -145,33 +146,11 @@ internal sealed class TcpLineListener : IDisposable
                 continue;
             }
             _counters.CountAccepted();
-            var connection = new Connection(socket, remote, WayBack(socket));
+            var writer = new ConnectionWriter(socket, _predictionsBack ? TcpReplies.UnsentLimit : AcksUnsentLimit, _counters.CountReplyDropped);
+            var connection = new Connection(socket, remote, writer, _system.ActorOf(ConnectionWriterActor.Props(writer)));
             _open.TryAdd(connection, 0);
             _ = ServeAsync(connection);
         }
-    }
-
-    /// <summary>
-    /// A connection's way back: acks are totals (only the latest matters) and predictions many, and
-    /// a client that reads slowly loses the oldest, never holds the feed.
-    /// </summary>
-    private IActorRef WayBack(Socket socket)
-    {
-        var writes = new NetworkStream(socket, ownsSocket: false);
-        return Source.ActorRef<object>(_predictionsBack ? TcpReplies.UnreadLimit : 4, OverflowStrategy.DropHead)
-            .To(Sink.ForEachAsync<object>(1, lines => lines switch
-            {
-                RentedLines rented => WriteRentedAsync(writes, rented),
-                byte[] bytes => writes.WriteAsync(bytes).AsTask(),
-                _ => writes.WriteAsync(Utf8.GetBytes((string)lines)).AsTask(),
-            }))
-            .Run(_materializer);
-    }
-
-    private static async Task WriteRentedAsync(NetworkStream writes, RentedLines lines)
-    {
-        await writes.WriteAsync(lines.Bytes);
-        lines.Written();
     }
 
     private async Task ServeAsync(Connection connection)
@@ -224,6 +203,7 @@ internal sealed class TcpLineListener : IDisposable
     {
         if (framer.Run is not { } run) return;
         run.Connection = connection.Back;
+        run.Writer = connection.Writer;
         if (_runs.Writer.TryWrite(run))
         {
             framer.Take();
@@ -241,6 +221,7 @@ internal sealed class TcpLineListener : IDisposable
         {
             var last = framer.Take() ?? _pool.Rent();
             last.Connection = connection.Back;
+            last.Writer = connection.Writer;
             last.Ended = true;
             await _runs.Writer.WriteAsync(last, _stopping.Token);
         }
@@ -265,8 +246,8 @@ internal sealed class TcpLineListener : IDisposable
         foreach (var connection in _open.Keys) connection.CloseIfIdleSince(now - (long)_settings.IdleTimeout.TotalMilliseconds);
     }
 
-    /// <summary>One client's socket, its way back, and since when it has been waiting for bytes (not counted while the stream holds it back).</summary>
-    private sealed class Connection(Socket socket, EndPoint? remote, IActorRef back)
+    /// <summary>One client's socket, its way back (the writer, and the actor other nodes reach it by), and since when it has been waiting for bytes (not counted while the stream holds it back).</summary>
+    private sealed class Connection(Socket socket, EndPoint? remote, ConnectionWriter writer, IActorRef back)
     {
         private const long NotWaiting = long.MaxValue;
         private readonly CancellationTokenSource _closing = new();
@@ -275,6 +256,7 @@ internal sealed class TcpLineListener : IDisposable
 
         public Socket Socket { get; } = socket;
         public EndPoint? Remote { get; } = remote;
+        public ConnectionWriter Writer { get; } = writer;
         public IActorRef Back { get; } = back;
 
         /// <summary>Cancelled when the connection is closed: idle, or with the feed.</summary>

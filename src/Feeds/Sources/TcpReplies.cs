@@ -13,8 +13,8 @@ namespace RnnStream.Feeds.Sources;
 /// </summary>
 public sealed class TcpReplies
 {
-    /// <summary>Writes (a batch's lines, or an ack) a client may leave unread on its connection before it loses the oldest.</summary>
-    public const int UnreadLimit = 65536;
+    /// <summary>Bytes of predictions (about 40,000 lines) that may wait unsent on a connection, beyond what its socket buffers, before its client loses the oldest.</summary>
+    public const int UnsentLimit = 8 << 20;
 
     /// <summary>How far behind the latest prediction a sender is still remembered (more than any run keeps in flight).</summary>
     private const long Memory = 1 << 20;

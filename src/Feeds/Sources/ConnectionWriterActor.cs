@@ -1,0 +1,38 @@
+using System.Text;
+using Akka.Actor;
+
+namespace RnnStream.Feeds.Sources;
+
+/// <summary>
+/// A connection's way back as an actor, so that a node whose stream gives the connection's lines
+/// their feed positions can ack and answer a client of another node: it takes UTF-8 bytes or a
+/// string and appends them to the connection's <see cref="ConnectionWriter"/> as one write.
+/// Senders on the writer's own node append to the writer directly (<see cref="LineRun.Writer"/>),
+/// without a message. A success status ends it once the connection has ended.
+/// </summary>
+internal sealed class ConnectionWriterActor(ConnectionWriter writer) : UntypedActor
+{
+    private static readonly UTF8Encoding Utf8 = new(false);
+
+    public static Props Props(ConnectionWriter writer) => Akka.Actor.Props.Create(() => new ConnectionWriterActor(writer));
+
+    protected override void OnReceive(object message)
+    {
+        switch (message)
+        {
+            case byte[] bytes:
+                writer.Append(bytes);
+                break;
+            case string text:
+                writer.Append(Utf8.GetBytes(text));
+                break;
+            case Status.Success:
+                writer.Complete();
+                Context.Stop(Self);
+                break;
+            default:
+                Unhandled(message);
+                break;
+        }
+    }
+}
