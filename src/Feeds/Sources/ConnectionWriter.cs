@@ -88,23 +88,35 @@ internal sealed class ConnectionWriter : IValueTaskSource
     }
 
     /// <summary>
-    /// Room for <paramref name="bytes"/> after the waiting writes. The dropped writes' space at the
-    /// front is reused once it is at least what still waits (so each byte is moved at most once on
-    /// average, however slow the client); else the buffer grows.
+    /// Room for <paramref name="bytes"/> after the waiting writes. The space of dropped writes at the
+    /// front is reused by moving the waiting ones down: once the buffer is twice the limit (after a
+    /// move there is then room for at least a limit's worth more), or when the space freed is at
+    /// least what is moved. So each byte appended is moved about once at most, and a client that
+    /// never reads holds the buffer at about twice the limit.
     /// </summary>
     private void MakeRoom(int bytes)
     {
         if (_pending.Length - _pendingStart - _pendingLength >= bytes) return;
-        if (_pendingStart >= _pendingLength && _pending.Length - _pendingLength >= bytes)
+        int needed = _pendingLength + bytes;
+        if (_pendingStart > 0 && needed <= _pending.Length && (_pending.Length >= 2 * _unsentLimit || _pendingStart >= _pendingLength))
         {
             Buffer.BlockCopy(_pending, _pendingStart, _pending, 0, _pendingLength);
             _pendingStart = 0;
             return;
         }
-        var grown = new byte[Math.Max(_pendingLength + bytes, 2 * _pending.Length)];
+        var grown = new byte[Math.Max(needed, Math.Min(2 * _pending.Length, 2 * _unsentLimit + bytes))];
         Buffer.BlockCopy(_pending, _pendingStart, grown, 0, _pendingLength);
         _pending = grown;
         _pendingStart = 0;
+    }
+
+    /// <summary>The bytes its two buffers take (the waiting writes' and the one being sent), for tests of its bound.</summary>
+    internal int BufferBytes
+    {
+        get
+        {
+            lock (_lock) return _pending.Length + _sending.Length;
+        }
     }
 
     private bool TakeWaitingLoop()

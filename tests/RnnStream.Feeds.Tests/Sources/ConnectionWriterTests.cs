@@ -43,8 +43,15 @@ public sealed class ConnectionWriterTests
         var writer = new ConnectionWriter(pair.Server, Limit, () => Interlocked.Increment(ref dropped));
 
         // About 1 kB a write, each line numbered: 2 MB against a limit of 16 kB and socket buffers of a few.
-        for (int i = 0; i < Writes; i++) writer.Append(Encoding.UTF8.GetBytes($"{i:D5}:{new string('x', 1000)}\n"));
+        int mostBuffered = 0;
+        for (int i = 0; i < Writes; i++)
+        {
+            writer.Append(Encoding.UTF8.GetBytes($"{i:D5}:{new string('x', 1000)}\n"));
+            mostBuffered = Math.Max(mostBuffered, writer.BufferBytes);
+        }
         writer.Complete();
+        // Its two buffers, the waiting writes' and the one on the socket, stay near twice the limit each.
+        Assert.InRange(mostBuffered, Limit, 2 * (2 * Limit + 1006));
         var reading = pair.ReadToEndAsync();
         await writer.Sent.WaitAsync(Patience);
         pair.Server.Shutdown(SocketShutdown.Send);
