@@ -45,7 +45,7 @@ internal sealed class ConnectionWriter : IValueTaskSource
         Sent = SendAllAsync();
     }
 
-    /// <summary>Done once everything appended before <see cref="Complete"/> is sent, or the socket failed.</summary>
+    /// <summary>Done once everything appended before <see cref="Complete"/> is sent, or the socket failed; it never faults.</summary>
     public Task Sent { get; }
 
     /// <summary>One write, whole: sent after those appended before it, unless the connection has failed or newer writes push it out.</summary>
@@ -156,9 +156,9 @@ internal sealed class ConnectionWriter : IValueTaskSource
                 while (!unsent.IsEmpty) unsent = unsent[await _socket.SendAsync(unsent, SocketFlags.None).ConfigureAwait(false)..];
             }
         }
-        catch (Exception e) when (e is SocketException or ObjectDisposedException)
+        catch (Exception)
         {
-            // The connection failed or was closed: its reading side ends it and counts why.
+            // The connection failed or was closed (a reset, the feed stopping): its reading side ends it and counts why; nothing more is kept for it.
             lock (_lock)
             {
                 _broken = true;
