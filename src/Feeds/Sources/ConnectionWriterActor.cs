@@ -1,19 +1,16 @@
-using System.Text;
 using Akka.Actor;
 
 namespace RnnStream.Feeds.Sources;
 
 /// <summary>
 /// A connection's way back as an actor, so that a node whose stream gives the connection's lines
-/// their feed positions can ack and answer a client of another node: it takes UTF-8 bytes or a
-/// string and appends them to the connection's <see cref="ConnectionWriter"/> as one write.
+/// their feed positions can ack and answer a client of another node: it takes UTF-8 bytes and
+/// appends them to the connection's <see cref="ConnectionWriter"/> as one write.
 /// Senders on the writer's own node append to the writer directly (<see cref="LineRun.Writer"/>),
 /// without a message. A success status ends it once the connection has ended.
 /// </summary>
 internal sealed class ConnectionWriterActor(ConnectionWriter writer) : UntypedActor
 {
-    private static readonly UTF8Encoding Utf8 = new(false);
-
     public static Props Props(ConnectionWriter writer) => Akka.Actor.Props.Create(() => new ConnectionWriterActor(writer));
 
     protected override void OnReceive(object message)
@@ -22,9 +19,6 @@ internal sealed class ConnectionWriterActor(ConnectionWriter writer) : UntypedAc
         {
             case byte[] bytes:
                 writer.Append(bytes);
-                break;
-            case string text:
-                writer.Append(Utf8.GetBytes(text));
                 break;
             case Status.Success:
                 writer.Complete();

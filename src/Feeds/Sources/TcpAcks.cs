@@ -51,13 +51,22 @@ public sealed class TcpAcks
 
         /// <summary>
         /// The connection's way back: its writer when the connection is on this node (replies are
-        /// appended to it, no message), else its actor, which takes a string or UTF-8 bytes from
-        /// any node.
+        /// appended to it, no message), else its actor, which takes UTF-8 bytes from any node.
         /// </summary>
         public void Attach(IActorRef replies, ConnectionWriter? writer = null)
         {
             _replies = replies;
             _writer = writer;
+        }
+
+        /// <summary>Lines this client has sent that took feed positions (kept by <see cref="TcpReplies"/>, under its lock).</summary>
+        internal long LinesArrived { get; set; }
+
+        /// <summary>One whole write to the client, from any thread: to its writer on this node, else copied into a message.</summary>
+        public void Reply(ReadOnlySpan<byte> write)
+        {
+            if (_writer is not null) _writer.Append(write);
+            else _replies?.Tell(write.ToArray());
         }
 
         /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
@@ -82,8 +91,7 @@ public sealed class TcpAcks
         public void SendHeld()
         {
             if (_held is not { WrittenCount: > 0 } held) return;
-            if (_writer is not null) _writer.Append(held.WrittenSpan);
-            else _replies?.Tell(held.WrittenSpan.ToArray());
+            Reply(held.WrittenSpan);
             held.ResetWrittenCount();
         }
 
@@ -109,13 +117,9 @@ public sealed class TcpAcks
                 acked = _acked += covered;
             }
             // Acks are totals, so when the client reads slowly an older one can go (its writer drops the oldest).
-            if (_writer is not null)
-            {
-                Span<byte> line = stackalloc byte[32];
-                System.Text.Unicode.Utf8.TryWrite(line, $"{{\"acked\":{acked}}}\n", out int length);
-                _writer.Append(line[..length]);
-            }
-            else _replies?.Tell($"{{\"acked\":{acked}}}\n");
+            Span<byte> line = stackalloc byte[32];
+            System.Text.Unicode.Utf8.TryWrite(line, $"{{\"acked\":{acked}}}\n", out int length);
+            Reply(line[..length]);
         }
     }
 }

@@ -14,6 +14,6 @@ public sealed record TcpFeedSettings(string Host, int Port)
     /// <summary>Tell each client, on its connection, how many of its lines a committed checkpoint covers (runs with a data directory).</summary>
     public bool Acks { get; init; } = true;
 
-    /// <summary>Send each client the predictions of the ticks it sent, on its own connection (<see cref="TcpReplies"/>).</summary>
+    /// <summary>Send each client the predictions of the ticks it sent, and its lines set aside with why, on its own connection (<see cref="TcpReplies"/>).</summary>
     public bool PredictionsBack { get; init; }
 }

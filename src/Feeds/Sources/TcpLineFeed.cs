@@ -96,7 +96,7 @@ public static class TcpLineFeed
                         run.FirstOffset = _offset;
                         // Without acks nothing would ever take the positions off again.
                         if (stage._acks is not null) client.Arrived(_offset, run.Count);
-                        stage._replies?.Arrived(_offset, client);
+                        stage._replies?.Arrived(_offset, run.Count, client);
                         _offset += run.Count;
                     }
                     if (run.Ended && _clients.Remove(run.Connection, out var gone)) stage._acks?.Close(gone);

@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text.Json;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
 
@@ -6,8 +8,9 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// Sends each TCP client the predictions of the ticks it sent, on its own connection, one JSON line
 /// each (<see cref="PredictionFormats.ToJson"/>: times, predicted, interval, weights version,
-/// forecaster). A batch's lines for one client go to it as one write, written in UTF-8 straight
-/// into a buffer of the client's, with no string per prediction (docs/RESULTS.md). It remembers
+/// forecaster), and each line of its that was set aside (<see cref="Reject"/>). A batch's lines for
+/// one client go to it as one write, written in UTF-8 straight into a buffer of the client's, with
+/// no string per prediction (docs/RESULTS.md). It remembers
 /// which connection sent which feed position as runs of consecutive positions (one entry per
 /// change of sender, not per line), and forgets runs far behind the predictions going out.
 /// </summary>
@@ -19,19 +22,53 @@ public sealed class TcpReplies
     /// <summary>How far behind the latest prediction a sender is still remembered (more than any run keeps in flight).</summary>
     private const long Memory = 1 << 20;
 
-    private readonly List<(long Start, TcpAcks.Client Client)> _runs = [];
+    /// <summary>Where each change of sender starts, and how many lines that client had sent before it (so a line's number on its connection is known).</summary>
+    private readonly List<(long Start, TcpAcks.Client Client, long LinesBefore)> _runs = [];
     private readonly Lock _lock = new();
 
     /// <summary>The clients a batch being sent holds lines for (the output's thread only).</summary>
     private readonly List<TcpAcks.Client> _holding = [];
 
-    /// <summary>The line at feed position <paramref name="position"/> came from <paramref name="client"/> (called in feed order).</summary>
-    internal void Arrived(long position, TcpAcks.Client client)
+    /// <summary><paramref name="count"/> lines of <paramref name="client"/> took the feed positions from <paramref name="position"/> on (called in feed order).</summary>
+    internal void Arrived(long position, int count, TcpAcks.Client client)
     {
         lock (_lock)
         {
-            if (_runs.Count == 0 || !ReferenceEquals(_runs[^1].Client, client)) _runs.Add((position, client));
+            if (_runs.Count == 0 || !ReferenceEquals(_runs[^1].Client, client)) _runs.Add((position, client, client.LinesArrived));
+            client.LinesArrived += count;
         }
+    }
+
+    /// <summary>
+    /// A line set aside, back to the client that sent it, as one JSON line: <c>{"rejected":{"line":N,
+    /// "reason":...,"detail":...,"raw":...}}</c>, N counting that connection's lines from 1. So a client
+    /// hears of every line it sent: its prediction or why it has none. A tap on the way to the quarantine.
+    /// </summary>
+    public void Reject(Rejected rejected)
+    {
+        TcpAcks.Client? sender;
+        long line;
+        lock (_lock)
+        {
+            int run = RunOf(rejected.Offset);
+            if (run < 0) return;
+            sender = _runs[run].Client;
+            line = _runs[run].LinesBefore + rejected.Offset - _runs[run].Start + 1;
+        }
+        var json = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(json))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("rejected");
+            writer.WriteNumber("line", line);
+            writer.WriteString("reason", rejected.Reason.ToString());
+            writer.WriteString("detail", rejected.Detail);
+            writer.WriteString("raw", rejected.Raw);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        json.Write("\n"u8);
+        sender.Reply(json.WrittenSpan);
     }
 
     /// <summary>A batch's predictions, each back to whoever sent its tick: a tap on the way to the output (one thread at a time).</summary>
@@ -54,6 +91,13 @@ public sealed class TcpReplies
 
     private TcpAcks.Client? SenderOf(long position)
     {
+        int run = RunOf(position);
+        return run < 0 ? null : _runs[run].Client;
+    }
+
+    /// <summary>The entry of the sender of <paramref name="position"/>; −1 if it is before all remembered.</summary>
+    private int RunOf(long position)
+    {
         int low = 0, high = _runs.Count - 1, found = -1;
         while (low <= high)
         {
@@ -65,7 +109,7 @@ public sealed class TcpReplies
             }
             else high = middle - 1;
         }
-        return found < 0 ? null : _runs[found].Client;
+        return found;
     }
 
     /// <summary>Runs wholly before <paramref name="position"/> go (the run holding it stays), in one removal once there are many.</summary>

@@ -84,9 +84,19 @@ internal static class OutputFactory
         var other => throw new ArgumentException($"output.format '{other}' is not csv, jsonl, console, tcp or none"),
     };
 
-    public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
-        ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected, flushEvery: deployment.FlushEvery), Keep.Right)
-        : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
+    /// <summary>Where rejects go: the quarantine file, if the deployment names one.</summary>
+    /// <param name="tap">Sees every reject before the quarantine does (and before its cap), e.g. to tell the client that sent it; null for none.</param>
+    public static Sink<Rejected, Task> Quarantine(Deployment deployment, Action<Rejected>? tap = null)
+    {
+        var sink = deployment.QuarantinePath is { } path
+            ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected, flushEvery: deployment.FlushEvery), Keep.Right)
+            : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
+        return tap is null ? sink : Flow.Create<Rejected>().Select(rejected =>
+        {
+            tap(rejected);
+            return rejected;
+        }).ToMaterialized(sink, Keep.Right);
+    }
 
     /// <summary>Lets a sink "close" the console without closing the process's standard output.</summary>
     private sealed class KeepOpenWriter(TextWriter inner) : TextWriter

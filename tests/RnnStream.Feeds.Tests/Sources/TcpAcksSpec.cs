@@ -1,3 +1,4 @@
+using System.Text;
 using RnnStream.Feeds.Sources;
 using Xunit;
 
@@ -18,16 +19,16 @@ public sealed class TcpAcksSpec() : Akka.TestKit.Xunit2.TestKit()
         client.Arrived(5, 2);
 
         acks.CoveredBelow(2);
-        socket.ExpectMsg("{\"acked\":2}\n");
+        Assert.Equal("{\"acked\":2}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
         acks.CoveredBelow(4);
-        socket.ExpectMsg("{\"acked\":3}\n");
+        Assert.Equal("{\"acked\":3}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
         // Nothing of this client's between 3 and 5: it is told nothing.
         acks.CoveredBelow(5);
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         acks.CoveredBelow(6);
-        socket.ExpectMsg("{\"acked\":4}\n");
+        Assert.Equal("{\"acked\":4}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
         acks.CoveredBelow(100);
-        socket.ExpectMsg("{\"acked\":5}\n");
+        Assert.Equal("{\"acked\":5}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
 
         acks.Close(client);
         client.Arrived(7, 1);

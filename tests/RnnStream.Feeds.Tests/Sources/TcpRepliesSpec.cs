@@ -1,4 +1,5 @@
 using System.Text;
+using System.Text.Json;
 using RnnStream.Feeds.Records;
 using RnnStream.Feeds.Sinks;
 using RnnStream.Feeds.Sources;
@@ -20,9 +21,9 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
         first.Attach(firstSocket.Ref);
         second.Attach(secondSocket.Ref);
         // Feed positions 0-2 and 5-7 came from the first client, 3-4 from the second.
-        replies.Arrived(0, first);
-        replies.Arrived(3, second);
-        replies.Arrived(5, first);
+        replies.Arrived(0, 3, first);
+        replies.Arrived(3, 2, second);
+        replies.Arrived(5, 3, first);
         var predictions = Enumerable.Range(0, 8).Select(i => SamplePredictions.Numbered(i)).ToArray();
         // Key groups answer in their own order, not the feed's.
         int[] order = [6, 0, 3, 1, 7, 4, 2, 5];
@@ -36,6 +37,32 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
         Assert.Equal([PredictionFormats.ToJson(predictions[4]), PredictionFormats.ToJson(predictions[3])], Lines(secondSocket.ExpectMsg<object>()));
         firstSocket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
         secondSocket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    [Fact]
+    public void A_rejected_line_goes_back_to_its_own_client_with_its_number_on_that_connection_its_reason_and_its_text()
+    {
+        var acks = new TcpAcks();
+        var replies = new TcpReplies();
+        var (first, second) = (acks.Open(), acks.Open());
+        var (firstSocket, secondSocket) = (CreateTestProbe(), CreateTestProbe());
+        first.Attach(firstSocket.Ref);
+        second.Attach(secondSocket.Ref);
+        // The first client's lines 1-3 took positions 0-2 and its lines 4-5 positions 6-7; the second's 1-3 positions 3-5.
+        replies.Arrived(0, 3, first);
+        replies.Arrived(3, 3, second);
+        replies.Arrived(6, 2, first);
+
+        replies.Reject(new Rejected("x,\"quoted\"", RejectReason.NonNumeric, "close is not a number", 7));
+        var back = JsonDocument.Parse(Assert.Single(Lines(firstSocket.ExpectMsg<object>()))).RootElement.GetProperty("rejected");
+        Assert.Equal(5, back.GetProperty("line").GetInt64());
+        Assert.Equal("NonNumeric", back.GetProperty("reason").GetString());
+        Assert.Equal("close is not a number", back.GetProperty("detail").GetString());
+        Assert.Equal("x,\"quoted\"", back.GetProperty("raw").GetString());
+
+        replies.Reject(new Rejected("", RejectReason.EmptyLine, "empty", 4));
+        Assert.Equal(2, JsonDocument.Parse(Assert.Single(Lines(secondSocket.ExpectMsg<object>()))).RootElement.GetProperty("rejected").GetProperty("line").GetInt64());
+        firstSocket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
     /// <summary>A write to a connection reached by its actor (as from another node): the lines in UTF-8, in a copy of their own.</summary>

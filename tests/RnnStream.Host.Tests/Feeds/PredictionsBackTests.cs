@@ -16,7 +16,7 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task Each_client_reads_one_JSON_line_per_tick_it_sent_and_none_of_the_others_with_interval_forecaster_and_weights_version()
+    public async Task Each_client_reads_one_JSON_line_per_tick_it_sent_and_none_of_the_others_with_interval_forecaster_and_weights_version_and_each_line_set_aside_with_its_number_and_reason()
     {
         using var process = Process.Start(RnnstreamProcess.StartInfo([
             "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "feed.tcp.predictions-back=on", "--set", "http.port=off",
@@ -32,11 +32,20 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
             using var first = await Loopback.ConnectWhenListening(port, hang.Token);
             using var second = await Loopback.ConnectWhenListening(port, hang.Token);
             const int Minutes = 30;
-            await PriceLines.Send(first, PriceLines.Lines(["A", "B"], Minutes), hang.Token);
+            // Two lines the first client gets back as set aside: its 11th (not JSON) and its 42nd (a price that is not a number).
+            var firstLines = PriceLines.Lines(["A", "B"], Minutes).ToList();
+            firstLines.Insert(10, "not a record\n");
+            firstLines.Insert(41, "{\"timestamp\":\"2024-01-01 00:20:30\",\"ticker\":\"A\",\"open\":1,\"high\":1,\"low\":1,\"close\":\"high\"}\n");
+            await PriceLines.Send(first, firstLines, hang.Token);
             await PriceLines.Send(second, PriceLines.Lines(["C"], Minutes), hang.Token);
 
-            var firstBack = await Read(first, 2 * Minutes, hang.Token);
-            var secondBack = await Read(second, Minutes, hang.Token);
+            var (firstBack, firstRejected) = await Read(first, 2 * Minutes, 2, hang.Token);
+            var (secondBack, secondRejected) = await Read(second, Minutes, 0, hang.Token);
+            Assert.Equal([11, 42], firstRejected.Select(r => r.GetProperty("line").GetInt32()));
+            Assert.Equal(firstLines[10].TrimEnd('\n'), firstRejected[0].GetProperty("raw").GetString());
+            Assert.Equal(firstLines[41].TrimEnd('\n'), firstRejected[1].GetProperty("raw").GetString());
+            Assert.Equal(["MalformedJson", "NonNumeric"], firstRejected.Select(r => r.GetProperty("reason").GetString()));
+            Assert.Empty(secondRejected);
             Assert.Equal(["A", "B"], firstBack.Select(p => p.GetProperty("series").GetString()).Distinct().Order());
             Assert.Equal(["C"], secondBack.Select(p => p.GetProperty("series").GetString()).Distinct());
             // One per tick sent, every tick of each series in its order.
@@ -55,17 +64,18 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
         }
     }
 
-    /// <summary>Reads JSON lines until <paramref name="count"/> predictions came (acks, if any, are not predictions).</summary>
-    private async Task<List<JsonElement>> Read(TcpClient client, int count, CancellationToken cancellation)
+    /// <summary>Reads JSON lines until <paramref name="count"/> predictions and <paramref name="rejects"/> lines set aside came (acks, if any, are neither).</summary>
+    private async Task<(List<JsonElement> Predictions, List<JsonElement> Rejected)> Read(TcpClient client, int count, int rejects, CancellationToken cancellation)
     {
         var reader = new StreamReader(client.GetStream());
-        var predictions = new List<JsonElement>();
-        while (predictions.Count < count && await reader.ReadLineAsync(cancellation) is { } line)
+        var (predictions, rejected) = (new List<JsonElement>(), new List<JsonElement>());
+        while ((predictions.Count < count || rejected.Count < rejects) && await reader.ReadLineAsync(cancellation) is { } line)
         {
             var json = JsonDocument.Parse(line).RootElement;
             if (json.TryGetProperty("series", out _)) predictions.Add(json.Clone());
+            else if (json.TryGetProperty("rejected", out var set)) rejected.Add(set.Clone());
         }
-        log.WriteLine($"{predictions.Count} predictions back");
-        return predictions;
+        log.WriteLine($"{predictions.Count} predictions and {rejected.Count} lines set aside back");
+        return (predictions, rejected);
     }
 }
