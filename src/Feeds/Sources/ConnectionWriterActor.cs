@@ -7,7 +7,8 @@ namespace RnnStream.Feeds.Sources;
 /// their feed positions can ack and answer a client of another node: it takes UTF-8 bytes and
 /// appends them to the connection's <see cref="ConnectionWriter"/> as one write.
 /// Senders on the writer's own node append to the writer directly (<see cref="LineRun.Writer"/>),
-/// without a message. A success status ends it once the connection has ended.
+/// without a message. An empty write says every line of the connection has had its reply (the
+/// writer sends what waits and ends); a success status ends the actor once the connection has closed.
 /// </summary>
 internal sealed class ConnectionWriterActor(ConnectionWriter writer) : UntypedActor
 {
@@ -17,6 +18,10 @@ internal sealed class ConnectionWriterActor(ConnectionWriter writer) : UntypedAc
     {
         switch (message)
         {
+            case byte[] { Length: 0 }:
+                // Every line of the connection has had its reply: what waits is sent, then the connection may close.
+                writer.Complete();
+                break;
             case byte[] bytes:
                 writer.Append(bytes);
                 break;

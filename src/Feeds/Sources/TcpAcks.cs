@@ -48,6 +48,13 @@ public sealed class TcpAcks
 
         /// <summary>Predictions' lines held for one write (<see cref="Hold"/>, <see cref="SendHeld"/>), on the output's thread only.</summary>
         private ArrayBufferWriter<byte>? _held;
+        private int _heldCount;
+
+        /// <summary>Lines answered (a prediction or a reject sent back), whether the connection has ended, and whether it was told all are answered.</summary>
+        private readonly Lock _answering = new();
+        private long _answered;
+        private bool _ended;
+        private bool _toldAllAnswered;
 
         /// <summary>
         /// The connection's way back: its writer when the connection is on this node (replies are
@@ -69,6 +76,36 @@ public sealed class TcpAcks
             else _replies?.Tell(write.ToArray());
         }
 
+        /// <summary><paramref name="lines"/> more of this client's lines have had their reply sent (a prediction, or why it was set aside).</summary>
+        public void Answered(int lines)
+        {
+            lock (_answering) _answered += lines;
+            TellIfAllAnswered();
+        }
+
+        /// <summary>The connection ended (its client closed it): no more lines will arrive from it.</summary>
+        public void Ended()
+        {
+            lock (_answering) _ended = true;
+            TellIfAllAnswered();
+        }
+
+        /// <summary>
+        /// Once the connection has ended and each of its lines has had its reply, the connection is told
+        /// (its writer completed, or an empty write to its actor), so it can close after sending them
+        /// rather than cut them off.
+        /// </summary>
+        private void TellIfAllAnswered()
+        {
+            lock (_answering)
+            {
+                if (!_ended || _toldAllAnswered || _answered < LinesArrived) return;
+                _toldAllAnswered = true;
+            }
+            if (_writer is not null) _writer.Complete();
+            else _replies?.Tell(Array.Empty<byte>());
+        }
+
         /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
         public void Arrived(long first, int count)
         {
@@ -81,6 +118,7 @@ public sealed class TcpAcks
             var held = _held ??= new ArrayBufferWriter<byte>(1 << 12);
             bool first = held.WrittenCount == 0;
             PredictionFormats.WriteJsonLine(prediction, held);
+            _heldCount++;
             return first;
         }
 
@@ -93,6 +131,9 @@ public sealed class TcpAcks
             if (_held is not { WrittenCount: > 0 } held) return;
             Reply(held.WrittenSpan);
             held.ResetWrittenCount();
+            int answered = _heldCount;
+            _heldCount = 0;
+            Answered(answered);
         }
 
         public void CoveredBelow(long nextOffset)

@@ -99,7 +99,12 @@ public static class TcpLineFeed
                         stage._replies?.Arrived(_offset, run.Count, client);
                         _offset += run.Count;
                     }
-                    if (run.Ended && _clients.Remove(run.Connection, out var gone)) stage._acks?.Close(gone);
+                    if (run.Ended && _clients.Remove(run.Connection, out var gone))
+                    {
+                        stage._acks?.Close(gone);
+                        // Its replies still to come close the connection once sent (a client that closed only its sending side reads them).
+                        if (stage._replies is not null) gone.Ended();
+                    }
                     if (run.Count > 0) Push(stage._out, run);
                     else
                     {

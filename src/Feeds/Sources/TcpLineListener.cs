@@ -157,6 +157,7 @@ internal sealed class TcpLineListener : IDisposable
     {
         var framer = new LineFramer(_settings.MaxLineLength, _pool);
         var buffer = new byte[ReadSize];
+        bool clientClosed = false;
         try
         {
             while (true)
@@ -168,6 +169,7 @@ internal sealed class TcpLineListener : IDisposable
                 if (read == 0)
                 {
                     framer.Finish();
+                    clientClosed = true;
                     break;
                 }
                 framer.Frame(buffer.AsSpan(0, read));
@@ -191,7 +193,7 @@ internal sealed class TcpLineListener : IDisposable
                 _log.Warning("tcp feed: {0} ended by an error: {1}", connection.Remote, e.Message);
             }
         }
-        await EndAsync(connection, framer);
+        await EndAsync(connection, framer, clientClosed);
     }
 
     /// <summary>
@@ -204,26 +206,38 @@ internal sealed class TcpLineListener : IDisposable
         if (framer.Run is not { } run) return;
         run.Connection = connection.Back;
         run.Writer = connection.Writer;
+        // Counted before it goes: once read, the run is back in its pool, emptied.
+        int lines = run.Count;
         if (_runs.Writer.TryWrite(run))
         {
+            connection.LinesSent += lines;
             framer.Take();
             return;
         }
         if (run.Count < LineRun.GatherLimit && connection.Socket.Available > 0) return;
         await _runs.Writer.WriteAsync(run, _stopping.Token);
+        connection.LinesSent += lines;
         framer.Take();
     }
 
-    /// <summary>Every whole line the connection sent goes on (and an unfinished one, cut off, when it closed cleanly), then its end; its way back closes with it.</summary>
-    private async Task EndAsync(Connection connection, LineFramer framer)
+    /// <summary>
+    /// Every whole line the connection sent goes on (and an unfinished one, cut off, when it closed
+    /// cleanly), then its end; its way back closes with it, or, when its client closed only its
+    /// sending side and gets its predictions back, once each of its lines has had its reply.
+    /// </summary>
+    private async Task EndAsync(Connection connection, LineFramer framer, bool clientClosed)
     {
+        bool endPosted = false;
         try
         {
             var last = framer.Take() ?? _pool.Rent();
             last.Connection = connection.Back;
             last.Writer = connection.Writer;
             last.Ended = true;
+            int lines = last.Count;
             await _runs.Writer.WriteAsync(last, _stopping.Token);
+            connection.LinesSent += lines;
+            endPosted = true;
         }
         catch (Exception e) when (e is OperationCanceledException or ChannelClosedException)
         {
@@ -232,12 +246,29 @@ internal sealed class TcpLineListener : IDisposable
         finally
         {
             _open.TryRemove(connection, out _);
-            connection.Back.Tell(new Status.Success(NotUsed.Instance));
-            connection.Close();
-            Interlocked.Decrement(ref _active);
-            _counters.CountEnded();
-            CompleteOnceAllEnded();
+            if (endPosted && clientClosed && _predictionsBack && connection.LinesSent > 0) _ = CloseOnceAnsweredAsync(connection);
+            else Close(connection);
         }
+    }
+
+    /// <summary>
+    /// The client has closed its sending side and may still be reading: the connection stays open,
+    /// and counts against the cap, until every line it sent has had its reply sent (its writer then
+    /// ends), or for the idle timeout at most (a tick whose forecast failed gets no reply).
+    /// </summary>
+    private async Task CloseOnceAnsweredAsync(Connection connection)
+    {
+        await Task.WhenAny(connection.Writer.Sent, Task.Delay(_settings.IdleTimeout));
+        Close(connection);
+    }
+
+    private void Close(Connection connection)
+    {
+        connection.Back.Tell(new Status.Success(NotUsed.Instance));
+        connection.Close();
+        Interlocked.Decrement(ref _active);
+        _counters.CountEnded();
+        CompleteOnceAllEnded();
     }
 
     private void CloseIdle()
@@ -258,6 +289,9 @@ internal sealed class TcpLineListener : IDisposable
         public EndPoint? Remote { get; } = remote;
         public ConnectionWriter Writer { get; } = writer;
         public IActorRef Back { get; } = back;
+
+        /// <summary>Lines handed to the stream so far (the connection's reading loop only).</summary>
+        public long LinesSent { get; set; }
 
         /// <summary>Cancelled when the connection is closed: idle, or with the feed.</summary>
         public CancellationToken Closing => _closing.Token;

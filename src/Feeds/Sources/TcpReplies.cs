@@ -69,6 +69,7 @@ public sealed class TcpReplies
         }
         json.Write("\n"u8);
         sender.Reply(json.WrittenSpan);
+        sender.Answered(1);
     }
 
     /// <summary>A batch's predictions, each back to whoever sent its tick: a tap on the way to the output (one thread at a time).</summary>

@@ -65,6 +65,33 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
         firstSocket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public void A_connection_that_ended_is_told_once_every_line_it_sent_has_had_its_reply_and_not_before()
+    {
+        var acks = new TcpAcks();
+        var replies = new TcpReplies();
+        var client = acks.Open();
+        var socket = CreateTestProbe();
+        client.Attach(socket.Ref);
+        replies.Arrived(0, 3, client);
+        var predictions = Enumerable.Range(0, 3).Select(i => SamplePredictions.Numbered(i)).ToArray();
+
+        replies.Send(PredictionBatch.Of(predictions[0]));
+        Assert.Single(Lines(socket.ExpectMsg<object>()));
+        // Its client has closed the connection; two of its lines have no reply yet.
+        client.Ended();
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        replies.Reject(new Rejected("bad", RejectReason.NonNumeric, "not a number", 1));
+        Assert.Single(Lines(socket.ExpectMsg<object>()));
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        replies.Send(PredictionBatch.Of(predictions[2]));
+        Assert.Single(Lines(socket.ExpectMsg<object>()));
+        // Every line answered: an empty write tells the connection it may close once what waits is sent.
+        Assert.Empty(socket.ExpectMsg<byte[]>());
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
     /// <summary>A write to a connection reached by its actor (as from another node): the lines in UTF-8, in a copy of their own.</summary>
     private static string[] Lines(object write)
     {

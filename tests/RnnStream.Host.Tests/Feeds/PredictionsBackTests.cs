@@ -16,7 +16,7 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task Each_client_reads_one_JSON_line_per_tick_it_sent_and_none_of_the_others_with_interval_forecaster_and_weights_version_and_each_line_set_aside_with_its_number_and_reason()
+    public async Task Each_client_reads_one_JSON_line_per_tick_it_sent_and_none_of_the_others_and_each_line_set_aside_and_one_that_closed_its_sending_side_reads_them_all_before_the_end()
     {
         using var process = Process.Start(RnnstreamProcess.StartInfo([
             "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--set", "feed.tcp.predictions-back=on", "--set", "http.port=off",
@@ -51,6 +51,18 @@ public sealed class PredictionsBackTests(ITestOutputHelper log) : IDisposable
             // One per tick sent, every tick of each series in its order.
             foreach (var series in new[] { "A", "B" })
                 Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), firstBack.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+            // A client that sends its lines and closes its sending side reads every reply, then the end of the connection.
+            using (var third = await Loopback.ConnectWhenListening(port, hang.Token))
+            {
+                var stream = third.GetStream();
+                await PriceLines.Send(third, PriceLines.Lines(["D"], Minutes).Append("D,not,a,record\n"), hang.Token);
+                third.Client.Shutdown(SocketShutdown.Send);
+                var replies = (await new StreamReader(stream).ReadToEndAsync(hang.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+                Assert.Equal(Minutes, replies.Count(json => json.TryGetProperty("series", out _)));
+                Assert.Equal([Minutes + 1], replies.Where(json => json.TryGetProperty("rejected", out _)).Select(json => json.GetProperty("rejected").GetProperty("line").GetInt32()));
+            }
+
             var last = secondBack[^1];
             var close = last.GetProperty("predictions").GetProperty("close");
             Assert.True(close.GetProperty("lower").GetDouble() <= close.GetProperty("predicted").GetDouble());
