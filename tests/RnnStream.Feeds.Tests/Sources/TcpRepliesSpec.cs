@@ -14,12 +14,8 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
     [Fact]
     public void Each_client_gets_the_lines_of_its_own_ticks_in_one_write_per_batch_and_nothing_of_the_others()
     {
-        var acks = new TcpAcks();
         var replies = new TcpReplies();
-        var (first, second) = (acks.Open(), acks.Open());
-        var (firstSocket, secondSocket) = (CreateTestProbe(), CreateTestProbe());
-        first.Attach(firstSocket.Ref);
-        second.Attach(secondSocket.Ref);
+        var (first, firstSocket, second, secondSocket) = TwoClients();
         // Feed positions 0-2 and 5-7 came from the first client, 3-4 from the second.
         replies.Arrived(0, 3, first);
         replies.Arrived(3, 2, second);
@@ -42,12 +38,8 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
     [Fact]
     public void A_rejected_line_goes_back_to_its_own_client_with_its_number_on_that_connection_its_reason_and_its_text()
     {
-        var acks = new TcpAcks();
         var replies = new TcpReplies();
-        var (first, second) = (acks.Open(), acks.Open());
-        var (firstSocket, secondSocket) = (CreateTestProbe(), CreateTestProbe());
-        first.Attach(firstSocket.Ref);
-        second.Attach(secondSocket.Ref);
+        var (first, firstSocket, second, secondSocket) = TwoClients();
         // The first client's lines 1-3 took positions 0-2 and its lines 4-5 positions 6-7; the second's 1-3 positions 3-5.
         replies.Arrived(0, 3, first);
         replies.Arrived(3, 3, second);
@@ -90,6 +82,17 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
         // Every line answered: an empty write tells the connection it may close once what waits is sent.
         Assert.Empty(socket.ExpectMsg<byte[]>());
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>Two clients, each with a probe standing for its connection's actor (as a connection of another node is reached).</summary>
+    private (TcpAcks.Client First, Akka.TestKit.TestProbe FirstSocket, TcpAcks.Client Second, Akka.TestKit.TestProbe SecondSocket) TwoClients()
+    {
+        var acks = new TcpAcks();
+        var (first, second) = (acks.Open(), acks.Open());
+        var (firstSocket, secondSocket) = (CreateTestProbe(), CreateTestProbe());
+        first.Attach(firstSocket.Ref);
+        second.Attach(secondSocket.Ref);
+        return (first, firstSocket, second, secondSocket);
     }
 
     /// <summary>A write to a connection reached by its actor (as from another node): the lines in UTF-8, in a copy of their own.</summary>
