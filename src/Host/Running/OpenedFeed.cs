@@ -18,6 +18,9 @@ internal sealed record OpenedFeed(Source<RecordBatch, NotUsed> Batches, IReadOnl
     /// <summary>A socket feed's way to send each client its own predictions (feed.tcp.predictions-back); null: none go back.</summary>
     public Feeds.Sources.TcpReplies? Replies { get; init; }
 
+    /// <summary>A tap of rejects that tells each socket client of its lines set aside (with predictions back); null when none go back.</summary>
+    public Action<Rejected>? RejectsBack => Replies is { } replies ? replies.Reject : null;
+
     /// <summary>A socket feed's address once it is bound (the real port when port 0 asked the system for one); null for other feeds.</summary>
     public Task<System.Net.EndPoint>? Listening { get; init; }
 
