@@ -87,7 +87,7 @@ public static class LivePipeline
             AfterRestore = afterRestore,
         };
 
-        var (feedSwitch, outputSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, materializer ?? system.Materializer());
+        var (feedSwitch, outputSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, settings.OnFailed, materializer ?? system.Materializer());
         var completion = streamDone.ContinueWith(async done =>
         {
             // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
@@ -190,7 +190,7 @@ public static class LivePipeline
 
     /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
     private static (IKillSwitch Feed, IKillSwitch Output, Task Done) RunStream(Source<RecordBatch, IKillSwitch> feed, SeriesRouter router, Sink<PredictionBatch, Task> output,
-        Sink<Rejected, Task> quarantine, RunMetrics metrics, IMaterializer materializer)
+        Sink<Rejected, Task> quarantine, RunMetrics metrics, Action<Prediction>? onFailed, IMaterializer materializer)
     {
         var quarantineSink = Flow.Create<Rejected>()
             .Select(rejected =>
@@ -206,10 +206,20 @@ public static class LivePipeline
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
             .ViaMaterialized(KillSwitches.Single<PredictionBatch>(), Keep.Both)
-            .Select(batch => batch.WithoutFailures())
+            .Select(batch => Forecasts(batch, onFailed))
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
         return (feedSwitch, outputSwitch, Task.WhenAll(outputDone, quarantineDone));
+    }
+
+    /// <summary>What the output writes of a batch: its forecasts, once each failed tick in it has been shown to <paramref name="onFailed"/>.</summary>
+    private static PredictionBatch Forecasts(PredictionBatch batch, Action<Prediction>? onFailed)
+    {
+        if (batch.Failed == 0) return batch;
+        if (onFailed is not null)
+            foreach (var prediction in batch)
+                if (prediction.IsFailed) onFailed(prediction);
+        return batch.WithoutFailures();
     }
 
     /// <summary>Drops what a checkpoint already covered: records before the offset, and the first ticks at it.</summary>

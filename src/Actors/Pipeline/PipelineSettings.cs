@@ -24,4 +24,11 @@ public sealed record PipelineSettings
 
     /// <summary>The feed parser's last time per series, restored from the checkpoint on resume; null when the feed keeps none.</summary>
     public Feeds.Parsing.ISeriesClock? FeedClock { get; init; }
+
+    /// <summary>
+    /// Sees each tick that could not be forecast, on the output's thread just before the output would
+    /// have had it (the outputs never do: it has no values), e.g. to tell the socket client that sent
+    /// it; null for none. It is counted and logged either way.
+    /// </summary>
+    public Action<Feeds.Records.Prediction>? OnFailed { get; init; }
 }

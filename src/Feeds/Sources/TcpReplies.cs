@@ -8,7 +8,8 @@ namespace RnnStream.Feeds.Sources;
 /// <summary>
 /// Sends each TCP client the predictions of the ticks it sent, on its own connection, one JSON line
 /// each (<see cref="PredictionFormats.ToJson"/>: times, predicted, interval, weights version,
-/// forecaster), and each line of its that was set aside (<see cref="Reject"/>). A batch's lines for
+/// forecaster), each line of its that was set aside (<see cref="Reject"/>) and each tick of its
+/// that could not be forecast (<see cref="Failed"/>). A batch's lines for
 /// one client go to it as one write, written in UTF-8 straight into a buffer of the client's, with
 /// no string per prediction (docs/RESULTS.md). It remembers
 /// which connection sent which feed position as runs of consecutive positions (one entry per
@@ -42,28 +43,54 @@ public sealed class TcpReplies
     /// <summary>
     /// A line set aside, back to the client that sent it, as one JSON line: <c>{"rejected":{"line":N,
     /// "reason":...,"detail":...,"raw":...}}</c>, N counting that connection's lines from 1. So a client
-    /// hears of every line it sent: its prediction or why it has none. A tap on the way to the quarantine.
+    /// hears of every line it sent: its prediction, why it has none (here), or that its forecast
+    /// failed (<see cref="Failed"/>). A tap on the way to the quarantine.
     /// </summary>
-    public void Reject(Rejected rejected)
+    public void Reject(Rejected rejected) => Answer(rejected.Offset, "rejected", rejected, static (json, rejected) =>
+    {
+        json.WriteString("reason", rejected.Reason.ToString());
+        json.WriteString("detail", rejected.Detail);
+        json.WriteString("raw", rejected.Raw);
+    });
+
+    /// <summary>
+    /// A tick of a client's that could not be forecast, back to that client as one JSON line:
+    /// <c>{"failed":{"line":N,"series":...,"timestamp":...,"error":...,"message":...}}</c>. Without it
+    /// the client would wait for a reply that never comes, and one that closed its sending side would
+    /// be held open until the idle timeout. The outputs never see such a tick (it has no values), so
+    /// the pipeline taps it on its way out (<c>PipelineSettings.OnFailed</c>).
+    /// </summary>
+    public void Failed(Prediction failed) => Answer(failed.Offset, "failed", failed, static (json, failed) =>
+    {
+        json.WriteString("series", failed.SeriesId);
+        json.WriteString("timestamp", failed.Timestamp);
+        json.WriteString("error", failed.Failure?.ErrorType);
+        json.WriteString("message", failed.Failure?.Message);
+    });
+
+    /// <summary>
+    /// One line's reply that is not a prediction, <c>{"kind":{"line":N,...}}</c>, to the client that
+    /// sent the line at <paramref name="position"/>, counted as answered. These are rare (a line set
+    /// aside, a failed forecast), so each makes its own buffer.
+    /// </summary>
+    private void Answer<T>(long position, string kind, T about, Action<Utf8JsonWriter, T> fields)
     {
         TcpAcks.Client? sender;
         long line;
         lock (_lock)
         {
-            int run = RunOf(rejected.Offset);
+            int run = RunOf(position);
             if (run < 0) return;
             sender = _runs[run].Client;
-            line = _runs[run].LinesBefore + rejected.Offset - _runs[run].Start + 1;
+            line = _runs[run].LinesBefore + position - _runs[run].Start + 1;
         }
         var json = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(json))
         {
             writer.WriteStartObject();
-            writer.WriteStartObject("rejected");
+            writer.WriteStartObject(kind);
             writer.WriteNumber("line", line);
-            writer.WriteString("reason", rejected.Reason.ToString());
-            writer.WriteString("detail", rejected.Detail);
-            writer.WriteString("raw", rejected.Raw);
+            fields(writer, about);
             writer.WriteEndObject();
             writer.WriteEndObject();
         }

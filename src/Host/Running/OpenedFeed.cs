@@ -21,6 +21,9 @@ internal sealed record OpenedFeed(Source<RecordBatch, NotUsed> Batches, IReadOnl
     /// <summary>A tap of rejects that tells each socket client of its lines set aside (with predictions back); null when none go back.</summary>
     public Action<Rejected>? RejectsBack => Replies is { } replies ? replies.Reject : null;
 
+    /// <summary>A tap of ticks that could not be forecast that tells each socket client of its own (with predictions back); null when none go back.</summary>
+    public Action<Prediction>? FailuresBack => Replies is { } replies ? replies.Failed : null;
+
     /// <summary>A socket feed's address once it is bound (the real port when port 0 asked the system for one); null for other feeds.</summary>
     public Task<System.Net.EndPoint>? Listening { get; init; }
 

@@ -49,14 +49,16 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
     }
 
     [Fact]
-    public async Task A_tick_its_key_group_could_not_forecast_is_counted_as_failed_and_never_reaches_the_output()
+    public async Task A_tick_its_key_group_could_not_forecast_is_counted_as_failed_shown_to_the_failure_tap_and_never_reaches_the_output()
     {
         // The middle tick has three values where the series has two: its key group answers it as failed.
         Tick[] ticks = [Ticks.At("x", 0, 1f, 2f), Ticks.At("y", 0, 5f, 6f), Ticks.At("x", 1, 1f, 2f, 3f), Ticks.At("y", 1, 5.5f, 6.5f), Ticks.At("x", 2, 1.5f, 2.5f)];
         var weights = WeightInitializer.Initialize(new ModelSpec(2, [new LayerSpec(CellType.Gru, 4)], 1), 1);
 
         var written = new List<PredictionBatch>();
-        var run = LivePipeline.Run(Sys, Source.From(ticks.Select(t => (FeedRecord)t).ToList()), weights, new PipelineSettings { Series = Harness.DefaultSettings },
+        var failed = new List<Prediction>();
+        var run = LivePipeline.Run(Sys, Source.From(ticks.Select(t => (FeedRecord)t).ToList()), weights,
+            new PipelineSettings { Series = Harness.DefaultSettings, OnFailed = failed.Add },
             Sink.ForEach<PredictionBatch>(written.Add).MapMaterializedValue(t => (Task)t),
             Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t));
         await run.Completion;
@@ -64,6 +66,9 @@ public sealed class LivePipelineSpec() : Akka.TestKit.Xunit2.TestKit(PipelineCon
         var predictions = written.SelectMany(batch => batch).ToList();
         Assert.Equal([("x", 0L), ("y", 0L), ("y", 1L), ("x", 2L)], predictions.Select(p => (p.SeriesId, p.Offset)).OrderBy(p => p.Offset).ThenBy(p => p.SeriesId));
         Assert.All(written, batch => Assert.Equal(0, batch.Failed));
+        var tapped = Assert.Single(failed);
+        Assert.True(tapped.IsFailed);
+        Assert.Equal(("x", 1L), (tapped.SeriesId, tapped.Offset));
         Assert.Equal(1, run.Metrics.Failures);
         Assert.Equal(4, run.Metrics.Predictions);
     }

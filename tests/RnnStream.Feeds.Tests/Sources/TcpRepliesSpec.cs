@@ -84,6 +84,33 @@ public sealed class TcpRepliesSpec() : Akka.TestKit.Xunit2.TestKit()
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
 
+    [Fact]
+    public void A_tick_that_could_not_be_forecast_goes_back_to_its_own_client_with_its_line_and_error_and_counts_as_that_lines_reply()
+    {
+        var replies = new TcpReplies();
+        var (first, firstSocket, second, secondSocket) = TwoClients();
+        // The first client's lines 1-2 took positions 0-1, the second's 1-2 positions 2-3.
+        replies.Arrived(0, 2, first);
+        replies.Arrived(2, 2, second);
+        var failure = new PredictionFailure("ArgumentException", "the tick has 3 values where the series has 2");
+        var failed = new Prediction("pump-7", "2024-01-01 00:01:00", null, null, [], [], -1, "failed", 0, 3, failure);
+
+        replies.Failed(failed);
+        var back = JsonDocument.Parse(Assert.Single(Lines(secondSocket.ExpectMsg<object>()))).RootElement.GetProperty("failed");
+        Assert.Equal(2, back.GetProperty("line").GetInt64());
+        Assert.Equal("pump-7", back.GetProperty("series").GetString());
+        Assert.Equal("2024-01-01 00:01:00", back.GetProperty("timestamp").GetString());
+        Assert.Equal("ArgumentException", back.GetProperty("error").GetString());
+        Assert.Equal(failure.Message, back.GetProperty("message").GetString());
+        firstSocket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+
+        // Its other line forecast and its connection ended: the failed line's reply was the last one owed.
+        replies.Send(PredictionBatch.Of(SamplePredictions.Numbered(2)));
+        Assert.Single(Lines(secondSocket.ExpectMsg<object>()));
+        second.Ended();
+        Assert.Empty(secondSocket.ExpectMsg<byte[]>());
+    }
+
     /// <summary>Two clients, each with a probe standing for its connection's actor (as a connection of another node is reached).</summary>
     private (TcpAcks.Client First, Akka.TestKit.TestProbe FirstSocket, TcpAcks.Client Second, Akka.TestKit.TestProbe SecondSocket) TwoClients()
     {
