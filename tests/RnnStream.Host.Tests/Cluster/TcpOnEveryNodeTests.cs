@@ -14,8 +14,9 @@ namespace RnnStream.Host.Tests.Cluster;
 /// <summary>
 /// A live socket feed on a two-node cluster: each node listens, and a client connected to the node
 /// that does not coordinate the run is served as one connected to the coordinating node: its lines
-/// are forecast by the key groups wherever they run, its predictions come back on its own
-/// connection, and once a checkpoint in PostgreSQL covers them it is told they are safe.
+/// are forecast by the key groups wherever they run, its predictions and its lines set aside come
+/// back on its own connection (all of them before the end, if it closes only its sending side), and
+/// once a checkpoint in PostgreSQL covers them it is told they are safe.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
@@ -25,7 +26,7 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
     public void Dispose() => _scratch.Dispose();
 
     [Fact]
-    public async Task A_client_of_either_node_gets_its_own_predictions_back_and_acks_for_every_line_once_a_checkpoint_covers_them()
+    public async Task A_client_of_either_node_gets_its_own_predictions_and_rejects_back_and_acks_for_every_line_once_a_checkpoint_covers_them_and_one_that_half_closes_reads_all()
     {
         string connection = await postgres.CreateDatabaseAsync("tcp_every_node");
         string output = Path.Combine(_scratch.Path, "p.jsonl");
@@ -49,18 +50,39 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
             using var far = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
             using var near = await Loopback.ConnectWhenListening(Port(coordinating), hang.Token);
             const int Minutes = 40;
-            await PriceLines.Send(far, PriceLines.Lines(["FAR1", "FAR2"], Minutes), hang.Token);
+            // The far client's 11th line is not a record: it comes back to it as set aside, from the coordinating node's quarantine.
+            var farLines = PriceLines.Lines(["FAR1", "FAR2"], Minutes).ToList();
+            farLines.Insert(10, "not a record\n");
+            await PriceLines.Send(far, farLines, hang.Token);
             await PriceLines.Send(near, PriceLines.Lines(["NEAR"], Minutes), hang.Token);
 
-            var (farPredictions, farAcked) = await ReadUntilAcked(far, 2 * Minutes, hang.Token);
-            var (nearPredictions, nearAcked) = await ReadUntilAcked(near, Minutes, hang.Token);
-            Assert.Equal(2 * Minutes, farAcked);
-            Assert.Equal(Minutes, nearAcked);
+            var farBack = await ReadUntilAcked(far, farLines.Count, 1, hang.Token);
+            var nearBack = await ReadUntilAcked(near, Minutes, 0, hang.Token);
+            Assert.Equal(farLines.Count, farBack.Acked);
+            Assert.Equal(Minutes, nearBack.Acked);
             foreach (var series in new[] { "FAR1", "FAR2" })
-                Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), farPredictions.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
-            Assert.Equal(2 * Minutes, farPredictions.Count);
-            Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), nearPredictions.Select(p => p.GetProperty("timestamp").GetString()));
-            Assert.All(nearPredictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), farBack.Predictions.Where(p => p.GetProperty("series").GetString() == series).Select(p => p.GetProperty("timestamp").GetString()));
+            Assert.Equal(2 * Minutes, farBack.Predictions.Count);
+            var rejected = Assert.Single(farBack.Rejected);
+            Assert.Equal(11, rejected.GetProperty("line").GetInt32());
+            Assert.Equal("MalformedJson", rejected.GetProperty("reason").GetString());
+            Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time), nearBack.Predictions.Select(p => p.GetProperty("timestamp").GetString()));
+            Assert.All(nearBack.Predictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
+            Assert.Empty(nearBack.Rejected);
+
+            // A client of the far node that closes its sending side reads every reply, which the coordinating node sends across, then the end.
+            using var leaving = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
+            var stream = leaving.GetStream();
+            await PriceLines.Send(leaving, PriceLines.Lines(["GONE"], Minutes).Append("GONE,not,a,record\n"), hang.Token);
+            leaving.Client.Shutdown(SocketShutdown.Send);
+            // Well before the idle timeout (feed.tcp.idle-timeout, 60 s), which would end the connection too.
+            using var answeredFirst = CancellationTokenSource.CreateLinkedTokenSource(hang.Token);
+            answeredFirst.CancelAfter(TimeSpan.FromSeconds(30));
+            var replies = (await new StreamReader(stream).ReadToEndAsync(answeredFirst.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+                .Select(line => JsonDocument.Parse(line).RootElement).ToList();
+            Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time),
+                replies.Where(json => json.TryGetProperty("series", out _)).Select(json => json.GetProperty("timestamp").GetString()));
+            Assert.Equal([Minutes + 1], replies.Where(json => json.TryGetProperty("rejected", out _)).Select(json => json.GetProperty("rejected").GetProperty("line").GetInt32()));
         }
         finally
         {
@@ -69,20 +91,21 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
         }
     }
 
-    /// <summary>Reads predictions and acks until every one of <paramref name="sent"/> lines is both forecast and acked.</summary>
-    private async Task<(List<JsonElement> Predictions, long Acked)> ReadUntilAcked(TcpClient client, int sent, CancellationToken cancellation)
+    /// <summary>Reads replies until each of <paramref name="sent"/> lines is acked and has its prediction or, for <paramref name="rejects"/> of them, is set aside.</summary>
+    private async Task<(List<JsonElement> Predictions, List<JsonElement> Rejected, long Acked)> ReadUntilAcked(TcpClient client, int sent, int rejects, CancellationToken cancellation)
     {
         var reader = new StreamReader(client.GetStream());
-        var predictions = new List<JsonElement>();
+        var (predictions, rejected) = (new List<JsonElement>(), new List<JsonElement>());
         long acked = 0;
-        while ((predictions.Count < sent || acked < sent) && await reader.ReadLineAsync(cancellation) is { } line)
+        while ((predictions.Count < sent - rejects || rejected.Count < rejects || acked < sent) && await reader.ReadLineAsync(cancellation) is { } line)
         {
             var json = JsonDocument.Parse(line).RootElement;
             if (json.TryGetProperty("acked", out var ack)) acked = ack.GetInt64();
+            else if (json.TryGetProperty("rejected", out var set)) rejected.Add(set.Clone());
             else predictions.Add(json.Clone());
         }
-        log.WriteLine($"{predictions.Count} predictions back, {acked} lines acked");
-        return (predictions, acked);
+        log.WriteLine($"{predictions.Count} predictions back, {rejected.Count} lines set aside, {acked} lines acked");
+        return (predictions, rejected, acked);
     }
 
     [GeneratedRegex(@"tcp feed listening on [^\s]*:(\d+)(.*)")]
