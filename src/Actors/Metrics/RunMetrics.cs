@@ -141,7 +141,13 @@ public sealed class RunMetrics
     public void Record(Rejected rejected)
     {
         lock (_lock) _rejects[rejected.Reason] = _rejects.GetValueOrDefault(rejected.Reason) + 1;
+        Volatile.Write(ref _lastRejectedOffset, Math.Max(_lastRejectedOffset, rejected.Offset));
     }
+
+    private long _lastRejectedOffset = -1;
+
+    /// <summary>The feed position of the last record set aside; −1 before any.</summary>
+    public long LastRejectedOffset => Volatile.Read(ref _lastRejectedOffset);
 
     public void Record(RetrainOutcome outcome)
     {

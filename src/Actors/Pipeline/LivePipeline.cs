@@ -82,6 +82,7 @@ public static class LivePipeline
             OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
             InFlight = metrics.InFlight,
             WeightsVersion = () => registry.Version,
+            LastRejectedOffset = () => metrics.LastRejectedOffset,
             // A cluster's key groups may hold anything (a run before, a rollback): each returns to the cut, wherever sharding placed it.
             RestoreFrom = external ? cut?.Number ?? 0 : null,
             AfterRestore = afterRestore,

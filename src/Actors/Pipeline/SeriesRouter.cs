@@ -81,6 +81,12 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
     /// <summary>Runs once every key group is restored, before the first tick (a cluster resets its nodes' weights and windows there, when no batch of an earlier run can reach them any more).</summary>
     public Func<Task>? AfterRestore { get; init; }
 
+    /// <summary>
+    /// The feed position of the last record set aside before the stage (−1: none), so a quiet feed's
+    /// checkpoint covers lines that were rejected after its last tick too (their clients are acked).
+    /// </summary>
+    public Func<long> LastRejectedOffset { get; init; } = static () => -1;
+
     /// <summary>The weights version ticks sent now must be forecast with (the stream's registry); 0 when the key groups share the stream's registry anyway.</summary>
     public Func<long> WeightsVersion { get; init; } = static () => 0;
 
@@ -140,6 +146,9 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         private long _written;
         private long _lastOffset = -1;
         private int _ticksAtLastOffset;
+
+        /// <summary>The feed position the last checkpoint resumes at: records before it are covered.</summary>
+        private long _lastCut;
 
         public Logic(SeriesRouter stage) : base(stage.Shape)
         {
@@ -436,6 +445,7 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         private bool TakeCheckpoint(long nextOffset, int skipAtNextOffset)
         {
             _sinceCheckpoint = 0;
+            _lastCut = nextOffset;
             _checkpointDue = false;
             Task taking;
             try
@@ -534,15 +544,16 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
         /// <summary>
         /// A live feed that has gone quiet for a whole checkpoint interval would otherwise leave its
         /// last lines without a checkpoint (and its clients without acks) until the next line came.
-        /// The cut falls after the last record: a whole quiet interval means no record is half
-        /// through (a record's ticks come together). Only where the feed is not read again on
-        /// resume; a replay's cut stays at a tick that has arrived.
+        /// The cut falls after the last record, a tick or a line set aside after it: a whole quiet
+        /// interval means no record is half through (a record's ticks come together). Only where
+        /// the feed is not read again on resume; a replay's cut stays at a tick that has arrived.
         /// </summary>
         private void TryQuietCheckpoint()
         {
-            if (_stage.Checkpoints is not { CutWhenQuiet: true } || _sinceCheckpoint == 0 || _held is not null || BatchUnfinished || _inFlight > 0 || _checkpointing || _pending is not null
-                || _upstreamDone || (_retraining && _replay)) return;
-            TakeCheckpoint(_lastOffset + 1, 0);
+            long lastRecord = Math.Max(_lastOffset, _stage.LastRejectedOffset());
+            if (_stage.Checkpoints is not { CutWhenQuiet: true } || (_sinceCheckpoint == 0 && lastRecord < _lastCut) || _held is not null || BatchUnfinished || _inFlight > 0 || _checkpointing
+                || _pending is not null || _upstreamDone || (_retraining && _replay)) return;
+            TakeCheckpoint(lastRecord + 1, 0);
         }
 
         private void CompleteIfDone()

@@ -21,7 +21,7 @@ public sealed class TcpAcks
     /// <summary>A connection that was accepted: its lines are counted from here on.</summary>
     internal Client Open()
     {
-        var client = new Client();
+        var client = new Client(this);
         _open.TryAdd(client, 0);
         return client;
     }
@@ -38,7 +38,8 @@ public sealed class TcpAcks
     }
 
     /// <summary>One connection: the feed positions of its lines not yet acked (as runs of consecutive positions), and its socket's way back.</summary>
-    internal sealed class Client
+    /// <param name="acks">The acks it is counted in; null when the feed sends none.</param>
+    internal sealed class Client(TcpAcks? acks = null)
     {
         private readonly Queue<(long First, int Count)> _unacked = new();
         private int _headAcked;
@@ -50,7 +51,7 @@ public sealed class TcpAcks
         private ArrayBufferWriter<byte>? _held;
         private int _heldCount;
 
-        /// <summary>Lines answered (a prediction or a reject sent back), whether the connection has ended, and whether it was told all are answered.</summary>
+        /// <summary>Lines answered (a prediction, a reject or a failure sent back), whether the connection has ended, and whether it was told all are answered and acked.</summary>
         private readonly Lock _answering = new();
         private long _answered;
         private bool _ended;
@@ -83,7 +84,7 @@ public sealed class TcpAcks
             TellIfAllAnswered();
         }
 
-        /// <summary>The connection ended (its client closed it): no more lines will arrive from it.</summary>
+        /// <summary>The connection ended (its client closed it, or only its sending side): no more lines will arrive from it.</summary>
         public void Ended()
         {
             lock (_answering) _ended = true;
@@ -91,19 +92,25 @@ public sealed class TcpAcks
         }
 
         /// <summary>
-        /// Once the connection has ended and each of its lines has had its reply, the connection is told
-        /// (its writer completed, or an empty write to its actor), so it can close after sending them
-        /// rather than cut them off.
+        /// Once the connection has ended, each of its lines has had its reply (with predictions back)
+        /// and its ack (with acks), the connection is told (its writer completed, or an empty write to
+        /// its actor), so it can close after sending them rather than cut them off; and it is acked no more.
         /// </summary>
         private void TellIfAllAnswered()
         {
             lock (_answering)
             {
-                if (!_ended || _toldAllAnswered || _answered < LinesArrived) return;
+                if (!_ended || _toldAllAnswered || _answered < LinesArrived || !AllAcked()) return;
                 _toldAllAnswered = true;
             }
+            acks?.Close(this);
             if (_writer is not null) _writer.Complete();
             else _replies?.Tell(Array.Empty<byte>());
+        }
+
+        private bool AllAcked()
+        {
+            lock (_unacked) return _unacked.Count == 0;
         }
 
         /// <summary><paramref name="count"/> of this client's lines took the feed positions from <paramref name="first"/> on (called in feed order).</summary>
@@ -138,7 +145,6 @@ public sealed class TcpAcks
 
         public void CoveredBelow(long nextOffset)
         {
-            long acked;
             lock (_unacked)
             {
                 long covered = 0;
@@ -155,12 +161,14 @@ public sealed class TcpAcks
                     _headAcked = 0;
                 }
                 if (covered == 0) return;
-                acked = _acked += covered;
+                _acked += covered;
+                // Acks are totals, so when the client reads slowly an older one can go (its writer drops the oldest).
+                // Sent before the lock is let go: once the lines show as acked, the connection may be told it can close.
+                Span<byte> line = stackalloc byte[32];
+                System.Text.Unicode.Utf8.TryWrite(line, $"{{\"acked\":{_acked}}}\n", out int length);
+                Reply(line[..length]);
             }
-            // Acks are totals, so when the client reads slowly an older one can go (its writer drops the oldest).
-            Span<byte> line = stackalloc byte[32];
-            System.Text.Unicode.Utf8.TryWrite(line, $"{{\"acked\":{acked}}}\n", out int length);
-            Reply(line[..length]);
+            TellIfAllAnswered();
         }
     }
 }

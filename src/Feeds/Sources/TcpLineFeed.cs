@@ -25,7 +25,7 @@ public static class TcpLineFeed
     public static Source<LineRun, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Bind(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters = null, TcpAcks? acks = null,
         TcpReplies? replies = null, Source<LineRun, NotUsed>? elsewhere = null)
     {
-        var arrivals = Connections(system, settings, counters, predictionsBack: replies is not null);
+        var arrivals = Connections(system, settings, counters, predictionsBack: replies is not null, acked: acks is not null);
         if (elsewhere is not null) arrivals = arrivals.MergeMaterialized(elsewhere, Keep.Left);
         return arrivals.Via(Positions(acks, replies));
     }
@@ -40,15 +40,16 @@ public static class TcpLineFeed
     /// (<see cref="TcpLineListener"/>).
     /// </summary>
     /// <param name="predictionsBack">Each client gets its predictions back, so its way back holds many unread lines; else only acks, of which the latest is all that matters.</param>
+    /// <param name="acked">Each client is acked as checkpoints commit (the run keeps durable state).</param>
     public static Source<LineRun, Task<Akka.Streams.Dsl.Tcp.ServerBinding>> Connections(ActorSystem system, TcpFeedSettings settings, TcpFeedCounters? counters,
-        bool predictionsBack)
+        bool predictionsBack, bool acked)
     {
         counters ??= new TcpFeedCounters();
         var log = system.Log;
         // Listens when the stream starts, not when the graph is built, and stops with it.
         return Source.Setup((_, _) =>
         {
-            var listener = TcpLineListener.Listen(settings, counters, log, system, predictionsBack);
+            var listener = TcpLineListener.Listen(settings, counters, log, system, predictionsBack, acked);
             return ChannelSource.FromReader(listener.Runs).WatchTermination((_, done) =>
             {
                 done.ContinueWith(_ => listener.Dispose(), TaskContinuationOptions.ExecuteSynchronously);
@@ -99,12 +100,8 @@ public static class TcpLineFeed
                         stage._replies?.Arrived(_offset, run.Count, client);
                         _offset += run.Count;
                     }
-                    if (run.Ended && _clients.Remove(run.Connection, out var gone))
-                    {
-                        stage._acks?.Close(gone);
-                        // Its replies still to come close the connection once sent (a client that closed only its sending side reads them).
-                        if (stage._replies is not null) gone.Ended();
-                    }
+                    // Its replies and acks still to come close the connection once sent (a client that closed only its sending side reads them).
+                    if (run.Ended && _clients.Remove(run.Connection, out var gone) && (stage._acks is not null || stage._replies is not null)) gone.Ended();
                     if (run.Count > 0) Push(stage._out, run);
                     else
                     {

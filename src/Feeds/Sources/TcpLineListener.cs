@@ -35,6 +35,9 @@ internal sealed class TcpLineListener : IDisposable
     private readonly ILoggingAdapter _log;
     private readonly ActorSystem _system;
     private readonly bool _predictionsBack;
+
+    /// <summary>Replies (predictions, or acks) may still be owed to a client once it has sent its last line.</summary>
+    private readonly bool _repliesOwed;
     private readonly Socket _listening;
     private readonly LineRunPool _pool = new();
     private readonly Channel<LineRun> _runs = Channel.CreateBounded<LineRun>(new BoundedChannelOptions(RunsWaiting) { SingleReader = true });
@@ -44,13 +47,14 @@ internal sealed class TcpLineListener : IDisposable
     private int _active;
     private volatile bool _unbound;
 
-    private TcpLineListener(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack, Socket listening)
+    private TcpLineListener(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack, bool acked, Socket listening)
     {
         _settings = settings;
         _counters = counters;
         _log = log;
         _system = system;
         _predictionsBack = predictionsBack;
+        _repliesOwed = predictionsBack || acked;
         _listening = listening;
         var every = TimeSpan.FromTicks(Math.Clamp(settings.IdleTimeout.Ticks / 4, TimeSpan.FromMilliseconds(50).Ticks, TimeSpan.FromSeconds(1).Ticks));
         _idleCheck = new Timer(_ => CloseIdle(), null, every, every);
@@ -65,7 +69,8 @@ internal sealed class TcpLineListener : IDisposable
     public ChannelReader<LineRun> Runs => _runs.Reader;
 
     /// <summary>Listens on the settings' address, or fails saying where and which keys choose it.</summary>
-    public static TcpLineListener Listen(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack)
+    /// <param name="acked">Clients are acked as checkpoints commit, so one that closed its sending side is kept open for its last acks.</param>
+    public static TcpLineListener Listen(TcpFeedSettings settings, TcpFeedCounters counters, ILoggingAdapter log, ActorSystem system, bool predictionsBack, bool acked)
     {
         Socket? listening = null;
         try
@@ -80,7 +85,7 @@ internal sealed class TcpLineListener : IDisposable
             listening?.Dispose();
             throw new IOException($"the tcp feed cannot listen on {settings.Host}:{settings.Port}: another process holds the port, or the address is not this machine's (feed.tcp.host, feed.tcp.port)", e);
         }
-        return new TcpLineListener(settings, counters, log, system, predictionsBack, listening);
+        return new TcpLineListener(settings, counters, log, system, predictionsBack, acked, listening);
     }
 
     /// <summary>A host name's address, IPv4 first (as "localhost" is usually meant).</summary>
@@ -223,7 +228,8 @@ internal sealed class TcpLineListener : IDisposable
     /// <summary>
     /// Every whole line the connection sent goes on (and an unfinished one, cut off, when it closed
     /// cleanly), then its end; its way back closes with it, or, when its client closed only its
-    /// sending side and gets its predictions back, once each of its lines has had its reply.
+    /// sending side and gets its predictions back or acks, once each of its lines has had its reply
+    /// and its ack.
     /// </summary>
     private async Task EndAsync(Connection connection, LineFramer framer, bool clientClosed)
     {
@@ -246,15 +252,15 @@ internal sealed class TcpLineListener : IDisposable
         finally
         {
             _open.TryRemove(connection, out _);
-            if (endPosted && clientClosed && _predictionsBack && connection.LinesSent > 0) _ = CloseOnceAnsweredAsync(connection);
+            if (endPosted && clientClosed && _repliesOwed && connection.LinesSent > 0) _ = CloseOnceAnsweredAsync(connection);
             else Close(connection);
         }
     }
 
     /// <summary>
     /// The client has closed its sending side and may still be reading: the connection stays open,
-    /// and counts against the cap, until every line it sent has had its reply sent (its writer then
-    /// ends), or for the idle timeout at most (a tick whose forecast failed gets no reply).
+    /// and counts against the cap, until every line it sent has had its reply and its ack sent (its
+    /// writer then ends), or for the idle timeout at most (the next checkpoint may come later).
     /// </summary>
     private async Task CloseOnceAnsweredAsync(Connection connection)
     {

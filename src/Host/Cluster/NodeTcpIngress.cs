@@ -39,7 +39,7 @@ internal sealed class NodeTcpIngress(ActorSystem system, RnnStreamNode node)
             }
             var settings = node.Deployment.TcpFeed;
             var ((binding, stop), ended) = TcpLineFeed.Connections(system, settings, node.Deployment.TcpCounters,
-                    node.Deployment.TcpFeed.PredictionsBack)
+                    node.Deployment.TcpFeed.PredictionsBack, node.Deployment.TcpClientsAcked)
                 // Runs cross the network and come back to no pool here: the collector takes them.
                 .BatchWeighted(LinesPerBatch, run => Math.Max(1, run.Count), run => new List<LineRun> { run }, (batch, run) =>
                 {

@@ -190,6 +190,9 @@ internal sealed class Deployment
     public long SyntheticTicks { get; }
     public TcpFeedSettings TcpFeed { get; }
 
+    /// <summary>A TCP feed's clients are acked (<c>feed.tcp.acks</c>): only a run that keeps durable state commits checkpoints to ack.</summary>
+    public bool TcpClientsAcked => TcpFeed.Acks && DataDirectory is not null;
+
     /// <summary>What happened to a TCP feed's connections in this run (nothing for other feeds).</summary>
     public TcpFeedCounters TcpCounters { get; } = new();
     public CellType Cell { get; }

@@ -52,7 +52,8 @@ internal static class FeedFactory
         if (deployment.Schema.Format != FeedFormat.JsonLines && deployment.Columns.Count == 0)
             throw new ArgumentException("a CSV feed over TCP needs feed.columns (its lines carry no header)");
         var layout = FeedLayout.Of(deployment);
-        var acks = deployment.TcpFeed.Acks ? new TcpAcks() : null;
+        // Without durable state no checkpoint would ever take a line off again.
+        var acks = deployment.TcpClientsAcked ? new TcpAcks() : null;
         var replies = deployment.TcpFeed.PredictionsBack ? new TcpReplies() : null;
         var listening = new TaskCompletionSource<System.Net.EndPoint>(TaskCreationOptions.RunContinuationsAsynchronously);
         TaskCompletionSource<Sink<TcpArrivals, Akka.NotUsed>>? otherNodes = otherNodesListen ? new(TaskCreationOptions.RunContinuationsAsynchronously) : null;

@@ -154,6 +154,46 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         sink.ExpectComplete();
     }
 
+    [Fact]
+    public void A_quiet_live_feeds_checkpoint_covers_the_lines_set_aside_after_its_last_tick_even_when_no_tick_came_since_the_last_checkpoint()
+    {
+        var harness = new Harness(Sys);
+        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
+        var checkpoints = new RouterCheckpoints(0, 0, cut =>
+        {
+            cuts.Enqueue(cut);
+            return Task.CompletedTask;
+        }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = true };
+        long lastRejected = -1;
+        var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, checkpoints: checkpoints) { LastRejectedOffset = () => Volatile.Read(ref lastRejected) };
+        var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
+        sink.Request(100);
+        for (int step = 0; step < 3; step++) source.SendNext(Ticks.At("a", step, 1f, 2f));
+        sink.ExpectNextN(3);
+
+        // The records at 3 and 4 were set aside before the router: the quiet checkpoint's cut comes after them.
+        Volatile.Write(ref lastRejected, 4);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        AwaitCondition(() => cuts.Count == 1);
+        Assert.Equal(new RouterCut(5, 0, 3), cuts.Last());
+
+        // One more line set aside and no tick: the next quiet interval covers it; one with nothing new takes no checkpoint.
+        Volatile.Write(ref lastRejected, 5);
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        AwaitCondition(() => cuts.Count == 2);
+        Assert.Equal(new RouterCut(6, 0, 3), cuts.Last());
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        source.SendNext(Ticks.At("a", 6, 1f, 2f));
+        sink.ExpectNext();
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        Clock.Advance(TimeSpan.FromSeconds(1));
+        AwaitCondition(() => cuts.Count >= 3);
+        Assert.Equal([new RouterCut(5, 0, 3), new RouterCut(6, 0, 3), new RouterCut(7, 0, 4)], cuts);
+        source.SendComplete();
+        sink.ExpectComplete();
+    }
+
     [Theory]
     [InlineData(false, 1)]
     [InlineData(true, 1)]

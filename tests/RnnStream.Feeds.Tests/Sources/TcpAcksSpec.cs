@@ -35,4 +35,25 @@ public sealed class TcpAcksSpec() : Akka.TestKit.Xunit2.TestKit()
         acks.CoveredBelow(200);
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
     }
+
+    [Fact]
+    public void A_connection_that_ended_is_told_it_may_close_once_its_last_line_is_acked_and_not_before()
+    {
+        var acks = new TcpAcks();
+        var client = acks.Open();
+        var socket = CreateTestProbe();
+        client.Attach(socket.Ref);
+        client.Arrived(0, 3);
+        acks.CoveredBelow(2);
+        Assert.Equal("{\"acked\":2}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
+
+        // Its client closed its sending side: one line is not acked yet, so the connection stays.
+        client.Ended();
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+        acks.CoveredBelow(3);
+        Assert.Equal("{\"acked\":3}\n", Encoding.UTF8.GetString(socket.ExpectMsg<byte[]>()));
+        // Every line acked: an empty write tells the connection it may close once what waits is sent.
+        Assert.Empty(socket.ExpectMsg<byte[]>());
+        socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
 }

@@ -205,6 +205,36 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
         Assert.Equal("{\"acked\":2}", await ReadLine(fromSecond));
     }
 
+    /// <summary>
+    /// A client that sends its lines and closes its sending side (as <c>nc -N</c> does with a file)
+    /// still hears the ack that covers its last line: its connection stays open until then, and
+    /// closes after it.
+    /// </summary>
+    [Fact]
+    public async Task A_client_that_closes_its_sending_side_reads_the_ack_of_its_last_line_then_the_end()
+    {
+        var acks = new TcpAcks();
+        var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0), acks: acks)
+            .AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
+            .Run(Sys.Materializer());
+        int port = ((IPEndPoint)(await binding).LocalAddress).Port;
+        lines.Request(10);
+        using var client = await Connect(port);
+        var stream = client.GetStream();
+        var reader = new StreamReader(stream);
+        await stream.WriteAsync(Encoding.UTF8.GetBytes("a,1\na,2\na,3\n"));
+        Assert.Equal([0L, 1, 2], lines.ExpectNextN(3).Select(l => l.Offset));
+        acks.CoveredBelow(1);
+        Assert.Equal("{\"acked\":1}", await ReadLine(reader));
+
+        client.Client.Shutdown(SocketShutdown.Send);
+        // Its end reaches the stream (the probe has asked for more); two of its lines await their ack.
+        lines.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
+        acks.CoveredBelow(3);
+        Assert.Equal("{\"acked\":3}", await ReadLine(reader));
+        Assert.Null(await ReadLine(reader));
+    }
+
     private static async Task<string?> ReadLine(StreamReader reader)
     {
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));

@@ -15,8 +15,8 @@ namespace RnnStream.Host.Tests.Cluster;
 /// A live socket feed on a two-node cluster: each node listens, and a client connected to the node
 /// that does not coordinate the run is served as one connected to the coordinating node: its lines
 /// are forecast by the key groups wherever they run, its predictions and its lines set aside come
-/// back on its own connection (all of them before the end, if it closes only its sending side), and
-/// once a checkpoint in PostgreSQL covers them it is told they are safe.
+/// back on its own connection, and once a checkpoint in PostgreSQL covers them it is told they are
+/// safe (all of it before the end, if it closes only its sending side).
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
@@ -70,7 +70,7 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
             Assert.All(nearBack.Predictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
             Assert.Empty(nearBack.Rejected);
 
-            // A client of the far node that closes its sending side reads every reply, which the coordinating node sends across, then the end.
+            // A client of the far node that closes its sending side reads every reply and ack, which the coordinating node sends across, then the end.
             using var leaving = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
             var stream = leaving.GetStream();
             await PriceLines.Send(leaving, PriceLines.Lines(["GONE"], Minutes).Append("GONE,not,a,record\n"), hang.Token);
@@ -83,6 +83,8 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
             Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time),
                 replies.Where(json => json.TryGetProperty("series", out _)).Select(json => json.GetProperty("timestamp").GetString()));
             Assert.Equal([Minutes + 1], replies.Where(json => json.TryGetProperty("rejected", out _)).Select(json => json.GetProperty("rejected").GetProperty("line").GetInt32()));
+            // And, before the end, the ack of its last line, though that line was set aside after its last tick.
+            Assert.Equal(Minutes + 1, replies.Where(json => json.TryGetProperty("acked", out _)).Max(json => json.GetProperty("acked").GetInt64()));
         }
         finally
         {
