@@ -21,6 +21,7 @@ public sealed class RunMetrics
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private long _predictions;
     private long _failures;
+    private long _lastRejectedOffset = -1;
     private long _retrainsStarted;
 
     /// <param name="intervalZ">The z of the published intervals (series.interval-z), for scoring them against persistence's.</param>
@@ -143,8 +144,6 @@ public sealed class RunMetrics
         lock (_lock) _rejects[rejected.Reason] = _rejects.GetValueOrDefault(rejected.Reason) + 1;
         Volatile.Write(ref _lastRejectedOffset, Math.Max(_lastRejectedOffset, rejected.Offset));
     }
-
-    private long _lastRejectedOffset = -1;
 
     /// <summary>The feed position of the last record set aside; −1 before any.</summary>
     public long LastRejectedOffset => Volatile.Read(ref _lastRejectedOffset);
