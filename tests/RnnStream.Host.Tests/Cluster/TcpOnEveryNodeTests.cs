@@ -70,27 +70,36 @@ public sealed partial class TcpOnEveryNodeTests(ITestOutputHelper log, PostgresS
             Assert.All(nearBack.Predictions, p => Assert.Equal("NEAR", p.GetProperty("series").GetString()));
             Assert.Empty(nearBack.Rejected);
 
-            // A client of the far node that closes its sending side reads every reply and ack, which the coordinating node sends across, then the end.
-            using var leaving = await Loopback.ConnectWhenListening(Port(elsewhere), hang.Token);
-            var stream = leaving.GetStream();
-            await PriceLines.Send(leaving, PriceLines.Lines(["GONE"], Minutes).Append("GONE,not,a,record\n"), hang.Token);
-            leaving.Client.Shutdown(SocketShutdown.Send);
-            // Well before the idle timeout (feed.tcp.idle-timeout, 60 s), which would end the connection too.
-            using var answeredFirst = CancellationTokenSource.CreateLinkedTokenSource(hang.Token);
-            answeredFirst.CancelAfter(TimeSpan.FromSeconds(30));
-            var replies = (await new StreamReader(stream).ReadToEndAsync(answeredFirst.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
-                .Select(line => JsonDocument.Parse(line).RootElement).ToList();
-            Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time),
-                replies.Where(json => json.TryGetProperty("series", out _)).Select(json => json.GetProperty("timestamp").GetString()));
-            Assert.Equal([Minutes + 1], replies.Where(json => json.TryGetProperty("rejected", out _)).Select(json => json.GetProperty("rejected").GetProperty("line").GetInt32()));
-            // And, before the end, the ack of its last line, though that line was set aside after its last tick.
-            Assert.Equal(Minutes + 1, replies.Where(json => json.TryGetProperty("acked", out _)).Max(json => json.GetProperty("acked").GetInt64()));
+            // A client of either node that closes its sending side reads every reply and ack (those of the far node's client
+            // the coordinating node sends across), then the end, though its last line was set aside after its last tick.
+            foreach (var (node, series) in new[] { (elsewhere, "GONE1"), (coordinating, "GONE2") })
+            {
+                using var leaving = await Loopback.ConnectWhenListening(Port(node), hang.Token);
+                var replies = await SendAllAndHalfClose(leaving, PriceLines.Lines([series], Minutes).Append($"{series},not,a,record\n"), hang.Token);
+                Assert.Equal(Enumerable.Range(0, Minutes).Select(PriceLines.Time),
+                    replies.Where(json => json.TryGetProperty("series", out _)).Select(json => json.GetProperty("timestamp").GetString()));
+                Assert.Equal([Minutes + 1], replies.Where(json => json.TryGetProperty("rejected", out _)).Select(json => json.GetProperty("rejected").GetProperty("line").GetInt32()));
+                Assert.Equal(Minutes + 1, replies.Where(json => json.TryGetProperty("acked", out _)).Max(json => json.GetProperty("acked").GetInt64()));
+            }
         }
         finally
         {
             foreach (var node in nodes) node.Dispose();
             for (int i = 0; i < nodes.Count; i++) log.WriteLine($"node {i + 1} said:\n{nodes[i].Said}");
         }
+    }
+
+    /// <summary>Sends the lines, closes the sending side and reads every reply to the end of the connection.</summary>
+    private static async Task<List<JsonElement>> SendAllAndHalfClose(TcpClient client, IEnumerable<string> lines, CancellationToken cancellation)
+    {
+        var stream = client.GetStream();
+        await PriceLines.Send(client, lines, cancellation);
+        client.Client.Shutdown(SocketShutdown.Send);
+        // Well before the idle timeout (feed.tcp.idle-timeout, 60 s), which would end the connection too.
+        using var answeredFirst = CancellationTokenSource.CreateLinkedTokenSource(cancellation);
+        answeredFirst.CancelAfter(TimeSpan.FromSeconds(30));
+        return (await new StreamReader(stream).ReadToEndAsync(answeredFirst.Token)).Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => JsonDocument.Parse(line).RootElement).ToList();
     }
 
     /// <summary>Reads replies until each of <paramref name="sent"/> lines is acked and has its prediction or, for <paramref name="rejects"/> of them, is set aside.</summary>
