@@ -117,12 +117,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     public void A_live_feed_quiet_for_a_checkpoint_interval_is_checkpointed_after_its_last_record_and_a_replay_waits_for_its_next_tick(bool live)
     {
         var harness = new Harness(Sys);
-        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
-        var checkpoints = new RouterCheckpoints(0, 0, cut =>
-        {
-            cuts.Enqueue(cut);
-            return Task.CompletedTask;
-        }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = live };
+        var (checkpoints, cuts) = CheckpointsEverySecond(cutWhenQuiet: live);
         var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, checkpoints: checkpoints);
         var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
         sink.Request(100);
@@ -158,12 +153,7 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
     public void A_quiet_live_feeds_checkpoint_covers_the_lines_set_aside_after_its_last_tick_even_when_no_tick_came_since_the_last_checkpoint()
     {
         var harness = new Harness(Sys);
-        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
-        var checkpoints = new RouterCheckpoints(0, 0, cut =>
-        {
-            cuts.Enqueue(cut);
-            return Task.CompletedTask;
-        }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = true };
+        var (checkpoints, cuts) = CheckpointsEverySecond(cutWhenQuiet: true);
         long lastRejected = -1;
         var router = new SeriesRouter(harness.Partitions, harness.RouterSettings, checkpoints: checkpoints) { LastRejectedOffset = () => Volatile.Read(ref lastRejected) };
         var (source, sink) = this.SourceProbe<Tick>().Via(SeriesRouter.OnePerPrediction(router)).ToMaterialized(this.SinkProbe<Prediction>(), Keep.Both).Run(Sys.Materializer());
@@ -192,6 +182,18 @@ public sealed class SeriesRouterTimeSpec() : Akka.TestKit.Xunit2.TestKit(Harness
         Assert.Equal([new RouterCut(5, 0, 3), new RouterCut(6, 0, 3), new RouterCut(7, 0, 4)], cuts);
         source.SendComplete();
         sink.ExpectComplete();
+    }
+
+    /// <summary>Checkpoints due every second of the test clock, each cut kept in the order taken (and taken at once).</summary>
+    private static (RouterCheckpoints Checkpoints, System.Collections.Concurrent.ConcurrentQueue<RouterCut> Cuts) CheckpointsEverySecond(bool cutWhenQuiet)
+    {
+        var cuts = new System.Collections.Concurrent.ConcurrentQueue<RouterCut>();
+        var checkpoints = new RouterCheckpoints(0, 0, cut =>
+        {
+            cuts.Enqueue(cut);
+            return Task.CompletedTask;
+        }) { Interval = TimeSpan.FromSeconds(1), CutWhenQuiet = cutWhenQuiet };
+        return (checkpoints, cuts);
     }
 
     [Theory]

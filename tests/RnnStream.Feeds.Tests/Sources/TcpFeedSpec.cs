@@ -60,10 +60,12 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
         }
     }
 
-    private async Task<(Akka.Streams.Dsl.Tcp.ServerBinding Binding, int Port, TestSubscriber.Probe<RawLine> Lines, TcpFeedCounters Counters)> Listen(TcpFeedSettings settings)
+    /// <param name="acks">Acks each client as the test says checkpoints commit; null: none.</param>
+    private async Task<(Akka.Streams.Dsl.Tcp.ServerBinding Binding, int Port, TestSubscriber.Probe<RawLine> Lines, TcpFeedCounters Counters)> Listen(TcpFeedSettings settings,
+        TcpAcks? acks = null)
     {
         var counters = new TcpFeedCounters();
-        var (binding, lines) = TcpLineFeed.Bind(Sys, settings, counters).AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both).Run(Sys.Materializer());
+        var (binding, lines) = TcpLineFeed.Bind(Sys, settings, counters, acks).AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both).Run(Sys.Materializer());
         var bound = await binding;
         return (bound, ((IPEndPoint)bound.LocalAddress).Port, lines, counters);
     }
@@ -174,10 +176,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     public async Task Each_client_is_told_on_its_socket_how_many_of_its_lines_a_committed_checkpoint_covers()
     {
         var acks = new TcpAcks();
-        var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0), acks: acks)
-            .AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
-            .Run(Sys.Materializer());
-        int port = ((IPEndPoint)(await binding).LocalAddress).Port;
+        var (_, port, lines, _) = await Listen(new TcpFeedSettings("127.0.0.1", 0), acks);
         lines.Request(10);
         using var first = await Connect(port);
         using var second = await Connect(port);
@@ -214,10 +213,7 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     public async Task A_client_that_closes_its_sending_side_reads_the_ack_of_its_last_line_then_the_end()
     {
         var acks = new TcpAcks();
-        var (binding, lines) = TcpLineFeed.Bind(Sys, new TcpFeedSettings("127.0.0.1", 0), acks: acks)
-            .AsLines().ToMaterialized(this.SinkProbe<RawLine>(), Keep.Both)
-            .Run(Sys.Materializer());
-        int port = ((IPEndPoint)(await binding).LocalAddress).Port;
+        var (_, port, lines, _) = await Listen(new TcpFeedSettings("127.0.0.1", 0), acks);
         lines.Request(10);
         using var client = await Connect(port);
         var stream = client.GetStream();
