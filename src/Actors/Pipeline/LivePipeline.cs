@@ -88,7 +88,7 @@ public static class LivePipeline
             AfterRestore = afterRestore,
         };
 
-        var (feedSwitch, outputSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, settings.OnFailed, materializer ?? system.Materializer());
+        var (feedSwitch, outputSwitch, streamDone) = RunStream(feed, router, output, quarantine, metrics, settings, materializer ?? system.Materializer());
         var completion = streamDone.ContinueWith(async done =>
         {
             // The last checkpoint (taken when the stream ended) is committed before the run counts as finished.
@@ -189,14 +189,16 @@ public static class LivePipeline
         };
     }
 
-    /// <summary>Records → (rejects to the quarantine) → ticks → router → predictions → output; done when both sinks are.</summary>
+    /// <summary>Records → (rejects to the quarantine, each shown to the settings' tap) → ticks → router → predictions → output; done when both sinks are.</summary>
     private static (IKillSwitch Feed, IKillSwitch Output, Task Done) RunStream(Source<RecordBatch, IKillSwitch> feed, SeriesRouter router, Sink<PredictionBatch, Task> output,
-        Sink<Rejected, Task> quarantine, RunMetrics metrics, Action<Prediction>? onFailed, IMaterializer materializer)
+        Sink<Rejected, Task> quarantine, RunMetrics metrics, PipelineSettings settings, IMaterializer materializer)
     {
+        var onRejected = settings.OnRejected;
         var quarantineSink = Flow.Create<Rejected>()
             .Select(rejected =>
             {
                 metrics.Record(rejected);
+                onRejected?.Invoke(rejected);
                 return rejected;
             })
             .ToMaterialized(quarantine, Keep.Right);
@@ -207,7 +209,7 @@ public static class LivePipeline
             // series partitions have the other core; a boundary costs more in hand-offs than it buys (measured).
             .Via(SeriesRouter.Create(router))
             .ViaMaterialized(KillSwitches.Single<PredictionBatch>(), Keep.Both)
-            .Select(batch => Forecasts(batch, onFailed))
+            .Select(batch => Forecasts(batch, settings.OnFailed))
             .ToMaterialized(output, Keep.Both)
             .Run(materializer);
         return (feedSwitch, outputSwitch, Task.WhenAll(outputDone, quarantineDone));

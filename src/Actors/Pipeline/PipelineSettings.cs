@@ -26,6 +26,12 @@ public sealed record PipelineSettings
     public Feeds.Parsing.ISeriesClock? FeedClock { get; init; }
 
     /// <summary>
+    /// Sees each record set aside, on its way to the quarantine (before its cap), e.g. to tell the
+    /// socket client that sent it; null for none. It is counted either way.
+    /// </summary>
+    public Action<Feeds.Records.Rejected>? OnRejected { get; init; }
+
+    /// <summary>
     /// Sees each tick that could not be forecast, on the output's thread just before the output would
     /// have had it (the outputs never do: it has no values), e.g. to tell the socket client that sent
     /// it; null for none. It is counted and logged either way.

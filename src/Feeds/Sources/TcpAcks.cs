@@ -77,7 +77,7 @@ public sealed class TcpAcks
             else _replies?.Tell(write.ToArray());
         }
 
-        /// <summary><paramref name="lines"/> more of this client's lines have had their reply sent (a prediction, or why it was set aside).</summary>
+        /// <summary><paramref name="lines"/> more of this client's lines have had their reply sent (a prediction, why it was set aside, or that its forecast failed).</summary>
         public void Answered(int lines)
         {
             lock (_answering) _answered += lines;

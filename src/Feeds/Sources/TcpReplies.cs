@@ -44,7 +44,7 @@ public sealed class TcpReplies
     /// A line set aside, back to the client that sent it, as one JSON line: <c>{"rejected":{"line":N,
     /// "reason":...,"detail":...,"raw":...}}</c>, N counting that connection's lines from 1. So a client
     /// hears of every line it sent: its prediction, why it has none (here), or that its forecast
-    /// failed (<see cref="Failed"/>). A tap on the way to the quarantine.
+    /// failed (<see cref="Failed"/>). The pipeline taps it on its way to the quarantine (<c>PipelineSettings.OnRejected</c>).
     /// </summary>
     public void Reject(Rejected rejected) => Answer(rejected.Offset, "rejected", rejected, static (json, rejected) =>
     {

@@ -180,7 +180,7 @@ public sealed class RunCoordinator : ReceiveActor
             : OutputFactory.Durable(deployment, durability.Last, batchTap);
         using var runEnded = new CancellationTokenSource();
         var lost = MemberLoss.WhenLost(Akka.Cluster.Cluster.Get(system), runEnded.Token);
-        var run = LivePipeline.Run(system, feed.Batches, initial, settings, output, OutputFactory.Quarantine(deployment, feed.RejectsBack),
+        var run = LivePipeline.Run(system, feed.Batches, initial, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits,
             keyGroups: KeyGroups.Sharded(region, settings.Router.Partitions), shared: new SharedTraining(cutoff => GatherWindows(cutoff, settings.ReplayCapacity), Publish),
             // After the key groups: once each is restored it drops batches of an earlier attempt, which could otherwise add windows after the reset.

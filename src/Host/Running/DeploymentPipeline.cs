@@ -29,6 +29,7 @@ internal static class DeploymentPipeline
             ScoreFromOffset = deployment.ScoreFrom,
             ReplayableFeed = replayableFeed,
             FeedClock = feed.Clock,
+            OnRejected = feed.RejectsBack,
             OnFailed = feed.FailuresBack,
         };
         string said = string.Join("; ", new[] { training, budget, deployment.InputsSaid }.Where(part => part.Length > 0));

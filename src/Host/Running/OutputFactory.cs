@@ -52,16 +52,15 @@ internal static class OutputFactory
     };
 
     /// <summary>
-    /// The tap sees each element (a batch of predictions, a reject), and the element goes on to the
-    /// sink as it came. A tap of batches keeps none of their predictions (it copies what it needs):
-    /// the sink gives the batch back to its pool once written, and its predictions are made again
-    /// for later ticks.
+    /// The tap sees each batch, and the batch goes on to the sink as it came. A tap keeps none of
+    /// its predictions (it copies what it needs): the sink gives the batch back to its pool once
+    /// written, and its predictions are made again for later ticks.
     /// </summary>
-    public static Sink<T, Task> WithTap<T>(Sink<T, Task> sink, Action<T>? tap) =>
-        tap is null ? sink : Flow.Create<T>().Select(element =>
+    public static Sink<PredictionBatch, Task> WithTap(Sink<PredictionBatch, Task> sink, Action<PredictionBatch>? tap) =>
+        tap is null ? sink : Flow.Create<PredictionBatch>().Select(batch =>
         {
-            tap(element);
-            return element;
+            tap(batch);
+            return batch;
         }).ToMaterialized(sink, Keep.Right);
 
     /// <summary>Checkpoints count what the output wrote in predictions, not in the stream's batches.</summary>
@@ -86,10 +85,9 @@ internal static class OutputFactory
     };
 
     /// <summary>Where rejects go: the quarantine file, if the deployment names one.</summary>
-    /// <param name="tap">Sees every reject before the quarantine does (and before its cap), e.g. to tell the client that sent it; null for none.</param>
-    public static Sink<Rejected, Task> Quarantine(Deployment deployment, Action<Rejected>? tap = null) => WithTap(deployment.QuarantinePath is { } path
+    public static Sink<Rejected, Task> Quarantine(Deployment deployment) => deployment.QuarantinePath is { } path
         ? QuarantineCap.Create(deployment.QuarantineMaxBytes).ToMaterialized(TextFileSink.ToFile<Rejected>(path, PredictionFormats.WriteRejected, flushEvery: deployment.FlushEvery), Keep.Right)
-        : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t), tap);
+        : Sink.Ignore<Rejected>().MapMaterializedValue(t => (Task)t);
 
     /// <summary>Lets a sink "close" the console without closing the process's standard output.</summary>
     private sealed class KeepOpenWriter(TextWriter inner) : TextWriter

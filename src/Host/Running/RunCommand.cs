@@ -105,7 +105,7 @@ internal static class RunCommand
         var (output, commits) = durability is null
             ? (OutputFactory.Predictions(deployment, batchTap), null)
             : OutputFactory.Durable(deployment, durability.Last, batchTap);
-        var run = LivePipeline.Run(system, feed.Batches, weights, settings, output, OutputFactory.Quarantine(deployment, feed.RejectsBack),
+        var run = LivePipeline.Run(system, feed.Batches, weights, settings, output, OutputFactory.Quarantine(deployment),
             durability: durability, outputCommits: commits);
         // Kept once the data directory's state was accepted for this model: a refused start leaves neither behind.
         deployment.KeepBasis();
