@@ -33,6 +33,13 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
     private const string SeriesCountsManifest = "series-counts.v1";
     private const string TcpArrivalsManifest = "tcp-arrivals.v2";
 
+    /// <summary>
+    /// How a run of TCP lines ends, one byte: 1 was the only end before its connection could close
+    /// without waiting, and a node that reads the byte as a bool still takes 2 for an end, so nodes
+    /// of either version read each other's.
+    /// </summary>
+    private const byte NotEnded = 0, EndedAwaitingAnswers = 1, EndedAndClosed = 2;
+
     public override int Identifier => 7_462;
 
     public override string Manifest(object o) => o switch
@@ -203,7 +210,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         }
     }
 
-    /// <summary>Each connection's way back once (a batch holds the runs of few connections), then every run by its connection's index: whether it is an end, then its lines, each flagged if its connection cut it off.</summary>
+    /// <summary>Each connection's way back once (a batch holds the runs of few connections), then every run by its connection's index: how it ends, if it does, then its lines, each flagged if its connection cut it off.</summary>
     private static void WriteArrivals(BinaryWriter writer, Feeds.Sources.TcpArrivals batch)
     {
         var connections = new Dictionary<IActorRef, int>();
@@ -214,7 +221,7 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         foreach (var run in batch.Runs)
         {
             writer.Write(connections[run.Connection]);
-            writer.Write(run.Ended);
+            writer.Write(run switch { { Ended: false } => NotEnded, { WayBackClosed: false } => EndedAwaitingAnswers, _ => EndedAndClosed });
             writer.Write(run.Count);
             for (int i = 0; i < run.Count; i++)
             {
@@ -232,14 +239,14 @@ public sealed class ProtocolSerializer(ExtendedActorSystem system) : SerializerW
         for (int i = 0; i < runs.Length; i++)
         {
             var connection = connections[reader.ReadInt32()];
-            bool ended = reader.ReadBoolean();
+            byte end = reader.ReadByte();
             var lines = new (string, bool)[reader.ReadInt32()];
             for (int line = 0; line < lines.Length; line++)
             {
                 bool truncated = reader.ReadBoolean();
                 lines[line] = (reader.ReadString(), truncated);
             }
-            runs[i] = Feeds.Sources.LineRun.Of(connection, lines, ended);
+            runs[i] = Feeds.Sources.LineRun.Of(connection, lines, ended: end != NotEnded, wayBackClosed: end == EndedAndClosed);
         }
         return new Feeds.Sources.TcpArrivals(runs);
     }

@@ -33,9 +33,9 @@ public sealed class LineRun
     }
 
     /// <summary>A run of its own, as the network hands one over or a test writes one: each line's text, cut off by its connection's end where the flag says so.</summary>
-    public static LineRun Of(IActorRef connection, IEnumerable<(string Text, bool Truncated)> lines, bool ended = false)
+    public static LineRun Of(IActorRef connection, IEnumerable<(string Text, bool Truncated)> lines, bool ended = false, bool wayBackClosed = false)
     {
-        var run = new LineRun(null) { Connection = connection, Ended = ended };
+        var run = new LineRun(null) { Connection = connection, Ended = ended, WayBackClosed = wayBackClosed };
         foreach (var (text, truncated) in lines) run.Add(text, truncated);
         return run;
     }
@@ -51,6 +51,13 @@ public sealed class LineRun
 
     /// <summary>The connection ended after these lines.</summary>
     public bool Ended { get; set; }
+
+    /// <summary>
+    /// With <see cref="Ended"/>: the connection closed with its input (an error, the idle timeout, or
+    /// nothing owed to its client), so no reply or ack can reach its client any more. Otherwise its
+    /// client closed only its sending side and the connection stays until its lines are answered and acked.
+    /// </summary>
+    public bool WayBackClosed { get; set; }
 
     public int Count { get; private set; }
 
@@ -84,6 +91,7 @@ public sealed class LineRun
         Count = 0;
         _textLength = 0;
         Ended = false;
+        WayBackClosed = false;
         FirstOffset = 0;
         Connection = ActorRefs.Nobody;
         Writer = null;

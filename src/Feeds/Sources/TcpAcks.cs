@@ -70,9 +70,13 @@ public sealed class TcpAcks
         /// <summary>Lines this client has sent that took feed positions (kept by <see cref="TcpReplies"/>, under its lock).</summary>
         internal long LinesArrived { get; set; }
 
+        /// <summary>The connection has closed: what is still owed to it goes nowhere (<see cref="Closed"/>).</summary>
+        private volatile bool _closed;
+
         /// <summary>One whole write to the client, from any thread: to its writer on this node, else copied into a message.</summary>
         public void Reply(ReadOnlySpan<byte> write)
         {
+            if (_closed) return;
             if (_writer is not null) _writer.Append(write);
             else _replies?.Tell(write.ToArray());
         }
@@ -89,6 +93,16 @@ public sealed class TcpAcks
         {
             lock (_answering) _ended = true;
             TellIfAllAnswered();
+        }
+
+        /// <summary>
+        /// The connection ended and closed at once (an error, the idle timeout): no reply or ack can
+        /// reach its client, so none is sent, and the lines it is still owed are no longer tracked.
+        /// </summary>
+        public void Closed()
+        {
+            _closed = true;
+            acks?.Close(this);
         }
 
         /// <summary>

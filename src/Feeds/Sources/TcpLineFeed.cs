@@ -100,8 +100,13 @@ public static class TcpLineFeed
                         stage._replies?.Arrived(_offset, run.Count, client);
                         _offset += run.Count;
                     }
-                    // Its replies and acks still to come close the connection once sent (a client that closed only its sending side reads them).
-                    if (run.Ended && _clients.Remove(run.Connection, out var gone) && (stage._acks is not null || stage._replies is not null)) gone.Ended();
+                    // Its replies and acks still to come close the connection once sent (a client that closed only its sending side reads them);
+                    // a connection closed already gets none (on another node they would be dead letters).
+                    if (run.Ended && _clients.Remove(run.Connection, out var gone) && (stage._acks is not null || stage._replies is not null))
+                    {
+                        if (run.WayBackClosed) gone.Closed();
+                        else gone.Ended();
+                    }
                     if (run.Count > 0) Push(stage._out, run);
                     else
                     {

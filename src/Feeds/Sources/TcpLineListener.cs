@@ -233,7 +233,7 @@ internal sealed class TcpLineListener : IDisposable
     /// </summary>
     private async Task EndAsync(Connection connection, LineFramer framer, bool clientClosed)
     {
-        bool endPosted = false;
+        bool endPosted = false, closeOnceAnswered = false;
         try
         {
             var last = framer.Take() ?? _pool.Rent();
@@ -241,6 +241,8 @@ internal sealed class TcpLineListener : IDisposable
             last.Writer = connection.Writer;
             last.Ended = true;
             int lines = last.Count;
+            closeOnceAnswered = clientClosed && _repliesOwed && connection.LinesSent + lines > 0;
+            last.WayBackClosed = !closeOnceAnswered;
             await _runs.Writer.WriteAsync(last, _stopping.Token);
             connection.LinesSent += lines;
             endPosted = true;
@@ -252,7 +254,7 @@ internal sealed class TcpLineListener : IDisposable
         finally
         {
             _open.TryRemove(connection, out _);
-            if (endPosted && clientClosed && _repliesOwed && connection.LinesSent > 0) _ = CloseOnceAnsweredAsync(connection);
+            if (endPosted && closeOnceAnswered) _ = CloseOnceAnsweredAsync(connection);
             else Close(connection);
         }
     }

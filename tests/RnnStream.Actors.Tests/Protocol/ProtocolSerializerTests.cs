@@ -97,13 +97,14 @@ public sealed class ProtocolSerializerTests() : Akka.TestKit.Xunit2.TestKit(Pipe
         var sent = new RnnStream.Feeds.Sources.TcpArrivals([
             RnnStream.Feeds.Sources.LineRun.Of(TestActor, [("{\"a\":1}", false), ("é,2", false)]),
             RnnStream.Feeds.Sources.LineRun.Of(other, [("x,y", true)], ended: true),
-            RnnStream.Feeds.Sources.LineRun.Of(TestActor, [], ended: true)]);
+            RnnStream.Feeds.Sources.LineRun.Of(TestActor, [], ended: true, wayBackClosed: true)]);
         var back = RoundTrip(sent);
         Assert.Equal(Described(sent), Described(back));
         Assert.Equal([TestActor, other, TestActor], back.Runs.Select(run => run.Connection));
+        Assert.Equal([false, false, true], back.Runs.Select(run => run.WayBackClosed));
     }
 
     private static IEnumerable<string> Described(RnnStream.Feeds.Sources.TcpArrivals arrivals) =>
-        arrivals.Runs.Select(run => $"{run.Connection.Path} ended {run.Ended}: " +
+        arrivals.Runs.Select(run => $"{run.Connection.Path} ended {run.Ended}, way back closed {run.WayBackClosed}: " +
                                     string.Join(" | ", Enumerable.Range(0, run.Count).Select(i => $"{run.Text(i)} truncated {run.IsTruncated(i)}")));
 }

@@ -1,4 +1,7 @@
 using System.Text;
+using Akka.Streams;
+using Akka.Streams.Dsl;
+using Akka.Streams.TestKit;
 using RnnStream.Feeds.Sources;
 using Xunit;
 
@@ -55,5 +58,35 @@ public sealed class TcpAcksSpec() : Akka.TestKit.Xunit2.TestKit()
         // Every line acked: an empty write tells the connection it may close once what waits is sent.
         Assert.Empty(socket.ExpectMsg<byte[]>());
         socket.ExpectNoMsg(TimeSpan.FromMilliseconds(100));
+    }
+
+    /// <summary>
+    /// A connection that ended by an error (or its idle timeout) closed with it: the feed's positions
+    /// stage lets its client go at once, and the checkpoints after send it nothing, while a connection
+    /// whose client closed only its sending side still hears its acks and then that it may close.
+    /// </summary>
+    [Fact]
+    public void A_connection_whose_way_back_closed_with_its_end_is_acked_no_more_and_a_half_closed_one_still_is()
+    {
+        var acks = new TcpAcks();
+        var (broken, halfClosed) = (CreateTestProbe(), CreateTestProbe());
+        var (runs, passed) = this.SourceProbe<LineRun>().Via(TcpLineFeed.Positions(acks, replies: null)).ToMaterialized(this.SinkProbe<LineRun>(), Keep.Both).Run(Sys.Materializer());
+        passed.Request(10);
+        runs.SendNext(LineRun.Of(broken.Ref, [("a,1", false), ("a,2", false)]));
+        runs.SendNext(LineRun.Of(halfClosed.Ref, [("b,1", false), ("b,2", false)]));
+        passed.ExpectNextN(2);
+        acks.CoveredBelow(1);
+        Assert.Equal("{\"acked\":1}\n", Encoding.UTF8.GetString(broken.ExpectMsg<byte[]>()));
+
+        runs.SendNext(LineRun.Of(broken.Ref, [], ended: true, wayBackClosed: true));
+        runs.SendNext(LineRun.Of(halfClosed.Ref, [], ended: true));
+        // The ends go no further: the next line through is proof both were taken in.
+        runs.SendNext(LineRun.Of(CreateTestProbe().Ref, [("c,1", false)]));
+        Assert.Equal(4, passed.ExpectNext().FirstOffset);
+
+        acks.CoveredBelow(4);
+        Assert.Equal("{\"acked\":2}\n", Encoding.UTF8.GetString(halfClosed.ExpectMsg<byte[]>()));
+        Assert.Empty(halfClosed.ExpectMsg<byte[]>());
+        broken.ExpectNoMsg(TimeSpan.FromMilliseconds(200));
     }
 }
