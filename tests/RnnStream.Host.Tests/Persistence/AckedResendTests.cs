@@ -13,7 +13,8 @@ namespace RnnStream.Host.Tests.Persistence;
 /// checkpoint acks them, and after the service is killed and restarted it resends everything after
 /// its last ack. The predictions file then holds exactly what an uninterrupted run wrote: nothing
 /// lost, nothing forecast twice (lines the state already held are refused as not newer). Real
-/// processes, a real socket, SIGKILL; the store on SQLite and on a real PostgreSQL server.
+/// processes, a real socket, SIGKILL; the store on SQLite and on a real PostgreSQL server. And a
+/// client that closes only its sending side still hears that all it sent is safe.
 /// </summary>
 [Collection(PostgresCollection.Name)]
 public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServer postgres) : IDisposable
@@ -71,6 +72,31 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         Assert.Equal(expected, File.ReadAllLines(resumed).Order(StringComparer.Ordinal).ToList());
     }
 
+    /// <summary>
+    /// A client that sends what it has and closes only its sending side (as <c>nc -N</c> does with a
+    /// file) still reads the ack of its last line, a rejected one included, and then the end of the
+    /// connection: it need not keep its socket open to learn that everything it sent is safe. With
+    /// a checkpoint every 8 ticks, the last ack comes from the checkpoint a quiet feed gets after a
+    /// second without lines; the connection would otherwise stay open for its idle timeout (60 s).
+    /// </summary>
+    [Fact]
+    public async Task A_client_that_closes_its_sending_side_reads_the_ack_of_its_last_line_a_rejected_one_then_the_end()
+    {
+        var lines = Lines().Take(20 * Series).Append("{\"timestamp\":\"2024-01-01 00:20:00\",\"ticker\":\"A\",\"close\":\n").ToList();
+        string predictions = Path.Combine(_scratch.Path, "half-closed.jsonl");
+        // Its progress line once a second: nobody reads the run's standard error while the connection is read.
+        await using var run = await LiveRun.Start(this, predictions, Path.Combine(_scratch.Path, "state-h"),
+            ["--set", "persistence.checkpoint-interval=1s", "--set", "metrics.progress-every=1s"]);
+        await run.SendAndCloseSending(lines);
+        await run.WaitForTicks(lines.Count - 1);
+
+        var read = await run.ReadUntilClosed(within: TimeSpan.FromSeconds(30));
+        Assert.True(read.Count > 0 && read[^1] == $"{{\"acked\":{lines.Count}}}", $"read before the end: [{string.Join(", ", read)}]");
+        await run.Stop();
+        Assert.Contains("\"reason\":\"MalformedJson\"", Assert.Single(File.ReadAllLines($"{predictions}.quarantine")));
+        Assert.Equal(lines.Count - 1, File.ReadAllLines(predictions).Length);
+    }
+
     /// <summary>JSON lines for series A and B, a minute apart, with closes that wander so every state matters.</summary>
     private static List<string> Lines() => (
         from minute in Enumerable.Range(0, Minutes)
@@ -102,17 +128,17 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
             _acks = new StreamReader(client.GetStream());
         }
 
-        /// <param name="store">Arguments that choose the store (none: SQLite in the data directory).</param>
-        public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state, string[] store)
+        /// <param name="settings">Arguments that choose the store (none: SQLite in the data directory) or set other keys; they override the ones here.</param>
+        public static async Task<LiveRun> Start(AckedResendTests test, string predictions, string state, string[] settings)
         {
             var process = Process.Start(RnnstreamProcess.StartInfo([
                 "run", "--config", RepositoryPaths.Config("live.conf"), "--set", "feed.tcp.port=0", "--data-dir", state, "--output", predictions,
                 "--set", $"output.quarantine={predictions}.quarantine", "--set", "metrics.progress-every=10ms",
-                "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off", .. store,
+                "--set", "persistence.checkpoint-every=8", "--set", "persistence.checkpoint-interval=off",
                 // Two key groups: a checkpoint every 8 ticks is then 3 snapshot writes, not 17, so commits keep up on a loaded machine.
                 "--set", "router.partitions=2",
                 // Both first runs hold the same first 24 lines and choose the same auto keys from them; the resume takes what its first run kept.
-                "--set", "detection.warm-up-ticks=24",
+                "--set", "detection.warm-up-ticks=24", .. settings,
             ]))!;
             var output = new System.Text.StringBuilder();
             process.OutputDataReceived += (_, e) => { lock (output) output.AppendLine(e.Data); };
@@ -125,6 +151,29 @@ public sealed partial class AckedResendTests(ITestOutputHelper log, PostgresServ
         }
 
         public Task Send(IEnumerable<string> lines) => _client.GetStream().WriteAsync(Encoding.UTF8.GetBytes(string.Concat(lines)), _hang.Token).AsTask();
+
+        /// <summary>Sends the lines, then closes the connection's sending side; it can still be read.</summary>
+        public async Task SendAndCloseSending(IEnumerable<string> lines)
+        {
+            await Send(lines);
+            _client.Client.Shutdown(SocketShutdown.Send);
+        }
+
+        /// <summary>Every line the service writes to the connection until it closes it; a timeout if it does not within <paramref name="within"/>.</summary>
+        public async Task<List<string>> ReadUntilClosed(TimeSpan within)
+        {
+            var read = new List<string>();
+            using var limit = new CancellationTokenSource(within);
+            try
+            {
+                while (await _acks.ReadLineAsync(limit.Token) is { } line) read.Add(line);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"the connection was still open after {within.TotalSeconds:N0} s; read: [{string.Join(", ", read)}]; the run said: {await StderrSoFar()}");
+            }
+            return read;
+        }
 
         /// <summary>Reads acks until one covers at least <paramref name="atLeast"/> lines; returns it.</summary>
         public async Task<long> WaitForAck(long atLeast)
