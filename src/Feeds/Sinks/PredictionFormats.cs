@@ -80,9 +80,8 @@ public static class PredictionFormats
 
     private static void WriteNumber(TextWriter writer, float value)
     {
-        Span<char> text = stackalloc char[32];
-        value.TryFormat(text, out int length, "R", CultureInfo.InvariantCulture);
-        writer.Write(text[..length]);
+        Span<char> text = stackalloc char[FloatText.MaxLength];
+        writer.Write(text[..FloatText.Write(value, text)]);
     }
 
     /// <summary>One JSON line per prediction, written from a buffer kept per thread, so a prediction costs the output no string.</summary>
@@ -141,9 +140,9 @@ public static class PredictionFormats
             for (int k = 0; k < prediction.Predicted.Length; k++)
             {
                 _json.WriteStartObject(prediction.Features[k]);
-                _json.WriteNumber("predicted", prediction.Predicted[k]);
-                _json.WriteNumber("lower", prediction.Lower[k]);
-                _json.WriteNumber("upper", prediction.Upper[k]);
+                WriteNumber(Predicted, prediction.Predicted[k]);
+                WriteNumber(Lower, prediction.Lower[k]);
+                WriteNumber(Upper, prediction.Upper[k]);
                 _json.WriteEndObject();
             }
             _json.WriteEndObject();
@@ -151,7 +150,25 @@ public static class PredictionFormats
             _json.Flush();
             return _bytes.WrittenSpan;
         }
+
+        /// <summary>
+        /// A number as the writer itself would write it (the same shortest text), from <see cref="FloatText"/>,
+        /// which is faster; a value that is no JSON number goes to the writer, which refuses it as before.
+        /// </summary>
+        private void WriteNumber(JsonEncodedText name, float value)
+        {
+            if (!float.IsFinite(value))
+            {
+                _json.WriteNumber(name, value);
+                return;
+            }
+            Span<byte> text = stackalloc byte[FloatText.MaxLength];
+            _json.WritePropertyName(name);
+            _json.WriteRawValue(text[..FloatText.WriteUtf8(value, text)], skipInputValidation: true);
+        }
     }
+
+    private static readonly JsonEncodedText Predicted = JsonEncodedText.Encode("predicted"), Lower = JsonEncodedText.Encode("lower"), Upper = JsonEncodedText.Encode("upper");
 
     /// <summary>One quarantine line: the reason, the detail and the raw record, as JSON so any raw text survives.</summary>
     public static void WriteRejected(Rejected rejected, TextWriter writer)
