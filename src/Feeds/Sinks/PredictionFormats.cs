@@ -130,13 +130,13 @@ public static class PredictionFormats
             _json.Reset(_bytes);
             RowTimes.Of(prediction, out var time, out var target);
             _json.WriteStartObject();
-            _json.WriteString("series", prediction.SeriesId);
-            _json.WriteString("timestamp", time);
-            _json.WriteString("target_timestamp", target);
-            _json.WriteNumber("weights_version", prediction.WeightsVersion);
-            _json.WriteString("forecaster", prediction.Forecaster);
-            _json.WriteBoolean("anomaly", prediction.Anomaly);
-            _json.WriteStartObject("predictions");
+            _json.WriteString(Series, prediction.SeriesId);
+            _json.WriteString(Timestamp, time);
+            _json.WriteString(TargetTimestamp, target);
+            _json.WriteNumber(WeightsVersion, prediction.WeightsVersion);
+            _json.WriteString(Forecaster, prediction.Forecaster);
+            _json.WriteBoolean(Anomaly, prediction.Anomaly);
+            _json.WriteStartObject(Predictions);
             for (int k = 0; k < prediction.Predicted.Length; k++)
             {
                 _json.WriteStartObject(prediction.Features[k]);
@@ -168,7 +168,11 @@ public static class PredictionFormats
         }
     }
 
-    private static readonly JsonEncodedText Predicted = JsonEncodedText.Encode("predicted"), Lower = JsonEncodedText.Encode("lower"), Upper = JsonEncodedText.Encode("upper");
+    // The names of a JSON line's properties, escaped once, not for every prediction.
+    private static readonly JsonEncodedText Series = JsonEncodedText.Encode("series"), Timestamp = JsonEncodedText.Encode("timestamp"),
+        TargetTimestamp = JsonEncodedText.Encode("target_timestamp"), WeightsVersion = JsonEncodedText.Encode("weights_version"),
+        Forecaster = JsonEncodedText.Encode("forecaster"), Anomaly = JsonEncodedText.Encode("anomaly"), Predictions = JsonEncodedText.Encode("predictions"),
+        Predicted = JsonEncodedText.Encode("predicted"), Lower = JsonEncodedText.Encode("lower"), Upper = JsonEncodedText.Encode("upper");
 
     /// <summary>One quarantine line: the reason, the detail and the raw record, as JSON so any raw text survives.</summary>
     public static void WriteRejected(Rejected rejected, TextWriter writer)
