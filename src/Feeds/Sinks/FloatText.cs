@@ -147,22 +147,14 @@ public static class FloatText
             {
                 lowerIsExact &= vm % 10 == 0;
                 droppedOnlyZeros &= lastDropped == 0;
-                lastDropped = vr % 10;
-                vr /= 10;
-                vp /= 10;
-                vm /= 10;
-                power++;
+                DropDigit(ref vr, ref vp, ref vm, ref lastDropped, ref power);
             }
             if (lowerIsExact)
             {
                 while (vm % 10 == 0)
                 {
                     droppedOnlyZeros &= lastDropped == 0;
-                    lastDropped = vr % 10;
-                    vr /= 10;
-                    vp /= 10;
-                    vm /= 10;
-                    power++;
+                    DropDigit(ref vr, ref vp, ref vm, ref lastDropped, ref power);
                 }
             }
             // Exactly halfway between two candidates: the even one.
@@ -181,6 +173,16 @@ public static class FloatText
             power++;
         }
         return (vr + (vr == vm || lastDropped >= 5 ? 1u : 0u), power);
+    }
+
+    /// <summary>One digit fewer of the candidate and of the bounds; the candidate's last digit is kept as the one dropped.</summary>
+    private static void DropDigit(ref uint vr, ref uint vp, ref uint vm, ref uint lastDropped, ref int power)
+    {
+        lastDropped = vr % 10;
+        vr /= 10;
+        vp /= 10;
+        vm /= 10;
+        power++;
     }
 
     /// <summary><c>digits × 10^power</c> as .NET's general format writes it, trailing zeros of the digits dropped.</summary>
