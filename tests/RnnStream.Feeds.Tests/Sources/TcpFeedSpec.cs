@@ -239,27 +239,27 @@ public sealed class TcpFeedSpec() : Akka.TestKit.Xunit2.TestKit()
     [Fact]
     public async Task A_reset_connections_end_says_its_way_back_is_closed_and_a_half_closed_ones_end_says_it_still_reads()
     {
-        var runs = TcpLineFeed.Connections(Sys, new TcpFeedSettings("127.0.0.1", 0), counters: null, predictionsBack: false, acked: true)
+        var (binding, runs) = TcpLineFeed.Connections(Sys, new TcpFeedSettings("127.0.0.1", 0), counters: null, predictionsBack: false, acked: true)
             .ToMaterialized(this.SinkProbe<LineRun>(), Keep.Both).Run(Sys.Materializer());
-        int port = ((IPEndPoint)(await runs.Item1).LocalAddress).Port;
-        runs.Item2.Request(10);
+        int port = ((IPEndPoint)(await binding).LocalAddress).Port;
+        runs.Request(10);
 
         using (var rude = await Connect(port))
         {
             await rude.GetStream().WriteAsync(Encoding.UTF8.GetBytes("a,1\n"));
-            Assert.Equal("a,1", ExpectRunWithLines(runs.Item2).Text(0));
+            Assert.Equal("a,1", ExpectRunWithLines(runs).Text(0));
             rude.Client.LingerState = new LingerOption(true, 0);
             rude.Client.Close(0);
         }
-        var end = runs.Item2.ExpectNext(TimeSpan.FromSeconds(10));
+        var end = runs.ExpectNext(TimeSpan.FromSeconds(10));
         Assert.True(end is { Ended: true, WayBackClosed: true }, $"ended {end.Ended}, way back closed {end.WayBackClosed}");
 
         using var polite = await Connect(port);
         var stream = polite.GetStream();
         await stream.WriteAsync(Encoding.UTF8.GetBytes("b,1\n"));
-        Assert.Equal("b,1", ExpectRunWithLines(runs.Item2).Text(0));
+        Assert.Equal("b,1", ExpectRunWithLines(runs).Text(0));
         polite.Client.Shutdown(SocketShutdown.Send);
-        end = runs.Item2.ExpectNext(TimeSpan.FromSeconds(10));
+        end = runs.ExpectNext(TimeSpan.FromSeconds(10));
         Assert.True(end is { Ended: true, WayBackClosed: false }, $"ended {end.Ended}, way back closed {end.WayBackClosed}");
     }
 
