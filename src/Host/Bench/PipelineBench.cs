@@ -258,27 +258,49 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
     /// batch (256 at most), as a socket read hands over the lines that have arrived. The producer starts once the
     /// stream is running. Its first <paramref name="warmup"/> of ticks is not measured: every series
     /// gets its state and the code its final compilation, as the throughput run also leaves out. The
-    /// producer then pauses until those ticks are forecast and a full collection has moved the new
-    /// states to the old generation (otherwise the first collections of the measured part copy tens
-    /// of megabytes of them, pauses of 30 ms that a series pays once in its life, not per tick).
+    /// warm-up goes on, a quarter second at a time, until a quarter second passes with nothing new
+    /// compiled (at most <see cref="MostQuietChecks"/> more): the runtime tiers code up in the
+    /// background, on one of the two cores, and after a one-second warm-up it was still recompiling
+    /// the channel's read path in the measured part (20-100 ms of compiling), a cost a service pays
+    /// once in its life, not per tick. What is still compiled while measured is reported (the thread
+    /// pool's own tuning, mostly). The producer then pauses until those ticks are forecast
+    /// and a full collection has moved the new states to the old generation (otherwise the first
+    /// collections of the measured part copy tens of megabytes of them, pauses of 30 ms of the same
+    /// kind).
     /// </summary>
     public async Task LatencyAsync(int series, double ticksPerSecond, TimeSpan duration, TimeSpan warmup)
     {
         long unmeasured = (long)(ticksPerSecond * warmup.TotalSeconds);
+        long quietCheck = Math.Max(1, (long)(ticksPerSecond * QuietCheck.TotalSeconds));
         long measured = (long)(ticksPerSecond * duration.TotalSeconds);
+        long warmedUp = 0;
+        bool compilingStill = true;
+        (long Methods, TimeSpan Time) jitWhileMeasured = default;
         using var settled = new ManualResetEventSlim();
         var channel = System.Threading.Channels.Channel.CreateBounded<RecordBatch>(new System.Threading.Channels.BoundedChannelOptions(1 << 12) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
         {
             var walk = new PriceWalk(series, -1, seed: 2);
             var pool = new RecordBatchPool(RecordBatches.DefaultSize);
-            Release(walk, pool, unmeasured, stamp: false);
+            long released = Release(walk, pool, unmeasured, stamp: false);
+            for (int check = 0; check < MostQuietChecks; check++)
+            {
+                long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+                released += Release(walk, pool, quietCheck, stamp: false);
+                if (System.Runtime.JitInfo.GetCompiledMethodCount() != compiled) continue;
+                compilingStill = false;
+                break;
+            }
+            Volatile.Write(ref warmedUp, released);
             settled.Wait();
+            long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+            var timeBefore = System.Runtime.JitInfo.GetCompilationTime();
             Release(walk, pool, measured, stamp: true);
+            jitWhileMeasured = (System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore, System.Runtime.JitInfo.GetCompilationTime() - timeBefore);
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
 
-        void Release(PriceWalk walk, RecordBatchPool pool, long count, bool stamp)
+        long Release(PriceWalk walk, RecordBatchPool pool, long count, bool stamp)
         {
             var clock = Stopwatch.StartNew();
             long released = 0;
@@ -295,11 +317,12 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
                 }
                 Thread.Sleep(1);
             }
+            return released;
         }
 
         var run = Start(ChannelSource.FromReader(channel.Reader));
         producer.Start();
-        while (run.Metrics.Predictions < unmeasured && !run.Completion.IsCompleted) await Task.Delay(5);
+        while ((Volatile.Read(ref warmedUp) == 0 || run.Metrics.Predictions < Volatile.Read(ref warmedUp)) && !run.Completion.IsCompleted) await Task.Delay(5);
         GC.Collect();
         GC.WaitForPendingFinalizers();
         GC.Collect();
@@ -312,11 +335,17 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var paused = GC.GetTotalPauseDuration() - pausedBefore;
         int collections = GC.CollectionCount(0) - collectionsBefore;
         var latency = run.Metrics.Latency;
-        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmup.TotalSeconds:G} s of warm-up: " +
+        output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmedUp / ticksPerSecond:F2} s of warm-up (the last {QuietCheck.TotalSeconds:G} s with {(compilingStill ? "methods still compiled: cut off" : "nothing compiled")}): " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
-                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({PausedEach(collections, paused)}){cpu}");
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({PausedEach(collections, paused)}); {jitWhileMeasured.Methods} methods compiled in {jitWhileMeasured.Time.TotalMilliseconds:F0} ms while measured{cpu}");
         await QuiesceAsync(run);
     }
+
+    /// <summary>How long the latency run's warm-up goes on with nothing compiled before it counts as settled.</summary>
+    private static readonly TimeSpan QuietCheck = TimeSpan.FromSeconds(0.25);
+
+    /// <summary>The most quarter seconds the latency run's warm-up goes on past its length while code is still compiled.</summary>
+    private const int MostQuietChecks = 40;
 
     /// <summary>
     /// The mean pause of the collections in a measured part, and what the last young one kept and how
