@@ -127,8 +127,9 @@ public static class PredictionFormats
         public ReadOnlySpan<byte> Write(Prediction prediction)
         {
             _bytes.ResetWrittenCount();
-            _json.Reset(_bytes);
             RowTimes.Of(prediction, out var time, out var target);
+            if (PlainJsonLine.TryWrite(prediction, time, target, _bytes)) return _bytes.WrittenSpan;
+            _json.Reset(_bytes);
             _json.WriteStartObject();
             _json.WriteString(Series, prediction.SeriesId);
             _json.WriteString(Timestamp, time);
