@@ -62,25 +62,35 @@ public static class CsvFields
         return text.AsSpan().IndexOfAny(QuotedFor) >= 0 ? "\"" + text.Replace("\"", "\"\"") + "\"" : text;
     }
 
-    /// <summary>What <see cref="Quote"/> makes of <paramref name="text"/>, written with no string made (an output writes every prediction's fields).</summary>
-    public static void Write(TextWriter writer, ReadOnlySpan<char> text)
+    /// <summary>The most characters <see cref="Write"/> makes of a text of <paramref name="length"/> characters (every one a doubled quote, an apostrophe and two quotes around).</summary>
+    public static int MostWritten(int length) => 2 * length + 3;
+
+    /// <summary>
+    /// What <see cref="Quote"/> makes of <paramref name="text"/>, written into <paramref name="destination"/>
+    /// (room for <see cref="MostWritten"/>) with no string made (an output writes every prediction's fields); returns the characters written.
+    /// </summary>
+    public static int Write(ReadOnlySpan<char> text, Span<char> destination)
     {
         bool quoted = text.IndexOfAny(QuotedFor) >= 0;
-        if (quoted) writer.Write('"');
-        if (LooksLikeFormula(text)) writer.Write('\'');
+        int written = 0;
+        if (quoted) destination[written++] = '"';
+        if (LooksLikeFormula(text)) destination[written++] = '\'';
         if (!quoted)
         {
-            writer.Write(text);
-            return;
+            text.CopyTo(destination[written..]);
+            return written + text.Length;
         }
         for (int quote = text.IndexOf('"'); quote >= 0; quote = text.IndexOf('"'))
         {
-            writer.Write(text[..(quote + 1)]);
-            writer.Write('"');
+            text[..(quote + 1)].CopyTo(destination[written..]);
+            written += quote + 1;
+            destination[written++] = '"';
             text = text[(quote + 1)..];
         }
-        writer.Write(text);
-        writer.Write('"');
+        text.CopyTo(destination[written..]);
+        written += text.Length;
+        destination[written++] = '"';
+        return written;
     }
 
     private static bool LooksLikeFormula(ReadOnlySpan<char> text) =>

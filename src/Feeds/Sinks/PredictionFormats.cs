@@ -29,36 +29,86 @@ public static class PredictionFormats
 
     public static void WriteCsvWithoutForecaster(Prediction prediction, TextWriter writer) => WriteCsvRows(prediction, writer, withForecaster: false);
 
-    /// <summary>Rows written from spans (times and numbers formatted in place), so a prediction costs the output no string (docs/RESULTS.md).</summary>
+    /// <summary>
+    /// Rows made in a buffer kept per thread (times and numbers formatted in place) and handed to
+    /// the writer whole, one call a row, so a prediction costs the output no string; the series and
+    /// times that begin every row of a prediction are made once (docs/RESULTS.md).
+    /// </summary>
     private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)
     {
         RowTimes.Of(prediction, out var time, out var target);
-        Span<char> versionBuffer = stackalloc char[20];
-        prediction.WeightsVersion.TryFormat(versionBuffer, out int versionLength, default, CultureInfo.InvariantCulture);
-        ReadOnlySpan<char> version = versionBuffer[..versionLength];
-        for (int k = 0; k < prediction.Predicted.Length; k++)
+        int longestFeature = 0;
+        for (int k = 0; k < prediction.Count; k++) longestFeature = Math.Max(longestFeature, prediction.Features[k].Length);
+        int most = CsvFields.MostWritten(prediction.SeriesId.Length) + CsvFields.MostWritten(time.Length) + CsvFields.MostWritten(target.Length)
+                   + CsvFields.MostWritten(longestFeature) + 3 * FloatText.MaxLength + 20 + prediction.Forecaster.Length + 9;
+        var row = new CsvRow(CsvRowRoom.OfThisThread(most));
+        row.Field(prediction.SeriesId);
+        row.Put(',');
+        row.Field(time);
+        row.Put(',');
+        row.Field(target);
+        row.Put(',');
+        int common = row.Written;
+        for (int k = 0; k < prediction.Count; k++)
         {
-            CsvFields.Write(writer, prediction.SeriesId);
-            writer.Write(',');
-            CsvFields.Write(writer, time);
-            writer.Write(',');
-            CsvFields.Write(writer, target);
-            writer.Write(',');
-            CsvFields.Write(writer, prediction.Features[k]);
-            writer.Write(',');
-            WriteNumber(writer, prediction.Predicted[k]);
-            writer.Write(',');
-            WriteNumber(writer, prediction.Lower[k]);
-            writer.Write(',');
-            WriteNumber(writer, prediction.Upper[k]);
-            writer.Write(',');
-            writer.Write(version);
+            row.Written = common;
+            row.Field(prediction.Features[k]);
+            row.Put(',');
+            row.Put(prediction.Predicted[k]);
+            row.Put(',');
+            row.Put(prediction.Lower[k]);
+            row.Put(',');
+            row.Put(prediction.Upper[k]);
+            row.Put(',');
+            row.Put(prediction.WeightsVersion);
             if (withForecaster)
             {
-                writer.Write(',');
-                writer.Write(prediction.Forecaster);
+                row.Put(',');
+                row.Put(prediction.Forecaster);
             }
-            writer.Write('\n');
+            row.Put('\n');
+            writer.Write(row.Text);
+        }
+    }
+
+    /// <summary>The characters of a CSV row as they are put, into room sized for it beforehand.</summary>
+    private ref struct CsvRow(Span<char> room)
+    {
+        private readonly Span<char> _room = room;
+
+        public int Written { get; set; }
+
+        public readonly ReadOnlySpan<char> Text => _room[..Written];
+
+        public void Put(char character) => _room[Written++] = character;
+
+        public void Put(ReadOnlySpan<char> text)
+        {
+            text.CopyTo(_room[Written..]);
+            Written += text.Length;
+        }
+
+        /// <summary>A text field, quoted and guarded as CSV writes it.</summary>
+        public void Field(ReadOnlySpan<char> text) => Written += CsvFields.Write(text, _room[Written..]);
+
+        public void Put(long value)
+        {
+            value.TryFormat(_room[Written..], out int written, default, CultureInfo.InvariantCulture);
+            Written += written;
+        }
+
+        public void Put(float value) => Written += FloatText.Write(value, _room[Written..]);
+    }
+
+    /// <summary>The room CSV rows are made in, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
+    private static class CsvRowRoom
+    {
+        [ThreadStatic] private static char[]? _ofThisThread;
+
+        public static Span<char> OfThisThread(int length)
+        {
+            if (_ofThisThread is null || _ofThisThread.Length < length) _ofThisThread = new char[Math.Max(256, 2 * length)];
+            return _ofThisThread;
         }
     }
 
@@ -76,12 +126,6 @@ public static class PredictionFormats
             time = prediction.TimestampText(times._tick);
             target = prediction.TargetTimestampText(times._target);
         }
-    }
-
-    private static void WriteNumber(TextWriter writer, float value)
-    {
-        Span<char> text = stackalloc char[FloatText.MaxLength];
-        writer.Write(text[..FloatText.Write(value, text)]);
     }
 
     /// <summary>One JSON line per prediction, written from a buffer kept per thread, so a prediction costs the output no string.</summary>
