@@ -31,8 +31,8 @@ public static class PredictionFormats
 
     /// <summary>
     /// Rows made in a buffer kept per thread (times and numbers formatted in place) and handed to
-    /// the writer whole, one call a row, so a prediction costs the output no string; the series and
-    /// times that begin every row of a prediction are made once (docs/RESULTS.md).
+    /// the writer whole, one call a row, so a prediction costs the output no string; the series, the
+    /// times and the weights version, the same in every row of a prediction, are made once (docs/RESULTS.md).
     /// </summary>
     private static void WriteCsvRows(Prediction prediction, TextWriter writer, bool withForecaster)
     {
@@ -49,6 +49,9 @@ public static class PredictionFormats
         row.Field(target);
         row.Put(',');
         int common = row.Written;
+        Span<char> versionText = stackalloc char[20];
+        prediction.WeightsVersion.TryFormat(versionText, out int versionLength, default, CultureInfo.InvariantCulture);
+        ReadOnlySpan<char> version = versionText[..versionLength];
         for (int k = 0; k < prediction.Count; k++)
         {
             row.Written = common;
@@ -60,7 +63,7 @@ public static class PredictionFormats
             row.Put(',');
             row.Put(prediction.Upper[k]);
             row.Put(',');
-            row.Put(prediction.WeightsVersion);
+            row.Put(version);
             if (withForecaster)
             {
                 row.Put(',');
@@ -82,7 +85,7 @@ public static class PredictionFormats
 
         public void Put(char character) => _room[Written++] = character;
 
-        public void Put(ReadOnlySpan<char> text)
+        public void Put(scoped ReadOnlySpan<char> text)
         {
             text.CopyTo(_room[Written..]);
             Written += text.Length;
@@ -90,12 +93,6 @@ public static class PredictionFormats
 
         /// <summary>A text field, quoted and guarded as CSV writes it.</summary>
         public void Field(ReadOnlySpan<char> text) => Written += CsvFields.Write(text, _room[Written..]);
-
-        public void Put(long value)
-        {
-            value.TryFormat(_room[Written..], out int written, default, CultureInfo.InvariantCulture);
-            Written += written;
-        }
 
         public void Put(float value) => Written += FloatText.Write(value, _room[Written..]);
     }
