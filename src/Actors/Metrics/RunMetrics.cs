@@ -115,7 +115,13 @@ public sealed class RunMetrics
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
     public SeriesScores ScoresFor(string seriesId) => _series.GetOrAdd(seriesId, static _ => new SeriesScores());
 
-    public void Record(Prediction prediction)
+    public void Record(Prediction prediction) => Record(prediction, Stopwatch.GetTimestamp());
+
+    /// <param name="deliveredAt">
+    /// Stopwatch timestamp of the prediction's delivery, the end of its latency. The router reads
+    /// the clock once for a delivered batch, not once per prediction: its predictions leave together.
+    /// </param>
+    public void Record(Prediction prediction, long deliveredAt)
     {
         if (prediction.IsFailed)
         {
@@ -126,7 +132,7 @@ public sealed class RunMetrics
         LastWeightsVersion = prediction.WeightsVersion;
         if (prediction.ReceivedAt != 0)
         {
-            double microseconds = Stopwatch.GetElapsedTime(prediction.ReceivedAt).TotalMicroseconds;
+            double microseconds = Stopwatch.GetElapsedTime(prediction.ReceivedAt, deliveredAt).TotalMicroseconds;
             Latency.Record(microseconds);
             LatencyInstrument?.Record(microseconds * 1e-6);
         }

@@ -79,7 +79,7 @@ public static class LivePipeline
         var router = new SeriesRouter(keyGroups, settings.Router, Retrains(system, settings, trainer, registry, replay, metrics, durability, shared), checkpoints?.ForRouter(settings.ReplayableFeed))
         {
             // Scored as the router hands a prediction on, so a checkpoint's scores are exactly those before its cut.
-            OnDeliver = external ? prediction => ScoreHere(metrics, prediction) : metrics.Record,
+            OnDeliver = external ? (prediction, deliveredAt) => ScoreHere(metrics, prediction, deliveredAt) : metrics.Record,
             InFlight = metrics.InFlight,
             WeightsVersion = () => registry.Version,
             LastRejectedOffset = () => metrics.LastRejectedOffset,
@@ -102,9 +102,9 @@ public static class LivePipeline
         return new RunHandle(feedSwitch, outputSwitch, completion, metrics, registry, replay, partitions) { Checkpoints = durability?.Stats, KeyGroups = keyGroups };
     }
 
-    private static void ScoreHere(RunMetrics metrics, Prediction prediction)
+    private static void ScoreHere(RunMetrics metrics, Prediction prediction, long deliveredAt)
     {
-        metrics.Record(prediction);
+        metrics.Record(prediction, deliveredAt);
         if (!prediction.IsFailed) metrics.ScoresFor(prediction.SeriesId).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Akka;
 using Akka.Actor;
 using Akka.Event;
@@ -69,8 +70,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
     public RetrainSchedule? Schedule => Retrains?.Schedule;
     public RouterCheckpoints? Checkpoints { get; }
 
-    /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics).</summary>
-    public Action<Prediction>? OnDeliver { get; init; }
+    /// <summary>Sees every prediction as the stage emits it, on the stream's thread (metrics), with the Stopwatch timestamp of its batch's delivery.</summary>
+    public Action<Prediction, long>? OnDeliver { get; init; }
 
     /// <summary>Where the stage reports how many ticks are in flight (read by the run's gauges); null: nowhere.</summary>
     public Metrics.InFlightGauge? InFlight { get; init; }
@@ -377,7 +378,10 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             {
                 _written += answers.Count - answers.Failed;
                 if (_stage.OnDeliver is { } onDeliver)
-                    foreach (var prediction in answers.Predictions) onDeliver(prediction);
+                {
+                    long deliveredAt = Stopwatch.GetTimestamp();
+                    foreach (var prediction in answers.Predictions) onDeliver(prediction, deliveredAt);
+                }
                 Push(_stage._out, answers);
                 _pushedNotTaken = answers.Count;
             }
