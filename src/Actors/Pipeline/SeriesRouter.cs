@@ -251,6 +251,8 @@ public sealed class SeriesRouter : GraphStage<FlowShape<RecordBatch, PredictionB
             {
                 _advancing = false;
             }
+            // Every tick dispatched is followed by a pass here (a nested call returns early, and the pass it is in ends here).
+            _batches.SendGathered();
             if (!_upstreamDone && !BatchUnfinished && _held is null && _restoring == 0 && _inFlight < _stage.Settings.MaxInFlight && !HasBeenPulled(_stage._in) && !IsClosed(_stage._in))
                 Pull(_stage._in);
         }

@@ -224,4 +224,27 @@ public sealed class SeriesRouterSpec() : Akka.TestKit.Xunit2.TestKit(RnnStream.A
         Assert.False(predictions[2].IsFailed);
         Assert.NotNull(predictions[2].Matured);
     }
+
+    [Fact]
+    public void A_feed_batch_goes_to_each_idle_key_group_as_one_message_not_its_first_tick_alone()
+    {
+        var probes = new[] { CreateTestProbe(), CreateTestProbe() };
+        var extractor = new Actors.Protocol.SeriesMessageExtractor(probes.Length);
+        string[] series = ["alpha", "beta", "gamma", "delta", "epsilon", "zeta"];
+        var ticks = Ticks.Interleaved(series, 4).ToList();
+        var expected = Enumerable.Range(0, probes.Length)
+            .Select(keyGroup => ticks.Where(t => extractor.Partition(t.SeriesId) == keyGroup).Select(t => $"{t.SeriesId}@{t.Offset}").ToList()).ToList();
+        Assert.All(expected, offsets => Assert.True(offsets.Count >= 4, "every key group has ticks of the batch"));
+
+        var router = new SeriesRouter(KeyGroups.Local(probes.Select(p => p.Ref).ToArray()), new RouterSettings { Partitions = probes.Length });
+        Source.Single(new RecordBatch(ticks.ToArray<FeedRecord>(), ticks.Count)).Via(SeriesRouter.Create(router))
+            .RunWith(Sink.Ignore<PredictionBatch>(), Sys.Materializer());
+
+        // Idle key groups, one feed batch: each gets all its ticks of it, in feed order, in its first message.
+        for (int keyGroup = 0; keyGroup < probes.Length; keyGroup++)
+        {
+            var first = probes[keyGroup].FishForMessage<Actors.Protocol.KeyGroupTicks>(_ => true);
+            Assert.Equal(expected[keyGroup], first.Ticks.ToArray().Select(t => $"{t.SeriesId}@{t.Offset}").ToList());
+        }
+    }
 }
