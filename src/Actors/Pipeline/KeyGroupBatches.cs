@@ -9,13 +9,12 @@ namespace RnnStream.Actors.Pipeline;
 /// The router's batches, per key group: at most one at work; ticks that come meanwhile gather in
 /// the next, which leaves when the first comes back (under load a batch carries hundreds). What an
 /// idle key group gathers leaves when the router has gone through what it had for now
-/// (<see cref="SendGathered"/>), so a lone tick leaves at once and a feed batch's ticks leave as one
-/// message per key group, not each idle key group's first tick alone; answers are read out in the
-/// order they came back. The ticks' arrays
-/// are rented from the shared pool and returned once answered, so batching allocates nothing per
-/// tick in steady state; the ticks of a pooled feed batch are counted as answered then. A key group
-/// of the stream's own process is sent the same message object every time, refilled; any other a
-/// new one. Used on the stream's thread only.
+/// (<see cref="SendGathered"/>): a lone tick at once, a feed batch's ticks as one message per key
+/// group. Answers are read out in the order they came back. The ticks' arrays are rented from the
+/// shared pool and returned once answered, so batching allocates nothing per tick in steady state;
+/// the ticks of a pooled feed batch are counted as answered then. A key group of the stream's own
+/// process is sent the same message object every time, refilled; any other a new one. Used on the
+/// stream's thread only.
 /// </summary>
 /// <param name="inbox">Where key groups of the stream's own process leave their answers (named in every batch sent them).</param>
 internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Func<long> weightsVersion, AnswerInbox? inbox = null)
@@ -58,9 +57,10 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
 
     /// <summary>
     /// Sends each idle key group what it gathered. The router calls it when it has gone through the
-    /// ticks it could route for now. At half the pipeline's speed a feed batch of 256 ticks used to
-    /// go out as each of the 16 key groups' first tick alone, then the rest when that came back:
-    /// twice the messages, wake-ups and answers for the same ticks.
+    /// ticks it could route for now. Sent at once instead, each idle key group's first tick of a
+    /// feed batch went alone and the rest followed when it came back: a message, a wake-up and an
+    /// answer more for the same ticks (at half the pipeline's speed a tenth to a sixth of all the
+    /// key groups' messages; docs/RESULTS.md).
     /// </summary>
     public void SendGathered()
     {
