@@ -115,8 +115,6 @@ public sealed class RunMetrics
     /// <summary>The scores of a series, made on first asking; the partition that owns the series asks once per activation and records into them.</summary>
     public SeriesScores ScoresFor(string seriesId) => _series.GetOrAdd(seriesId, static _ => new SeriesScores());
 
-    public void Record(Prediction prediction) => Record(prediction, Stopwatch.GetTimestamp());
-
     /// <param name="deliveredAt">
     /// Stopwatch timestamp of the prediction's delivery, the end of its latency. The router reads
     /// the clock once for a delivered batch, not once per prediction: its predictions leave together.

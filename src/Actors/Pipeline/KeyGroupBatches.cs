@@ -32,7 +32,7 @@ internal sealed class KeyGroupBatches(KeyGroups keyGroups, IActorRef replyTo, Fu
     private readonly Tick[]?[] _atWork = new Tick[]?[keyGroups.Count];
     private readonly int[] _atWorkCount = new int[keyGroups.Count];
 
-    /// <summary>Idle key groups that gathered ticks since the last <see cref="SendGathered"/>, each once.</summary>
+    /// <summary>Idle key groups that gathered ticks since the last <see cref="SendGathered"/>, each once: a send costs the key groups a pass touched, not all of them.</summary>
     private readonly int[] _idleWithTicks = new int[keyGroups.Count];
     private int _idleWithTicksCount;
 

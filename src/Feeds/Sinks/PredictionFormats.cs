@@ -41,7 +41,7 @@ public static class PredictionFormats
         for (int k = 0; k < prediction.Count; k++) longestFeature = Math.Max(longestFeature, prediction.Features[k].Length);
         int most = CsvFields.MostWritten(prediction.SeriesId.Length) + CsvFields.MostWritten(time.Length) + CsvFields.MostWritten(target.Length)
                    + CsvFields.MostWritten(longestFeature) + 3 * FloatText.MaxLength + 20 + prediction.Forecaster.Length + 9;
-        var row = new CsvRow(CsvRowRoom.OfThisThread(most));
+        var row = new CsvRow(TextRoom.OfThisThread(most));
         row.Field(prediction.SeriesId);
         row.Put(',');
         row.Field(time);
@@ -97,8 +97,11 @@ public static class PredictionFormats
         public void Put(float value) => Written += FloatText.Write(value, _room[Written..]);
     }
 
-    /// <summary>The room CSV rows are made in, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
-    private static class CsvRowRoom
+    /// <summary>
+    /// The characters a CSV row, or a JSON line decoded for a text writer, is made in before the
+    /// writer takes it (it copies them), kept by each thread that writes predictions (a sink's, or a reply's).
+    /// </summary>
+    private static class TextRoom
     {
         [ThreadStatic] private static char[]? _ofThisThread;
 
@@ -128,9 +131,8 @@ public static class PredictionFormats
     /// <summary>One JSON line per prediction, written from a buffer kept per thread, so a prediction costs the output no string.</summary>
     public static void WriteJson(Prediction prediction, TextWriter writer)
     {
-        var scratch = JsonScratch.OfThisThread;
-        var utf8 = scratch.Write(prediction);
-        var chars = scratch.Chars(utf8.Length);
+        var utf8 = JsonScratch.OfThisThread.Write(prediction);
+        var chars = TextRoom.OfThisThread(utf8.Length);
         int length = Encoding.UTF8.GetChars(utf8, chars);
         writer.Write(chars[..length]);
         writer.Write('\n');
@@ -145,24 +147,17 @@ public static class PredictionFormats
 
     public static string ToJson(Prediction prediction) => Encoding.UTF8.GetString(JsonScratch.OfThisThread.Write(prediction));
 
-    /// <summary>A JSON writer and its buffers, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
+    /// <summary>A JSON writer and its buffer, kept by each thread that writes predictions (a sink's, or a reply's).</summary>
     private sealed class JsonScratch
     {
         [ThreadStatic] private static JsonScratch? _ofThisThread;
 
         private readonly ArrayBufferWriter<byte> _bytes = new(512);
         private readonly Utf8JsonWriter _json;
-        private char[] _chars = new char[512];
 
         private JsonScratch() => _json = new Utf8JsonWriter(_bytes);
 
         public static JsonScratch OfThisThread => _ofThisThread ??= new JsonScratch();
-
-        public Span<char> Chars(int bytes)
-        {
-            if (_chars.Length < bytes) _chars = new char[Math.Max(bytes, 2 * _chars.Length)];
-            return _chars;
-        }
 
         /// <summary>The prediction as one JSON object, in UTF-8: times, weights version, forecaster, anomaly, then each feature's predicted value and interval.</summary>
         public ReadOnlySpan<byte> Write(Prediction prediction)

@@ -27,7 +27,7 @@ public sealed class RunMetricsPersistenceTests
         foreach (var prediction in predictions)
         {
             metrics.ScoresFor(prediction.SeriesId).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
-            metrics.Record(prediction);
+            metrics.Record(prediction, System.Diagnostics.Stopwatch.GetTimestamp());
         }
     }
 
