@@ -157,17 +157,22 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var clock = Stopwatch.StartNew();
         long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2), allocatedBefore = GC.GetTotalAllocatedBytes();
         var cpuBefore = CpuTimes.Read();
+        long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var compilingBefore = System.Runtime.JitInfo.GetCompilationTime();
         sampler?.Start();
         await (untilDone?.Invoke() ?? run.Completion);
         clock.Stop();
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
+        long methodsCompiled = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore;
+        var compiling = System.Runtime.JitInfo.GetCompilationTime() - compilingBefore;
         var allocatedTypes = sampler?.Stop(top: 4) ?? [];
         long measured = run.Metrics.Predictions - startCount;
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
         double rate = measured / clock.Elapsed.TotalSeconds;
         output.WriteLine($"throughput{label}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N1} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
-                         $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs{cpu}");
+                         $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs; " +
+                         $"{methodsCompiled} methods compiled in {compiling.TotalMilliseconds:F0} ms while measured{cpu}");
         await QuiesceAsync(run);
         return rate;
     }
