@@ -16,16 +16,11 @@ public sealed class SeriesState
         Hidden = new RecurrentState(layout);
         Normalizer = new OnlineNormalizer(settings.Features, settings.NormalizerForgetting);
         RecentCapacity = settings.WindowLength;
-        RecentValues = new float[settings.WindowLength * settings.Features];
-        // Only time features read a remembered tick's time back: without them a ring of times is
-        // 4 bytes a tick of every series for nothing (a quarter of a megabyte per thousand series).
-        RecentSeconds = settings.TimeFeatures ? new int[settings.WindowLength] : [];
         int k = settings.Targets;
         Owed = new float[settings.Horizon * OwedStride(k)];
         Array.Fill(Owed, float.NaN);
         ResidualSquares = new double[k];
         if (settings.PredictChange) Changes = new OnlineNormalizer(k, settings.NormalizerForgetting);
-        SeasonalHistory = settings.SeasonalCapacity > 0 ? new float[settings.SeasonalCapacity * k] : [];
         int lags = settings.RidgeLags;
         RidgeWeights = lags > 0 ? new double[k * lags] : [];
         RidgeInverse = lags > 0 ? new double[k * lags * lags] : [];
@@ -35,6 +30,14 @@ public sealed class SeriesState
         BlendInverse = lags > 0 ? new double[4 * k] : [];
         for (int j = 0; j < k && lags > 0; j++)
             Model.Baselines.RecursiveLeastSquares.Initialize(BlendWeights.AsSpan(2 * j, 2), BlendInverse.AsSpan(4 * j, 4), BlendPenalty);
+        // The rings come last: a tick reads a slot or two of them and the parts above whole, and objects
+        // made one after another lie together in memory, so those parts share cache lines and the
+        // prefetcher's runs (the bench's one-thread loop at 10,000 series 8-13% faster; RESULTS).
+        RecentValues = new float[settings.WindowLength * settings.Features];
+        // Only time features read a remembered tick's time back: without them a ring of times is
+        // 4 bytes a tick of every series for nothing (a quarter of a megabyte per thousand series).
+        RecentSeconds = settings.TimeFeatures ? new int[settings.WindowLength] : [];
+        SeasonalHistory = settings.SeasonalCapacity > 0 ? new float[settings.SeasonalCapacity * k] : [];
     }
 
     public string SeriesId { get; }
