@@ -32,7 +32,7 @@ public sealed class SeriesState
             Model.Baselines.RecursiveLeastSquares.Initialize(BlendWeights.AsSpan(2 * j, 2), BlendInverse.AsSpan(4 * j, 4), BlendPenalty);
         // The rings come last: a tick reads a slot or two of them and the parts above whole, and objects
         // made one after another lie together in memory, so those parts share cache lines and the
-        // prefetcher's runs (the bench's one-thread loop at 10,000 series 8-13% faster; RESULTS).
+        // prefetcher's runs (the bench's one-thread loop at 10,000 series about 10% faster; RESULTS).
         RecentValues = new float[settings.WindowLength * settings.Features];
         // Only time features read a remembered tick's time back: without them a ring of times is
         // 4 bytes a tick of every series for nothing (a quarter of a megabyte per thousand series).
