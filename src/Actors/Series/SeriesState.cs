@@ -30,7 +30,7 @@ public sealed class SeriesState
         BlendInverse = lags > 0 ? new double[4 * k] : [];
         for (int j = 0; j < k && lags > 0; j++)
             Model.Baselines.RecursiveLeastSquares.Initialize(BlendWeights.AsSpan(2 * j, 2), BlendInverse.AsSpan(4 * j, 4), BlendPenalty);
-        // The rings come last: a tick reads a slot or two of them and the parts above whole, and objects
+        // The rings come last: a tick reads a few slots of them and the parts above whole, and objects
         // made one after another lie together in memory, so those parts share cache lines and the
         // prefetcher's runs (the bench's one-thread loop at 10,000 series about 10% faster; RESULTS).
         RecentValues = new float[settings.WindowLength * settings.Features];

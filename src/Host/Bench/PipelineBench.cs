@@ -157,14 +157,12 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var clock = Stopwatch.StartNew();
         long gcBefore = GC.CollectionCount(0), gen2Before = GC.CollectionCount(2), allocatedBefore = GC.GetTotalAllocatedBytes();
         var cpuBefore = CpuTimes.Read();
-        long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-        var compilingBefore = System.Runtime.JitInfo.GetCompilationTime();
+        var compiledBefore = CompiledCode.SoFar();
         sampler?.Start();
         await (untilDone?.Invoke() ?? run.Completion);
         clock.Stop();
         var cpu = CpuTimes.Describe(cpuBefore, CpuTimes.Read());
-        long methodsCompiled = System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore;
-        var compiling = System.Runtime.JitInfo.GetCompilationTime() - compilingBefore;
+        var compiled = CompiledCode.SoFar().Since(compiledBefore);
         var allocatedTypes = sampler?.Stop(top: 4) ?? [];
         long measured = run.Metrics.Predictions - startCount;
         double allocatedPerTick = (GC.GetTotalAllocatedBytes() - allocatedBefore) / (double)Math.Max(1, measured);
@@ -172,7 +170,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         output.WriteLine($"throughput{label}: {series:N0} series, {run.Metrics.Predictions:N0} ticks; after warm-up {measured:N0} ticks in {clock.Elapsed.TotalSeconds:F2} s = {rate:N0} ticks/s " +
                          $"(gen0 GCs {GC.CollectionCount(0) - gcBefore}, gen2 {GC.CollectionCount(2) - gen2Before}, {allocatedPerTick:N1} bytes allocated per tick{AllocationSampler.Describe(allocatedTypes)}); " +
                          $"latency at full speed p50 {run.Metrics.Latency.Percentile(0.5):N0} µs, p99 {run.Metrics.Latency.Percentile(0.99):N0} µs; " +
-                         $"{methodsCompiled} methods compiled in {compiling.TotalMilliseconds:F0} ms while measured{cpu}");
+                         $"{compiled.Describe()}{cpu}");
         await QuiesceAsync(run);
         return rate;
     }
@@ -280,7 +278,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         long measured = (long)(ticksPerSecond * duration.TotalSeconds);
         long warmedUp = 0;
         bool compilingStill = true;
-        (long Methods, TimeSpan Time) jitWhileMeasured = default;
+        CompiledCode compiledWhileMeasured = default;
         using var settled = new ManualResetEventSlim();
         var channel = System.Threading.Channels.Channel.CreateBounded<RecordBatch>(new System.Threading.Channels.BoundedChannelOptions(1 << 12) { SingleReader = true, SingleWriter = true });
         var producer = new Thread(() =>
@@ -290,18 +288,17 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
             long released = Release(walk, pool, unmeasured, stamp: false);
             for (int check = 0; check < MostQuietChecks; check++)
             {
-                long compiled = System.Runtime.JitInfo.GetCompiledMethodCount();
+                long compiled = CompiledCode.SoFar().Methods;
                 released += Release(walk, pool, quietCheck, stamp: false);
-                if (System.Runtime.JitInfo.GetCompiledMethodCount() != compiled) continue;
+                if (CompiledCode.SoFar().Methods != compiled) continue;
                 compilingStill = false;
                 break;
             }
             Volatile.Write(ref warmedUp, released);
             settled.Wait();
-            long methodsBefore = System.Runtime.JitInfo.GetCompiledMethodCount();
-            var timeBefore = System.Runtime.JitInfo.GetCompilationTime();
+            var compiledBefore = CompiledCode.SoFar();
             Release(walk, pool, measured, stamp: true);
-            jitWhileMeasured = (System.Runtime.JitInfo.GetCompiledMethodCount() - methodsBefore, System.Runtime.JitInfo.GetCompilationTime() - timeBefore);
+            compiledWhileMeasured = CompiledCode.SoFar().Since(compiledBefore);
             channel.Writer.Complete();
         }) { IsBackground = true, Name = "paced-feed" };
 
@@ -342,7 +339,7 @@ internal sealed class PipelineBench(ActorSystem system, CellType cell, int units
         var latency = run.Metrics.Latency;
         output.WriteLine($"latency: {series:N0} series at {ticksPerSecond:N0} ticks/s offered, {latency.Count:N0} ticks measured after {warmedUp / ticksPerSecond:F2} s of warm-up (the last {QuietCheck.TotalSeconds:G} s with {(compilingStill ? "methods still compiled: cut off" : "nothing compiled")}): " +
                          $"p50 {latency.Percentile(0.5):N0} µs, p90 {latency.Percentile(0.9):N0} µs, p99 {latency.Percentile(0.99):N0} µs, p99.9 {latency.Percentile(0.999):N0} µs, max {latency.MaxMicroseconds:N0} µs; " +
-                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({PausedEach(collections, paused)}); {jitWhileMeasured.Methods} methods compiled in {jitWhileMeasured.Time.TotalMilliseconds:F0} ms while measured{cpu}");
+                         $"{collections} GCs pausing {paused.TotalMilliseconds:F0} ms in all ({PausedEach(collections, paused)}); {compiledWhileMeasured.Describe()}{cpu}");
         await QuiesceAsync(run);
     }
 
