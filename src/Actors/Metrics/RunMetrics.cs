@@ -38,26 +38,25 @@ public sealed class RunMetrics
     public double IntervalAlpha { get; }
 
     /// <summary>
-    /// The scored forecasts' intervals against persistence's textbook interval (<see cref="NaiveInterval"/>),
-    /// over all series: total interval score over the naive's (below 1 is better) and the naive's coverage.
-    /// Pooled from the series' sums; read it when the run is over.
+    /// The scored forecasts of all series as they come, for the progress display while the run goes
+    /// on. Their last bits depend on the order the partitions delivered in; the run's report reads
+    /// <see cref="PooledOverall"/>.
     /// </summary>
-    public (double Relative, double NaiveCoverage) OverallIntervals
-    {
-        get
-        {
-            var pooled = new ForecastScore();
-            foreach (var scores in _series.Values) pooled.Add(scores.Scored);
-            return (pooled.RelativeIntervalScore, pooled.NaiveCoverage);
-        }
-    }
     public ForecastScore Overall { get; } = new();
 
-    /// <summary>Every matured forecast, warm-up included: the truth's spread over the whole stream, which NRMSE is relative to.</summary>
-    public ForecastScore WholeStream { get; } = new();
-
-    /// <summary>The network's own forecasts from the scored offset on, whichever forecast each series published.</summary>
-    public ForecastScore OverallNetwork { get; } = new();
+    /// <summary>The overall scores from each series' sums, pooled in the ordinal order of their ids; read when nothing is in flight (a checkpoint, the run's end).</summary>
+    public OverallScores PooledOverall()
+    {
+        ForecastScore scored = new(), whole = new(), network = new();
+        foreach (var id in SeriesIds)
+        {
+            var series = _series[id];
+            scored.Add(series.Scored);
+            whole.Add(series.Whole);
+            network.Add(series.Network);
+        }
+        return new OverallScores(scored, whole, network);
+    }
 
     /// <summary>Standard deviation of a series' truth over the whole stream (NaN if unknown).</summary>
     public double TruthStdDev(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Whole.TruthStdDev : double.NaN;
@@ -65,7 +64,6 @@ public sealed class RunMetrics
     /// <summary>NRMSE as the benchmark defines it: scored RMSE over the standard deviation of the whole truth series.</summary>
     public double Nrmse(string seriesId) => _series.TryGetValue(seriesId, out var scores) ? scores.Scored.NrmseOver(scores.Whole.TruthStdDev) : double.NaN;
 
-    public double OverallNrmse => Overall.NrmseOver(WholeStream.TruthStdDev);
     public LatencyHistogram Latency { get; } = new();
     public long Predictions => Volatile.Read(ref _predictions);
     public long Failures => Interlocked.Read(ref _failures);
@@ -134,13 +132,7 @@ public sealed class RunMetrics
             Latency.Record(microseconds);
             LatencyInstrument?.Record(microseconds * 1e-6);
         }
-        if (prediction.Matured is not { } outcome) return;
-        WholeStream.Add(outcome);
-        if (prediction.Offset >= ScoreFromOffset)
-        {
-            Overall.Add(outcome);
-            OverallNetwork.AddNetwork(outcome);
-        }
+        if (prediction.Matured is { } outcome && prediction.Offset >= ScoreFromOffset) Overall.Add(outcome);
     }
 
     public void Record(Rejected rejected)
@@ -175,8 +167,9 @@ public sealed class RunMetrics
             writer.Write(ScoresFormat);
             writer.Write(Predictions);
             writer.Write(Failures);
+            var pooled = PooledOverall();
             Overall.Write(writer);
-            WholeStream.Write(writer);
+            pooled.Whole.Write(writer);
             var series = _series.ToArray();
             foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
             {
@@ -201,7 +194,7 @@ public sealed class RunMetrics
                 writer.Write((int)reason);
                 writer.Write(count);
             }
-            OverallNetwork.Write(writer);
+            pooled.Network.Write(writer);
             writer.Write(series.Length);
             foreach (var (id, scores) in series)
             {
@@ -222,7 +215,8 @@ public sealed class RunMetrics
         _predictions = reader.ReadInt64();
         _failures = reader.ReadInt64();
         Overall.Read(reader, withIntervals);
-        WholeStream.Read(reader, withIntervals);
+        // The whole stream's and the network's totals are pooled from the series' own (PooledOverall); the format keeps their slots.
+        new ForecastScore().Read(reader, withIntervals);
         _series.Clear();
         foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
         {
@@ -242,7 +236,7 @@ public sealed class RunMetrics
         }
         // Older checkpoints have no network scores: the network's are then counted from the resume on.
         if (format < 3) return;
-        OverallNetwork.Read(reader);
+        new ForecastScore().Read(reader);
         int networks = reader.ReadInt32();
         for (int i = 0; i < networks; i++) ScoresFor(reader.ReadString()).Network.Read(reader);
     }

@@ -25,12 +25,12 @@ internal static class EvalCommand
         await using var service = http ? await Http.LiveService.StartAsync(deployment, new Http.ServiceState(), evenIfOff: true) : null;
         if (service is not null) progressConsole.MarkupLine($"live service: {Markup.Escape(service.Address.ToString())} (/metrics, /health, /series/ID)");
         var run = await RunCommand.RunToEndAsync(deployment, progressConsole, cancellation, trace is null ? null : trace.Record, service?.State);
-        var metrics = run.Metrics;
+        var overall = run.Metrics.PooledOverall();
 
         var table = new Table().Title($"side by side, scored from feed row {deployment.ScoreFrom:N0}, horizon {deployment.Horizon}");
         foreach (var column in new[] { "model", "scored", "MAE", "RMSE", "NRMSE", "MAPE", "MASE", "coverage" })
             table.AddColumn(new TableColumn(column).RightAligned());
-        var scored = new List<(string Name, ForecastScore Score, double Nrmse, bool Intervals)> { ("rnnstream", metrics.Overall, metrics.OverallNrmse, true) };
+        var scored = new List<(string Name, ForecastScore Score, double Nrmse, bool Intervals)> { ("rnnstream", overall.Scored, overall.Nrmse, true) };
         foreach (var file in files)
         {
             var (score, truthStdDev) = Score(file, deployment.Horizon, deployment.ScoreFrom);

@@ -21,7 +21,8 @@ internal static class ResultsTable
         foreach (var (id, score) in perSeries.Take(MaxRows))
             table.AddRow([.. Row(Markup.Escape(id), score, metrics.Nrmse(id)), F(score.RelativeIntervalScore), F(metrics.NetworkScore(id)?.Mase ?? double.NaN)]);
         if (perSeries.Count > MaxRows) table.AddRow($"… {perSeries.Count - MaxRows:N0} more (see the metrics CSV)", "", "", "", "", "", "", "", "", "");
-        table.AddRow([.. Row("[bold]overall[/]", metrics.Overall, metrics.OverallNrmse), F(metrics.OverallIntervals.Relative), F(metrics.OverallNetwork.Mase)]);
+        var overall = metrics.PooledOverall();
+        table.AddRow([.. Row("[bold]overall[/]", overall.Scored, overall.Nrmse), F(overall.Scored.RelativeIntervalScore), F(overall.Network.Mase)]);
         Show(console, table);
 
         console.MarkupLine(string.Create(CultureInfo.InvariantCulture,
@@ -47,10 +48,11 @@ internal static class ResultsTable
             writer.WriteLine(string.Join(',', Feeds.Parsing.CsvFields.Quote(id), score.Count.ToString(CultureInfo.InvariantCulture), N(score.Mae), N(score.Rmse), N(metrics.Nrmse(id)), N(score.Mape), N(score.Mase), N(score.Coverage),
                 N(score.RelativeIntervalScore), N(score.NaiveCoverage), N(network?.Mae ?? double.NaN), N(network?.Mase ?? double.NaN)));
         }
-        var (relative, naiveCoverage) = metrics.OverallIntervals;
-        writer.WriteLine(string.Join(',', "overall", metrics.Overall.Count.ToString(CultureInfo.InvariantCulture), N(metrics.Overall.Mae), N(metrics.Overall.Rmse),
-            N(metrics.OverallNrmse), N(metrics.Overall.Mape), N(metrics.Overall.Mase), N(metrics.Overall.Coverage), N(relative), N(naiveCoverage),
-            N(metrics.OverallNetwork.Mae), N(metrics.OverallNetwork.Mase)));
+        var pooled = metrics.PooledOverall();
+        var overall = pooled.Scored;
+        writer.WriteLine(string.Join(',', "overall", overall.Count.ToString(CultureInfo.InvariantCulture), N(overall.Mae), N(overall.Rmse),
+            N(pooled.Nrmse), N(overall.Mape), N(overall.Mase), N(overall.Coverage), N(overall.RelativeIntervalScore), N(overall.NaiveCoverage),
+            N(pooled.Network.Mae), N(pooled.Network.Mase)));
     }
 
     /// <summary>

@@ -1,53 +1,29 @@
 using RnnStream.Actors.Metrics;
-using RnnStream.Actors.Series;
-using RnnStream.Feeds.Records;
-using RnnStream.Model.Inference;
-using RnnStream.Model.Specs;
-using RnnStream.Model.Weights;
 using Xunit;
 
 namespace RnnStream.Actors.Tests.Metrics;
 
 public sealed class RunMetricsPersistenceTests
 {
-    private static readonly string[] Series = ["a", "b", "c"];
-
-    /// <summary>The forecasts of three series through the real forecaster, in feed order.</summary>
-    private static List<Prediction> Forecasts(int steps)
-    {
-        var settings = Harness.DefaultSettings with { Forecaster = ForecasterChoice.Best };
-        var network = new InferenceNetwork(WeightInitializer.Initialize(new ModelSpec(settings.NetworkInputs, [new LayerSpec(CellType.Gru, 4)], settings.Targets), 2));
-        var forecaster = new SeriesForecaster(settings);
-        var states = Series.ToDictionary(id => id, id => forecaster.CreateState(id, network));
-        return Ticks.Interleaved(Series, steps).Select(tick => forecaster.Process(states[tick.SeriesId], tick, network, null)).ToList();
-    }
-
-    private static void Record(RunMetrics metrics, IEnumerable<Prediction> predictions)
-    {
-        foreach (var prediction in predictions)
-        {
-            metrics.ScoresFor(prediction.SeriesId).Record(prediction, metrics.ScoreFromOffset, metrics.IntervalZ, metrics.IntervalAlpha);
-            metrics.Record(prediction, System.Diagnostics.Stopwatch.GetTimestamp());
-        }
-    }
-
     [Fact]
     public void A_run_resumed_from_exported_scores_scores_the_rest_exactly_as_the_uninterrupted_run()
     {
-        var forecasts = Forecasts(200);
+        var forecasts = ScoredForecasts.Make(200);
         var whole = new RunMetrics(scoreFromOffset: 30);
-        Record(whole, forecasts);
+        ScoredForecasts.Record(whole, forecasts);
 
         var first = new RunMetrics(scoreFromOffset: 30);
-        Record(first, forecasts.Take(250));
+        ScoredForecasts.Record(first, forecasts.Take(250));
         var resumed = new RunMetrics(scoreFromOffset: 30);
         resumed.ImportScores(first.ExportScores());
-        Record(resumed, forecasts.Skip(250));
+        ScoredForecasts.Record(resumed, forecasts.Skip(250));
 
         Assert.Equal(whole.Predictions, resumed.Predictions);
-        Assert.Equal(whole.OverallIntervals, resumed.OverallIntervals);
-        Assert.True(whole.OverallIntervals.Relative > 0, "the interval comparison has begun");
-        foreach (var id in Series)
+        OverallScores expectedOverall = whole.PooledOverall(), resumedOverall = resumed.PooledOverall();
+        Assert.Equal((expectedOverall.Scored.RelativeIntervalScore, expectedOverall.Scored.NaiveCoverage, expectedOverall.Nrmse, expectedOverall.Network.Mase),
+            (resumedOverall.Scored.RelativeIntervalScore, resumedOverall.Scored.NaiveCoverage, resumedOverall.Nrmse, resumedOverall.Network.Mase));
+        Assert.True(expectedOverall.Scored.RelativeIntervalScore > 0, "the interval comparison has begun");
+        foreach (var id in ScoredForecasts.Series)
         {
             ForecastScore expected = whole.PerSeries[id], actual = resumed.PerSeries[id];
             Assert.Equal((expected.Count, expected.SumAbsError, expected.SumAbsNaiveError, expected.Inside), (actual.Count, actual.SumAbsError, actual.SumAbsNaiveError, actual.Inside));
