@@ -44,16 +44,17 @@ public sealed class RunMetrics
     /// </summary>
     public ForecastScore Overall { get; } = new();
 
-    /// <summary>The overall scores from each series' sums, pooled in the ordinal order of their ids; read when nothing is in flight (a checkpoint, the run's end).</summary>
-    public OverallScores PooledOverall()
+    /// <summary>The overall scores from each series' sums, pooled in the ordinal order of their ids; read when the run is over.</summary>
+    public OverallScores PooledOverall() => Pool(SeriesIds.Select(id => _series[id]));
+
+    private static OverallScores Pool(IEnumerable<SeriesScores> series)
     {
         ForecastScore scored = new(), whole = new(), network = new();
-        foreach (var id in SeriesIds)
+        foreach (var scores in series)
         {
-            var series = _series[id];
-            scored.Add(series.Scored);
-            whole.Add(series.Whole);
-            network.Add(series.Network);
+            scored.Add(scores.Scored);
+            whole.Add(scores.Whole);
+            network.Add(scores.Network);
         }
         return new OverallScores(scored, whole, network);
     }
@@ -167,10 +168,13 @@ public sealed class RunMetrics
             writer.Write(ScoresFormat);
             writer.Write(Predictions);
             writer.Write(Failures);
-            var pooled = PooledOverall();
+            var series = _series.ToArray();
+            // These totals' slots stay so that the versions before can read the checkpoint; a resumed
+            // run pools its own again from the series' sums, so their order (and sorting a million
+            // ids on the stream's thread) does not matter here.
+            var pooled = Pool(series.Select(entry => entry.Value));
             Overall.Write(writer);
             pooled.Whole.Write(writer);
-            var series = _series.ToArray();
             foreach (var part in new Func<SeriesScores, ForecastScore>[] { s => s.Scored, s => s.Whole })
             {
                 writer.Write(series.Length);
