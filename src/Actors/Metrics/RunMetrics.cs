@@ -45,7 +45,7 @@ public sealed class RunMetrics
     public ForecastScore Overall { get; } = new();
 
     /// <summary>The overall scores from each series' sums, pooled in the ordinal order of their ids; read when the run is over.</summary>
-    public OverallScores PooledOverall() => Pool(SeriesIds.Select(id => _series[id]));
+    public OverallScores PooledOverall() => Pool(_series.OrderBy(entry => entry.Key, StringComparer.Ordinal).Select(entry => entry.Value));
 
     private static OverallScores Pool(IEnumerable<SeriesScores> series)
     {
